@@ -1,0 +1,25 @@
+// composable — the command-line interface. Each command lives in cli/commands/<name>.ts and
+// exports `register(program)`; this file only assembles them.
+import { Command } from 'commander';
+import { VERSION } from '../sdk/version.ts';
+import * as generate from './commands/generate.ts';
+
+const program = new Command('composable')
+  .description('Build, check and run composable services: sidecar packages for systemd containers')
+  .version(VERSION)
+  .showHelpAfterError()
+  .configureOutput({ outputError: (str, write) => write(str) });
+
+for (const command of [generate]) command.register(program);
+
+program.exitOverride((err) => {
+  // commander's own exits: help and version are success, usage errors are exit 2.
+  process.exit(err.exitCode === 0 ? 0 : 2);
+});
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  process.stderr.write(`composable: ${(e as Error).message}\n`);
+  process.exitCode = 2;
+}

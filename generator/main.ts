@@ -1,0 +1,27 @@
+// composable-generator NORMAL [EARLY LATE] — systemd.generator(7) entry point.
+// Writes only into NORMAL. Never mounts, never calls systemctl, never waits; a bad package is
+// skipped and recorded in /run/composable/status.json, and the others are still generated.
+import { createLogger } from './log.ts';
+import { runGenerator } from './run.ts';
+import { planTargets } from '../sdk/plan/targets.ts';
+import { writePlanFiles } from '../sdk/io/write-plan.ts';
+
+function main(argv: string[]): number {
+  const logger = createLogger();
+  if (argv.length !== 1 && argv.length !== 3) {
+    logger.log('err', 'usage: composable-generator NORMAL [EARLY LATE]');
+    return 2;
+  }
+  try {
+    const { ok } = runGenerator({ root: process.env.COMPOSABLE_ROOT ?? '/', outDir: argv[0]!, logger, writeStatusFile: true });
+    return ok ? 0 : 1;
+  } catch (e) {
+    // A bug must not take the boot down with a stack trace: report it and exit non-zero.
+    logger.log('err', `internal error: ${(e as Error).stack ?? String(e)}`);
+    // Still give the container its ordering targets, so units that name them keep working.
+    writePlanFiles(argv[0]!, planTargets());
+    return 1;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,55 @@
+// The fixed points of the contract between package, agent and generator (docs/contract.md).
+// Paths here are *container* paths; `COMPOSABLE_ROOT` only changes where the generator and the
+// CLI read and write on the machine they run on, never the paths written into units.
+import { posix } from 'node:path';
+
+export const CONTRACT_VERSION = 1;
+
+/** Directory the agent prepares inside the container's /run before PID 1 starts. */
+export const RUN_DIR = '/run/composable';
+export const METADATA_PATH = '/run/composable/metadata.json';
+export const STATUS_PATH = '/run/composable/status.json';
+/** The agent bind-mounts each selected package read-only below this directory. */
+export const STORE_ROOT = '/run/composable/store';
+export const CREDENTIALS_ROOT = '/run/composable/credentials';
+/** The generator mounts each package at `${MOUNT_PREFIX}/<name>`. */
+export const MOUNT_PREFIX = '/opt/composable';
+
+/** Inside a package (portable service image layout). */
+export const PACKAGE_OS_RELEASE = 'usr/lib/os-release';
+export const PACKAGE_UNIT_DIR = 'usr/lib/systemd/system';
+
+export const TARGETS = {
+  early: 'composable-early.target',
+  default: 'composable.target',
+  late: 'composable-late.target',
+} as const;
+export type TargetAlias = keyof typeof TARGETS;
+
+export const MODES = ['host', 'chroot'] as const;
+export type Mode = (typeof MODES)[number];
+export const PROFILES = ['default', 'strict', 'trusted', 'nonetwork'] as const;
+export type Profile = (typeof PROFILES)[number];
+
+export const GENERATOR_NAME = 'composable-generator';
+export const DROP_IN_NAME = '50-composable.conf';
+
+/** Stable container path a package is mounted at. */
+export function stablePath(name: string): string {
+  return posix.join(MOUNT_PREFIX, name);
+}
+
+/** Resolve a target given as alias (`early`) or unit name (`foo.target`) to a unit name. */
+export function resolveTarget(target: string | undefined): string {
+  if (!target) return TARGETS.default;
+  if (target in TARGETS) return TARGETS[target as TargetAlias];
+  return target;
+}
+
+/**
+ * Where a container path is found on the machine the tool runs on. With `COMPOSABLE_ROOT=/x`
+ * the container's `/run/composable/metadata.json` is read from `/x/run/composable/metadata.json`.
+ */
+export function hostPath(containerPath: string, root: string = process.env.COMPOSABLE_ROOT ?? '/'): string {
+  return posix.join(root, containerPath);
+}

@@ -1,0 +1,45 @@
+// Resolving container paths on the machine the tool runs on. With COMPOSABLE_ROOT (or a
+// container's root directory) an absolute symlink inside the tree means a path inside the
+// container, so symlinks are followed by hand, never by the host's kernel: a source cannot
+// escape the store through `..` or an absolute link.
+import { lstatSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type ResolveResult = { ok: true; path: string } | { ok: false; code: 'missing' | 'loop'; message: string };
+
+/** Resolve `containerPath` inside `root` like the kernel would inside a chroot at `root`. */
+export function resolveInRoot(root: string, containerPath: string): ResolveResult {
+  let pending = containerPath.split('/').filter(Boolean);
+  let resolved: string[] = [];
+  let hops = 0;
+  while (pending.length > 0) {
+    const part = pending.shift()!;
+    if (part === '.') continue;
+    if (part === '..') {
+      resolved.pop();
+      continue;
+    }
+    const candidate = [...resolved, part];
+    let st;
+    try {
+      st = lstatSync(join(root, ...candidate));
+    } catch {
+      return { ok: false, code: 'missing', message: `/${candidate.join('/')} does not exist` };
+    }
+    if (st.isSymbolicLink()) {
+      if (++hops > 40) return { ok: false, code: 'loop', message: `too many levels of symbolic links at /${candidate.join('/')}` };
+      const target = readlinkSync(join(root, ...candidate));
+      if (target.startsWith('/')) resolved = [];
+      pending = [...target.split('/').filter(Boolean), ...pending];
+      continue;
+    }
+    resolved = candidate;
+  }
+  return { ok: true, path: `/${resolved.join('/')}` };
+}
+
+/** Whether `path` is strictly below `dir` (both absolute, normalised). */
+export function isBelow(path: string, dir: string): boolean {
+  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+  return path.startsWith(prefix) && path.length > prefix.length;
+}

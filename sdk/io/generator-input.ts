@@ -1,0 +1,94 @@
+// The generator's reading edge: metadata and packages from the container's filesystem (or from
+// COMPOSABLE_ROOT), turned into the pure planner's input.
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { METADATA_PATH, STORE_ROOT, hostPath } from '../contract.ts';
+import { loadPackage } from '../package.ts';
+import { packageDigest } from '../digest.ts';
+import { parseMetadata } from '../plan/generate.ts';
+import type { GeneratorInput, MetadataInput, ServiceInput } from '../plan/types.ts';
+import type { ServiceSpec } from '../schema/metadata.ts';
+import { isBelow, resolveInRoot } from './container-path.ts';
+import { VERSION } from '../version.ts';
+
+/** squashfs ("hsqs" at 0) or erofs (0xE0F5E1E2 little-endian at 1024), else undefined. */
+export function imageType(file: string): 'squashfs' | 'erofs' | undefined {
+  const buf = Buffer.alloc(1028);
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    if (n >= 4 && buf.toString('latin1', 0, 4) === 'hsqs') return 'squashfs';
+    if (n >= 1028 && buf.readUInt32LE(1024) === 0xe0f5e1e2) return 'erofs';
+  } catch {
+    /* unreadable: reported by the caller */
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  return undefined;
+}
+
+export function readService(root: string, spec: ServiceSpec): ServiceInput {
+  const none = (): boolean => false;
+  const base = { spec, packageProblems: [], hasFile: none };
+  const store = resolveInRoot(root, STORE_ROOT);
+  const storeRoot = store.ok ? store.path : STORE_ROOT;
+  const resolved = resolveInRoot(root, spec.source);
+  if (!resolved.ok) {
+    return { ...base, sourceReasons: [{ code: 'source-missing', message: `source ${spec.source} cannot be used: ${resolved.message}; the agent must bind-mount the package there before PID 1 starts` }] };
+  }
+  if (!isBelow(resolved.path, storeRoot)) {
+    return { ...base, sourceReasons: [{ code: 'source-outside-store', message: `source ${spec.source} resolves to ${resolved.path}, outside the store ${STORE_ROOT}/; packages must be below the store root` }] };
+  }
+  const dir = join(root, resolved.path);
+  const st = statSync(dir);
+  if (st.isFile()) {
+    const type = imageType(dir);
+    const message = type
+      ? `source ${spec.source} is a ${type} image; this generator reads package directories only (unpack the image into the store)`
+      : `source ${spec.source} is a file but neither a squashfs nor an erofs image`;
+    return { ...base, resolvedSource: resolved.path, sourceReasons: [{ code: 'source-unsupported', message }] };
+  }
+  if (!st.isDirectory()) {
+    return { ...base, resolvedSource: resolved.path, sourceReasons: [{ code: 'source-unsupported', message: `source ${spec.source} is neither a directory nor an image file` }] };
+  }
+  const { package: pkg, problems } = loadPackage(dir);
+  const hasFile = (rel: string): boolean => {
+    try {
+      return statSync(join(dir, rel)).isFile();
+    } catch {
+      return false;
+    }
+  };
+  return {
+    spec,
+    sourceReasons: [],
+    resolvedSource: resolved.path,
+    sourceKind: 'directory',
+    pkg,
+    packageProblems: problems,
+    // Hashing a whole package costs time at boot; it is done only when the agent asks for it.
+    digest: spec.digest !== undefined && pkg ? packageDigest(dir) : undefined,
+    hasFile,
+  };
+}
+
+export function readMetadata(root: string): { metadata: MetadataInput; services: ServiceSpec[] } {
+  const path = METADATA_PATH;
+  let text: string;
+  try {
+    text = readFileSync(hostPath(path, root), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { metadata: { state: 'absent', path }, services: [] };
+    return { metadata: { state: 'invalid', path, reasons: [{ code: 'metadata-unreadable', file: path, message: `cannot read ${path}: ${(e as Error).message}` }] }, services: [] };
+  }
+  const parsed = parseMetadata(text, path);
+  if (!parsed.ok) return { metadata: { state: 'invalid', path, reasons: parsed.reasons }, services: [] };
+  return { metadata: { state: 'ok', path }, services: parsed.services };
+}
+
+/** Read everything the planner needs from the container rooted at `root`. */
+export function readGeneratorInput(root: string = process.env.COMPOSABLE_ROOT ?? '/'): GeneratorInput {
+  const { metadata, services } = readMetadata(root);
+  return { metadata, services: services.map((spec) => readService(root, spec)), generatorVersion: VERSION };
+}

@@ -1,0 +1,220 @@
+// Loads a package directory (portable-service-image layout) into a typed model, or explains
+// precisely what is wrong with it. Never throws for bad input: every problem names its file.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DROP_IN_NAME, PACKAGE_OS_RELEASE, PACKAGE_UNIT_DIR, type Mode, type Profile } from './contract.ts';
+import { parseOsRelease } from './os-release.ts';
+import { hasPortablePrefix, parseUnitName } from './unit-name.ts';
+import { parseUnitFile } from './unit-file/index.ts';
+import type { UnitFile } from './unit-file/types.ts';
+import { PackageOsReleaseSchema } from './schema/os-release.ts';
+import { schemaProblems } from './schema/issues.ts';
+import { walkTree, type TreeEntry } from './digest.ts';
+
+export interface PackageProblem {
+  /** Stable code, shared with the generator's skip reasons and the linter. */
+  code: string;
+  /** Path relative to the package root (`usr/lib/os-release`), or '' for the package itself. */
+  file: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+export interface PackageDropIn {
+  /** File name inside `<unit>.d/`, e.g. `10-limits.conf`. */
+  name: string;
+  relPath: string;
+  text: string;
+  file: UnitFile;
+}
+
+export interface PackageUnit {
+  name: string;
+  /** Path relative to the package root. */
+  relPath: string;
+  text: string;
+  file: UnitFile;
+  /** Drop-ins the package ships in `<unit>.d/*.conf`, sorted by name (systemd's order). */
+  dropIns: PackageDropIn[];
+}
+
+export interface PackageManifest {
+  name: string;
+  version: string;
+  /** Unit-name prefixes (PORTABLE_PREFIXES, default: the name). */
+  prefixes: string[];
+  /** Default ordering target from COMPOSABLE_TARGET, if any. */
+  target?: string;
+  mode: Mode;
+  profile: Profile;
+}
+
+export interface ComposablePackage {
+  root: string;
+  manifest: PackageManifest;
+  osRelease: { relPath: string; text: string; fields: Record<string, string> };
+  units: PackageUnit[];
+  /** Every entry of the tree; only filled with `{ listFiles: true }` (the generator skips it). */
+  files?: TreeEntry[];
+}
+
+export interface LoadPackageOptions {
+  listFiles?: boolean;
+}
+
+export interface LoadPackageResult {
+  /** Present when the package is usable: no problem stops it from being generated for. */
+  package?: ComposablePackage;
+  problems: PackageProblem[];
+}
+
+/** Unit types a package may ship (the generator writes the .mount units itself). */
+export const PACKAGE_UNIT_TYPES = ['service', 'socket', 'timer', 'path', 'target'] as const;
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parse and validate os-release text into a manifest (pure). */
+export function manifestFromOsRelease(text: string, relPath = PACKAGE_OS_RELEASE): { manifest?: PackageManifest; fields: Record<string, string>; problems: PackageProblem[] } {
+  const parsed = parseOsRelease(text, relPath);
+  const problems: PackageProblem[] = parsed.problems.map((p) => ({
+    code: 'os-release-syntax', file: relPath, line: p.line, column: p.column, message: p.message,
+  }));
+  const lineOf = (key: string): number | undefined => parsed.entries.find((e) => e.key === key)?.line;
+  const checked = PackageOsReleaseSchema.safeParse(parsed.fields);
+  if (!checked.success) {
+    for (const sp of schemaProblems(checked.error.issues)) {
+      const key = sp.path.split(/[.[]/)[0] ?? '';
+      const line = key ? lineOf(key) : undefined;
+      const message = sp.path
+        ? (line === undefined ? `${sp.path} is required: ${sp.message}` : `${sp.path} ${sp.message}`)
+        : sp.message;
+      problems.push({ code: 'os-release-invalid', file: relPath, line, message });
+    }
+  }
+  if (problems.length > 0 || !checked.success) return { fields: parsed.fields, problems };
+  const f = checked.data;
+  const prefixes = (f.PORTABLE_PREFIXES ?? '').split(/\s+/).filter(Boolean);
+  return {
+    fields: parsed.fields,
+    problems,
+    manifest: {
+      name: f.ID,
+      version: f.VERSION_ID,
+      prefixes: prefixes.length > 0 ? prefixes : [f.ID],
+      target: f.COMPOSABLE_TARGET,
+      mode: f.COMPOSABLE_MODE ?? 'host',
+      profile: f.COMPOSABLE_PROFILE ?? 'default',
+    },
+  };
+}
+
+/** Check that a unit name is one a package may ship under its prefixes. */
+export function checkPackageUnitName(name: string, manifest: PackageManifest): string | undefined {
+  const parsed = parseUnitName(name);
+  if (!parsed) return `"${name}" is not a valid unit name`;
+  if (!(PACKAGE_UNIT_TYPES as readonly string[]).includes(parsed.type)) {
+    return `unit type .${parsed.type} cannot be shipped in a package; use one of ${PACKAGE_UNIT_TYPES.map((t) => `.${t}`).join(' ')}`;
+  }
+  if (!manifest.prefixes.some((p) => hasPortablePrefix(name, p))) {
+    return `unit "${name}" does not carry the package prefix (${manifest.prefixes.map((p) => `"${p}"`).join(', ')}); rename it to start with "${manifest.prefixes[0]}-" or "${manifest.prefixes[0]}."`;
+  }
+  return undefined;
+}
+
+function readDropIns(dir: string, unitName: string, problems: PackageProblem[]): PackageDropIn[] {
+  const relDir = `${PACKAGE_UNIT_DIR}/${unitName}.d`;
+  let names: string[];
+  try {
+    names = readdirSync(join(dir, relDir)).filter((n) => n.endsWith('.conf')).sort();
+  } catch {
+    return [];
+  }
+  const out: PackageDropIn[] = [];
+  for (const name of names) {
+    const relPath = `${relDir}/${name}`;
+    if (name === DROP_IN_NAME) {
+      problems.push({ code: 'dropin-reserved', file: relPath, message: `${DROP_IN_NAME} is the name of the drop-in composable generates; rename this file (for example 40-${unitName.split('.')[0]}.conf)` });
+      continue;
+    }
+    const text = readText(join(dir, relPath));
+    if (text === undefined) continue;
+    const file = parseUnitFile(text, relPath);
+    for (const p of file.problems) problems.push({ code: 'unit-parse-error', file: relPath, line: p.line, column: p.column, message: p.message });
+    out.push({ name, relPath, text, file });
+  }
+  return out;
+}
+
+/**
+ * Load the package at `dir`. Problems that make it unusable (no os-release, invalid manifest,
+ * a unit that does not parse or lacks the prefix) leave `package` undefined.
+ */
+export function loadPackage(dir: string, options: LoadPackageOptions = {}): LoadPackageResult {
+  const problems: PackageProblem[] = [];
+  let rootStat;
+  try {
+    rootStat = statSync(dir);
+  } catch {
+    return { problems: [{ code: 'source-missing', file: '', message: `package directory ${dir} does not exist` }] };
+  }
+  if (!rootStat.isDirectory()) {
+    return { problems: [{ code: 'source-not-directory', file: '', message: `${dir} is not a directory; unpack the artifact or pass the package directory` }] };
+  }
+
+  const osText = readText(join(dir, PACKAGE_OS_RELEASE));
+  if (osText === undefined) {
+    return {
+      problems: [{ code: 'os-release-missing', file: PACKAGE_OS_RELEASE, message: `missing ${PACKAGE_OS_RELEASE}; every package needs one with NAME, ID and VERSION_ID (composable init creates it)` }],
+    };
+  }
+  const { manifest, fields, problems: osProblems } = manifestFromOsRelease(osText);
+  problems.push(...osProblems);
+
+  const units: PackageUnit[] = [];
+  let unitNames: string[] = [];
+  try {
+    unitNames = readdirSync(join(dir, PACKAGE_UNIT_DIR)).sort();
+  } catch {
+    problems.push({ code: 'no-units', file: PACKAGE_UNIT_DIR, message: `missing ${PACKAGE_UNIT_DIR}/; put the package's unit files there` });
+  }
+  for (const name of unitNames) {
+    const relPath = `${PACKAGE_UNIT_DIR}/${name}`;
+    const full = join(dir, relPath);
+    let st;
+    try {
+      st = statSync(full);
+    } catch {
+      problems.push({ code: 'unit-unreadable', file: relPath, message: `${relPath} is a dangling symlink` });
+      continue;
+    }
+    if (st.isDirectory()) continue; // drop-in dirs (`x.service.d/`) and wants dirs are read with their unit
+    const text = readText(full);
+    if (text === undefined) {
+      problems.push({ code: 'unit-unreadable', file: relPath, message: `cannot read ${relPath}` });
+      continue;
+    }
+    const file = parseUnitFile(text, relPath);
+    for (const p of file.problems) {
+      problems.push({ code: 'unit-parse-error', file: relPath, line: p.line, column: p.column, message: p.message });
+    }
+    if (manifest) {
+      const nameProblem = checkPackageUnitName(name, manifest);
+      if (nameProblem) problems.push({ code: 'unit-prefix', file: relPath, message: nameProblem });
+    }
+    units.push({ name, relPath, text, file, dropIns: readDropIns(dir, name, problems) });
+  }
+
+  const usable = manifest !== undefined && problems.length === 0;
+  const pkg: ComposablePackage | undefined = usable
+    ? { root: dir, manifest, osRelease: { relPath: PACKAGE_OS_RELEASE, text: osText, fields }, units }
+    : undefined;
+  if (pkg && options.listFiles) pkg.files = walkTree(dir);
+  return { package: pkg, problems };
+}

@@ -1,0 +1,99 @@
+// The drop-in `<unit>.d/50-composable.conf` that adapts a package's unit to this container:
+// mount dependency, ordering, environment, credentials, user, capabilities, profile, and either
+// the rewritten executable paths (host mode) or the chroot into the package (chroot mode).
+import { posix } from 'node:path';
+import { CREDENTIALS_ROOT, DROP_IN_NAME } from '../contract.ts';
+import { parseUnitName } from '../unit-name.ts';
+import type { PackageUnit } from '../package.ts';
+import type { ServiceSpec } from '../schema/metadata.ts';
+import type { Reason } from '../schema/status.ts';
+import { environmentAssignment, escapeSpecifiers, quoteWord } from './escape.ts';
+import { CHROOT_DIRECTIVES, PROFILE_DIRECTIVES, type Directive } from './profiles.ts';
+import { renderUnit, type Sections } from './render.ts';
+import { GENERATED_BY, orderingAfter } from './targets.ts';
+import { rewriteExecDirectives } from './exec-paths.ts';
+import { mergeDropIns } from '../unit-file/index.ts';
+import type { OutputFile, ServiceSettings } from './types.ts';
+
+export interface DropInContext {
+  settings: ServiceSettings;
+  spec: ServiceSpec;
+  /** Units of other services this one starts after (from metadata `after`). */
+  afterUnits: string[];
+  hasFile: (relPath: string) => boolean;
+}
+
+export function dropInPath(unitName: string): string {
+  return `${unitName}.d/${DROP_IN_NAME}`;
+}
+
+/** Where a credential must live: the service's own directory below the credentials root. */
+export function credentialDir(service: string): string {
+  return posix.join(CREDENTIALS_ROOT, service);
+}
+
+export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: OutputFile; reasons: Reason[] } {
+  const { settings, spec } = ctx;
+  const reasons: Reason[] = [];
+  const type = parseUnitName(unit.name)?.type;
+  // Exec lines are rewritten from the unit as the package's own drop-ins leave it.
+  const effective = unit.dropIns.length > 0 ? mergeDropIns(unit.file, unit.dropIns.map((d) => d.file)) : unit.file;
+  const unitSection: Directive[] = [
+    ['SourcePath', escapeSpecifiers(posix.join(settings.where, unit.relPath))],
+    ['RequiresMountsFor', escapeSpecifiers(settings.where)],
+  ];
+  // Only services are ordered after the previous composable target: timers, sockets and paths
+  // are ordered before timers.target/sockets.target/paths.target by default, which basic.target
+  // precedes, so ordering them after a composable target would form a cycle. Their services
+  // carry the ordering instead.
+  if (type === 'service') {
+    const after = orderingAfter(settings.target);
+    if (after) unitSection.push(['After', after]);
+    for (const dep of ctx.afterUnits) {
+      unitSection.push(['After', dep]);
+      unitSection.push(['Wants', dep]);
+    }
+  }
+
+  const sections: Sections = [['Unit', unitSection]];
+  if (type === 'service') {
+    const service: Directive[] = [...PROFILE_DIRECTIVES[settings.profile]];
+    const packageDir = settings.mode === 'chroot' ? '/' : settings.where;
+    service.push(['Environment', environmentAssignment('COMPOSABLE_PACKAGE_DIR', packageDir)]);
+    for (const [k, v] of Object.entries(spec.environment ?? {})) service.push(['Environment', environmentAssignment(k, v)]);
+    for (const [id, path] of Object.entries(spec.credentials ?? {})) {
+      // Only the path is written; the secret itself never enters a unit file.
+      service.push(['LoadCredential', `${id}:${escapeSpecifiers(path)}`]);
+    }
+    if (spec.user !== undefined) service.push(['User', spec.user]);
+    if (spec.capabilities !== undefined) {
+      // Reset first: the metadata's list is the whole set, whatever the unit or profile said.
+      const caps = spec.capabilities.join(' ');
+      service.push(['CapabilityBoundingSet', ''], ['CapabilityBoundingSet', caps], ['AmbientCapabilities', ''], ['AmbientCapabilities', caps]);
+    }
+    if (settings.mode === 'chroot') {
+      service.push(['RootDirectory', escapeSpecifiers(settings.where)], ...CHROOT_DIRECTIVES);
+    } else {
+      const { rewrites, problems } = rewriteExecDirectives(effective, 'Service', settings.where, ctx.hasFile);
+      for (const p of problems) reasons.push({ code: 'exec-parse-error', file: unit.relPath, line: p.line, column: p.column, message: `${p.key}=: ${p.message}` });
+      for (const r of rewrites) {
+        service.push([r.key, '']);
+        for (const v of r.values) service.push([r.key, v]);
+      }
+    }
+    service.push(['LogExtraFields', quoteWord(`COMPOSABLE_SERVICE=${settings.name}`)]);
+    service.push(['LogExtraFields', quoteWord(`COMPOSABLE_VERSION=${settings.version}`)]);
+    sections.push(['Service', service]);
+  } else if (type === 'socket' && settings.mode === 'host') {
+    const { rewrites } = rewriteExecDirectives(effective, 'Socket', settings.where, ctx.hasFile);
+    const socket: Directive[] = [];
+    for (const r of rewrites) {
+      socket.push([r.key, '']);
+      for (const v of r.values) socket.push([r.key, v]);
+    }
+    sections.push(['Socket', socket]);
+  }
+
+  const header = `${GENERATED_BY} for ${settings.name} ${settings.version}; do not edit.`;
+  return { file: { kind: 'file', path: dropInPath(unit.name), content: renderUnit(header, sections) }, reasons };
+}

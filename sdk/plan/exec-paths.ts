@@ -1,0 +1,89 @@
+// Host mode runs a package's programs from its stable mount path. Unit files name them as they
+// sit in the package (`ExecStart=/usr/bin/logship`); the drop-in resets each Exec*= directive and
+// redefines it with the path below the mount (`/opt/composable/logship/usr/bin/logship`), so
+// `systemctl cat` shows the original and the rewrite. `composable test` uses the same rewrite.
+import { posix } from 'node:path';
+import { getEntries, parseCommandLine, formatCommandLine } from '../unit-file/index.ts';
+import type { UnitFile } from '../unit-file/types.ts';
+
+export const EXEC_DIRECTIVES: Record<string, readonly string[]> = {
+  Service: ['ExecCondition', 'ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecReload', 'ExecStop', 'ExecStopPost'],
+  Socket: ['ExecStartPre', 'ExecStartPost', 'ExecStopPre', 'ExecStopPost'],
+};
+
+/** Directories systemd searches for an executable given without a path (systemd.service(5)). */
+export const EXEC_SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/**
+ * The package-relative path an Exec executable refers to, if the package has that file.
+ * Paths with specifiers or variables are left alone: they are resolved by systemd at run time.
+ */
+export function packageExecutable(executable: string, hasFile: (relPath: string) => boolean): string | undefined {
+  if (/[%$]/.test(executable)) return undefined;
+  const candidates = executable.startsWith('/')
+    ? [posix.normalize(executable)]
+    : executable.includes('/')
+      ? []
+      : EXEC_SEARCH_PATH.map((d) => `${d}/${executable}`);
+  for (const abs of candidates) {
+    const rel = abs.slice(1);
+    if (rel && !rel.startsWith('..') && hasFile(rel)) return rel;
+  }
+  return undefined;
+}
+
+export interface ExecRewrite {
+  key: string;
+  /** The directive's effective command lines after rewriting, one value per command. */
+  values: string[];
+}
+
+export interface ExecRewriteProblem {
+  key: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+/**
+ * For each Exec*= directive of `section` whose effective commands run a program inside the
+ * package, the reset-and-redefine values with paths below `where`. Directives that run nothing
+ * from the package are not repeated.
+ */
+export function rewriteExecDirectives(
+  file: UnitFile,
+  section: string,
+  where: string,
+  hasFile: (relPath: string) => boolean,
+): { rewrites: ExecRewrite[]; problems: ExecRewriteProblem[] } {
+  const rewrites: ExecRewrite[] = [];
+  const problems: ExecRewriteProblem[] = [];
+  for (const key of EXEC_DIRECTIVES[section] ?? []) {
+    let values: string[] = [];
+    let touched = false;
+    for (const entry of getEntries(file, section, key)) {
+      if (entry.value === '') {
+        // An empty assignment resets the list (systemd.service(5)).
+        values = [];
+        touched = false;
+        continue;
+      }
+      const parsed = parseCommandLine(entry.value);
+      if (!parsed.ok) {
+        problems.push({ key, line: entry.range?.line, column: entry.valueRange?.column, message: parsed.message });
+        continue;
+      }
+      for (const cmd of parsed.commands) {
+        const rel = packageExecutable(cmd.path, hasFile);
+        if (rel !== undefined) {
+          touched = true;
+          values.push(formatCommandLine({ ...cmd, path: posix.join(where, rel) }));
+        } else {
+          values.push(formatCommandLine(cmd));
+        }
+      }
+    }
+    if (touched) rewrites.push({ key, values });
+  }
+  return { rewrites, problems };
+}

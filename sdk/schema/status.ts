@@ -1,0 +1,42 @@
+// Status: what the generator writes to /run/composable/status.json on every run.
+import * as z from 'zod/mini';
+import { Mode, Profile, UnitName } from './common.ts';
+
+export const ReasonSchema = z.strictObject({
+  /** Stable machine-readable code, e.g. `source-missing`, `unit-parse-error`. */
+  code: z.string(),
+  message: z.string(),
+  file: z.optional(z.string()),
+  line: z.optional(z.number()),
+  column: z.optional(z.number()),
+});
+
+export const ServiceStatusSchema = z.strictObject({
+  name: z.string(),
+  state: z.enum(['enabled', 'skipped']),
+  version: z.optional(z.string()),
+  source: z.optional(z.string()),
+  target: z.optional(z.string()),
+  mode: z.optional(Mode),
+  profile: z.optional(Profile),
+  mount: z.optional(z.string()),
+  where: z.optional(z.string()),
+  units: z.optional(z.array(UnitName)),
+  enabled: z.optional(z.array(UnitName)),
+  reasons: z.optional(z.array(ReasonSchema)),
+});
+
+export const StatusSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  generator: z.strictObject({ name: z.string(), version: z.string() }),
+  metadata: z.strictObject({
+    path: z.string(),
+    state: z.enum(['ok', 'absent', 'invalid']),
+    reasons: z.optional(z.array(ReasonSchema)),
+  }),
+  services: z.array(ServiceStatusSchema),
+});
+
+export type Reason = z.infer<typeof ReasonSchema>;
+export type ServiceStatus = z.infer<typeof ServiceStatusSchema>;
+export type Status = z.infer<typeof StatusSchema>;
