@@ -3,6 +3,10 @@
 import { Command } from 'commander';
 import { VERSION } from '../sdk/version.ts';
 import * as generate from './commands/generate.ts';
+import * as lint from './commands/lint.ts';
+import * as demo from './commands/demo.ts';
+import * as schema from './commands/schema.ts';
+import * as metadata from './commands/metadata.ts';
 
 const program = new Command('composable')
   .description('Build, check and run composable services: sidecar packages for systemd containers')
@@ -10,7 +14,7 @@ const program = new Command('composable')
   .showHelpAfterError()
   .configureOutput({ outputError: (str, write) => write(str) });
 
-for (const command of [generate]) command.register(program);
+for (const command of [generate, metadata, schema, lint, demo]) command.register(program);
 
 program.exitOverride((err) => {
   // commander's own exits: help and version are success, usage errors are exit 2.

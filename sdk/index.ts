@@ -9,3 +9,4 @@ export * from './plan/index.ts';
 export * from './digest.ts';
 export * from './io/index.ts';
 export * from './version.ts';
+export * from './agent.ts';

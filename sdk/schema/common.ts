@@ -27,8 +27,8 @@ export const Target = z.string().check(
   z.regex(TARGET_PATTERN, 'must be early, default, late or a unit name ending in .target'),
 );
 
-export const Mode = z.enum(MODES);
-export const Profile = z.enum(PROFILES);
+export const ModeSchema = z.enum(MODES);
+export const ProfileSchema = z.enum(PROFILES);
 
 /** A unit name of one of the types a package may ship. */
 export const UNIT_NAME_PATTERN = /^[A-Za-z0-9:_.\\-]+(@[A-Za-z0-9:_.\\-]*)?\.(service|socket|timer|path|target)$/;

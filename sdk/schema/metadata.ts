@@ -1,7 +1,7 @@
 // Metadata v1: what the host agent writes to /run/composable/metadata.json before PID 1 starts.
 import * as z from 'zod/mini';
 import {
-  AbsolutePath, CAPABILITY_PATTERN, CREDENTIAL_NAME_PATTERN, Digest, ENV_NAME_PATTERN, Mode, Profile,
+  AbsolutePath, CAPABILITY_PATTERN, CREDENTIAL_NAME_PATTERN, Digest, ENV_NAME_PATTERN, ModeSchema, ProfileSchema,
   ServiceName, Target, USER_PATTERN, UnitName, Version,
 } from './common.ts';
 
@@ -10,7 +10,7 @@ export const ServiceSchema = z.strictObject({
   source: AbsolutePath,
   version: z.optional(Version),
   digest: z.optional(Digest),
-  mode: z.optional(Mode),
+  mode: z.optional(ModeSchema),
   target: z.optional(Target),
   units: z.optional(z.array(UnitName)),
   after: z.optional(z.array(ServiceName)),
@@ -29,7 +29,7 @@ export const ServiceSchema = z.strictObject({
   ),
   user: z.optional(z.string().check(z.regex(USER_PATTERN, 'must be a user name ([a-z_][a-z0-9_-]*) or a numeric uid'))),
   capabilities: z.optional(z.array(z.string().check(z.regex(CAPABILITY_PATTERN, 'must be a capability name like CAP_NET_BIND_SERVICE')))),
-  profile: z.optional(Profile),
+  profile: z.optional(ProfileSchema),
 });
 
 export const MetadataSchema = z.strictObject({

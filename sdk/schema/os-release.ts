@@ -2,7 +2,7 @@
 // Other os-release(5) fields (PRETTY_NAME, HOME_URL, ...) are allowed and ignored; unknown
 // COMPOSABLE_* fields are errors, so a typo cannot silently drop a setting.
 import * as z from 'zod/mini';
-import { Mode, Profile, ServiceName, Target, Version } from './common.ts';
+import { ModeSchema, ProfileSchema, ServiceName, Target, Version } from './common.ts';
 
 export const COMPOSABLE_FIELDS = ['COMPOSABLE_TARGET', 'COMPOSABLE_MODE', 'COMPOSABLE_PROFILE'] as const;
 
@@ -14,8 +14,8 @@ export const PackageOsReleaseSchema = z
     /** Space-separated unit-name prefixes (portablectl); defaults to ID. */
     PORTABLE_PREFIXES: z.optional(z.string()),
     COMPOSABLE_TARGET: z.optional(Target),
-    COMPOSABLE_MODE: z.optional(Mode),
-    COMPOSABLE_PROFILE: z.optional(Profile),
+    COMPOSABLE_MODE: z.optional(ModeSchema),
+    COMPOSABLE_PROFILE: z.optional(ProfileSchema),
   })
   .check(
     z.refine(

@@ -1,6 +1,6 @@
 // Status: what the generator writes to /run/composable/status.json on every run.
 import * as z from 'zod/mini';
-import { Mode, Profile, UnitName } from './common.ts';
+import { ModeSchema, ProfileSchema, UnitName } from './common.ts';
 
 export const ReasonSchema = z.strictObject({
   /** Stable machine-readable code, e.g. `source-missing`, `unit-parse-error`. */
@@ -17,8 +17,8 @@ export const ServiceStatusSchema = z.strictObject({
   version: z.optional(z.string()),
   source: z.optional(z.string()),
   target: z.optional(z.string()),
-  mode: z.optional(Mode),
-  profile: z.optional(Profile),
+  mode: z.optional(ModeSchema),
+  profile: z.optional(ProfileSchema),
   mount: z.optional(z.string()),
   where: z.optional(z.string()),
   units: z.optional(z.array(UnitName)),

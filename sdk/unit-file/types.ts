@@ -58,6 +58,8 @@ export interface UnitFile {
   newline: '\n' | '\r\n';
   /** Whether the source ended with a line terminator. */
   finalNewline: boolean;
+  /** Whether the source started with a UTF-8 byte order mark (systemd skips it). */
+  bom?: boolean;
   /** Parse problems, e.g. lines that are not assignments. Parsing never throws. */
   problems: UnitFileProblem[];
 }

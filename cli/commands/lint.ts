@@ -1,0 +1,102 @@
+// composable lint PATH... — check packages, artifacts, unit files and metadata before they ship.
+// Exit status: 0 clean, 1 errors (or more warnings than --max-warnings), 2 usage or internal error.
+import { writeFileSync, renameSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+import { Option, type Command } from 'commander';
+import { findConfigFile, loadConfigFile, LintConfigError, type LintConfig } from '../../lint/config.ts';
+import { lint } from '../../lint/engine.ts';
+import { format, FORMATS, type Format } from '../../lint/formatters/index.ts';
+import { LintInputError } from '../../lint/inputs/index.ts';
+import { RULES, RULE_IDS } from '../../lint/rules/index.ts';
+
+interface LintCliOptions {
+  format: Format;
+  config?: string | false;
+  root?: string;
+  maxWarnings?: string;
+  outputFile?: string;
+  color?: boolean;
+  quiet?: boolean;
+  listRules?: boolean;
+}
+
+function writeAtomically(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+export function listRules(): string {
+  const width = Math.max(...RULES.map((r) => r.meta.id.length));
+  return `${RULES.map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${r.meta.description}`).join('\n')}\n`;
+}
+
+export async function runLint(paths: string[], opts: LintCliOptions): Promise<number> {
+  if (opts.listRules) {
+    process.stdout.write(listRules());
+    return 0;
+  }
+  let maxWarnings: number | undefined;
+  if (opts.maxWarnings !== undefined) {
+    maxWarnings = Number(opts.maxWarnings);
+    if (!Number.isInteger(maxWarnings) || maxWarnings < -1) {
+      process.stderr.write(`composable lint: --max-warnings takes a whole number, not "${opts.maxWarnings}"\n`);
+      return 2;
+    }
+  }
+  try {
+    let config: LintConfig = {};
+    if (opts.config !== false) {
+      const file = opts.config ?? findConfigFile(process.cwd());
+      if (file) config = loadConfigFile(file, RULE_IDS);
+    }
+    const result = await lint(paths, { config, root: opts.root });
+    if (opts.quiet) {
+      result.diagnostics = result.diagnostics.filter((d) => d.severity === 'error');
+      result.warningCount = 0;
+      result.infoCount = 0;
+    }
+    const color = opts.color ?? (opts.outputFile === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR);
+    const text = format(result, opts.format, { color });
+    if (opts.outputFile) writeAtomically(opts.outputFile, text);
+    else process.stdout.write(text);
+    if (result.errorCount > 0) return 1;
+    if (maxWarnings !== undefined && maxWarnings >= 0 && result.warningCount > maxWarnings) {
+      process.stderr.write(`composable lint: ${result.warningCount} warnings, more than --max-warnings ${maxWarnings}\n`);
+      return 1;
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof LintInputError || e instanceof LintConfigError) {
+      process.stderr.write(`composable lint: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`composable lint: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return 2;
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('lint')
+    .description('check package directories, .tar/.tar.gz artifacts, unit files and metadata files')
+    .argument('[paths...]', 'package directories, artifacts, unit files (*.service ...), directories of unit files, metadata .json files')
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('stylish'))
+    .option('-c, --config <file>', 'configuration file (default: ./composable-lint.json if present)')
+    .option('--no-config', 'ignore ./composable-lint.json')
+    .option('--root <dir>', 'container root that metadata paths resolve against (default: implied by the metadata path, $COMPOSABLE_ROOT or /)')
+    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
+    .option('-o, --output-file <file>', 'write the report to a file instead of standard output')
+    .option('--color', 'force colors in stylish output')
+    .option('--no-color', 'no colors in stylish output')
+    .option('-q, --quiet', 'report errors only')
+    .option('--list-rules', 'list every rule with its default severity and exit')
+    .action(async (paths: string[], opts: LintCliOptions) => {
+      if (!opts.listRules && paths.length === 0) {
+        process.stderr.write('composable lint: give at least one path (a package directory, artifact, unit file or metadata file)\n');
+        process.exitCode = 2;
+        return;
+      }
+      process.exitCode = await runLint(paths, opts);
+    });
+}

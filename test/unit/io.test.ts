@@ -1,0 +1,96 @@
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { atomicWriteFile } from '../../sdk/io/atomic-write.ts';
+import { isBelow, resolveInRoot } from '../../sdk/io/container-path.ts';
+import { imageType } from '../../sdk/io/generator-input.ts';
+import { writePlanFiles } from '../../sdk/io/write-plan.ts';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'composable-io-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('resolveInRoot', () => {
+  it('follows absolute symlinks inside the root, not on the host', () => {
+    mkdirSync(join(dir, 'run/composable/store/pkg-1'), { recursive: true });
+    symlinkSync('/run/composable/store/pkg-1', join(dir, 'run/composable/store/pkg'));
+    expect(resolveInRoot(dir, '/run/composable/store/pkg')).toEqual({ ok: true, path: '/run/composable/store/pkg-1' });
+  });
+
+  it('shows a relative symlink that climbs out of the store for what it is', () => {
+    mkdirSync(join(dir, 'run/composable/store'), { recursive: true });
+    mkdirSync(join(dir, 'etc'));
+    symlinkSync('../../../etc', join(dir, 'run/composable/store/evil'));
+    const r = resolveInRoot(dir, '/run/composable/store/evil');
+    expect(r).toEqual({ ok: true, path: '/etc' });
+    expect(isBelow('/etc', '/run/composable/store')).toBe(false);
+  });
+
+  it('cannot climb above the root with ..', () => {
+    mkdirSync(join(dir, 'run/composable/store'), { recursive: true });
+    symlinkSync('../../../../../../../..', join(dir, 'run/composable/store/up'));
+    expect(resolveInRoot(dir, '/run/composable/store/up')).toEqual({ ok: true, path: '/' });
+  });
+
+  it('reports missing paths and symlink loops', () => {
+    expect(resolveInRoot(dir, '/nope/x')).toMatchObject({ ok: false, code: 'missing' });
+    symlinkSync('/loop', join(dir, 'loop'));
+    expect(resolveInRoot(dir, '/loop')).toMatchObject({ ok: false, code: 'loop' });
+  });
+
+  it('isBelow is strict and component-wise', () => {
+    expect(isBelow('/run/composable/store/a', '/run/composable/store')).toBe(true);
+    expect(isBelow('/run/composable/store', '/run/composable/store')).toBe(false);
+    expect(isBelow('/run/composable/storex/a', '/run/composable/store')).toBe(false);
+  });
+});
+
+describe('atomicWriteFile', () => {
+  it('writes with the mode asked and leaves no temporary file', () => {
+    const p = join(dir, 'a.json');
+    atomicWriteFile(p, 'x', { mode: 0o600, fsync: true });
+    expect(readFileSync(p, 'utf8')).toBe('x');
+    expect(statSync(p).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dir)).toEqual(['a.json']);
+  });
+
+  it('replaces by default, refuses with noReplace and cleans up', () => {
+    const p = join(dir, 'u.service');
+    atomicWriteFile(p, 'one');
+    atomicWriteFile(p, 'two');
+    expect(readFileSync(p, 'utf8')).toBe('two');
+    expect(() => atomicWriteFile(p, 'three', { noReplace: true })).toThrow(/EEXIST/);
+    expect(readFileSync(p, 'utf8')).toBe('two');
+    expect(readdirSync(dir)).toEqual(['u.service']);
+  });
+});
+
+describe('writePlanFiles', () => {
+  it('writes files and relative symlinks, and never overwrites an existing unit', () => {
+    writeFileSync(join(dir, 'taken.service'), 'mine');
+    const errors = writePlanFiles(dir, [
+      { kind: 'file', path: 'a.service', content: '[Service]\n' },
+      { kind: 'symlink', path: 'composable.target.wants/a.service', target: '../a.service' },
+      { kind: 'file', path: 'taken.service', content: 'theirs' },
+    ]);
+    expect(errors).toEqual([{ path: 'taken.service', message: `taken.service already exists in ${dir}; not overwriting it` }]);
+    expect(readFileSync(join(dir, 'taken.service'), 'utf8')).toBe('mine');
+    expect(readFileSync(join(dir, 'composable.target.wants/a.service'), 'utf8')).toBe('[Service]\n');
+  });
+});
+
+describe('imageType', () => {
+  it('recognises squashfs and erofs by their magic', () => {
+    writeFileSync(join(dir, 'a.squashfs'), Buffer.concat([Buffer.from('hsqs'), Buffer.alloc(100)]));
+    const erofs = Buffer.alloc(2048);
+    erofs.writeUInt32LE(0xe0f5e1e2, 1024);
+    writeFileSync(join(dir, 'b.erofs'), erofs);
+    writeFileSync(join(dir, 'c.txt'), 'hello');
+    expect(imageType(join(dir, 'a.squashfs'))).toBe('squashfs');
+    expect(imageType(join(dir, 'b.erofs'))).toBe('erofs');
+    expect(imageType(join(dir, 'c.txt'))).toBeUndefined();
+  });
+});
