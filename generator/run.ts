@@ -38,8 +38,12 @@ export function runGenerator(opts: RunOptions): { plan: GeneratorPlan; ok: boole
       ok = false;
       for (const r of s.reasons ?? []) logger.log('err', `${s.name} skipped: ${describeReason(r)}`);
     } else {
-      logger.log('info', `${s.name} ${s.version ?? ''} enabled in ${s.target}: ${(s.enabled ?? []).join(' ')}`);
+      logger.log('debug', `${s.name} ${s.version ?? ''} enabled in ${s.target}: ${(s.enabled ?? []).join(' ')}`);
     }
+  }
+  if (status.metadata.state === 'ok') {
+    const enabled = status.services.filter((s) => s.state === 'enabled').length;
+    logger.log(enabled === status.services.length ? 'info' : 'warning', `${enabled} of ${status.services.length} services generated`);
   }
   if (opts.outDir !== undefined) {
     for (const e of writePlanFiles(opts.outDir, plan.files)) {

@@ -134,6 +134,7 @@ function readDropIns(dir: string, unitName: string, problems: PackageProblem[]):
   try {
     names = readdirSync(join(dir, relDir)).filter((n) => n.endsWith('.conf')).sort();
   } catch {
+    problems.push({ code: 'unit-unreadable', file: relDir, message: `cannot read ${relDir}/` });
     return [];
   }
   const out: PackageDropIn[] = [];
@@ -184,17 +185,20 @@ export function loadPackage(dir: string, options: LoadPackageOptions = {}): Load
   } catch {
     problems.push({ code: 'no-units', file: PACKAGE_UNIT_DIR, message: `missing ${PACKAGE_UNIT_DIR}/; put the package's unit files there` });
   }
+  // One listing of the unit directory: its files are units, `<unit>.d` directories their drop-ins.
+  const dropInDirs = new Set<string>();
+  const unitFiles: string[] = [];
   for (const name of unitNames) {
     const relPath = `${PACKAGE_UNIT_DIR}/${name}`;
+    const st = statSync(join(dir, relPath), { throwIfNoEntry: false });
+    if (!st) problems.push({ code: 'unit-unreadable', file: relPath, message: `${relPath} is a dangling symlink` });
+    else if (st.isDirectory()) {
+      if (name.endsWith('.d')) dropInDirs.add(name.slice(0, -2));
+    } else unitFiles.push(name);
+  }
+  for (const name of unitFiles) {
+    const relPath = `${PACKAGE_UNIT_DIR}/${name}`;
     const full = join(dir, relPath);
-    let st;
-    try {
-      st = statSync(full);
-    } catch {
-      problems.push({ code: 'unit-unreadable', file: relPath, message: `${relPath} is a dangling symlink` });
-      continue;
-    }
-    if (st.isDirectory()) continue; // drop-in dirs (`x.service.d/`) and wants dirs are read with their unit
     const text = readText(full);
     if (text === undefined) {
       problems.push({ code: 'unit-unreadable', file: relPath, message: `cannot read ${relPath}` });
@@ -208,7 +212,7 @@ export function loadPackage(dir: string, options: LoadPackageOptions = {}): Load
       const nameProblem = checkPackageUnitName(name, manifest);
       if (nameProblem) problems.push({ code: 'unit-prefix', file: relPath, message: nameProblem });
     }
-    units.push({ name, relPath, text, file, dropIns: readDropIns(dir, name, problems) });
+    units.push({ name, relPath, text, file, dropIns: dropInDirs.has(name) ? readDropIns(dir, name, problems) : [] });
   }
 
   const usable = manifest !== undefined && problems.length === 0;

@@ -20,12 +20,8 @@ export function resolveInRoot(root: string, containerPath: string): ResolveResul
       continue;
     }
     const candidate = [...resolved, part];
-    let st;
-    try {
-      st = lstatSync(join(root, ...candidate));
-    } catch {
-      return { ok: false, code: 'missing', message: `/${candidate.join('/')} does not exist` };
-    }
+    const st = lstatSync(join(root, ...candidate), { throwIfNoEntry: false });
+    if (!st) return { ok: false, code: 'missing', message: `/${candidate.join('/')} does not exist` };
     if (st.isSymbolicLink()) {
       if (++hops > 40) return { ok: false, code: 'loop', message: `too many levels of symbolic links at /${candidate.join('/')}` };
       const target = readlinkSync(join(root, ...candidate));

@@ -28,11 +28,15 @@ export function imageType(file: string): 'squashfs' | 'erofs' | undefined {
   return undefined;
 }
 
-export function readService(root: string, spec: ServiceSpec): ServiceInput {
+/** The store root as it resolves inside the container (it may itself be a symlink). */
+export function resolveStoreRoot(root: string): string {
+  const store = resolveInRoot(root, STORE_ROOT);
+  return store.ok ? store.path : STORE_ROOT;
+}
+
+export function readService(root: string, spec: ServiceSpec, storeRoot: string = resolveStoreRoot(root)): ServiceInput {
   const none = (): boolean => false;
   const base = { spec, packageProblems: [], hasFile: none };
-  const store = resolveInRoot(root, STORE_ROOT);
-  const storeRoot = store.ok ? store.path : STORE_ROOT;
   const resolved = resolveInRoot(root, spec.source);
   if (!resolved.ok) {
     return { ...base, sourceReasons: [{ code: 'source-missing', message: `source ${spec.source} cannot be used: ${resolved.message}; the agent must bind-mount the package there before PID 1 starts` }] };
@@ -53,13 +57,7 @@ export function readService(root: string, spec: ServiceSpec): ServiceInput {
     return { ...base, resolvedSource: resolved.path, sourceReasons: [{ code: 'source-unsupported', message: `source ${spec.source} is neither a directory nor an image file` }] };
   }
   const { package: pkg, problems } = loadPackage(dir);
-  const hasFile = (rel: string): boolean => {
-    try {
-      return statSync(join(dir, rel)).isFile();
-    } catch {
-      return false;
-    }
-  };
+  const hasFile = (rel: string): boolean => statSync(join(dir, rel), { throwIfNoEntry: false })?.isFile() ?? false;
   return {
     spec,
     sourceReasons: [],
@@ -90,5 +88,6 @@ export function readMetadata(root: string): { metadata: MetadataInput; services:
 /** Read everything the planner needs from the container rooted at `root`. */
 export function readGeneratorInput(root: string = process.env.COMPOSABLE_ROOT ?? '/'): GeneratorInput {
   const { metadata, services } = readMetadata(root);
-  return { metadata, services: services.map((spec) => readService(root, spec)), generatorVersion: VERSION };
+  const storeRoot = resolveStoreRoot(root);
+  return { metadata, services: services.map((spec) => readService(root, spec, storeRoot)), generatorVersion: VERSION };
 }
