@@ -1,0 +1,72 @@
+// Small packages built on the fly for the real-systemd scenarios.
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface TestPackage {
+  name: string;
+  version?: string;
+  target?: string;
+  mode?: 'host' | 'chroot';
+  profile?: string;
+  /** Files relative to the package root (executables get mode 0755 when under usr/bin). */
+  files?: Record<string, string>;
+  /** Unit files by name. */
+  units: Record<string, string>;
+}
+
+export function buildPackage(p: TestPackage): { dir: string; storeName: string } {
+  const dir = mkdtempSync(join(tmpdir(), `composable-e2e-pkg-${p.name}-`));
+  const version = p.version ?? '1.0.0';
+  const lines = [`NAME=${p.name}`, `ID=${p.name}`, `VERSION_ID=${version}`];
+  if (p.target) lines.push(`COMPOSABLE_TARGET=${p.target}`);
+  if (p.mode) lines.push(`COMPOSABLE_MODE=${p.mode}`);
+  if (p.profile) lines.push(`COMPOSABLE_PROFILE=${p.profile}`);
+  mkdirSync(join(dir, 'usr/lib/systemd/system'), { recursive: true });
+  writeFileSync(join(dir, 'usr/lib/os-release'), `${lines.join('\n')}\n`);
+  for (const [name, text] of Object.entries(p.units)) writeFileSync(join(dir, 'usr/lib/systemd/system', name), text);
+  for (const [rel, text] of Object.entries(p.files ?? {})) {
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+    if (rel.includes('bin/')) chmodSync(join(dir, rel), 0o755);
+  }
+  chmodSync(dir, 0o755);
+  return { dir, storeName: `${p.name}-${version}` };
+}
+
+/** A simple long-running service whose program is a shell script inside the package. */
+export function daemonPackage(name: string, target: string, extra: Partial<TestPackage> = {}): TestPackage {
+  return {
+    name,
+    target,
+    // Not `exec sleep`: the main process stays the script, so its command line shows where it ran from.
+    files: { [`usr/bin/${name}`]: '#!/bin/sh\necho "$0 started"\nwhile :; do sleep 3600; done\n' },
+    units: {
+      [`${name}.service`]: `[Unit]\nDescription=${name}\n# The test records stops in /results, so it must stay mounted until this unit stopped.\nRequiresMountsFor=/results\n\n[Service]\nExecStart=/usr/bin/${name}\nExecStopPost=/bin/sh -c 'echo ${name} >> /results/stops'\n\n[Install]\nWantedBy=multi-user.target\n`,
+    },
+    ...extra,
+  };
+}
+
+/**
+ * A chroot-mode package around the static busybox of Debian's busybox-static package: the
+ * package carries its own program and the mount points a chrooted service needs.
+ */
+export function busyboxChrootPackage(name: string, busybox = '/bin/busybox'): { dir: string; storeName: string } {
+  const pkg = buildPackage({
+    name,
+    mode: 'chroot',
+    units: {
+      [`${name}.service`]: `[Unit]\nDescription=${name} (chroot)\n\n[Service]\nExecStart=/bin/busybox sh -c 'echo "${name}: hello from the chroot"; ls / > /tmp/root-listing; exec busybox sleep 1000000'\n\n[Install]\nWantedBy=multi-user.target\n`,
+    },
+    files: { 'etc/machine-id': '', 'etc/resolv.conf': '' },
+  });
+  for (const d of ['bin', 'proc', 'sys', 'dev', 'run', 'tmp', 'var/tmp']) mkdirSync(join(pkg.dir, d), { recursive: true });
+  copyFileSync(busybox, join(pkg.dir, 'bin/busybox'));
+  chmodSync(join(pkg.dir, 'bin/busybox'), 0o755);
+  return pkg;
+}
+
+export function serviceEntry(pkg: { storeName: string }, name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { name, source: `/run/composable/store/${pkg.storeName}`, ...extra };
+}
