@@ -14,12 +14,14 @@ const program = new Command('composable')
   .showHelpAfterError()
   .configureOutput({ outputError: (str, write) => write(str) });
 
-for (const command of [generate, metadata, schema, lint, demo]) command.register(program);
-
+// Before the commands are added, so every subcommand inherits it: commander's own exits (help,
+// version) are success, usage errors are exit 2.
 program.exitOverride((err) => {
-  // commander's own exits: help and version are success, usage errors are exit 2.
   process.exit(err.exitCode === 0 ? 0 : 2);
 });
+
+for (const command of [generate, metadata, schema, lint, demo]) command.register(program);
+
 
 try {
   await program.parseAsync(process.argv);

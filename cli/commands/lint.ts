@@ -91,6 +91,8 @@ export function register(program: Command): void {
     .option('--no-color', 'no colors in stylish output')
     .option('-q, --quiet', 'report errors only')
     .option('--list-rules', 'list every rule with its default severity and exit')
+    // Usage errors (bad option, bad --format) are exit 2, whatever the parent program set up.
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (paths: string[], opts: LintCliOptions) => {
       if (!opts.listRules && paths.length === 0) {
         process.stderr.write('composable lint: give at least one path (a package directory, artifact, unit file or metadata file)\n');

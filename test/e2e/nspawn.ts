@@ -112,7 +112,7 @@ export interface BootOptions {
   /** Written as /run/composable/metadata.json before boot. */
   metadata?: unknown;
   credentials?: { service: string; name: string; content: string }[];
-  /** Extra unit files in /run/systemd/system (name -> content), enabled in `wantedBy` when given. */
+  /** Extra unit files in /run/systemd/system (relative path -> content; drop-ins allowed), enabled through `enable`. */
   units?: Record<string, string>;
   enable?: { unit: string; wantedBy: string }[];
   /** Shell script run after boot by the probe service; it writes findings to /results. */
@@ -178,7 +178,11 @@ export async function bootContainer(opts: BootOptions): Promise<BootResult> {
   }
   writeFileSync(join(unitsDir, 'composable-e2e-probe.service'), PROBE_UNIT);
   const enable = [...(opts.enable ?? []), { unit: 'composable-e2e-probe.service', wantedBy: 'multi-user.target' }];
-  for (const [name, content] of Object.entries(opts.units ?? {})) writeFileSync(join(unitsDir, name), content);
+  for (const [name, content] of Object.entries(opts.units ?? {})) {
+    // Names may have a directory part: drop-ins such as `x.service.d/50-x.conf`.
+    mkdirSync(join(unitsDir, name, '..'), { recursive: true });
+    writeFileSync(join(unitsDir, name), content);
+  }
   for (const e of enable) {
     mkdirSync(join(unitsDir, `${e.wantedBy}.wants`), { recursive: true });
     symlinkSync(`../${e.unit}`, join(unitsDir, `${e.wantedBy}.wants`, e.unit));

@@ -1,0 +1,80 @@
+// What the generator costs at boot. Boots a real systemd (systemd-nspawn, test/e2e/nspawn.ts)
+// with 1, 10 and 50 packages, twice each way:
+//   generator: metadata + store, composable-generator installed (the product);
+//   static:    the very same unit tree the generator would write, installed in the image
+//              beforehand, no generator (the baseline).
+// Reported per run, median over --runs boots: the time from systemd's start (the manager's
+// UserspaceTimestampMonotonic) until the last sidecar became active, and the time systemd spent
+// in generators. The difference between the two columns is the generator's cost at boot.
+// Run as root: npm run build && npx tsx bench/boot.ts [--runs N]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bootContainer, ensureRootfs, parseShow } from '../test/e2e/nspawn.ts';
+import { buildPackage, daemonPackage, serviceEntry } from '../test/e2e/packages.ts';
+import { planGeneration } from '../sdk/plan/generate.ts';
+import { readGeneratorInput } from '../sdk/io/generator-input.ts';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+
+const runsArg = process.argv.indexOf('--runs');
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+const SIZES = [1, 10, 50];
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+const PROBE = (names: string[]): string => `for i in $(seq 1 200); do n=0; for s in ${names.join(' ')}; do [ "$(systemctl show -p ActiveState --value $s.service)" = active ] && n=$((n+1)); done; [ $n = ${names.length} ] && break; sleep 0.05; done
+systemctl show -p UserspaceTimestampMonotonic,GeneratorsStartTimestampMonotonic,GeneratorsFinishTimestampMonotonic > /results/manager
+for s in ${names.join(' ')}; do systemctl show -p ActiveEnterTimestampMonotonic --value $s.service; done > /results/active
+`;
+
+async function measure(n: number, mode: 'generator' | 'static'): Promise<{ untilActiveMs: number; generatorsMs: number }[]> {
+  const names = Array.from({ length: n }, (_, i) => `bench${i}`);
+  const packages = names.map((name, i) => buildPackage(daemonPackage(name, ['early', 'default', 'late'][i % 3]!)));
+  const metadata = { schemaVersion: 1, services: packages.map((p, i) => serviceEntry(p, names[i]!)) };
+  const units: Record<string, string> = {};
+  const enable: { unit: string; wantedBy: string }[] = [];
+  if (mode === 'static') {
+    // The generator's own output for this metadata, computed offline and installed in the image.
+    const root = mkdtempSync(join(tmpdir(), 'composable-bench-root-'));
+    mkdirSync(join(root, 'run/composable/store'), { recursive: true });
+    writeFileSync(join(root, 'run/composable/metadata.json'), JSON.stringify(metadata));
+    for (const p of packages) cpSync(p.dir, join(root, 'run/composable/store', p.storeName), { recursive: true });
+    const plan = planGeneration(readGeneratorInput(root));
+    for (const f of plan.files) {
+      if (f.kind === 'file') units[f.path] = f.content;
+      else enable.push({ unit: f.target.replace('../', ''), wantedBy: f.path.split('.wants/')[0]! });
+    }
+    rmSync(root, { recursive: true, force: true });
+  }
+  const out: { untilActiveMs: number; generatorsMs: number }[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const b = await bootContainer({ packages, metadata, units, enable, generator: mode === 'generator' ? undefined : false, probe: PROBE(names), timeoutMs: 120_000 });
+    try {
+      const m = parseShow(b.read('manager'));
+      const active = b.read('active').split('\n').filter(Boolean).map(Number);
+      if (active.length !== n || active.some((x) => !(x > 0))) throw new Error(`not all ${n} sidecars became active (${mode}); console:\n${b.console.slice(-3000)}`);
+      const start = Number(m.UserspaceTimestampMonotonic);
+      out.push({ untilActiveMs: (Math.max(...active) - start) / 1000, generatorsMs: (Number(m.GeneratorsFinishTimestampMonotonic) - Number(m.GeneratorsStartTimestampMonotonic)) / 1000 });
+    } finally {
+      b.cleanup();
+    }
+  }
+  for (const p of packages) rmSync(p.dir, { recursive: true, force: true });
+  return out;
+}
+
+await ensureRootfs();
+console.log(`median of ${RUNS} boots each; times from systemd's start (ms)`);
+console.log('packages | static: all active | generator: all active | added by generator | generators phase (static / generator)');
+for (const n of SIZES) {
+  const s = await measure(n, 'static');
+  const g = await measure(n, 'generator');
+  const sa = median(s.map((x) => x.untilActiveMs));
+  const ga = median(g.map((x) => x.untilActiveMs));
+  console.log(
+    `${String(n).padStart(8)} | ${sa.toFixed(1).padStart(18)} | ${ga.toFixed(1).padStart(21)} | ${(ga - sa).toFixed(1).padStart(18)} | ${median(s.map((x) => x.generatorsMs)).toFixed(1)} / ${median(g.map((x) => x.generatorsMs)).toFixed(1)}`,
+  );
+}

@@ -1,0 +1,78 @@
+// composable-lint.json: rule severities and the site's policy.
+//
+// {
+//   "rules": { "policy/runs-as-root": "error", "coherence/elf-linkage": "off" },
+//   "policy": {
+//     "allowedTargets": ["composable.target", "composable-late.target"],
+//     "minSystemdVersion": 249,
+//     "allowedProfiles": ["default", "strict", "nonetwork"],
+//     "baseUnits": ["postgresql.service"]
+//   }
+// }
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as z from 'zod/mini';
+import { schemaProblems } from '../sdk/schema/issues.ts';
+import { parseJsonWithPositions } from './util/json.ts';
+import type { LintPolicy, SeveritySetting } from './types.ts';
+
+export const CONFIG_FILE_NAME = 'composable-lint.json';
+
+export interface LintConfig {
+  rules?: Record<string, SeveritySetting>;
+  policy?: LintPolicy;
+}
+
+const Severity = z.enum(['error', 'warning', 'info', 'off']);
+const UnitName = z.string().check(z.regex(/^[A-Za-z0-9:_.\\@-]+\.[a-z]+$/, 'must be a unit name like foo.service'));
+
+export const LintConfigSchema = z.strictObject({
+  $schema: z.optional(z.string()),
+  rules: z.optional(z.record(z.string(), Severity)),
+  policy: z.optional(
+    z.strictObject({
+      allowedTargets: z.optional(z.array(UnitName)),
+      minSystemdVersion: z.optional(z.number().check(z.int(), z.minimum(200), z.maximum(999))),
+      allowedProfiles: z.optional(z.array(z.enum(['default', 'strict', 'trusted', 'nonetwork']))),
+      baseUnits: z.optional(z.array(UnitName)),
+      maxExposure: z.optional(z.number().check(z.minimum(0), z.maximum(10))),
+    }),
+  ),
+});
+
+export class LintConfigError extends Error {
+  override name = 'LintConfigError';
+}
+
+/** Validates a parsed config; `knownRules` lets it reject misspelt rule ids. */
+export function validateConfig(value: unknown, file: string, knownRules: ReadonlySet<string>): LintConfig {
+  const checked = LintConfigSchema.safeParse(value);
+  if (!checked.success) {
+    const lines = schemaProblems(checked.error.issues).map((p) => `  ${p.path || '(document)'}: ${p.message}`);
+    throw new LintConfigError(`${file}: invalid configuration:\n${lines.join('\n')}`);
+  }
+  const unknown = Object.keys(checked.data.rules ?? {}).filter((id) => !knownRules.has(id));
+  if (unknown.length > 0) {
+    throw new LintConfigError(`${file}: unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}; \`composable lint --list-rules\` lists them`);
+  }
+  const { $schema: _ignored, ...config } = checked.data;
+  return config as LintConfig;
+}
+
+export function loadConfigFile(path: string, knownRules: ReadonlySet<string>): LintConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new LintConfigError(`${path}: cannot read the configuration file`);
+  }
+  const parsed = parseJsonWithPositions(text);
+  if (parsed.error) throw new LintConfigError(`${path}:${parsed.error.line}:${parsed.error.column}: ${parsed.error.message}`);
+  return validateConfig(parsed.value, path, knownRules);
+}
+
+/** `composable-lint.json` in `cwd`, if there is one. */
+export function findConfigFile(cwd: string): string | undefined {
+  const candidate = join(resolve(cwd), CONFIG_FILE_NAME);
+  return existsSync(candidate) ? candidate : undefined;
+}

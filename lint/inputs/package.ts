@@ -1,0 +1,89 @@
+// Reads a package directory into what the rules look at. Unlike the SDK's loadPackage, which
+// refuses a package with any problem, this keeps everything that is there, so one run reports
+// every problem at once.
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { walkTree, type TreeEntry } from '../../sdk/digest.ts';
+import { PACKAGE_OS_RELEASE, PACKAGE_UNIT_DIR } from '../../sdk/contract.ts';
+import { parseOsRelease } from '../../sdk/os-release.ts';
+import { manifestFromOsRelease } from '../../sdk/package.ts';
+import { parseUnitFile } from '../../sdk/unit-file/index.ts';
+import { unitTypeOf } from '../directives.ts';
+import type { LintOsRelease, LintPackage, LintUnit } from '../types.ts';
+
+/** `logship-1.4.2.tar.gz` → `logship-1.4.2`. */
+export function stripArtifactSuffix(name: string): string {
+  return name.replace(/\.(tar\.gz|tgz|tar\.xz|tar\.zst|tar)$/, '');
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * @param root    the package directory on disk
+ * @param display how its files are named in diagnostics: `pkg` gives `pkg/usr/lib/os-release`,
+ *                `pkg.tar.gz!` gives `pkg.tar.gz!/usr/lib/os-release`
+ * @param dirName the name the package is known by (directory or artifact name)
+ */
+export function readPackage(root: string, display: string, dirName = basename(root)): LintPackage {
+  let files: TreeEntry[] = [];
+  try {
+    files = walkTree(root);
+  } catch {
+    files = [];
+  }
+  const byPath = new Map(files.map((f) => [f.relPath, f]));
+  const prefix = display === '' || display === '.' ? '' : display.endsWith('/') ? display : `${display}/`;
+  const path = (relPath: string): string => (relPath ? `${prefix}${relPath}` : display);
+
+  let osRelease: LintOsRelease | undefined;
+  let manifest: LintPackage['manifest'];
+  const osEntry = byPath.get(PACKAGE_OS_RELEASE);
+  const osText = osEntry && osEntry.type !== 'dir' ? readText(join(root, PACKAGE_OS_RELEASE)) : undefined;
+  if (osText !== undefined) {
+    const parsed = parseOsRelease(osText, PACKAGE_OS_RELEASE);
+    osRelease = {
+      file: path(PACKAGE_OS_RELEASE),
+      relPath: PACKAGE_OS_RELEASE,
+      text: osText,
+      fields: parsed.fields,
+      entries: parsed.entries,
+      problems: parsed.problems,
+    };
+    manifest = manifestFromOsRelease(osText).manifest;
+  }
+
+  const name = manifest?.name ?? osRelease?.fields.ID ?? stripArtifactSuffix(dirName);
+  const declared = (osRelease?.fields.PORTABLE_PREFIXES ?? '').split(/\s+/).filter(Boolean);
+  const prefixes = manifest?.prefixes ?? (declared.length > 0 ? declared : [name]);
+
+  const units: LintUnit[] = [];
+  const unitDir = `${PACKAGE_UNIT_DIR}/`;
+  for (const entry of files) {
+    if (!entry.relPath.startsWith(unitDir)) continue;
+    const rest = entry.relPath.slice(unitDir.length);
+    const parts = rest.split('/');
+    if (parts.length === 1) {
+      // A unit file; symlinks are aliases of another unit (linted there) or escape (package rules).
+      if (entry.type !== 'file' || !unitTypeOf(rest)) continue;
+      const text = readText(join(root, entry.relPath));
+      if (text === undefined) continue;
+      units.push({ name: rest, type: unitTypeOf(rest), file: path(entry.relPath), relPath: entry.relPath, text, parsed: parseUnitFile(text, entry.relPath) });
+    } else if (parts.length === 2 && parts[0]!.endsWith('.d') && parts[1]!.endsWith('.conf') && entry.type === 'file') {
+      const unitName = parts[0]!.slice(0, -2);
+      const text = readText(join(root, entry.relPath));
+      if (text === undefined) continue;
+      units.push({
+        name: unitName, type: unitTypeOf(unitName), file: path(entry.relPath), relPath: entry.relPath, text,
+        parsed: parseUnitFile(text, entry.relPath), dropIn: parts[1],
+      });
+    }
+  }
+
+  return { root, display, name, dirName: stripArtifactSuffix(dirName), osRelease, manifest, prefixes, units, files, path };
+}

@@ -1,0 +1,168 @@
+// Shared helpers for rules: walking entries, effective values across drop-ins, package files.
+import { posix } from 'node:path';
+import { openSync, readSync, closeSync } from 'node:fs';
+import type { TreeEntry } from '../../sdk/digest.ts';
+import type { EntryNode, UnitFile } from '../../sdk/unit-file/types.ts';
+import { sectionsFor } from '../directives.ts';
+import type { LintPackage, LintUnit, UnitContext } from '../types.ts';
+
+export interface SectionEntry {
+  section: string;
+  entry: EntryNode;
+}
+
+/** Every assignment of a file, with its section, in file order. */
+export function* entriesOf(file: UnitFile, section?: string): Generator<SectionEntry> {
+  for (const s of file.sections) {
+    if (section !== undefined && s.name !== section) continue;
+    for (const node of s.nodes) if (node.type === 'entry') yield { section: s.name, entry: node };
+  }
+}
+
+/** The unit's own section name (`Service` for a .service). */
+export function typeSection(unit: LintUnit): string | undefined {
+  return sectionsFor(unit.type)?.[1];
+}
+
+/**
+ * A unit's main file followed by its drop-ins (package units), in the order systemd reads them.
+ * For a drop-in or a loose unit, just that file.
+ */
+export function unitFiles(ctx: UnitContext): LintUnit[] {
+  const { unit, pkg } = ctx;
+  if (unit.dropIn || !pkg) return [unit];
+  const dropIns = pkg.units.filter((u) => u.dropIn && u.name === unit.name).sort((a, b) => (a.dropIn! < b.dropIn! ? -1 : 1));
+  return [unit, ...dropIns];
+}
+
+export interface Located {
+  unit: LintUnit;
+  entry: EntryNode;
+}
+
+/** Effective assignments of a list-valued key: an empty assignment resets what came before. */
+export function effectiveList(ctx: UnitContext, section: string, key: string): Located[] {
+  let out: Located[] = [];
+  for (const unit of unitFiles(ctx)) {
+    for (const { entry } of entriesOf(unit.parsed, section)) {
+      if (entry.key !== key) continue;
+      if (entry.value === '') out = [];
+      else out.push({ unit, entry });
+    }
+  }
+  return out;
+}
+
+/** Effective assignment of a single-valued key: the last one wins. */
+export function effectiveValue(ctx: UnitContext, section: string, key: string): Located | undefined {
+  let last: Located | undefined;
+  for (const unit of unitFiles(ctx)) {
+    for (const { entry } of entriesOf(unit.parsed, section)) if (entry.key === key) last = { unit, entry };
+  }
+  return last;
+}
+
+/** systemd's parse_boolean(). */
+export function parseBool(value: string): boolean | undefined {
+  const v = value.toLowerCase();
+  if (['1', 'yes', 'y', 'true', 't', 'on'].includes(v)) return true;
+  if (['0', 'no', 'n', 'false', 'f', 'off'].includes(v)) return false;
+  return undefined;
+}
+
+// --- Package files ---------------------------------------------------------------------------
+
+export function fileMap(pkg: LintPackage): Map<string, TreeEntry> {
+  const cached = (pkg as { _fileMap?: Map<string, TreeEntry> })._fileMap;
+  if (cached) return cached;
+  const map = new Map(pkg.files.map((f) => [f.relPath, f]));
+  (pkg as { _fileMap?: Map<string, TreeEntry> })._fileMap = map;
+  return map;
+}
+
+export type Resolved =
+  | { kind: 'found'; relPath: string; entry: TreeEntry; via: string[] }
+  | { kind: 'missing'; relPath: string }
+  | { kind: 'escapes'; relPath: string; target: string; absolute: boolean }
+  | { kind: 'loop'; relPath: string };
+
+/**
+ * Resolve a package-relative path component by component, following symlinks inside the
+ * package. `absoluteInside` treats absolute link targets as relative to the package root (chroot
+ * mode, portable images); otherwise they point into the container and escape the package.
+ */
+export function resolveInPackage(pkg: LintPackage, relPath: string, absoluteInside: boolean): Resolved {
+  const files = fileMap(pkg);
+  let parts = posix.normalize(relPath).split('/').filter((p) => p && p !== '.');
+  const via: string[] = [];
+  let hops = 0;
+  let done: string[] = [];
+  while (parts.length > 0) {
+    const part = parts.shift()!;
+    if (part === '..') {
+      if (done.length === 0) return { kind: 'escapes', relPath, target: relPath, absolute: false };
+      done.pop();
+      continue;
+    }
+    const current = [...done, part].join('/');
+    const entry = files.get(current);
+    if (!entry) return { kind: 'missing', relPath };
+    if (entry.type === 'symlink') {
+      if (++hops > 40) return { kind: 'loop', relPath };
+      via.push(current);
+      const target = entry.linkTarget ?? '';
+      if (target.startsWith('/')) {
+        if (!absoluteInside) return { kind: 'escapes', relPath, target, absolute: true };
+        done = [];
+        parts = [...target.split('/').filter((p) => p && p !== '.'), ...parts];
+      } else {
+        parts = [...target.split('/').filter((p) => p && p !== '.'), ...parts];
+      }
+      continue;
+    }
+    done.push(part);
+  }
+  const final = done.join('/');
+  const entry = files.get(final);
+  if (!entry) return { kind: 'missing', relPath };
+  return { kind: 'found', relPath: final, entry, via };
+}
+
+/** The first `n` bytes of a package file. */
+export function readHead(pkg: LintPackage, relPath: string, n = 256): Buffer {
+  const buf = Buffer.alloc(n);
+  let fd: number | undefined;
+  try {
+    fd = openSync(posix.join(pkg.root, relPath), 'r');
+    const read = readSync(fd, buf, 0, n, 0);
+    return buf.subarray(0, read);
+  } catch {
+    return Buffer.alloc(0);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Exec*= directives per section (systemd.service(5), systemd.socket(5)). */
+export const EXEC_KEYS: Record<string, readonly string[]> = {
+  Service: ['ExecCondition', 'ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecReload', 'ExecStop', 'ExecStopPost'],
+  Socket: ['ExecStartPre', 'ExecStartPost', 'ExecStopPre', 'ExecStopPost'],
+  Mount: ['ExecMount', 'ExecUnmount', 'ExecRemount'],
+  Swap: ['ExecActivate', 'ExecDeactivate'],
+};
+
+/** Directories systemd searches for an executable given without a path (systemd.service(5)). */
+export const EXEC_SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/** Standard system paths a container provides programs from. */
+export const STANDARD_DIRS = ['/usr/local/sbin/', '/usr/local/bin/', '/usr/sbin/', '/usr/bin/', '/sbin/', '/bin/', '/usr/lib/', '/lib/', '/usr/libexec/'];
+
+/** Effective mode of a package: from the manifest, else os-release text, else host. */
+export function packageMode(pkg: LintPackage | undefined): 'host' | 'chroot' {
+  const m = pkg?.manifest?.mode ?? pkg?.osRelease?.fields.COMPOSABLE_MODE;
+  return m === 'chroot' ? 'chroot' : 'host';
+}
+
+export function packageProfile(pkg: LintPackage | undefined): string {
+  return pkg?.manifest?.profile ?? pkg?.osRelease?.fields.COMPOSABLE_PROFILE ?? 'default';
+}

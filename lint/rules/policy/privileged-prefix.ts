@@ -1,0 +1,35 @@
+// Exec*= prefixes that lift the sandbox for one command: `+` runs it with full privileges (no
+// User=, no namespaces, no capability limits), `!` and `!!` skip the user change. In a package
+// they usually mean a setup step that belongs in the image or in the agent.
+import { parseCommandLine } from '../../../sdk/unit-file/index.ts';
+import type { UnitRule } from '../../types.ts';
+import { entriesOf, EXEC_KEYS } from '../helpers.ts';
+
+export const rule: UnitRule = {
+  scope: 'unit',
+  meta: {
+    id: 'policy/privileged-prefix',
+    severity: 'warning',
+    description: 'Exec*= commands with the full-privilege prefixes +, ! or !!',
+    messages: {
+      full: '{{key}}= runs "{{path}}" with full privileges (prefix +): outside the sandbox, as root',
+      noUser: '{{key}}= runs "{{path}}" without changing the user (prefix {{prefix}})',
+    },
+    hint: {
+      full: 'Drop the +; grant what the command needs with capabilities, or move the step into the image.',
+      noUser: 'Drop the {{prefix}}; let it run as the service\'s User=.',
+    },
+  },
+  check(ctx) {
+    for (const { section, entry } of entriesOf(ctx.unit.parsed)) {
+      if (!EXEC_KEYS[section]?.includes(entry.key) || entry.value === '') continue;
+      const parsed = parseCommandLine(entry.value);
+      if (!parsed.ok) continue;
+      for (const cmd of parsed.commands) {
+        const raw = cmd.rawPrefix ?? '';
+        if (raw.includes('+')) ctx.report({ messageId: 'full', data: { key: entry.key, path: cmd.path }, range: ctx.valueRange(entry) });
+        else if (raw.includes('!')) ctx.report({ messageId: 'noUser', data: { key: entry.key, path: cmd.path, prefix: raw.includes('!!') ? '!!' : '!' }, range: ctx.valueRange(entry) });
+      }
+    }
+  },
+};

@@ -1,0 +1,27 @@
+// Exec*= lines naming a program without a path (ExecStart=logship). systemd looks it up in a fixed
+// search path of the container, so which binary runs depends on the container, not the package.
+import { parseCommandLine } from '../../../sdk/unit-file/index.ts';
+import type { UnitRule } from '../../types.ts';
+import { entriesOf, EXEC_KEYS } from '../helpers.ts';
+
+export const rule: UnitRule = {
+  scope: 'unit',
+  meta: {
+    id: 'unit/exec-relative-path',
+    severity: 'warning',
+    description: 'Exec*= executables given without an absolute path',
+    messages: { bare: '{{key}}= runs "{{path}}" without a path; systemd searches the container\'s PATH for it' },
+    hint: 'Write the absolute path, e.g. /usr/bin/{{path}}, so the unit runs the package\'s program.',
+  },
+  check(ctx) {
+    for (const { section, entry } of entriesOf(ctx.unit.parsed)) {
+      if (!EXEC_KEYS[section]?.includes(entry.key) || entry.value === '') continue;
+      const parsed = parseCommandLine(entry.value);
+      if (!parsed.ok) continue;
+      for (const cmd of parsed.commands) {
+        if (cmd.path === '' || cmd.path.includes('/') || cmd.path.startsWith('%') || cmd.path.startsWith('$')) continue;
+        ctx.report({ messageId: 'bare', data: { key: entry.key, path: cmd.path }, range: ctx.valueRange(entry) });
+      }
+    }
+  },
+};
