@@ -172,10 +172,12 @@ export function parseCommandLine(value: string): ParseCommandResult {
   return { ok: true, commands };
 }
 
-/** Quote one word so that parseCommandLine reads it back unchanged. `$VAR` and `%i` are kept. */
-export function quoteExecWord(word: string): string {
-  if (word === ';') return '\\;';
-  if (word !== '' && /^[A-Za-z0-9_@%+=:,./${}~^-]+$/.test(word) && !/^["']/.test(word)) return word;
+/**
+ * A double-quoted word for directives systemd splits with extract_first_word(UNQUOTE|CUNESCAPE)
+ * (Exec*=, Environment=, LogExtraFields=): backslash, double quote and control characters as C
+ * escapes; other text, UTF-8 included, as it is.
+ */
+export function doubleQuoteWord(word: string): string {
   let out = '"';
   for (const ch of word) {
     const code = ch.codePointAt(0)!;
@@ -188,6 +190,13 @@ export function quoteExecWord(word: string): string {
     else out += ch;
   }
   return `${out}"`;
+}
+
+/** Quote one word so that parseCommandLine reads it back unchanged. `$VAR` and `%i` are kept. */
+export function quoteExecWord(word: string): string {
+  if (word === ';') return '\\;';
+  if (word !== '' && /^[A-Za-z0-9_@%+=:,./${}~^-]+$/.test(word) && !/^["']/.test(word)) return word;
+  return doubleQuoteWord(word);
 }
 
 export function formatCommandLine(cmd: ExecCommand): string {

@@ -2,13 +2,13 @@
 // and starts the sidecars. Needs root, systemd-nspawn and debootstrap (see README).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootContainer, ensureRootfs, parseShow, DIST, REPO, type BootResult } from './nspawn.ts';
+import { describe, expect, it } from 'vitest';
+import { parseShow, REPO } from './nspawn.ts';
+import { BOOT_TIMEOUT, useBoots } from './suite.ts';
 import { buildPackage, busyboxChrootPackage, daemonPackage, serviceEntry } from './packages.ts';
 import { missingRequirements, requirement } from '../helpers/requirements.ts';
 
 const missing = missingRequirements([requirement.root, requirement.nspawn, requirement.debootstrap], 'real-systemd e2e tests');
-const BOOT_TIMEOUT = 90_000;
 
 /** Probe helper: print a unit's journal once it contains a text (journald reads streams asynchronously). */
 const WAITLOG = `waitlog() { for i in $(seq 1 50); do journalctl -u "$1" -o cat --no-pager | grep -q "$2" && break; sleep 0.1; done; journalctl -u "$1" -o cat --no-pager; }\n`;
@@ -17,20 +17,7 @@ const show = (unit: string, file = unit): string =>
   `systemctl show -p ActiveState,SubState,Result,MainPID,ExecMainStatus,ActiveEnterTimestampMonotonic,InactiveEnterTimestampMonotonic,NRestarts,LoadState,FragmentPath,DropInPaths ${unit} > /results/${file}.show\n`;
 
 describe.skipIf(missing.length > 0)('real systemd in systemd-nspawn', () => {
-  const boots: BootResult[] = [];
-  beforeAll(async () => {
-    if (!existsSync(`${DIST}/composable-generator.mjs`)) throw new Error('run `npm run build` first (npm test does)');
-    await ensureRootfs();
-  }, 20 * 60_000);
-  afterAll(() => {
-    for (const b of boots) b.cleanup();
-  });
-  const boot = async (opts: Parameters<typeof bootContainer>[0]): Promise<BootResult> => {
-    const b = await bootContainer(opts);
-    boots.push(b);
-    if (b.timedOut) throw new Error(`boot timed out after ${b.durationMs} ms; console:\n${b.console}`);
-    return b;
-  };
+  const boot = useBoots();
 
   it('a: early, default and late packages start in that order and run from their mount paths', async () => {
     const pkgs = [buildPackage(daemonPackage('first', 'early')), buildPackage(daemonPackage('second', 'default')), buildPackage(daemonPackage('third', 'late'))];
@@ -60,19 +47,7 @@ systemctl list-units --failed --no-legend --plain > /results/failed
 });
 
 describe.skipIf(missing.length > 0)('real systemd in systemd-nspawn: more scenarios', () => {
-  const boots: BootResult[] = [];
-  beforeAll(async () => {
-    await ensureRootfs();
-  }, 20 * 60_000);
-  afterAll(() => {
-    for (const b of boots) b.cleanup();
-  });
-  const boot = async (opts: Parameters<typeof bootContainer>[0]): Promise<BootResult> => {
-    const b = await bootContainer(opts);
-    boots.push(b);
-    if (b.timedOut) throw new Error(`boot timed out after ${b.durationMs} ms; console:\n${b.console}`);
-    return b;
-  };
+  const boot = useBoots();
 
   it('b: a timer package fires its service', async () => {
     const pkg = buildPackage({
@@ -118,19 +93,7 @@ waitlog jail.service 'hello from the chroot' > /results/jail.log
 });
 
 describe.skipIf(missing.length > 0)('real systemd in systemd-nspawn: isolation, credentials, shutdown, profiles', () => {
-  const boots: BootResult[] = [];
-  beforeAll(async () => {
-    await ensureRootfs();
-  }, 20 * 60_000);
-  afterAll(() => {
-    for (const b of boots) b.cleanup();
-  });
-  const boot = async (opts: Parameters<typeof bootContainer>[0]): Promise<BootResult> => {
-    const b = await bootContainer(opts);
-    boots.push(b);
-    if (b.timedOut) throw new Error(`boot timed out after ${b.durationMs} ms; console:\n${b.console}`);
-    return b;
-  };
+  const boot = useBoots();
 
   it('d: broken packages are skipped with their reasons, the good one runs, boot reaches multi-user.target', async () => {
     const store = join(REPO, 'test/golden/cases/skip-reasons/root/run/composable/store');
