@@ -1,13 +1,14 @@
 // Generator start-to-finish time for 1, 10, 100 and 500 packages, next to `node -e 0` measured
 // in the same run. Run: npm run build && npx tsx bench/generator.ts [--runs N]
 // Each figure is the median wall time of N runs of the bundled generator as systemd runs it
-// (a fresh, empty output directory each time; metadata and store below COMPOSABLE_ROOT).
+// (a fresh, empty output directory each time, on tmpfs like /run/systemd/generator; metadata
+// and store below COMPOSABLE_ROOT).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const GENERATOR = join(import.meta.dirname, '../dist/composable-generator.mjs');
+const GENERATOR = join(import.meta.dirname, '../dist/composable-generator.cjs');
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 15;
 const SIZES = [1, 10, 100, 500];
@@ -65,11 +66,13 @@ console.log(`baseline  node -e 0: ${baseline.toFixed(1)} ms`);
 console.log('packages | generator ms | ratio to node -e 0');
 for (const n of SIZES) {
   const root = makeRoot(n);
-  const out = join(root, 'out');
+  // systemd's generator directories live on tmpfs (/run); use one too when the machine has it.
+  const out = existsSync('/dev/shm') ? join('/dev/shm', `composable-bench-out-${process.pid}`) : join(root, 'out');
   const ms = time(node, [GENERATOR, out], { ...process.env, COMPOSABLE_ROOT: root }, () => {
     rmSync(out, { recursive: true, force: true });
     mkdirSync(out);
   });
   console.log(`${String(n).padStart(8)} | ${ms.toFixed(1).padStart(12)} | ${(ms / baseline).toFixed(2)}x`);
   rmSync(root, { recursive: true, force: true });
+  rmSync(out, { recursive: true, force: true });
 }

@@ -30,7 +30,27 @@ export function validateOsReleaseKey(key: string): string | undefined {
   return KEY_PATTERN.test(key) ? undefined : `"${key}" is not a valid variable name: use letters, digits and _, not starting with a digit`;
 }
 
+/** Lines in the shapes nearly every os-release uses: `KEY=plain` or `KEY="text without escapes"`. */
+const SIMPLE_LINE = /^([A-Za-z_][A-Za-z0-9_]*)=(?:([A-Za-z0-9_.,:/@%+=-]*)|"([^"\\`$\n]*)")$/;
+
 export function parseOsRelease(text: string, path?: string): ParsedOsRelease {
+  // Fast path (the generator reads one os-release per package at every boot): when every line
+  // is blank, a comment or a simple assignment, no state machine is needed.
+  const lines = text.split('\n');
+  const simple: OsReleaseEntry[] = [];
+  let allSimple = true;
+  for (let n = 0; n < lines.length && allSimple; n++) {
+    const l = lines[n]!;
+    if (l === '' || l[0] === '#') continue;
+    const m = SIMPLE_LINE.exec(l);
+    if (m) simple.push({ key: m[1]!, value: m[2] ?? m[3]!, line: n + 1 });
+    else allSimple = false;
+  }
+  if (allSimple) {
+    const fields: Record<string, string> = {};
+    for (const e of simple) fields[e.key] = e.value;
+    return { fields, entries: simple, problems: [] };
+  }
   const entries: OsReleaseEntry[] = [];
   const problems: OsReleaseProblem[] = [];
   const problem = (line: number, column: number, message: string): void => {

@@ -19,6 +19,8 @@ function escapeByte(b: number): string {
  * `[A-Za-z0-9:_.]` becomes `\xNN` (per UTF-8 byte).
  */
 export function escapeUnitNamePart(s: string): string {
+  // Fast path: plain ASCII names and paths (the common case at boot) need only `/` -> `-`.
+  if (/^[A-Za-z0-9:_/][A-Za-z0-9:_./]*$/.test(s)) return s.replaceAll('/', '-');
   const bytes = Buffer.from(s, 'utf8');
   let out = '';
   for (let i = 0; i < bytes.length; i++) {

@@ -7,10 +7,18 @@ import { join } from 'node:path';
 
 export type ResolveResult = { ok: true; path: string } | { ok: false; code: 'missing' | 'loop'; message: string };
 
-/** Resolve `containerPath` inside `root` like the kernel would inside a chroot at `root`. */
-export function resolveInRoot(root: string, containerPath: string): ResolveResult {
+/**
+ * Resolve `containerPath` inside `root` like the kernel would inside a chroot at `root`.
+ * `known` is a directory already resolved (such as the store root) with its resolution: paths
+ * below it start from there instead of walking every component again.
+ */
+export function resolveInRoot(root: string, containerPath: string, known?: { path: string; resolved: string }): ResolveResult {
   let pending = containerPath.split('/').filter(Boolean);
   let resolved: string[] = [];
+  if (known && containerPath.startsWith(`${known.path}/`)) {
+    pending = containerPath.slice(known.path.length).split('/').filter(Boolean);
+    resolved = known.resolved.split('/').filter(Boolean);
+  }
   let hops = 0;
   while (pending.length > 0) {
     const part = pending.shift()!;

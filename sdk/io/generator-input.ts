@@ -37,7 +37,7 @@ export function resolveStoreRoot(root: string): string {
 export function readService(root: string, spec: ServiceSpec, storeRoot: string = resolveStoreRoot(root)): ServiceInput {
   const none = (): boolean => false;
   const base = { spec, packageProblems: [], hasFile: none };
-  const resolved = resolveInRoot(root, spec.source);
+  const resolved = resolveInRoot(root, spec.source, { path: STORE_ROOT, resolved: storeRoot });
   if (!resolved.ok) {
     return { ...base, sourceReasons: [{ code: 'source-missing', message: `source ${spec.source} cannot be used: ${resolved.message}; the agent must bind-mount the package there before PID 1 starts` }] };
   }

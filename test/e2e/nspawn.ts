@@ -104,7 +104,7 @@ export interface PackageMount {
 }
 
 export interface BootOptions {
-  /** Host path of the bundled generator (default: dist/composable-generator.mjs). */
+  /** Host path of the bundled generator (default: dist/composable-generator.cjs). */
   generator?: string | false;
   /** Host path of the bundled CLI, bound at /usr/local/bin/composable (default: dist/composable.mjs). */
   cli?: string | false;
@@ -189,7 +189,7 @@ export async function bootContainer(opts: BootOptions): Promise<BootResult> {
   }
   writeFileSync(join(e2eDir, 'probe.sh'), opts.probe);
 
-  const generator = opts.generator === false ? undefined : (opts.generator ?? join(DIST, 'composable-generator.mjs'));
+  const generator = opts.generator === false ? undefined : (opts.generator ?? join(DIST, 'composable-generator.cjs'));
   const cli = opts.cli === false ? undefined : (opts.cli ?? join(DIST, 'composable.mjs'));
   const args = [
     '--quiet', '--keep-unit', '--register=no', '--volatile=overlay', '--private-network', '--console=pipe',

@@ -10,7 +10,7 @@ export const BOOT_TIMEOUT = 90_000;
 export function useBoots(): (opts: BootOptions) => Promise<BootResult> {
   const boots: BootResult[] = [];
   beforeAll(async () => {
-    if (!existsSync(`${DIST}/composable-generator.mjs`)) throw new Error('run `npm run build` first (npm test does)');
+    if (!existsSync(`${DIST}/composable-generator.cjs`)) throw new Error('run `npm run build` first (npm test does)');
     await ensureRootfs();
   }, 20 * 60_000);
   afterAll(() => {
