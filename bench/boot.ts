@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bootContainer, ensureRootfs, parseShow } from '../test/e2e/nspawn.ts';
-import { buildPackage, daemonPackage, serviceEntry } from '../test/e2e/packages.ts';
+import { buildPackage, daemonPackage, removeBuiltPackages, serviceEntry } from '../test/e2e/packages.ts';
 import { planGeneration } from '../sdk/plan/generate.ts';
 import { readGeneratorInput } from '../sdk/io/generator-input.ts';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -62,7 +62,7 @@ async function measure(n: number, mode: 'generator' | 'static'): Promise<{ until
       b.cleanup();
     }
   }
-  for (const p of packages) rmSync(p.dir, { recursive: true, force: true });
+  removeBuiltPackages();
   return out;
 }
 

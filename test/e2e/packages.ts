@@ -1,5 +1,5 @@
 // Small packages built on the fly for the real-systemd scenarios.
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,8 +15,16 @@ export interface TestPackage {
   units: Record<string, string>;
 }
 
+const built: string[] = [];
+
+/** Remove every package directory built in this process (test suites call it when done). */
+export function removeBuiltPackages(): void {
+  for (const d of built.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
 export function buildPackage(p: TestPackage): { dir: string; storeName: string } {
   const dir = mkdtempSync(join(tmpdir(), `composable-e2e-pkg-${p.name}-`));
+  built.push(dir);
   const version = p.version ?? '1.0.0';
   const lines = [`NAME=${p.name}`, `ID=${p.name}`, `VERSION_ID=${version}`];
   if (p.target) lines.push(`COMPOSABLE_TARGET=${p.target}`);

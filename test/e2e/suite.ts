@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
 import { bootContainer, ensureRootfs, DIST, type BootOptions, type BootResult } from './nspawn.ts';
+import { removeBuiltPackages } from './packages.ts';
 
 export const BOOT_TIMEOUT = 90_000;
 
@@ -15,6 +16,7 @@ export function useBoots(): (opts: BootOptions) => Promise<BootResult> {
   }, 20 * 60_000);
   afterAll(() => {
     for (const b of boots) b.cleanup();
+    removeBuiltPackages();
   });
   return async (opts) => {
     const b = await bootContainer(opts);
