@@ -2,11 +2,28 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'lint/**/*.test.ts', 'templates/**/*.test.ts'],
-    // The real-systemd tests boot containers; they are slow and must not run in parallel
-    // with each other, but the pure tests are fast. Each file sets its own timeouts.
-    testTimeout: 20_000,
-    hookTimeout: 600_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'test/golden/**/*.test.ts', 'lint/**/*.test.ts', 'templates/**/*.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Real-systemd tests boot containers: one file at a time, so boots do not compete for
+          // the machine and each file's checks on host processes and mounts see only its own.
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 20 * 60_000,
+        },
+      },
+    ],
   },
 });
