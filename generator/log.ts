@@ -1,7 +1,8 @@
-// Generator logging per systemd.generator(7): generators cannot use the journal (it may not run
-// yet), so messages go to /dev/kmsg with a syslog priority prefix, which the journal picks up
-// later. Outside systemd (tests, `composable generate`) they go to stderr.
-import { openSync, writeSync } from 'node:fs';
+// Generator logging per systemd.generator(7): generators run before the journal and with stdout
+// and stderr on /dev/null, so messages go to /dev/kmsg with a syslog priority prefix (the journal
+// picks them up later), or, where a container has no /dev/kmsg, to /dev/console as systemd's own
+// generators do. Run by hand (tests, `composable generate`) they go to stderr.
+import { constants, openSync, writeSync } from 'node:fs';
 
 export type Priority = 'err' | 'warning' | 'notice' | 'info' | 'debug';
 const LEVEL: Record<Priority, number> = { err: 3, warning: 4, notice: 5, info: 6, debug: 7 };
@@ -10,30 +11,38 @@ export interface Logger {
   log(priority: Priority, message: string): void;
 }
 
-export function createLogger(ident = 'composable-generator'): Logger {
-  let kmsg: number | undefined;
-  // systemd sets SYSTEMD_SCOPE for the generators it runs (systemd >= 251); run by hand, we log to stderr.
-  if (process.env.SYSTEMD_SCOPE && !process.env.COMPOSABLE_ROOT) {
-    try {
-      kmsg = openSync('/dev/kmsg', 'w');
-    } catch {
-      kmsg = undefined;
-    }
+function openDevice(path: string): number | undefined {
+  try {
+    // Never O_CREAT: where the device is missing a plain file must not appear in its place.
+    return openSync(path, constants.O_WRONLY | constants.O_NOCTTY | constants.O_CLOEXEC);
+  } catch {
+    return undefined;
   }
+}
+
+export function createLogger(ident = 'composable-generator'): Logger {
+  // systemd sets SYSTEMD_SCOPE for the generators it runs (systemd >= 251).
+  const underSystemd = Boolean(process.env.SYSTEMD_SCOPE) && !process.env.COMPOSABLE_ROOT;
+  const kmsg = underSystemd ? openDevice('/dev/kmsg') : undefined;
+  const consoleFd = underSystemd && kmsg === undefined ? openDevice('/dev/console') : undefined;
   const debug = /^(debug|7)$/.test(process.env.SYSTEMD_LOG_LEVEL ?? '') || process.env.COMPOSABLE_DEBUG === '1';
   return {
     log(priority, message) {
-      if (priority === 'debug' && !debug && kmsg === undefined) return;
       const line = `${ident}[${process.pid}]: ${message}\n`;
       if (kmsg !== undefined) {
         try {
           writeSync(kmsg, `<${LEVEL[priority]}>${line}`);
           return;
         } catch {
-          /* fall through to stderr */
+          /* fall through */
         }
       }
-      process.stderr.write(line);
+      if (priority === 'debug' && !debug) return;
+      try {
+        writeSync(consoleFd ?? 2, line);
+      } catch {
+        /* nowhere left to log; the status file still records everything */
+      }
     },
   };
 }

@@ -192,7 +192,7 @@ export async function bootContainer(opts: BootOptions): Promise<BootResult> {
   const generator = opts.generator === false ? undefined : (opts.generator ?? join(DIST, 'composable-generator.cjs'));
   const cli = opts.cli === false ? undefined : (opts.cli ?? join(DIST, 'composable.mjs'));
   const args = [
-    '--quiet', '--keep-unit', '--register=no', '--volatile=overlay', '--private-network', '--console=pipe',
+    '--quiet', '--keep-unit', '--register=no', '--volatile=overlay', '--private-network', '--console=read-only',
     `--directory=${rootfs}`,
     `--bind-ro=${process.execPath}:/usr/local/bin/node`,
     `--bind=${runDir}:/run/composable`,
