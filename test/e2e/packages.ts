@@ -2,6 +2,7 @@
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readElf } from '../../lint/util/elf.ts';
 
 export interface TestPackage {
   name: string;
@@ -61,6 +62,8 @@ export function daemonPackage(name: string, target: string, extra: Partial<TestP
  * package carries its own program and the mount points a chrooted service needs.
  */
 export function busyboxChrootPackage(name: string, busybox = '/bin/busybox'): { dir: string; storeName: string } {
+  const elf = readElf(busybox);
+  if (!elf || elf.interpreter) throw new Error(`${busybox} must be a static binary: apt-get install busybox-static`);
   const pkg = buildPackage({
     name,
     mode: 'chroot',
