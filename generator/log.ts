@@ -14,7 +14,8 @@ export interface Logger {
 function openDevice(path: string): number | undefined {
   try {
     // Never O_CREAT: where the device is missing a plain file must not appear in its place.
-    return openSync(path, constants.O_WRONLY | constants.O_NOCTTY | constants.O_CLOEXEC);
+    // (libuv opens every file close-on-exec.)
+    return openSync(path, constants.O_WRONLY | constants.O_NOCTTY);
   } catch {
     return undefined;
   }
