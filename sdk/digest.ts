@@ -48,3 +48,8 @@ export function digestEntries(entries: readonly TreeEntry[], read: (relPath: str
 export function packageDigest(root: string): string {
   return digestEntries(walkTree(root), (rel) => readFileSync(join(root, rel)));
 }
+
+/** `sha256:<hex>` of one file's bytes (the digest of an image source). */
+export function fileDigest(path: string): string {
+  return `sha256:${createHash('sha256').update(readFileSync(path)).digest('hex')}`;
+}

@@ -10,6 +10,7 @@ import type { UnitFile } from './unit-file/types.ts';
 import { PackageOsReleaseSchema } from './schema/os-release.ts';
 import { schemaProblems } from './schema/issues.ts';
 import { walkTree, type TreeEntry } from './digest.ts';
+import type { SquashfsImage } from './squashfs.ts';
 
 export interface PackageProblem {
   /** Stable code, shared with the generator's skip reasons and the linter. */
@@ -72,12 +73,51 @@ export interface LoadPackageResult {
 /** Unit types a package may ship (the generator writes the .mount units itself). */
 export const PACKAGE_UNIT_TYPES = ['service', 'socket', 'timer', 'path', 'target'] as const;
 
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+/**
+ * Read access to a package tree, so a directory and a squashfs image load the same way.
+ * Paths are relative to the package root.
+ */
+export interface PackageReader {
+  /** Text of a regular file (symlinks followed), undefined when there is none. */
+  readText(relPath: string): string | undefined;
+  /** Names in a directory with whether each is a directory, file or dangling; undefined when absent. */
+  list(relPath: string): { name: string; kind: 'dir' | 'file' | 'missing' }[] | undefined;
+}
+
+export function directoryReader(dir: string): PackageReader {
+  return {
+    readText(rel) {
+      try {
+        return readFileSync(join(dir, rel), 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    list(rel) {
+      let names: string[];
+      try {
+        names = readdirSync(join(dir, rel));
+      } catch {
+        return undefined;
+      }
+      return names.map((name) => {
+        const st = statSync(join(dir, rel, name), { throwIfNoEntry: false });
+        return { name, kind: !st ? 'missing' : st.isDirectory() ? 'dir' : 'file' };
+      });
+    },
+  };
+}
+
+export function imageReader(image: SquashfsImage): PackageReader {
+  return {
+    readText(rel) {
+      return image.readFile(rel)?.toString('utf8');
+    },
+    list(rel) {
+      const entries = image.readDir(rel);
+      return entries?.map((e) => ({ name: e.name, kind: e.kind === 'dir' ? 'dir' : e.kind === 'symlink' ? (image.isFile(`${rel}/${e.name}`) ? 'file' : 'missing') : 'file' }));
+    },
+  };
 }
 
 /** Parse and validate os-release text into a manifest (pure). */
@@ -128,23 +168,21 @@ export function checkPackageUnitName(name: string, manifest: PackageManifest): s
   return undefined;
 }
 
-function readDropIns(dir: string, unitName: string, problems: PackageProblem[]): PackageDropIn[] {
+function readDropIns(reader: PackageReader, unitName: string, problems: PackageProblem[]): PackageDropIn[] {
   const relDir = `${PACKAGE_UNIT_DIR}/${unitName}.d`;
-  let names: string[];
-  try {
-    names = readdirSync(join(dir, relDir)).filter((n) => n.endsWith('.conf')).sort();
-  } catch {
+  const listing = reader.list(relDir);
+  if (!listing) {
     problems.push({ code: 'unit-unreadable', file: relDir, message: `cannot read ${relDir}/` });
     return [];
   }
   const out: PackageDropIn[] = [];
-  for (const name of names) {
+  for (const name of listing.filter((e) => e.kind === 'file' && e.name.endsWith('.conf')).map((e) => e.name).sort()) {
     const relPath = `${relDir}/${name}`;
     if (name === DROP_IN_NAME) {
       problems.push({ code: 'dropin-reserved', file: relPath, message: `${DROP_IN_NAME} is the name of the drop-in composable generates; rename this file (for example 40-${unitName.split('.')[0]}.conf)` });
       continue;
     }
-    const text = readText(join(dir, relPath));
+    const text = reader.readText(relPath);
     if (text === undefined) continue;
     const file = parseUnitFile(text, relPath);
     for (const p of file.problems) problems.push({ code: 'unit-parse-error', file: relPath, line: p.line, column: p.column, message: p.message });
@@ -158,18 +196,20 @@ function readDropIns(dir: string, unitName: string, problems: PackageProblem[]):
  * a unit that does not parse or lacks the prefix) leave `package` undefined.
  */
 export function loadPackage(dir: string, options: LoadPackageOptions = {}): LoadPackageResult {
-  const problems: PackageProblem[] = [];
-  let rootStat;
-  try {
-    rootStat = statSync(dir);
-  } catch {
-    return { problems: [{ code: 'source-missing', file: '', message: `package directory ${dir} does not exist` }] };
-  }
+  const rootStat = statSync(dir, { throwIfNoEntry: false });
+  if (!rootStat) return { problems: [{ code: 'source-missing', file: '', message: `package directory ${dir} does not exist` }] };
   if (!rootStat.isDirectory()) {
     return { problems: [{ code: 'source-not-directory', file: '', message: `${dir} is not a directory; unpack the artifact or pass the package directory` }] };
   }
+  const result = loadPackageFrom(directoryReader(dir), dir);
+  if (result.package && options.listFiles) result.package.files = walkTree(dir);
+  return result;
+}
 
-  const osText = readText(join(dir, PACKAGE_OS_RELEASE));
+/** Load a package from any reader (a directory, a squashfs image). `root` names it in the model. */
+export function loadPackageFrom(reader: PackageReader, root: string): LoadPackageResult {
+  const problems: PackageProblem[] = [];
+  const osText = reader.readText(PACKAGE_OS_RELEASE);
   if (osText === undefined) {
     return {
       problems: [{ code: 'os-release-missing', file: PACKAGE_OS_RELEASE, message: `missing ${PACKAGE_OS_RELEASE}; every package needs one with NAME, ID and VERSION_ID (composable init creates it)` }],
@@ -179,27 +219,21 @@ export function loadPackage(dir: string, options: LoadPackageOptions = {}): Load
   problems.push(...osProblems);
 
   const units: PackageUnit[] = [];
-  let unitNames: string[] = [];
-  try {
-    unitNames = readdirSync(join(dir, PACKAGE_UNIT_DIR)).sort();
-  } catch {
-    problems.push({ code: 'no-units', file: PACKAGE_UNIT_DIR, message: `missing ${PACKAGE_UNIT_DIR}/; put the package's unit files there` });
-  }
+  const listing = reader.list(PACKAGE_UNIT_DIR);
+  if (!listing) problems.push({ code: 'no-units', file: PACKAGE_UNIT_DIR, message: `missing ${PACKAGE_UNIT_DIR}/; put the package's unit files there` });
   // One listing of the unit directory: its files are units, `<unit>.d` directories their drop-ins.
   const dropInDirs = new Set<string>();
   const unitFiles: string[] = [];
-  for (const name of unitNames) {
+  for (const { name, kind } of [...(listing ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const relPath = `${PACKAGE_UNIT_DIR}/${name}`;
-    const st = statSync(join(dir, relPath), { throwIfNoEntry: false });
-    if (!st) problems.push({ code: 'unit-unreadable', file: relPath, message: `${relPath} is a dangling symlink` });
-    else if (st.isDirectory()) {
+    if (kind === 'missing') problems.push({ code: 'unit-unreadable', file: relPath, message: `${relPath} is a dangling symlink` });
+    else if (kind === 'dir') {
       if (name.endsWith('.d')) dropInDirs.add(name.slice(0, -2));
     } else unitFiles.push(name);
   }
   for (const name of unitFiles) {
     const relPath = `${PACKAGE_UNIT_DIR}/${name}`;
-    const full = join(dir, relPath);
-    const text = readText(full);
+    const text = reader.readText(relPath);
     if (text === undefined) {
       problems.push({ code: 'unit-unreadable', file: relPath, message: `cannot read ${relPath}` });
       continue;
@@ -212,13 +246,12 @@ export function loadPackage(dir: string, options: LoadPackageOptions = {}): Load
       const nameProblem = checkPackageUnitName(name, manifest);
       if (nameProblem) problems.push({ code: 'unit-prefix', file: relPath, message: nameProblem });
     }
-    units.push({ name, relPath, text, file, dropIns: dropInDirs.has(name) ? readDropIns(dir, name, problems) : [] });
+    units.push({ name, relPath, text, file, dropIns: dropInDirs.has(name) ? readDropIns(reader, name, problems) : [] });
   }
 
   const usable = manifest !== undefined && problems.length === 0;
   const pkg: ComposablePackage | undefined = usable
-    ? { root: dir, manifest, osRelease: { relPath: PACKAGE_OS_RELEASE, text: osText, fields }, units }
+    ? { root, manifest, osRelease: { relPath: PACKAGE_OS_RELEASE, text: osText, fields }, units }
     : undefined;
-  if (pkg && options.listFiles) pkg.files = walkTree(dir);
   return { package: pkg, problems };
 }

@@ -3,7 +3,10 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { METADATA_PATH, STORE_ROOT, hostPath } from '../contract.ts';
-import { loadPackage } from '../package.ts';
+import { imageReader, loadPackage, loadPackageFrom } from '../package.ts';
+import { SquashfsImage } from '../squashfs.ts';
+import { fileDigest } from '../digest.ts';
+import { candidateExecutables } from '../plan/exec-paths.ts';
 import { packageDigest } from '../digest.ts';
 import { parseMetadata } from '../plan/generate.ts';
 import type { GeneratorInput, MetadataInput, ServiceInput } from '../plan/types.ts';
@@ -46,13 +49,7 @@ export function readService(root: string, spec: ServiceSpec, storeRoot: string =
   }
   const dir = join(root, resolved.path);
   const st = statSync(dir);
-  if (st.isFile()) {
-    const type = imageType(dir);
-    const message = type
-      ? `source ${spec.source} is a ${type} image; this generator reads package directories only (unpack the image into the store)`
-      : `source ${spec.source} is a file but neither a squashfs nor an erofs image`;
-    return { ...base, resolvedSource: resolved.path, sourceReasons: [{ code: 'source-unsupported', message }] };
-  }
+  if (st.isFile()) return readImageService(spec, dir, resolved.path);
   if (!st.isDirectory()) {
     return { ...base, resolvedSource: resolved.path, sourceReasons: [{ code: 'source-unsupported', message: `source ${spec.source} is neither a directory nor an image file` }] };
   }
@@ -69,6 +66,44 @@ export function readService(root: string, spec: ServiceSpec, storeRoot: string =
     digest: spec.digest !== undefined && pkg ? packageDigest(dir) : undefined,
     hasFile,
   };
+}
+
+/** A squashfs image in the store: read without mounting, mounted later by its .mount unit. */
+function readImageService(spec: ServiceSpec, file: string, resolvedSource: string): ServiceInput {
+  const base = { spec, packageProblems: [], hasFile: (): boolean => false, resolvedSource };
+  const type = imageType(file);
+  if (type !== 'squashfs') {
+    const message = type === 'erofs'
+      ? `source ${spec.source} is an erofs image; this generator reads squashfs images (mksquashfs -comp gzip) and package directories`
+      : `source ${spec.source} is a file but not a squashfs image`;
+    return { ...base, sourceReasons: [{ code: 'source-unsupported', message }] };
+  }
+  let image: SquashfsImage;
+  try {
+    image = SquashfsImage.open(file, spec.source);
+  } catch (e) {
+    return { ...base, sourceReasons: [{ code: 'source-unsupported', message: (e as Error).message }] };
+  }
+  try {
+    const { package: pkg, problems } = loadPackageFrom(imageReader(image), resolvedSource);
+    // Exec rewriting asks about files later; answer from what the image holds now.
+    const files = new Map<string, boolean>();
+    const hasFile = (rel: string): boolean => {
+      if (!files.has(rel)) files.set(rel, image.isFile(rel));
+      return files.get(rel)!;
+    };
+    for (const u of pkg?.units ?? []) for (const r of candidateExecutables(u)) hasFile(r);
+    return {
+      spec, sourceReasons: [], resolvedSource, sourceKind: 'image', imageType: 'squashfs', pkg, packageProblems: problems,
+      // For an image, the digest is the sha256 of the image file (docs/contract.md).
+      digest: spec.digest !== undefined && pkg ? fileDigest(file) : undefined,
+      hasFile: (rel) => files.get(rel) ?? false,
+    };
+  } catch (e) {
+    return { ...base, sourceReasons: [{ code: 'source-unsupported', message: `source ${spec.source}: ${(e as Error).message}` }] };
+  } finally {
+    image.close();
+  }
 }
 
 export function readMetadata(root: string): { metadata: MetadataInput; services: ServiceSpec[] } {

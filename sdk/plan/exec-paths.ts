@@ -32,6 +32,26 @@ export function packageExecutable(executable: string, hasFile: (relPath: string)
   return undefined;
 }
 
+/**
+ * Every package-relative path an Exec*= executable of the unit (and its drop-ins) could refer to:
+ * what a reader must be able to answer `hasFile` for.
+ */
+export function candidateExecutables(unit: { file: UnitFile; dropIns?: { file: UnitFile }[] }): string[] {
+  const out = new Set<string>();
+  for (const file of [unit.file, ...(unit.dropIns ?? []).map((d) => d.file)]) {
+    for (const [section, keys] of Object.entries(EXEC_DIRECTIVES)) {
+      for (const key of keys) {
+        for (const entry of getEntries(file, section, key)) {
+          const parsed = parseCommandLine(entry.value);
+          if (!parsed.ok) continue;
+          for (const c of parsed.commands) packageExecutable(c.path, (rel) => (out.add(rel), false));
+        }
+      }
+    }
+  }
+  return [...out];
+}
+
 export interface ExecRewrite {
   key: string;
   /** The directive's effective command lines after rewriting, one value per command. */

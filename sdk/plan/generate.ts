@@ -154,7 +154,7 @@ export function planGeneration(input: GeneratorInput): GeneratorPlan {
     const s = c.settings;
     const pkg = c.input.pkg;
     const own: OutputFile[] = [
-      planMount({ name: s.name, version: s.version, what: c.input.resolvedSource ?? spec.source, where: s.where, kind: c.input.sourceKind ?? 'directory', sourcePath: input.metadata.path }),
+      planMount({ name: s.name, version: s.version, what: c.input.resolvedSource ?? spec.source, where: s.where, kind: c.input.sourceKind ?? 'directory', imageType: c.input.imageType, sourcePath: input.metadata.path }),
     ];
     const afterUnits = (spec.after ?? []).flatMap((dep) => enabledUnitsOf.get(dep) ?? []);
     const dropInReasons: Reason[] = [];

@@ -19,6 +19,7 @@ export interface ServiceInput {
   resolvedSource?: string;
   /** `directory` for a package tree, `image` for a squashfs/erofs image file. */
   sourceKind?: 'directory' | 'image';
+  imageType?: 'squashfs' | 'erofs';
   pkg?: ComposablePackage;
   packageProblems: PackageProblem[];
   /** The package's content digest, computed only when the metadata asks for one. */

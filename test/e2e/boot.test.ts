@@ -1,6 +1,8 @@
 // The product proven in a real container: systemd as PID 1 runs composable-generator at boot
 // and starts the sidecars. Needs root, systemd-nspawn and debootstrap (see README).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { execa } from 'execa';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseShow, REPO } from './nspawn.ts';
@@ -210,5 +212,37 @@ ExecStop=/bin/sh -c 'systemctl list-units --failed --no-legend --plain > /result
     expect(caps.CapEff).toBe('0000000000000400');
     const lockedCaps = Object.fromEntries(b.read('locked.caps').trim().split('\n').map((l) => l.split(/:\s+/) as [string, string]));
     expect(lockedCaps.CapBnd).toBe('0000000000000000');
+  }, BOOT_TIMEOUT);
+});
+
+const missingForImages = missingRequirements([requirement.root, requirement.nspawn, requirement.debootstrap, requirement.mksquashfs, requirement.loopDevices], 'real-systemd image tests');
+
+describe.skipIf(missingForImages.length > 0)('real systemd in systemd-nspawn: image packages', () => {
+  const boot = useBoots();
+
+  it('i: a package given as a squashfs image is loop-mounted read-only and runs from it', async () => {
+    const pkg = buildPackage(daemonPackage('imaged', 'default'));
+    const image = `${pkg.dir}.squashfs`;
+    execFileSync('mksquashfs', [pkg.dir, image, '-noappend', '-all-root', '-no-xattrs', '-comp', 'gzip', '-quiet', '-no-progress'], { stdio: 'ignore' });
+    try {
+      const b = await boot({
+        loopDevices: true,
+        packages: [{ dir: image, storeName: 'imaged-1.0.0.squashfs' }],
+        metadata: { schemaVersion: 1, services: [{ name: 'imaged', source: '/run/composable/store/imaged-1.0.0.squashfs' }] },
+        probe: `${show('imaged.service')}${show('opt-composable-imaged.mount', 'mount')}
+findmnt -n -o FSTYPE,OPTIONS /opt/composable/imaged > /results/findmnt
+tr '\\0' ' ' < /proc/$(systemctl show -p MainPID --value imaged.service)/cmdline > /results/cmdline
+`,
+      });
+      expect(parseShow(b.read('imaged.service.show')).ActiveState, b.console).toBe('active');
+      expect(parseShow(b.read('mount.show')).ActiveState).toBe('active');
+      expect(b.read('findmnt')).toMatch(/^squashfs\s+ro,nosuid,nodev/);
+      expect(b.read('cmdline')).toContain('/opt/composable/imaged/usr/bin/imaged');
+      // Shutdown unmounted the image and released its loop device.
+      const loops = await execa('losetup', ['-j', image], { reject: false });
+      expect(loops.stdout.trim()).toBe('');
+    } finally {
+      rmSync(image, { force: true });
+    }
   }, BOOT_TIMEOUT);
 });

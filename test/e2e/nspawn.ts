@@ -2,7 +2,7 @@
 // generator, packages and metadata put in place the way an agent would. Every boot has a hard
 // timeout; every temporary directory is removed afterwards (COMPOSABLE_E2E_KEEP=1 keeps them).
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -97,7 +97,7 @@ function prepareRootfs(root: string): void {
 }
 
 export interface PackageMount {
-  /** Host directory of the package. */
+  /** Host directory of the package, or its image file. */
   dir: string;
   /** Name below /run/composable/store/. */
   storeName: string;
@@ -121,6 +121,8 @@ export interface BootOptions {
   timeoutMs?: number;
   /** Extra files placed in /run/composable (relative path -> content), e.g. next metadata. */
   runFiles?: Record<string, string>;
+  /** Give the container the host's loop devices, for packages given as images. */
+  loopDevices?: boolean;
 }
 
 export interface BootResult {
@@ -149,6 +151,13 @@ ExecStart=/bin/sh -e /run/composable-e2e/probe.sh
 ExecStopPost=/bin/systemctl --no-block poweroff
 `;
 
+/** The host's loop devices, bound into the container so it can loop-mount package images. */
+function loopDeviceBinds(): string[] {
+  const binds = existsSync('/dev/loop-control') ? ['--bind=/dev/loop-control'] : [];
+  for (let i = 0; i < 64 && existsSync(`/dev/loop${i}`); i++) binds.push(`--bind=/dev/loop${i}`);
+  return binds;
+}
+
 /** Boot once; resolves when the container has powered off (or was killed at the timeout). */
 export async function bootContainer(opts: BootOptions): Promise<BootResult> {
   const rootfs = await ensureRootfs();
@@ -173,7 +182,9 @@ export async function bootContainer(opts: BootOptions): Promise<BootResult> {
   }
   const storeBinds: string[] = [];
   for (const p of opts.packages ?? []) {
-    mkdirSync(join(runDir, 'store', p.storeName), { recursive: true });
+    // The mount point has the source's type: a directory for a tree, a file for an image.
+    if (statSync(p.dir).isFile()) writeFileSync(join(runDir, 'store', p.storeName), '');
+    else mkdirSync(join(runDir, 'store', p.storeName), { recursive: true });
     storeBinds.push(`--bind-ro=${p.dir}:/run/composable/store/${p.storeName}`);
   }
   writeFileSync(join(unitsDir, 'composable-e2e-probe.service'), PROBE_UNIT);
@@ -202,6 +213,7 @@ export async function bootContainer(opts: BootOptions): Promise<BootResult> {
     `--bind-ro=${e2eDir}:/run/composable-e2e`,
     ...(generator ? [`--bind-ro=${generator}:/usr/lib/systemd/system-generators/composable-generator`] : []),
     ...(cli ? [`--bind-ro=${cli}:/usr/local/bin/composable`] : []),
+    ...(opts.loopDevices ? loopDeviceBinds() : []),
     '--boot',
   ];
   const started = Date.now();

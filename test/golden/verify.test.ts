@@ -3,7 +3,7 @@
 // It runs with --root on a tree laid out like the container after the generator ran: the host's
 // own units (targets) in /usr/lib/systemd/system, the generated units in /etc/systemd/system and
 // each package at its stable path, so Exec paths are checked where systemd would find them.
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseUnitFile, getEntries, parseCommandLine } from '../../sdk/unit-file/index.ts';
 import { EXEC_DIRECTIVES } from '../../sdk/plan/exec-paths.ts';
@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { listCases, runCase, writeTree } from './golden.ts';
 import { missingRequirements, requirement } from '../helpers/requirements.ts';
 
-const missing = missingRequirements([requirement.systemdAnalyze], 'systemd-analyze verify oracle');
+const missing = missingRequirements([requirement.systemdAnalyze, requirement.mksquashfs], 'systemd-analyze verify oracle');
 const HOST_UNITS = ['/usr/lib/systemd/system', '/lib/systemd/system'];
 
 function hostUnitDir(): string {
@@ -39,8 +39,15 @@ describe.skipIf(missing.length > 0)('systemd-analyze verify on generated units',
         writeTree(join(root, 'etc/systemd/system'), run.units);
         for (const s of status.services) {
           if (s.state !== 'enabled' || !s.where || !s.source) continue;
-          mkdirSync(join(root, s.where), { recursive: true });
-          cpSync(join(run.work, 'root', s.source), join(root, s.where), { recursive: true });
+          const source = join(run.work, 'root', s.source);
+          if (statSync(source).isFile()) {
+            // An image: unpack it where its loop mount would show it.
+            mkdirSync(join(root, dirname(s.where)), { recursive: true });
+            await execa('unsquashfs', ['-no-progress', '-quiet', '-d', join(root, s.where), source], { timeout: 60_000 });
+          } else {
+            mkdirSync(join(root, s.where), { recursive: true });
+            cpSync(source, join(root, s.where), { recursive: true });
+          }
         }
         // verify does not apply RootDirectory= when it checks executables, so a chrooted
         // package's programs are also put where verify looks for them.

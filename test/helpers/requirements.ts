@@ -2,6 +2,7 @@
 // systemd-analyze ...) can run. Outside CI a missing requirement skips the suite with one line
 // naming what is missing; under CI=true it is a failure, because CI must prove the real thing.
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 export interface Requirement { name: string; present: () => boolean }
 
@@ -23,6 +24,8 @@ export const requirement = {
   debootstrap: { name: 'debootstrap (apt install debootstrap)', present: () => hasCommand('debootstrap') },
   systemdAnalyze: { name: 'systemd-analyze (apt install systemd)', present: () => hasCommand('systemd-analyze') },
   systemdEscape: { name: 'systemd-escape (apt install systemd)', present: () => hasCommand('systemd-escape') },
+  mksquashfs: { name: 'mksquashfs (apt install squashfs-tools)', present: () => hasCommand('mksquashfs') },
+  loopDevices: { name: 'loop devices (/dev/loop-control; modprobe loop)', present: () => existsSync('/dev/loop-control') },
 } satisfies Record<string, Requirement>;
 
 /**
