@@ -10,3 +10,4 @@ export * from './digest.ts';
 export * from './io/index.ts';
 export * from './version.ts';
 export * from './agent.ts';
+export * from './apply/index.ts';
