@@ -8,6 +8,7 @@ import * as demo from './commands/demo.ts';
 import * as schema from './commands/schema.ts';
 import * as metadata from './commands/metadata.ts';
 import * as apply from './commands/apply.ts';
+import * as status from './commands/status.ts';
 
 const program = new Command('composable')
   .description('Build, check and run composable services: sidecar packages for systemd containers')
@@ -21,7 +22,7 @@ program.exitOverride((err) => {
   process.exit(err.exitCode === 0 ? 0 : 2);
 });
 
-for (const command of [generate, metadata, schema, lint, apply, demo]) command.register(program);
+for (const command of [generate, metadata, schema, lint, apply, status, demo]) command.register(program);
 
 
 try {

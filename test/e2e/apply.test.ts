@@ -33,6 +33,7 @@ cp /run/composable/next/metadata.json /run/composable/metadata.json.tmp && mv /r
 rc=0; composable apply > /results/apply.out 2>&1 || rc=$?; echo $rc > /results/apply.rc
 for u in alpha beta gamma delta; do systemctl show -p ActiveState,SubState,Result,MainPID,LoadState $u.service > /results/$u.service.after; done
 tr '\\0' '\\n' < /proc/$(systemctl show -p MainPID --value beta.service)/environ > /results/beta.env
+NO_COLOR=1 composable status > /results/status.out 2>&1 || true
 `,
     });
     const before = (u: string) => parseShow(b.read(`${u}.service.before`));
@@ -55,6 +56,10 @@ tr '\\0' '\\n' < /proc/$(systemctl show -p MainPID --value beta.service)/environ
     expect(out).toMatch(/restart\s+.*beta\.service/);
     expect(out).toMatch(/start\s+delta\.service/);
     expect(out).toMatch(/unchanged\s+.*alpha\.service/);
+    // composable status sees the new set with live states.
+    const status = b.read('status.out');
+    expect(status).toMatch(/● delta 1\.0\.0 {2}composable-late\.target {2}mode=host\n {4}delta\.service +active \(running\)/);
+    expect(status).not.toContain('gamma');
   }, BOOT_TIMEOUT);
 
   it('exits non-zero naming a unit that fails to start, with its journal', async () => {
