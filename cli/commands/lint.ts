@@ -1,7 +1,6 @@
 // composable lint PATH... — check packages, artifacts, unit files and metadata before they ship.
 // Exit status: 0 clean, 1 errors (or more warnings than --max-warnings), 2 usage or internal error.
-import { writeFileSync, renameSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { atomicWriteFile } from '../../sdk/io/atomic-write.ts';
 import { Option, type Command } from 'commander';
 import { findConfigFile, loadConfigFile, LintConfigError, type LintConfig } from '../../lint/config.ts';
 import { lint } from '../../lint/engine.ts';
@@ -18,12 +17,6 @@ interface LintCliOptions {
   color?: boolean;
   quiet?: boolean;
   listRules?: boolean;
-}
-
-function writeAtomically(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
 }
 
 export function listRules(): string {
@@ -58,7 +51,7 @@ export async function runLint(paths: string[], opts: LintCliOptions): Promise<nu
     }
     const color = opts.color ?? (opts.outputFile === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR);
     const text = format(result, opts.format, { color });
-    if (opts.outputFile) writeAtomically(opts.outputFile, text);
+    if (opts.outputFile) atomicWriteFile(opts.outputFile, text);
     else process.stdout.write(text);
     if (result.errorCount > 0) return 1;
     if (maxWarnings !== undefined && maxWarnings >= 0 && result.warningCount > maxWarnings) {

@@ -1,0 +1,135 @@
+// composable inspect PATH [--json] — what a package is, in the spirit of `portablectl inspect`:
+// os-release, units and the target each lands in, mode, profile, binaries, size, digest.
+// PATH is a package directory or an artifact (tar, tar.gz, squashfs), which is unpacked first.
+import type { Command } from 'commander';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { resolveTarget } from '../../sdk/contract.ts';
+import { fileDigest, packageDigest } from '../../sdk/digest.ts';
+import { loadPackage } from '../../sdk/package.ts';
+import { getList } from '../../sdk/unit-file/index.ts';
+import { readElf } from '../../lint/util/elf.ts';
+
+export interface Inspection {
+  path: string;
+  artifactSha256?: string;
+  osRelease: Record<string, string>;
+  name: string;
+  version: string;
+  target: string;
+  mode: string;
+  profile: string;
+  units: { name: string; installs: string[]; enabledIn: string | null }[];
+  binaries: { path: string; kind: string }[];
+  files: number;
+  bytes: number;
+  digest: string;
+}
+
+function firstLine(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(256);
+    const n = readSync(fd, b, 0, 256, 0);
+    return b.subarray(0, n).toString('utf8').split('\n')[0] ?? '';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Unpack an artifact into a temporary directory; returns it (the caller removes it). */
+async function unpack(path: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'composable-inspect-'));
+  const head = Buffer.alloc(4);
+  const fd = openSync(path, 'r');
+  readSync(fd, head, 0, 4, 0);
+  closeSync(fd);
+  const squashfs = head.toString('latin1') === 'hsqs';
+  const r = squashfs
+    ? await execa('unsquashfs', ['-f', '-no-progress', '-quiet', '-d', dir, path], { reject: false, timeout: 5 * 60_000 })
+    : await execa('tar', ['-xpf', path, '-C', dir], { reject: false, timeout: 5 * 60_000 });
+  if (r.exitCode !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`cannot unpack ${path}: ${(r.stderr || r.stdout || String(r.exitCode)).trim()}`);
+  }
+  return dir;
+}
+
+export async function inspectPath(path: string): Promise<Inspection> {
+  const isDir = statSync(path).isDirectory();
+  const dir = isDir ? path : await unpack(path);
+  try {
+    const { package: pkg, problems } = loadPackage(dir, { listFiles: true });
+    if (!pkg) throw new Error(problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`).join('\n'));
+    const target = resolveTarget(pkg.manifest.target);
+    const files = pkg.files ?? [];
+    const binaries = files
+      .filter((f) => f.type === 'file' && (f.mode & 0o111) !== 0)
+      .map((f) => {
+        const full = join(dir, f.relPath);
+        const elf = readElf(full);
+        if (elf) return { path: `/${f.relPath}`, kind: `ELF ${elf.bits}-bit ${elf.machineName}, ${elf.interpreter ? `dynamic (${elf.interpreter})` : 'static'}` };
+        const line = firstLine(full);
+        return { path: `/${f.relPath}`, kind: line.startsWith('#!') ? `script (${line.slice(2).trim()})` : 'executable data' };
+      });
+    return {
+      path,
+      artifactSha256: isDir ? undefined : fileDigest(path),
+      osRelease: pkg.osRelease.fields,
+      name: pkg.manifest.name,
+      version: pkg.manifest.version,
+      target,
+      mode: pkg.manifest.mode,
+      profile: pkg.manifest.profile,
+      units: pkg.units.map((u) => {
+        const installs = [...getList(u.file, 'Install', 'WantedBy'), ...getList(u.file, 'Install', 'RequiredBy')];
+        return { name: u.name, installs, enabledIn: installs.length > 0 ? target : null };
+      }),
+      binaries,
+      files: files.length,
+      bytes: files.reduce((n, f) => n + f.size, 0),
+      digest: packageDigest(dir),
+    };
+  } finally {
+    if (!isDir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function renderInspection(i: Inspection): string {
+  const lines = [
+    `${i.name} ${i.version}  (${i.path})`,
+    `  ${i.osRelease.PRETTY_NAME ?? i.osRelease.NAME ?? ''}`,
+    `  target   ${i.target}`,
+    `  mode     ${i.mode}`,
+    `  profile  ${i.profile}`,
+    '  units:',
+    ...i.units.map((u) => `    ${u.name.padEnd(32)} ${u.enabledIn ? `enabled in ${u.enabledIn} (from ${u.installs.join(', ')})` : 'not enabled by default'}`),
+    '  binaries:',
+    ...(i.binaries.length > 0 ? i.binaries.map((b) => `    ${b.path.padEnd(32)} ${b.kind}`) : ['    none']),
+    `  size     ${i.bytes} bytes in ${i.files} entries`,
+    `  digest   ${i.digest}`,
+  ];
+  if (i.artifactSha256) lines.push(`  artifact ${i.artifactSha256}`);
+  return lines.join('\n');
+}
+
+export function register(program: Command): void {
+  program
+    .command('inspect')
+    .description('show what a package or artifact contains: os-release, units and targets, mode, profile, binaries, size, digest')
+    .argument('<path>', 'package directory or artifact (.tar, .tar.gz, .squashfs)')
+    .option('--json', 'machine-readable output')
+    .action(async (path: string, opts: { json?: boolean }) => {
+      let i: Inspection;
+      try {
+        i = await inspectPath(path);
+      } catch (e) {
+        process.stderr.write(`composable inspect: ${(e as Error).message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      process.stdout.write(`${opts.json ? JSON.stringify(i, null, 2) : renderInspection(i)}\n`);
+    });
+}
