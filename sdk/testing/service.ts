@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, posix } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadPackage, type ComposablePackage, type PackageUnit } from '../package.ts';
 import { getAssignments, getEntries, getList, getValue, mergeDropIns, parseBoolean, parseCommandLine, parseTimeSpan } from '../unit-file/index.ts';
@@ -230,7 +230,11 @@ export class ServiceHandle {
           done();
         });
       });
-      child.once('error', () => resolve({ code: 203, signal: null })); // 203/EXEC as systemd reports it
+      child.once('error', (e) => {
+        // 203/EXEC, with the message systemd logs.
+        this.log('stderr', `Failed to execute ${cmd.path}: ${e.message}`);
+        resolve({ code: 203, signal: null });
+      });
     });
     return { child, exit, spawned };
   }
@@ -501,8 +505,14 @@ export class ServiceHandle {
     }
   }
 
-  /** Remove the sandbox (directories and credentials). */
+  /** Remove the sandbox (directories and credentials); a service still running is killed first. */
   cleanup(): void {
+    if (this.state === 'active' || this.state === 'activating' || this.state === 'deactivating') {
+      this.stopping = true;
+      this.killGroup(this.groupPid ?? this.mainPid, 'SIGKILL');
+      this.killGroup(this.mainPid, 'SIGKILL', false);
+      this.notifyHelper?.kill('SIGKILL');
+    }
     try {
       chmodSync(this.sandbox.credentials, 0o700);
     } catch {
@@ -519,7 +529,9 @@ export class ServiceHandle {
 }
 
 /** Start the package's service (or `opts.unit`) and resolve once start-up finished or failed. */
-export async function startService(pkgDir: string, opts: StartOptions = {}): Promise<ServiceHandle> {
+export async function startService(dir: string, opts: StartOptions = {}): Promise<ServiceHandle> {
+  // Absolute: programs run with WorkingDirectory= (default /), not the caller's directory.
+  const pkgDir = resolve(dir);
   const { package: pkg, problems } = loadPackage(pkgDir);
   if (!pkg) throw new Error(`${pkgDir} is not a usable package:\n${problems.map((p) => `  ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`).join('\n')}`);
   const handle = new ServiceHandle(pkgDir, pkg, pickUnit(pkg, opts.unit), opts);

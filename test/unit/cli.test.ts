@@ -74,3 +74,21 @@ describe('composable CLI', () => {
     expect((await run(['--version'])).exitCode).toBe(0);
   });
 });
+
+describe('composable test', () => {
+  it('passes every example and exits 1 for a service that dies', async () => {
+    for (const e of ['logship', 'cleanup']) {
+      const r = await run(['test', `examples/${e}`, '--for', '0.5', '--json']);
+      expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ behaved: true, result: 'success' });
+    }
+    const dir = join(tmp, 'dies');
+    await execa('mkdir', ['-p', join(dir, 'usr/lib/systemd/system')]);
+    writeFileSync(join(dir, 'usr/lib/os-release'), 'NAME=d\nID=dies\nVERSION_ID=1\n');
+    writeFileSync(join(dir, 'usr/lib/systemd/system/dies.service'), '[Service]\nExecStart=/bin/sh -c "sleep 0.2; echo bye >&2; exit 4"\n[Install]\nWantedBy=multi-user.target\n');
+    const r = await run(['test', dir, '--for', '1']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain('FAILED dies.service (Type=simple): stopped by itself after start (exit-code, status 4)');
+    expect(r.stdout).toContain('! bye');
+  });
+});
