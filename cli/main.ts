@@ -12,6 +12,7 @@ import * as status from './commands/status.ts';
 import * as pack from './commands/pack.ts';
 import * as inspect from './commands/inspect.ts';
 import * as test from './commands/test.ts';
+import * as init from './commands/init.ts';
 
 const program = new Command('composable')
   .description('Build, check and run composable services: sidecar packages for systemd containers')
@@ -25,7 +26,7 @@ program.exitOverride((err) => {
   process.exit(err.exitCode === 0 ? 0 : 2);
 });
 
-for (const command of [generate, metadata, schema, lint, pack, inspect, test, apply, status, demo]) command.register(program);
+for (const command of [init, lint, test, pack, inspect, generate, metadata, schema, apply, status, demo]) command.register(program);
 
 
 try {
