@@ -19,7 +19,7 @@ describe('composable CLI', () => {
   });
 
   it('demo: packs the examples into a store, generates, and shows the start-up order', async () => {
-    const r = await run(['demo']);
+    const r = await run(['demo', '--no-boot']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain('logship 1.4.2');
     expect(r.stdout).toContain('opt-composable-logship.mount');
