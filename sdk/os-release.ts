@@ -98,7 +98,7 @@ export function parseOsRelease(text: string, path?: string): ParsedOsRelease {
     let trailingSpace = '';
     while (peek() !== undefined && peek() !== '\n') {
       const ch = next();
-      if (ch === "'") {
+      if (ch === "'" || ch === '"') {
         value += trailingSpace;
         trailingSpace = '';
         const qLine = line;
@@ -106,38 +106,21 @@ export function parseOsRelease(text: string, path?: string): ParsedOsRelease {
         let closed = false;
         while (peek() !== undefined) {
           const c = next();
-          if (c === "'") {
+          if (c === ch) {
             closed = true;
             break;
           }
-          value += c;
-        }
-        if (!closed) {
-          problem(qLine, qCol, `unterminated single quote in the value of ${key}`);
-          bad = true;
-        }
-      } else if (ch === '"') {
-        value += trailingSpace;
-        trailingSpace = '';
-        const qLine = line;
-        const qCol = col - 1;
-        let closed = false;
-        while (peek() !== undefined) {
-          const c = next();
-          if (c === '"') {
-            closed = true;
-            break;
-          }
-          if (c === '\\' && peek() !== undefined) {
+          // Inside double quotes a backslash escapes the shell's set and continues lines;
+          // inside single quotes nothing is special.
+          if (ch === '"' && c === '\\' && peek() !== undefined) {
             const e = next();
-            if (e === '\n') continue; // line continuation
-            value += DOUBLE_QUOTE_ESCAPES.includes(e) ? e : `\\${e}`;
+            if (e !== '\n') value += DOUBLE_QUOTE_ESCAPES.includes(e) ? e : `\\${e}`;
             continue;
           }
           value += c;
         }
         if (!closed) {
-          problem(qLine, qCol, `unterminated double quote in the value of ${key}`);
+          problem(qLine, qCol, `unterminated ${ch === '"' ? 'double' : 'single'} quote in the value of ${key}`);
           bad = true;
         }
       } else if (ch === '\\') {

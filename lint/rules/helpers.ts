@@ -5,6 +5,8 @@ import type { TreeEntry } from '../../sdk/digest.ts';
 import type { EntryNode, UnitFile } from '../../sdk/unit-file/types.ts';
 import { sectionsFor } from '../directives.ts';
 import type { LintPackage, LintUnit, UnitContext } from '../types.ts';
+import { EXEC_DIRECTIVES, EXEC_SEARCH_PATH } from '../../sdk/plan/exec-paths.ts';
+import { parseCommandLine, type ExecCommand } from '../../sdk/unit-file/command-line.ts';
 
 export interface SectionEntry {
   section: string;
@@ -62,13 +64,8 @@ export function effectiveValue(ctx: UnitContext, section: string, key: string): 
   return last;
 }
 
-/** systemd's parse_boolean(). */
-export function parseBool(value: string): boolean | undefined {
-  const v = value.toLowerCase();
-  if (['1', 'yes', 'y', 'true', 't', 'on'].includes(v)) return true;
-  if (['0', 'no', 'n', 'false', 'f', 'off'].includes(v)) return false;
-  return undefined;
-}
+/** systemd's parse_boolean(), from the SDK. */
+export { parseBoolean as parseBool } from '../../sdk/unit-file/values.ts';
 
 // --- Package files ---------------------------------------------------------------------------
 
@@ -143,16 +140,24 @@ export function readHead(pkg: LintPackage, relPath: string, n = 256): Buffer {
   }
 }
 
-/** Exec*= directives per section (systemd.service(5), systemd.socket(5)). */
+/** Exec*= directives per section: the generator's (service, socket) plus mount and swap units'. */
 export const EXEC_KEYS: Record<string, readonly string[]> = {
-  Service: ['ExecCondition', 'ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecReload', 'ExecStop', 'ExecStopPost'],
-  Socket: ['ExecStartPre', 'ExecStartPost', 'ExecStopPre', 'ExecStopPost'],
+  ...EXEC_DIRECTIVES,
   Mount: ['ExecMount', 'ExecUnmount', 'ExecRemount'],
   Swap: ['ExecActivate', 'ExecDeactivate'],
 };
 
-/** Directories systemd searches for an executable given without a path (systemd.service(5)). */
-export const EXEC_SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+export { EXEC_SEARCH_PATH };
+
+/** Each parsed command of every non-empty Exec*= assignment of a unit (unparsable ones skipped). */
+export function* execCommandsOf(file: UnitFile): Generator<{ section: string; entry: EntryNode; cmd: ExecCommand }> {
+  for (const { section, entry } of entriesOf(file)) {
+    if (!EXEC_KEYS[section]?.includes(entry.key) || entry.value === '') continue;
+    const parsed = parseCommandLine(entry.value);
+    if (!parsed.ok) continue;
+    for (const cmd of parsed.commands) yield { section, entry, cmd };
+  }
+}
 
 /** Standard system paths a container provides programs from. */
 export const STANDARD_DIRS = ['/usr/local/sbin/', '/usr/local/bin/', '/usr/sbin/', '/usr/bin/', '/sbin/', '/bin/', '/usr/lib/', '/lib/', '/usr/libexec/'];

@@ -1,9 +1,8 @@
 // Exec*= prefixes that lift the sandbox for one command: `+` runs it with full privileges (no
 // User=, no namespaces, no capability limits), `!` and `!!` skip the user change. In a package
 // they usually mean a setup step that belongs in the image or in the agent.
-import { parseCommandLine } from '../../../sdk/unit-file/index.ts';
 import type { UnitRule } from '../../types.ts';
-import { entriesOf, EXEC_KEYS } from '../helpers.ts';
+import { execCommandsOf } from '../helpers.ts';
 
 export const rule: UnitRule = {
   scope: 'unit',
@@ -21,15 +20,10 @@ export const rule: UnitRule = {
     },
   },
   check(ctx) {
-    for (const { section, entry } of entriesOf(ctx.unit.parsed)) {
-      if (!EXEC_KEYS[section]?.includes(entry.key) || entry.value === '') continue;
-      const parsed = parseCommandLine(entry.value);
-      if (!parsed.ok) continue;
-      for (const cmd of parsed.commands) {
-        const raw = cmd.rawPrefix ?? '';
-        if (raw.includes('+')) ctx.report({ messageId: 'full', data: { key: entry.key, path: cmd.path }, range: ctx.valueRange(entry) });
-        else if (raw.includes('!')) ctx.report({ messageId: 'noUser', data: { key: entry.key, path: cmd.path, prefix: raw.includes('!!') ? '!!' : '!' }, range: ctx.valueRange(entry) });
-      }
+    for (const { entry, cmd } of execCommandsOf(ctx.unit.parsed)) {
+      const raw = cmd.rawPrefix ?? '';
+      if (raw.includes('+')) ctx.report({ messageId: 'full', data: { key: entry.key, path: cmd.path }, range: ctx.valueRange(entry) });
+      else if (raw.includes('!')) ctx.report({ messageId: 'noUser', data: { key: entry.key, path: cmd.path, prefix: raw.includes('!!') ? '!!' : '!' }, range: ctx.valueRange(entry) });
     }
   },
 };

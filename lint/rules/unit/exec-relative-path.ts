@@ -1,8 +1,7 @@
 // Exec*= lines naming a program without a path (ExecStart=logship). systemd looks it up in a fixed
 // search path of the container, so which binary runs depends on the container, not the package.
-import { parseCommandLine } from '../../../sdk/unit-file/index.ts';
 import type { UnitRule } from '../../types.ts';
-import { entriesOf, EXEC_KEYS } from '../helpers.ts';
+import { execCommandsOf } from '../helpers.ts';
 
 export const rule: UnitRule = {
   scope: 'unit',
@@ -14,14 +13,9 @@ export const rule: UnitRule = {
     hint: 'Write the absolute path, e.g. /usr/bin/{{path}}, so the unit runs the package\'s program.',
   },
   check(ctx) {
-    for (const { section, entry } of entriesOf(ctx.unit.parsed)) {
-      if (!EXEC_KEYS[section]?.includes(entry.key) || entry.value === '') continue;
-      const parsed = parseCommandLine(entry.value);
-      if (!parsed.ok) continue;
-      for (const cmd of parsed.commands) {
-        if (cmd.path === '' || cmd.path.includes('/') || cmd.path.startsWith('%') || cmd.path.startsWith('$')) continue;
-        ctx.report({ messageId: 'bare', data: { key: entry.key, path: cmd.path }, range: ctx.valueRange(entry) });
-      }
+    for (const { entry, cmd } of execCommandsOf(ctx.unit.parsed)) {
+      if (cmd.path === '' || cmd.path.includes('/') || cmd.path.startsWith('%') || cmd.path.startsWith('$')) continue;
+      ctx.report({ messageId: 'bare', data: { key: entry.key, path: cmd.path }, range: ctx.valueRange(entry) });
     }
   },
 };
