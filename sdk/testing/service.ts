@@ -3,7 +3,7 @@
 // Exec*= with their prefixes, environment, directories, credentials, timeouts, kill settings,
 // success statuses and Restart=. What is not emulated is listed in `warnings`, never ignored.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -11,10 +11,11 @@ import { loadPackage, type ComposablePackage, type PackageUnit } from '../packag
 import { getAssignments, getEntries, getList, getValue, mergeDropIns, parseBoolean, parseCommandLine, parseTimeSpan } from '../unit-file/index.ts';
 import type { UnitFile } from '../unit-file/types.ts';
 import { packageExecutable } from '../plan/exec-paths.ts';
+import { MOUNT_PREFIX } from '../contract.ts';
 import { expandArgv, expandSpecifiers, serviceEnvironment, type Sandbox } from './environment.ts';
 import { unemulatedDirectives } from './emulated.ts';
 
-export type ServiceResult = 'success' | 'exit-code' | 'signal' | 'core-dump' | 'timeout' | 'start-limit-hit' | 'resources' | 'protocol';
+export type ServiceResult = 'success' | 'exit-code' | 'signal' | 'core-dump' | 'timeout' | 'start-limit-hit' | 'resources' | 'protocol' | 'watchdog';
 export type ServiceState = 'activating' | 'active' | 'deactivating' | 'inactive' | 'failed';
 
 export interface StartOptions {
@@ -26,6 +27,12 @@ export interface StartOptions {
   credentials?: Record<string, string | Uint8Array>;
   /** Upper bound for start-up, overriding a longer or infinite TimeoutStartSec=. */
   timeoutMs?: number;
+  /**
+   * Show the package at its stable path /opt/composable/<name> in a private mount namespace, as
+   * in a container. Default: when running as root with unshare(1) available; otherwise programs
+   * run from the package directory through the generator's executable-path rewrite.
+   */
+  mountNamespace?: boolean;
 }
 
 export interface LogLine {
@@ -99,6 +106,10 @@ export class ServiceHandle {
   private logWaiters: { re: RegExp; resolve: (l: LogLine) => void }[] = [];
   private startTimes: number[] = [];
   private notifyHelper: ChildProcess | undefined;
+  /** Where programs see the package: /opt/composable/<name> in a namespace, else the directory. */
+  readonly packagePath: string;
+  readonly namespaced: boolean;
+  private watchdogTimer: NodeJS.Timeout | undefined;
 
   constructor(pkgDir: string, pkg: ComposablePackage, unit: PackageUnit, opts: StartOptions) {
     this.pkgDir = pkgDir;
@@ -113,6 +124,10 @@ export class ServiceHandle {
       home: join(root, 'root'), credentials: join(root, 'credentials', unit.name),
     };
     this.warnings = unemulatedDirectives(this.file);
+    const canNamespace = process.getuid?.() === 0 && existsSync('/usr/bin/unshare') && existsSync('/opt');
+    this.namespaced = opts.mountNamespace ?? canNamespace;
+    if (this.namespaced && !canNamespace) throw new Error('a private mount namespace needs root, unshare(1) and /opt');
+    this.packagePath = this.namespaced ? posix.join(MOUNT_PREFIX, pkg.manifest.name) : pkgDir;
     if (!['simple', 'exec', 'oneshot', 'forking', 'notify'].includes(this.type)) this.warnings.push(`Type=${this.type} is not emulated; it runs as Type=simple`);
   }
 
@@ -142,7 +157,7 @@ export class ServiceHandle {
       PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
       LANG: process.env.LANG ?? 'C.UTF-8',
       INVOCATION_ID: Math.random().toString(16).slice(2).padEnd(32, '0'),
-      COMPOSABLE_PACKAGE_DIR: this.pkgDir,
+      COMPOSABLE_PACKAGE_DIR: this.packagePath,
     };
     for (const [key, variable, kind] of DIRECTORY_KINDS) {
       const names = getList(this.file, 'Service', key);
@@ -195,8 +210,9 @@ export class ServiceHandle {
         if (c.prefixes.fullPrivileges || c.prefixes.noUserChange || c.prefixes.ambientFallback) {
           this.warnings.push(`${key}= prefix "${c.rawPrefix}" (privileged execution) is not emulated; it runs as the test's user`);
         }
+        if (c.prefixes.argv0Override && this.namespaced) this.warnings.push(`${key}= prefix "@" (argv[0]) is not applied inside the mount namespace; pass mountNamespace: false to test it`);
         const rel = packageExecutable(c.path, hasFile);
-        const path = rel !== undefined ? posix.join(this.pkgDir, rel) : c.path;
+        const path = rel !== undefined ? posix.join(this.packagePath, rel) : c.path;
         const args = c.prefixes.noEnvExpand ? c.argv.slice(1) : expandArgv(c.argv.slice(1), this.env);
         out.push({ path, argv: args, argv0: c.prefixes.argv0Override ? c.argv[0] : undefined, ignoreFailure: c.prefixes.ignoreFailure, line: e.value });
       }
@@ -205,8 +221,15 @@ export class ServiceHandle {
   }
 
   private spawnCommand(cmd: { path: string; argv: string[]; argv0?: string }, extraEnv: Record<string, string> = {}): { child: ChildProcess; exit: Promise<Exit>; spawned: Promise<Error | undefined> } {
-    const child = spawn(cmd.path, cmd.argv, {
-      argv0: cmd.argv0,
+    // In a private mount namespace: a tmpfs over /opt (the host's /opt is untouched), the package
+    // bound read-only at its stable path, then exec the program in the same process.
+    const [file, args] = this.namespaced
+      ? ['/usr/bin/unshare', ['--mount', '--propagation', 'private', '/bin/sh', '-c',
+          'mount -t tmpfs -o mode=0755 composable-test /opt && mkdir -p "$1" && mount --bind "$2" "$1" && mount -o remount,bind,ro,nosuid,nodev "$1" && shift 2 && unset PWD OLDPWD && exec "$@"',
+          'sh', this.packagePath, this.pkgDir, cmd.path, ...cmd.argv]]
+      : [cmd.path, cmd.argv];
+    const child = spawn(file, args as string[], {
+      argv0: this.namespaced ? undefined : cmd.argv0,
       cwd: this.cwd(),
       env: { ...this.env, ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -324,14 +347,23 @@ export class ServiceHandle {
       if (!cmd) throw new Error(`${this.unit} has no ExecStart=`);
       if (rest.length > 0) this.warnings.push('more than one ExecStart= command is only allowed for Type=oneshot; the first one runs');
       let extraEnv: Record<string, string> = {};
-      if (this.type === 'notify') extraEnv = { NOTIFY_SOCKET: await this.startNotifySocket() };
+      if (this.type === 'notify' || getValue(this.file, 'Service', 'WatchdogSec')) {
+        extraEnv = { NOTIFY_SOCKET: await this.startNotifySocket() };
+        const wd = parseTimeSpan(getValue(this.file, 'Service', 'WatchdogSec') ?? '0');
+        if (wd && wd !== Infinity) extraEnv.WATCHDOG_USEC = String(wd);
+      }
       const { child, exit, spawned } = this.spawnCommand(cmd, extraEnv);
       this.main = child;
       this.mainPid = child.pid;
       this.groupPid = child.pid;
       this.mainExit = exit;
       const spawnError = await spawned;
-      if (spawnError && this.type === 'exec') return this.fail('exit-code');
+      if (this.type === 'exec' && (spawnError || !this.executable(cmd.path))) {
+        // Type=exec is active only once the program was executed; systemd reports 203/EXEC.
+        this.killGroup(child.pid, 'SIGKILL');
+        this.exitCode = 203;
+        return this.fail('exit-code');
+      }
       if (this.type === 'forking') {
         const r = await Promise.race([exit, new Promise<'timeout'>((res) => setTimeout(() => res('timeout'), timeout).unref())]);
         if (r === 'timeout') return this.fail('timeout');
@@ -358,9 +390,21 @@ export class ServiceHandle {
     const post = await this.runSequence('ExecStartPost', { ...(this.mainPid ? { MAINPID: String(this.mainPid) } : {}) }, timeout);
     if (post !== true) return this.fail(post === 'timeout' ? 'timeout' : 'exit-code');
     this.startLatencyMs = Date.now() - t0;
+    if (this.mainPid) this.armWatchdog();
     const remain = parseBoolean(getValue(this.file, 'Service', 'RemainAfterExit') ?? 'no') ?? false;
     this.setState(this.type === 'oneshot' && !remain ? 'inactive' : 'active');
     if (this.type === 'oneshot') await this.runSequence('ExecStopPost', { SERVICE_RESULT: 'success', EXIT_CODE: 'exited', EXIT_STATUS: '0' });
+  }
+
+  /** Whether the program exists and is executable (seen from the host, also in namespace mode). */
+  private executable(path: string): boolean {
+    const host = path.startsWith(`${this.packagePath}/`) ? join(this.pkgDir, path.slice(this.packagePath.length)) : path;
+    try {
+      accessSync(host, constants.X_OK);
+      return statSync(host).isFile();
+    } catch {
+      return !path.includes('/'); // a bare name is looked up in PATH by the program loader
+    }
   }
 
   private watchPid(pid: number): Promise<Exit> {
@@ -398,8 +442,26 @@ export class ServiceHandle {
     return path;
   }
 
+  /** WatchdogSec=: the service must send WATCHDOG=1 within the interval, or it is aborted. */
+  private armWatchdog(): void {
+    const usec = parseTimeSpan(getValue(this.file, 'Service', 'WatchdogSec') ?? '0');
+    if (!usec || usec === Infinity || this.stopping) return;
+    clearTimeout(this.watchdogTimer);
+    this.watchdogTimer = setTimeout(() => {
+      if (this.state !== 'active' || this.stopping) return;
+      this.log('stderr', `Watchdog timeout (limit ${usec / 1000}ms)!`);
+      this.watchdogFired = true;
+      const signal = (getValue(this.file, 'Service', 'WatchdogSignal') ?? 'SIGABRT') as NodeJS.Signals;
+      this.killGroup(this.mainPid, (signal.startsWith('SIG') ? signal : `SIG${signal}`) as NodeJS.Signals, false);
+    }, usec / 1000);
+    this.watchdogTimer.unref();
+  }
+
+  private watchdogFired = false;
+
   private onNotify(fields: string[]): void {
     for (const f of fields) {
+      if (f === 'WATCHDOG=1') this.armWatchdog();
       if (f === 'READY=1') {
         this.notifyMessages.push(f);
         for (const w of this.notifyWaiters.splice(0)) w();
@@ -417,7 +479,9 @@ export class ServiceHandle {
     if (this.stopping) return;
     this.exitCode = exit.code;
     this.exitSignal = exit.signal;
-    const result = this.judge(exit, false);
+    const result: ServiceResult = this.watchdogFired ? 'watchdog' : this.judge(exit, false);
+    this.watchdogFired = false;
+    clearTimeout(this.watchdogTimer);
     this.result = result;
     this.setState(result === 'success' ? 'inactive' : 'failed');
     await this.runSequence('ExecStopPost', { SERVICE_RESULT: result, EXIT_STATUS: String(exit.code ?? exit.signal ?? '') });
@@ -427,7 +491,8 @@ export class ServiceHandle {
       policy === 'always' ||
       (policy === 'on-success' && clean) ||
       (policy === 'on-failure' && !clean) ||
-      (policy === 'on-abnormal' && (result === 'signal' || result === 'core-dump' || result === 'timeout')) ||
+      (policy === 'on-abnormal' && (result === 'signal' || result === 'core-dump' || result === 'timeout' || result === 'watchdog')) ||
+      (policy === 'on-watchdog' && result === 'watchdog') ||
       (policy === 'on-abort' && (result === 'signal' || result === 'core-dump'));
     if (!restart || this.stopping) return;
     await new Promise((r) => setTimeout(r, ms(getValue(this.file, 'Service', 'RestartSec'), 100)));
@@ -459,10 +524,18 @@ export class ServiceHandle {
     });
   }
 
+  /** `systemctl reload`: run ExecReload= with $MAINPID; false when it failed or there is none. */
+  async reload(): Promise<boolean> {
+    if (this.state !== 'active') throw new Error(`cannot reload ${this.unit}: it is ${this.state}`);
+    if (getAssignments(this.file, 'Service', 'ExecReload').length === 0) return false;
+    return (await this.runSequence('ExecReload', this.mainPid ? { MAINPID: String(this.mainPid) } : {})) === true;
+  }
+
   /** Stop as systemd does: ExecStop=, KillSignal= to the group, SIGKILL after TimeoutStopSec=, ExecStopPost=. */
   async stop(): Promise<void> {
     const t0 = Date.now();
     this.stopping = true;
+    clearTimeout(this.watchdogTimer);
     const running = this.state === 'active' || this.state === 'activating';
     if (running) this.setState('deactivating');
     const pid = this.mainPid;
@@ -507,11 +580,12 @@ export class ServiceHandle {
 
   /** Remove the sandbox (directories and credentials); a service still running is killed first. */
   cleanup(): void {
+    this.stopping = true;
+    clearTimeout(this.watchdogTimer);
+    this.notifyHelper?.kill('SIGKILL');
     if (this.state === 'active' || this.state === 'activating' || this.state === 'deactivating') {
-      this.stopping = true;
       this.killGroup(this.groupPid ?? this.mainPid, 'SIGKILL');
       this.killGroup(this.mainPid, 'SIGKILL', false);
-      this.notifyHelper?.kill('SIGKILL');
     }
     try {
       chmodSync(this.sandbox.credentials, 0o700);

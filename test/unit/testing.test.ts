@@ -3,7 +3,9 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
 import { runTimer, startService, type ServiceHandle } from '../../sdk/testing/index.ts';
+const require = createRequire(import.meta.url);
 import { hasCommand } from '../helpers/requirements.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'composable-testing-'));
@@ -36,12 +38,12 @@ async function start(dir: string, opts: Parameters<typeof startService>[1] = {})
 }
 
 describe('startService', () => {
-  it('runs a simple service from the package with its environment, directories, credentials and specifiers', async () => {
+  it('runs a simple service from the package with its environment, directories, credentials and specifiers (no namespace)', async () => {
     const dir = pkg(
       { 't.service': '[Service]\nEnvironment="GREETING=hello world" UNIT=%n\nExecStart=/usr/bin/t $GREETING ${GREETING}\nRuntimeDirectory=t\nStateDirectory=t/data\n[Install]\nWantedBy=multi-user.target\n' },
       { t: '#!/bin/sh\necho "args: $# [$1] [$3]"\necho "unit=$UNIT pkg=$COMPOSABLE_PACKAGE_DIR"\necho "run=$RUNTIME_DIRECTORY state=$STATE_DIRECTORY"\necho "token=$(cat "$CREDENTIALS_DIRECTORY/token")"\necho "cwd=$(pwd)"\nexec sleep 30\n' },
     );
-    const h = await start(dir, { credentials: { token: 's3cret' } });
+    const h = await start(dir, { credentials: { token: 's3cret' }, mountNamespace: false });
     expect(h.state).toBe('active');
     await h.waitForLog(/^cwd=/);
     const text = h.logs.map((l) => l.text).join('\n');
@@ -56,6 +58,36 @@ describe('startService', () => {
     expect(h.exitSignal).toBe('SIGTERM');
     expect(h.state).toBe('inactive');
     expect(() => readFileSync(join(runtime, 'x'))).toThrow();
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('as root, shows the package at its stable path in a private mount namespace', async () => {
+    const dir = pkg(
+      { 't.service': '[Service]\nExecStart=/usr/bin/t\n' },
+      { t: '#!/bin/sh\necho "me=$0 pkg=$COMPOSABLE_PACKAGE_DIR"\nif touch /opt/composable/t/x 2>/dev/null; then echo ro=no; else echo ro=yes; fi\nexec sleep 30\n' },
+    );
+    const h = await start(dir);
+    await h.waitForLog(/^ro=/);
+    const text = h.logs.map((l) => l.text).join('\n');
+    expect(text).toContain('me=/opt/composable/t/usr/bin/t pkg=/opt/composable/t');
+    expect(text).toContain('ro=yes');
+    expect(require('node:fs').existsSync('/opt/composable/t')).toBe(false); // the host's /opt is untouched
+    await h.stop();
+    expect(h.result).toBe('success');
+  });
+
+  it('Type=notify with WatchdogSec= aborts a service that stops petting the watchdog; reload runs ExecReload=', async () => {
+    const dir = pkg(
+      { 't.service': '[Service]\nType=notify\nExecStart=/usr/bin/t\nExecReload=/bin/sh -c "echo reload $MAINPID"\nWatchdogSec=400ms\n' },
+      { t: '#!/usr/bin/env python3\nimport os,socket,time\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.sendto(b"READY=1",os.environ["NOTIFY_SOCKET"])\nprint("usec", os.environ.get("WATCHDOG_USEC"), flush=True)\nfor i in range(3):\n  time.sleep(0.1)\n  s.sendto(b"WATCHDOG=1",os.environ["NOTIFY_SOCKET"])\nprint("hanging", flush=True)\ntime.sleep(30)\n' },
+    );
+    const h = await start(dir);
+    expect(h.state).toBe('active');
+    expect(await h.reload()).toBe(true);
+    await h.waitForLog(/^reload \d+$/);
+    await h.waitForLog(/^usec 400000$/);
+    for (let i = 0; i < 60 && h.state === 'active'; i++) await new Promise((r) => setTimeout(r, 50));
+    expect([h.state, h.result]).toEqual(['failed', 'watchdog']);
+    expect(h.exitSignal).toBe('SIGABRT');
   });
 
   it('oneshot: success, RemainAfterExit, a failing command with its exit status, SuccessExitStatus', async () => {
