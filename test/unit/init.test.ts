@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEMPLATES } from '../../sdk/scaffold.ts';
+import { hasCommand } from '../helpers/requirements.ts';
 
 const REPO = join(import.meta.dirname, '../..');
 const CLI = join(REPO, 'dist/composable.mjs');
@@ -36,6 +37,16 @@ describe('composable init', () => {
       expect(own.stdout).toMatch(/Tests\s+.*1 passed/);
     }, 180_000);
   }
+
+  it.skipIf(!hasCommand('script'))('asks for the name and template on a terminal', async () => {
+    const dir = join(work, 'asked');
+    // script(1) gives the command a terminal; the answers arrive as typed.
+    const answers = "sleep 1; printf 'asked\\n'; sleep 0.5; printf 'timer\\n'; sleep 1";
+    const r = await execa('sh', ['-c', `(${answers}) | script -qfec "node ${CLI} init ${dir}" /dev/null`], { reject: false, timeout: 30_000 });
+    expect(r.stdout).toContain('package name:');
+    expect(r.stdout).toContain('created asked (timer)');
+    expect(existsSync(join(dir, 'usr/lib/systemd/system/asked.timer'))).toBe(true);
+  });
 
   it('never overwrites, rejects bad names, and needs flags without a terminal', async () => {
     const dir = join(work, 'again');
