@@ -77,15 +77,15 @@ describe('startService', () => {
 
   it('Type=notify with WatchdogSec= aborts a service that stops petting the watchdog; reload runs ExecReload=', async () => {
     const dir = pkg(
-      { 't.service': '[Service]\nType=notify\nExecStart=/usr/bin/t\nExecReload=/bin/sh -c "echo reload $MAINPID"\nWatchdogSec=400ms\n' },
+      { 't.service': '[Service]\nType=notify\nExecStart=/usr/bin/t\nExecReload=/bin/sh -c "echo reload $MAINPID"\nWatchdogSec=1s\n' },
       { t: '#!/usr/bin/env python3\nimport os,socket,time\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.sendto(b"READY=1",os.environ["NOTIFY_SOCKET"])\nprint("usec", os.environ.get("WATCHDOG_USEC"), flush=True)\nfor i in range(3):\n  time.sleep(0.1)\n  s.sendto(b"WATCHDOG=1",os.environ["NOTIFY_SOCKET"])\nprint("hanging", flush=True)\ntime.sleep(30)\n' },
     );
     const h = await start(dir);
     expect(h.state).toBe('active');
     expect(await h.reload()).toBe(true);
     await h.waitForLog(/^reload \d+$/);
-    await h.waitForLog(/^usec 400000$/);
-    for (let i = 0; i < 60 && h.state === 'active'; i++) await new Promise((r) => setTimeout(r, 50));
+    await h.waitForLog(/^usec 1000000$/);
+    for (let i = 0; i < 100 && h.state === 'active'; i++) await new Promise((r) => setTimeout(r, 50));
     expect([h.state, h.result]).toEqual(['failed', 'watchdog']);
     expect(h.exitSignal).toBe('SIGABRT');
   });
