@@ -29,6 +29,9 @@ export function createLogger(ident = 'composable-generator'): Logger {
   const debug = /^(debug|7)$/.test(process.env.SYSTEMD_LOG_LEVEL ?? '') || process.env.COMPOSABLE_DEBUG === '1';
   return {
     log(priority, message) {
+      // Debug lines only when asked for (SYSTEMD_LOG_LEVEL=debug): one per service at every boot
+      // would flood the kernel log.
+      if (priority === 'debug' && !debug) return;
       const line = `${ident}[${process.pid}]: ${message}\n`;
       if (kmsg !== undefined) {
         try {
@@ -38,7 +41,6 @@ export function createLogger(ident = 'composable-generator'): Logger {
           /* fall through */
         }
       }
-      if (priority === 'debug' && !debug) return;
       try {
         writeSync(consoleFd ?? 2, line);
       } catch {

@@ -92,3 +92,18 @@ describe('composable test', () => {
     expect(r.stdout).toContain('! bye');
   });
 });
+
+describe('composable-generator as systemd runs it', () => {
+  const GEN = join(import.meta.dirname, '../../dist/composable-generator.cjs');
+  it('without metadata: exit 0, only the targets, and a debug line when debugging', async () => {
+    const root = join(tmp, 'gen-root');
+    const out = join(tmp, 'gen-out');
+    await execa('mkdir', ['-p', root, out]);
+    const r = await execa('node', [GEN, out, out, out], { reject: false, env: { COMPOSABLE_ROOT: root, COMPOSABLE_DEBUG: '1' } });
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toMatch(/^composable-generator\[\d+\]: no \/run\/composable\/metadata\.json; only the composable targets are generated$/m);
+    const quiet = await execa('node', [GEN, join(tmp, 'gen-out2')], { reject: false, env: { COMPOSABLE_ROOT: root } });
+    expect(quiet.stderr).toBe('');
+    expect((await execa('node', [GEN], { reject: false })).exitCode).toBe(2);
+  });
+});
