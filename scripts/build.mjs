@@ -23,7 +23,10 @@ await build({
   outfile: 'dist/composable-generator.cjs',
   format: 'cjs',
   minify: true,
-  banner: { js: '#!/usr/bin/env node' },
+  // A generator runs for a fraction of a second: time V8 spends compiling optimised code never
+  // pays back. Turning the optimising compiler off measured 25 % faster at 500 packages
+  // (bench/generator.ts). Set at run time because a shebang cannot portably pass node flags.
+  banner: { js: "#!/usr/bin/env node\nrequire('node:v8').setFlagsFromString('--no-opt');" },
 });
 chmodSync('dist/composable.mjs', 0o755);
 chmodSync('dist/composable-generator.cjs', 0o755);
