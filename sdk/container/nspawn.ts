@@ -3,7 +3,7 @@
 // tests, the boot benchmark and `composable demo --boot`. Every boot has a hard
 // timeout; every temporary directory is removed afterwards (COMPOSABLE_E2E_KEEP=1 keeps them).
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -153,6 +153,38 @@ ExecStart=/bin/sh -e /run/composable-e2e/probe.sh
 ExecStopPost=/bin/systemctl --no-block poweroff
 `;
 
+/** Every process below `root` (children first level first), read from /proc. */
+export function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      /* gone */
+    }
+  }
+  const out: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const c of children.get(queue.shift()!) ?? []) {
+      out.push(c);
+      queue.push(c);
+    }
+  }
+  return out;
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+}
+
 /** The host's loop devices, bound into the container so it can loop-mount package images. */
 function loopDeviceBinds(): string[] {
   const binds = existsSync('/dev/loop-control') ? ['--bind=/dev/loop-control'] : [];
@@ -220,13 +252,22 @@ export async function bootContainer(opts: BootOptions): Promise<BootResult> {
   ];
   const started = Date.now();
   const timeoutMs = opts.timeoutMs ?? 60_000;
-  const child = execa('systemd-nspawn', args, { reject: false, all: true, timeout: timeoutMs, forceKillAfterDelay: 3_000, stdin: 'ignore', env: { SYSTEMD_LOG_COLOR: '0' } });
+  const child = execa('systemd-nspawn', args, { reject: false, all: true, stdin: 'ignore', env: { SYSTEMD_LOG_COLOR: '0' } });
+  // At the time limit the whole container goes, not only nspawn: killing nspawn alone would
+  // leave the container's systemd and everything under it running.
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    if (child.pid) for (const pid of descendants(child.pid).reverse()) killQuietly(pid);
+    child.kill('SIGKILL');
+  }, timeoutMs);
   const r = await child;
+  clearTimeout(timer);
   const durationMs = Date.now() - started;
   const keep = process.env.COMPOSABLE_E2E_KEEP === '1';
   const result: BootResult = {
     exitCode: r.exitCode,
-    timedOut: Boolean(r.timedOut),
+    timedOut,
     console: r.all ?? '',
     durationMs,
     resultsDir,

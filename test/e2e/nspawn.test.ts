@@ -32,7 +32,13 @@ describe.skipIf(missing.length > 0)('the nspawn harness', () => {
 
   it('kills a boot that does not finish at its timeout and says so', async () => {
     const before = mounts();
-    const b = await bootContainer({ probe: 'sleep 600\n', timeoutMs: 5_000 });
+    // A probe that never ends, and a unit that holds up shutdown: only killing the container helps.
+    const b = await bootContainer({
+      probe: 'sleep 601\n',
+      units: { 'e2e-stubborn.service': '[Service]\nExecStart=/bin/sleep 602\nExecStop=/bin/sleep 603\nTimeoutStopSec=infinity\n' },
+      enable: [{ unit: 'e2e-stubborn.service', wantedBy: 'multi-user.target' }],
+      timeoutMs: 5_000,
+    });
     try {
       expect(b.timedOut).toBe(true);
       expect(b.durationMs).toBeLessThan(20_000);
@@ -41,5 +47,8 @@ describe.skipIf(missing.length > 0)('the nspawn harness', () => {
     }
     expect(mounts()).toEqual(before);
     expect(await nspawnProcesses()).toBe('');
+    // Nothing of the container survives either.
+    const left = await execa('pgrep', ['-f', 'sleep 60[123]'], { reject: false });
+    expect(left.stdout.trim()).toBe('');
   }, 60_000);
 });
