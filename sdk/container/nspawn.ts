@@ -196,6 +196,16 @@ function loopDeviceBinds(): string[] {
 export async function bootContainer(opts: BootOptions): Promise<BootResult> {
   const rootfs = await ensureRootfs();
   const work = mkdtempSync(join(tmpdir(), 'composable-e2e-'));
+  try {
+    return await bootIn(work, rootfs, opts);
+  } catch (e) {
+    // Nothing half-prepared outlives a failure.
+    rmSync(work, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function bootIn(work: string, rootfs: string, opts: BootOptions): Promise<BootResult> {
   const runDir = join(work, 'run');
   const resultsDir = join(work, 'results');
   const unitsDir = join(work, 'units');
