@@ -1,133 +1,236 @@
-// parseUnitFile: the lossless model of a unit file (systemd.syntax(7)).
-// - `#` and `;` start a comment only as the first non-blank character of a line.
-// - A line whose last character is an unescaped backslash continues on the next line; the
-//   backslash is replaced by a space and the next line appended. Comment lines inside a
-//   continuation are skipped. Leading and trailing whitespace of key and value are stripped.
-// - Every physical line belongs to exactly one node, and `raw` keeps its exact text, so an
-//   unchanged model formats back to the original bytes.
-import type { EntryNode, UnitFile, UnitNode, UnitSection } from './types.ts';
+// parseUnitFile: the lossless model of a unit file, read the way systemd 252 reads it
+// (src/shared/conf-parser.c config_parse() and parse_line(), src/basic/fileio.c read_line()).
+// - Lines end at `\n`, `\r` or NUL, and at the combinations `\r\n`, `\n\r`, `\n\0` ... (read_line).
+// - A line whose first non-blank character is `#` or `;` is a comment. That test comes before
+//   everything else, so a comment line inside a continuation is skipped and the continuation goes on.
+// - A line ending in an odd number of backslashes continues: the last backslash becomes a space and
+//   the next line is appended as it is, leading whitespace included. A blank line ends it; at the
+//   end of the file the pending line is used as it is.
+// - A UTF-8 byte order mark is skipped at the start of a (non-comment) line, once.
+// - A logical line is stripped of whitespace (" \t\n\r", nothing else). `[Name]` starts a section
+//   (the name is what is between the brackets, unstripped); an unterminated header or a name with
+//   quotes, backslashes or control characters makes systemd stop reading the file. Before the
+//   first section every line is ignored with a warning. `Key=Value` splits at the first `=`, both
+//   sides stripped; a line without `=` or with nothing before it is ignored with a warning.
+// Every physical line belongs to exactly one node and `raw` + `eol` keep its exact text, so an
+// unchanged model formats back to the original string. Parsing never throws.
+import type { EntryNode, SectionHeaderNode, SourceRange, UnitFile, UnitFileProblem, UnitNode, UnitSection } from './types.ts';
+import { isSafeString, skipWhitespace, skipWhitespaceBackward } from './syntax.ts';
 
-const WS = /[ \t\n\r]/;
+/** read_line()'s limit: a line (or a continued line) of this many bytes makes systemd give up. */
+export const LONG_LINE_MAX = 1024 * 1024;
 
-function stripRight(s: string): string {
-  return s.replace(/[ \t\r\n]+$/, '');
+export interface PhysicalLine {
+  text: string;
+  /** The terminator after the line: one of each of `\n`, `\r`, NUL at most, NUL last; '' at EOF. */
+  eol: string;
 }
-function leadingWs(s: string): number {
-  let n = 0;
-  while (n < s.length && WS.test(s[n]!)) n++;
-  return n;
+
+const EOL_ZERO = 1;
+const EOL_TEN = 2;
+const EOL_THIRTEEN = 4;
+
+function eolKind(ch: string | undefined): number {
+  if (ch === '\n') return EOL_TEN;
+  if (ch === '\r') return EOL_THIRTEEN;
+  if (ch === '\0') return EOL_ZERO;
+  return 0;
 }
 
-/** Whether a line ends in a backslash that is not itself escaped (odd number of backslashes). */
-function endsInContinuation(s: string): boolean {
+/** Split text into lines as systemd's read_line() does. An empty text has no lines. */
+export function splitPhysicalLines(text: string): PhysicalLine[] {
+  const lines: PhysicalLine[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let j = i;
+    while (j < n && eolKind(text[j]) === 0) j++;
+    let k = j;
+    let seen = 0;
+    while (k < n) {
+      const kind = eolKind(text[k]);
+      if (kind === 0 || (seen & EOL_ZERO) !== 0 || (seen & kind) !== 0) break;
+      seen |= kind;
+      k++;
+    }
+    lines.push({ text: text.slice(i, j), eol: text.slice(j, k) });
+    i = k;
+  }
+  return lines;
+}
+
+/** Whether the UTF-8 length of the strings together is at least `limit` (cheap when clearly not). */
+function bytesAtLeast(limit: number, ...parts: string[]): boolean {
+  let chars = 0;
+  for (const p of parts) chars += p.length;
+  if (chars * 3 < limit) return false; // a UTF-16 unit is at most 3 UTF-8 bytes
+  let bytes = 0;
+  for (const p of parts) bytes += Buffer.byteLength(p, 'utf8');
+  return bytes >= limit;
+}
+
+function odd(trailingBackslashes: string): boolean {
   let n = 0;
-  for (let i = s.length - 1; i >= 0 && s[i] === '\\'; i--) n++;
+  for (let i = trailingBackslashes.length - 1; i >= 0 && trailingBackslashes[i] === '\\'; i--) n++;
   return n % 2 === 1;
+}
+
+/** A piece of a logical line: the text of physical line `line` from column `column` on. */
+interface Segment {
+  at: number;
+  line: number;
+  column: number;
+}
+
+interface Pending {
+  first: number;
+  last: number;
+  logical: string;
+  segments: Segment[];
 }
 
 export function parseUnitFile(text: string, path?: string): UnitFile {
   const file: UnitFile = { path, preamble: [], sections: [], newline: '\n', finalNewline: false, problems: [], bom: false };
-  if (text.startsWith('\uFEFF')) {
+  let src = text;
+  if (src.startsWith('\uFEFF')) {
     file.bom = true;
-    text = text.slice(1);
+    src = src.slice(1);
   }
-  file.finalNewline = text.endsWith('\n');
-  const lines = text.split('\n');
-  if (file.finalNewline) lines.pop();
-  if (text.length === 0) lines.length = 0;
-  if (lines.length > 0 && lines[0]!.endsWith('\r')) file.newline = '\r\n';
+  const lines = splitPhysicalLines(src);
+  if (lines.length > 0) {
+    file.finalNewline = lines[lines.length - 1]!.eol !== '';
+    if (lines.find((l) => l.eol !== '')?.eol === '\r\n') file.newline = '\r\n';
+  }
 
   let current: UnitSection | undefined;
+  let bomSeen = file.bom === true;
+  let pending: Pending | undefined;
+
   const push = (node: UnitNode): void => {
     if (current) current.nodes.push(node);
     else file.preamble.push(node);
   };
-  const problem = (line: number, column: number, message: string): void => {
-    file.problems.push({ ...(path ? { file: path } : {}), line, column, message });
+  const problem = (range: SourceRange, message: string, severity: 'error' | 'warning'): void => {
+    const p: UnitFileProblem = { line: range.line, column: range.column, endLine: range.endLine, endColumn: range.endColumn, message, severity };
+    file.problems.push(path !== undefined ? { file: path, ...p } : p);
+  };
+  const rawOf = (first: number, last: number): string => {
+    let raw = '';
+    for (let k = first; k < last; k++) raw += lines[k]!.text + lines[k]!.eol;
+    return raw + lines[last]!.text;
+  };
+  const lineRange = (idx: number): SourceRange => ({ line: idx + 1, column: 1, endLine: idx + 1, endColumn: lines[idx]!.text.length + 1 });
+
+  const finish = (p: Pending): void => {
+    const L = p.logical;
+    const raw = rawOf(p.first, p.last);
+    const eol = lines[p.last]!.eol;
+    const endLine = p.last + 1;
+    const endColumn = lines[p.last]!.text.length + 1;
+    // Position of logical offset k (the character there, or just after the text for k = L.length).
+    const pos = (k: number): { line: number; column: number } => {
+      let seg = p.segments[0]!;
+      for (const s of p.segments) if (s.at <= k) seg = s;
+      return { line: seg.line + 1, column: seg.column + (k - seg.at) };
+    };
+    const span = (from: number, to: number): SourceRange => {
+      const a = pos(from);
+      if (to <= from) return { line: a.line, column: a.column, endLine: a.line, endColumn: a.column };
+      const b = pos(to - 1);
+      return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column + 1 };
+    };
+    const s = skipWhitespace(L);
+    const e = skipWhitespaceBackward(L, L.length, s);
+    if (s === e) {
+      push({ type: 'blank', raw, eol, range: { line: p.first + 1, column: 1, endLine, endColumn } });
+      return;
+    }
+    const start = pos(s);
+    const range: SourceRange = { line: start.line, column: start.column, endLine, endColumn };
+    const body = L.slice(s, e);
+    const continued = p.last > p.first;
+
+    if (body[0] === '[') {
+      if (body.length < 2 || body[body.length - 1] !== ']') {
+        push({ type: 'invalid', raw, eol, range, message: 'invalid section header' });
+        problem(span(s, e), `invalid section header "${body}": expected [Name]; systemd stops reading the file here`, 'error');
+        return;
+      }
+      const name = body.slice(1, -1);
+      if (!isSafeString(name)) {
+        push({ type: 'invalid', raw, eol, range, message: 'bad characters in section header' });
+        problem(span(s, e), `section name "${name}" contains quotes, a backslash or control characters; systemd stops reading the file here`, 'error');
+        return;
+      }
+      const header: SectionHeaderNode = { type: 'section', name, raw, eol, range };
+      current = { name, header, nodes: [] };
+      if (path !== undefined) current.file = path;
+      file.sections.push(current);
+      return;
+    }
+
+    const eq = body.indexOf('=');
+    const key = eq > 0 ? body.slice(0, skipWhitespaceBackward(body, eq)) : '';
+    if (!current) {
+      push({ type: 'invalid', raw, eol, range, message: 'line outside of any section' });
+      problem(span(s, e), eq > 0
+        ? `assignment "${key}=" outside of any section; put it below a [Section] header`
+        : 'line outside of any section; put it below a [Section] header', 'warning');
+      return;
+    }
+    if (eq < 0) {
+      push({ type: 'invalid', raw, eol, range, message: 'line is not an assignment' });
+      problem(span(s, e), `line is not an assignment: expected Key=value or a [Section]${continued ? ' (it continues over several lines)' : ''}`, 'warning');
+      return;
+    }
+    if (eq === 0) {
+      push({ type: 'invalid', raw, eol, range, message: 'assignment without a key' });
+      problem(span(s, e), 'assignment without a key name before "="', 'warning');
+      return;
+    }
+    const valueStart = skipWhitespace(L, s + eq + 1);
+    const valueEnd = Math.max(valueStart, e);
+    const value = L.slice(valueStart, valueEnd);
+    const keyRange = span(s, s + key.length);
+    let valueRange: SourceRange;
+    if (value === '') {
+      const at = pos(s + eq);
+      valueRange = { line: at.line, column: at.column + 1, endLine: at.line, endColumn: at.column + 1 };
+    } else valueRange = span(valueStart, valueEnd);
+    const node: EntryNode = { type: 'entry', key, value, raw, eol, range, keyRange, valueRange };
+    push(node);
   };
 
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!;
-    const lineNo = i + 1;
-    const content = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    const lead = leadingWs(content);
-    const body = content.slice(lead);
-    const single = { line: lineNo, column: 1, endLine: lineNo, endColumn: content.length + 1 };
-
-    if (body === '') {
-      push({ type: 'blank', raw, range: single });
+  for (let idx = 0; idx < lines.length; idx++) {
+    const t = lines[idx]!.text;
+    const first = skipWhitespace(t);
+    if (first < t.length && (t[first] === '#' || t[first] === ';')) {
+      if (pending) pending.last = idx;
+      else push({ type: 'comment', raw: t, eol: lines[idx]!.eol, text: t.slice(first + 1), range: lineRange(idx) });
       continue;
     }
-    if (body[0] === '#' || body[0] === ';') {
-      push({ type: 'comment', raw, text: body.slice(1), range: single });
+    let l = t;
+    let column = 1;
+    if (!bomSeen && t.startsWith('\uFEFF')) {
+      l = t.slice(1);
+      column = 2;
+      bomSeen = true;
+    }
+    const tooLong = bytesAtLeast(LONG_LINE_MAX, t) || (pending !== undefined && bytesAtLeast(LONG_LINE_MAX + 1, pending.logical, l));
+    if (!pending) pending = { first: idx, last: idx, logical: '', segments: [] };
+    pending.segments.push({ at: pending.logical.length, line: idx, column });
+    pending.logical += l;
+    pending.last = idx;
+    if (tooLong) {
+      problem(lineRange(idx), `line longer than ${LONG_LINE_MAX} bytes; systemd stops reading the file here`, 'error');
+    }
+    if (odd(pending.logical)) {
+      pending.logical = `${pending.logical.slice(0, -1)} `;
       continue;
     }
-    if (body[0] === '[') {
-      const trimmed = stripRight(body);
-      if (trimmed.endsWith(']') && trimmed.length > 2 && !trimmed.slice(1, -1).includes('[') && !trimmed.slice(1, -1).includes(']')) {
-        const header = { type: 'section' as const, name: trimmed.slice(1, -1), raw, range: single };
-        current = { name: header.name, header, nodes: [] };
-        file.sections.push(current);
-        continue;
-      }
-      push({ type: 'invalid', raw, range: single, message: 'bad section header: expected [Name]' });
-      problem(lineNo, lead + 1, `bad section header "${trimmed}": expected [Name]`);
-      continue;
-    }
-
-    // An assignment, possibly continued over several physical lines.
-    const physical = [raw];
-    let logical = content;
-    let last = i;
-    while (endsInContinuation(logical) && last + 1 < lines.length) {
-      logical = `${logical.slice(0, -1)} `;
-      last++;
-      const nextRaw = lines[last]!;
-      physical.push(nextRaw);
-      const nextContent = nextRaw.endsWith('\r') ? nextRaw.slice(0, -1) : nextRaw;
-      const nextBody = nextContent.slice(leadingWs(nextContent));
-      if (nextBody[0] === '#' || nextBody[0] === ';') {
-        // Comment lines inside a continuation are skipped; the continuation goes on.
-        logical = `${logical.slice(0, -1)}\\`;
-        continue;
-      }
-      logical += nextContent;
-    }
-    if (endsInContinuation(logical) && last + 1 >= lines.length) {
-      // A trailing backslash at the end of the file: systemd replaces it with a space.
-      logical = `${logical.slice(0, -1)} `;
-    }
-    const lastContent = physical[physical.length - 1]!.replace(/\r$/, '');
-    const range = { line: lineNo, column: lead + 1, endLine: last + 1, endColumn: lastContent.length + 1 };
-    const eq = body.indexOf('=');
-    if (eq < 0) {
-      push({ type: 'invalid', raw: physical.join('\n'), range, message: 'line is not an assignment' });
-      problem(lineNo, lead + 1, `line is not an assignment: expected Key=value or a [Section]${physical.length > 1 ? ' (it continues over several lines)' : ''}`);
-      i = last;
-      continue;
-    }
-    const key = stripRight(body.slice(0, eq));
-    const afterEq = logical.slice(lead + eq + 1);
-    const valueLead = leadingWs(afterEq);
-    const value = stripRight(afterEq.slice(valueLead));
-    const valueColumn = lead + eq + 2 + Math.min(valueLead, Math.max(0, content.length - (lead + eq + 1)));
-    const node: EntryNode = {
-      type: 'entry',
-      key,
-      value,
-      raw: physical.join('\n'),
-      range,
-      keyRange: { line: lineNo, column: lead + 1, endLine: lineNo, endColumn: lead + 1 + key.length },
-      valueRange: { line: lineNo, column: valueColumn, endLine: last + 1, endColumn: lastContent.length + 1 },
-    };
-    if (key === '') problem(lineNo, lead + 1, 'assignment without a key');
-    if (!current) {
-      problem(lineNo, lead + 1, `assignment "${key}=" outside of any section; put it below a [Section] header`);
-      push({ type: 'invalid', raw: node.raw, range, message: 'assignment outside of any section' });
-    } else {
-      push(node);
-    }
-    i = last;
+    finish(pending);
+    pending = undefined;
   }
+  if (pending) finish(pending);
   return file;
 }

@@ -1,6 +1,8 @@
 // The lossless model of a systemd unit file (systemd.syntax(7), systemd.unit(5)).
 // Every physical line of the source belongs to exactly one node, so formatting an unchanged model
-// reproduces the original bytes. Positions are 1-based; `endColumn` is exclusive.
+// reproduces the original bytes. Positions are 1-based; `endColumn` is exclusive; columns count
+// UTF-16 code units (JavaScript string indices; SARIF's default column kind), and on the first
+// line they start after a byte order mark.
 
 export interface SourceRange {
   line: number;
@@ -15,6 +17,10 @@ interface NodeBase {
   raw?: string;
   /** Where the node was in the source; absent for nodes created by an edit. */
   range?: SourceRange;
+  /** The line terminator that followed the node's last physical line in the source (`\n`,
+   *  `\r\n`, `\r`, ... or `''` at the end of a file without a final newline). Absent for nodes
+   *  created or changed by an edit: they get the file's `newline`. */
+  eol?: string;
 }
 
 export interface BlankNode extends NodeBase { type: 'blank' }
@@ -23,8 +29,9 @@ export interface SectionHeaderNode extends NodeBase { type: 'section'; name: str
 export interface EntryNode extends NodeBase {
   type: 'entry';
   key: string;
-  /** The logical value as systemd sees it: leading/trailing whitespace stripped, continuation
-   *  lines joined with one space, comment lines inside a continuation skipped. */
+  /** The logical value as systemd sees it: leading/trailing whitespace stripped; a line ending in
+   *  a backslash has the backslash replaced by one space and the next line appended as it is
+   *  (its leading whitespace kept); comment lines inside a continuation skipped. */
   value: string;
   /** Range of the key, and of the value's first character to its end (for diagnostics). */
   keyRange?: SourceRange;
@@ -40,13 +47,22 @@ export interface UnitSection {
   header: SectionHeaderNode;
   /** Nodes after the header up to the next header, in file order. */
   nodes: UnitNode[];
+  /** The file the section was read from (the `path` given to parseUnitFile), so entries of a
+   *  merged unit (mergeDropIns) can be traced back to their drop-in. */
+  file?: string;
 }
 
 export interface UnitFileProblem {
   file?: string;
   line: number;
   column: number;
+  /** End of the offending text (exclusive), when known. */
+  endLine?: number;
+  endColumn?: number;
   message: string;
+  /** What systemd does: `error`, it stops reading the file there (a unit file then fails to
+   *  load; a drop-in keeps the assignments before the line); `warning`, it logs and ignores the line. */
+  severity?: 'error' | 'warning';
 }
 
 export interface UnitFile {
@@ -54,7 +70,8 @@ export interface UnitFile {
   /** Nodes before the first section header (comments, blanks, stray lines). */
   preamble: UnitNode[];
   sections: UnitSection[];
-  /** Line terminator used by the source ('\n' unless the file used '\r\n'). */
+  /** Line terminator for lines added by edits: the source's first line terminator when that
+   *  is '\r\n', otherwise '\n'. Nodes read from the source keep their own terminator (`eol`). */
   newline: '\n' | '\r\n';
   /** Whether the source ended with a line terminator. */
   finalNewline: boolean;

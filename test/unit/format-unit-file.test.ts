@@ -83,8 +83,10 @@ describe('edits', () => {
 
 describe('lookups', () => {
   it('an empty assignment resets a list; the last assignment wins for single values', () => {
-    const f = parseUnitFile('[Unit]\nAfter=a b\nAfter=c\nAfter=\nAfter=d "e f"\n[Service]\nUser=a\nUser=b\n');
-    expect(getList(f, 'Unit', 'After')).toEqual(['d', 'e f']);
+    // WantedBy= resets on an empty assignment and unquotes; dependencies like After= do neither
+    // (systemd.unit(5): they cannot be reset).
+    const f = parseUnitFile('[Install]\nWantedBy=a b\nWantedBy=c\nWantedBy=\nWantedBy=d "e f"\n[Service]\nUser=a\nUser=b\n');
+    expect(getList(f, 'Install', 'WantedBy')).toEqual(['d', 'e f']);
     expect(getValue(f, 'Service', 'User')).toBe('b');
     expect(getValue(f, 'Service', 'Group')).toBeUndefined();
   });
