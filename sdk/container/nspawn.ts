@@ -11,7 +11,7 @@ import { execa } from 'execa';
 /** Bump to rebuild cached root file systems after changing how they are prepared. */
 const ROOTFS_VERSION = 2;
 const SUITE = 'bookworm';
-const INCLUDE = ['systemd', 'systemd-sysv', 'dbus', 'libstdc++6', 'procps', 'iproute2'];
+const INCLUDE = ['systemd', 'systemd-sysv', 'systemd-container', 'dbus', 'libstdc++6', 'procps', 'iproute2'];
 
 export const CACHE_DIR = process.env.COMPOSABLE_CACHE_DIR ?? join(homedir(), '.cache', 'composable');
 /** The source checkout (tests and benchmarks run from it; the bundled demo passes its own paths). */
