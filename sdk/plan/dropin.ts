@@ -1,4 +1,4 @@
-// The drop-in `<unit>.d/50-composable.conf` that adapts a package's unit to this container:
+// The drop-in `<unit>.d/zz-composable.conf` (DROP_IN_NAME) that adapts a package's unit to this container:
 // mount dependency, ordering, environment, credentials, user, capabilities, profile, and either
 // the rewritten executable paths (host mode) or the chroot into the package (chroot mode).
 import { posix } from 'node:path';
@@ -21,6 +21,12 @@ export interface DropInContext {
   /** Units of other services this one starts after (from metadata `after`). */
   afterUnits: string[];
   hasFile: (relPath: string) => boolean;
+  /**
+   * SourcePath= of the unit: the metadata it was generated from. Not the unit in the package:
+   * that appears only when the package is mounted, after the generator ran, and systemd then
+   * reports the unit as changed on disk (systemd.unit(5) SourcePath=, NeedDaemonReload).
+   */
+  sourcePath: string;
 }
 
 export function dropInPath(unitName: string): string {
@@ -39,7 +45,7 @@ export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: Outpu
   // Exec lines are rewritten from the unit as the package's own drop-ins leave it.
   const effective = unit.dropIns.length > 0 ? mergeDropIns(unit.file, unit.dropIns.map((d) => d.file)) : unit.file;
   const unitSection: Directive[] = [
-    ['SourcePath', escapeSpecifiers(posix.join(settings.where, unit.relPath))],
+    ['SourcePath', escapeSpecifiers(ctx.sourcePath)],
     ['RequiresMountsFor', escapeSpecifiers(settings.where)],
   ];
   // Only services are ordered after the previous composable target: timers, sockets and paths
@@ -95,5 +101,7 @@ export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: Outpu
   }
 
   const header = `${GENERATED_BY} for ${settings.name} ${settings.version}; do not edit.`;
-  return { file: { kind: 'file', path: dropInPath(unit.name), content: renderUnit(header, sections) }, reasons };
+  const { content, problems } = renderUnit(header, sections);
+  for (const message of problems) reasons.push({ code: 'unit-value-unsafe', file: dropInPath(unit.name), message: `generated drop-in of ${unit.name}: ${message}` });
+  return { file: { kind: 'file', path: dropInPath(unit.name), content }, reasons };
 }

@@ -10,6 +10,7 @@ import { credentialDir, planDropIn } from './dropin.ts';
 import { planEnablement, type Enablement } from './enable.ts';
 import { mountUnitName, planMount } from './mount.ts';
 import { planTargets } from './targets.ts';
+import { outputPathProblem, symlinkTargetProblem, unitTextProblems } from './unit-text.ts';
 import type { GeneratorInput, GeneratorPlan, OutputFile, ServiceInput, ServiceSettings } from './types.ts';
 
 /** Parse and validate metadata text. */
@@ -153,20 +154,24 @@ export function planGeneration(input: GeneratorInput): GeneratorPlan {
     }
     const s = c.settings;
     const pkg = c.input.pkg;
-    const own: OutputFile[] = [
-      planMount({ name: s.name, version: s.version, what: c.input.resolvedSource ?? spec.source, where: s.where, kind: c.input.sourceKind ?? 'directory', imageType: c.input.imageType, sourcePath: input.metadata.path }),
-    ];
+    const mount = planMount({ name: s.name, version: s.version, what: c.input.resolvedSource ?? spec.source, where: s.where, kind: c.input.sourceKind ?? 'directory', imageType: c.input.imageType, sourcePath: input.metadata.path });
+    const own: OutputFile[] = [mount.file];
     const afterUnits = (spec.after ?? []).flatMap((dep) => enabledUnitsOf.get(dep) ?? []);
-    const dropInReasons: Reason[] = [];
+    const dropInReasons: Reason[] = mount.problems.map((message) => ({ code: 'unit-value-unsafe', file: mount.file.path, message: `generated mount unit: ${message}` }));
     for (const unit of pkg.units) {
       own.push({ kind: 'file', path: unit.name, content: unit.text });
       for (const d of unit.dropIns ?? []) own.push({ kind: 'file', path: `${unit.name}.d/${d.name}`, content: d.text });
-      const { file, reasons } = planDropIn(unit, { settings: s, spec, afterUnits, hasFile: c.input.hasFile });
+      const { file, reasons } = planDropIn(unit, { settings: s, spec, afterUnits, hasFile: c.input.hasFile, sourcePath: input.metadata.path });
       own.push(file);
       dropInReasons.push(...reasons);
     }
     if (dropInReasons.length > 0) {
       status.services.push({ name: spec.name, state: 'skipped', source: spec.source, reasons: dropInReasons });
+      continue;
+    }
+    const outputReasons = outputFileReasons([...own, ...c.enablement.links]);
+    if (outputReasons.length > 0) {
+      status.services.push({ name: spec.name, state: 'skipped', source: spec.source, reasons: outputReasons });
       continue;
     }
     files.push(...own, ...c.enablement.links);
@@ -177,6 +182,26 @@ export function planGeneration(input: GeneratorInput): GeneratorPlan {
     status.services.push(entry);
   }
   return finish(files, status);
+}
+
+/**
+ * Every file a service would add, checked before any of it is planned: its path stays below the
+ * output directory, and its content reads in systemd exactly as written (unit-text.ts).
+ */
+export function outputFileReasons(files: readonly OutputFile[]): Reason[] {
+  const reasons: Reason[] = [];
+  for (const f of files) {
+    const pathProblem = outputPathProblem(f.path) ?? (f.kind === 'symlink' ? symlinkTargetProblem(f.path, f.target) : undefined);
+    if (pathProblem) {
+      reasons.push({ code: 'output-path-unsafe', message: `${pathProblem}; nothing of this service is written` });
+      continue;
+    }
+    if (f.kind !== 'file') continue;
+    for (const p of unitTextProblems(f.content)) {
+      reasons.push({ code: 'unit-text-unsafe', file: f.path, line: p.line, message: `${f.path} line ${p.line} ${p.message}` });
+    }
+  }
+  return reasons;
 }
 
 function finish(files: OutputFile[], status: Status): GeneratorPlan {

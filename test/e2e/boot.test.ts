@@ -42,7 +42,7 @@ systemctl list-units --failed --no-legend --plain > /results/failed
     expect(b.read('first.cmdline')).toContain('/opt/composable/first/usr/bin/first');
     expect(b.read('first.mount')).toMatch(/\/opt\/composable\/first\s+ro,nosuid,nodev/);
     expect(first.FragmentPath).toBe('/run/systemd/generator/first.service');
-    expect(first.DropInPaths).toContain('/run/systemd/generator/first.service.d/50-composable.conf');
+    expect(first.DropInPaths).toContain('/run/systemd/generator/first.service.d/zz-composable.conf');
     expect(b.read('multi-user').trim()).toBe('active');
     expect(b.read('failed')).toBe('');
   }, BOOT_TIMEOUT);
