@@ -12,6 +12,7 @@ import { parseMetadata } from '../plan/generate.ts';
 import type { GeneratorInput, MetadataInput, ServiceInput } from '../plan/types.ts';
 import type { ServiceSpec } from '../schema/metadata.ts';
 import { isBelow, resolveInRoot } from './container-path.ts';
+import { readContainerUnits } from './container-units.ts';
 import { VERSION } from '../version.ts';
 
 /** squashfs ("hsqs" at 0) or erofs (0xE0F5E1E2 little-endian at 1024), else undefined. */
@@ -124,5 +125,5 @@ export function readMetadata(root: string): { metadata: MetadataInput; services:
 export function readGeneratorInput(root: string = process.env.COMPOSABLE_ROOT ?? '/'): GeneratorInput {
   const { metadata, services } = readMetadata(root);
   const storeRoot = resolveStoreRoot(root);
-  return { metadata, services: services.map((spec) => readService(root, spec, storeRoot)), generatorVersion: VERSION };
+  return { metadata, services: services.map((spec) => readService(root, spec, storeRoot)), generatorVersion: VERSION, containerUnits: services.length > 0 ? readContainerUnits(root) : undefined };
 }

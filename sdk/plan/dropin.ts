@@ -9,6 +9,7 @@ import type { ServiceSpec } from '../schema/metadata.ts';
 import type { Reason } from '../schema/status.ts';
 import { environmentAssignment, escapeSpecifiers, quoteWord } from './escape.ts';
 import { CHROOT_DIRECTIVES, PROFILE_DIRECTIVES, type Directive } from './profiles.ts';
+import { privilegeFindings } from './privileges.ts';
 import { renderUnit, type Sections } from './render.ts';
 import { GENERATED_BY, orderingAfter } from './targets.ts';
 import { rewriteExecDirectives } from './exec-paths.ts';
@@ -42,6 +43,18 @@ export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: Outpu
   const { settings, spec } = ctx;
   const reasons: Reason[] = [];
   const type = parseUnitName(unit.name)?.type;
+  for (const d of unit.dropIns) {
+    // systemd applies drop-ins in file-name order (bytewise); a later one would undo ours.
+    if (Buffer.compare(Buffer.from(d.name), Buffer.from(DROP_IN_NAME)) > 0) {
+      reasons.push({ code: 'dropin-sorts-after-generated', file: d.relPath, message: `drop-in ${d.name} sorts after the generated ${DROP_IN_NAME} and would override User=, capabilities and the profile; rename it to sort before (for example 50-${d.name})` });
+    }
+  }
+  const privilegeContext = { name: settings.name, where: settings.where, mode: settings.mode, profile: settings.profile };
+  for (const { relPath, file } of [unit, ...unit.dropIns]) {
+    for (const f of privilegeFindings(file, privilegeContext)) {
+      reasons.push({ code: f.code, file: relPath, line: f.entry.range?.line, column: f.entry.valueRange?.column, message: f.message });
+    }
+  }
   // Exec lines are rewritten from the unit as the package's own drop-ins leave it.
   const effective = unit.dropIns.length > 0 ? mergeDropIns(unit.file, unit.dropIns.map((d) => d.file)) : unit.file;
   const unitSection: Directive[] = [
@@ -71,7 +84,11 @@ export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: Outpu
       // Only the path is written; the secret itself never enters a unit file.
       service.push(['LoadCredential', `${id}:${escapeSpecifiers(path)}`]);
     }
-    if (spec.user !== undefined) service.push(['User', spec.user]);
+    if (spec.user !== undefined) {
+      // The unit's Group= and SupplementaryGroups= would keep the groups the package chose (root,
+      // disk, ...) under the metadata's user: the user's own groups are what the agent granted.
+      service.push(['User', spec.user], ['Group', ''], ['SupplementaryGroups', '']);
+    }
     if (spec.capabilities !== undefined) {
       // Reset first: the metadata's list is the whole set, whatever the unit or profile said.
       const caps = spec.capabilities.join(' ');

@@ -1,7 +1,7 @@
 // planGeneration: from the agent's metadata and the packages it names to the exact set of files
 // the generator writes, and the status it reports. Pure: the reader supplies everything.
 import { posix } from 'node:path';
-import { GENERATOR_NAME, METADATA_PATH, resolveTarget, stablePath } from '../contract.ts';
+import { GENERATOR_NAME, METADATA_PATH, PACKAGE_UNIT_DIR, resolveTarget, stablePath } from '../contract.ts';
 import { MetadataSchema, type ServiceSpec } from '../schema/metadata.ts';
 import { schemaProblems } from '../schema/issues.ts';
 import type { Reason, ServiceStatus, Status } from '../schema/status.ts';
@@ -9,6 +9,7 @@ import { servicesInCycles } from './after-graph.ts';
 import { credentialDir, planDropIn } from './dropin.ts';
 import { planEnablement, type Enablement } from './enable.ts';
 import { mountUnitName, planMount } from './mount.ts';
+import { ownershipProblems } from './ownership.ts';
 import { planTargets } from './targets.ts';
 import { outputPathProblem, symlinkTargetProblem, unitTextProblems } from './unit-text.ts';
 import type { GeneratorInput, GeneratorPlan, OutputFile, ServiceInput, ServiceSettings } from './types.ts';
@@ -97,6 +98,7 @@ export function planGeneration(input: GeneratorInput): GeneratorPlan {
   }
 
   // 1. Each service on its own.
+  const others = input.services.map((svc) => ({ name: svc.spec.name, prefixes: svc.pkg?.manifest.prefixes }));
   const seen = new Set<string>();
   const candidates: Candidate[] = input.services.map((svc) => {
     const c: Candidate = { input: svc, reasons: [] };
@@ -106,6 +108,12 @@ export function planGeneration(input: GeneratorInput): GeneratorPlan {
     }
     seen.add(svc.spec.name);
     c.reasons.push(...ownReasons(svc));
+    if (svc.pkg) {
+      const claims = ownershipProblems({
+        name: svc.spec.name, prefixes: svc.pkg.manifest.prefixes, unitNames: svc.pkg.units.map((u) => u.name), others, containerUnits: input.containerUnits,
+      });
+      for (const p of claims) c.reasons.push({ code: p.code, file: p.unit ? `${PACKAGE_UNIT_DIR}/${p.unit}` : svc.pkg.osRelease.relPath, message: p.message });
+    }
     if (c.reasons.length === 0 && !svc.pkg) c.reasons.push({ code: 'package-unreadable', message: `the package at ${svc.spec.source} could not be read` });
     c.settings = settingsFor(svc);
     if (c.reasons.length === 0 && c.settings && svc.pkg) {

@@ -12,6 +12,17 @@ const DEFAULT_CAPABILITIES =
   'CAP_SETUID CAP_SYS_CHROOT CAP_SYS_NICE CAP_SYS_RESOURCE';
 const NONETWORK_CAPABILITIES = DEFAULT_CAPABILITIES.replace(/ CAP_NET_ADMIN CAP_NET_BIND_SERVICE CAP_NET_BROADCAST/, '');
 
+/**
+ * List settings that systemd merges across the unit and its drop-ins (systemd.exec(5),
+ * systemd.resource-control(5)): without an empty assignment first, the unit's own
+ * `CapabilityBoundingSet=CAP_SYS_ADMIN` or `RestrictAddressFamilies=AF_PACKET` would be added to
+ * the profile's list instead of being replaced by it. `IPAddressAllow=` is reset because an
+ * address it allows wins over IPAddressDeny=.
+ */
+function reset(key: string, value: string): Directive[] {
+  return [[key, ''], [key, value]];
+}
+
 const COMMON: Directive[] = [
   ['ProtectKernelTunables', 'yes'],
   ['ProtectKernelModules', 'yes'],
@@ -19,12 +30,13 @@ const COMMON: Directive[] = [
   ['LockPersonality', 'yes'],
   ['RestrictRealtime', 'yes'],
   ['RestrictNamespaces', 'yes'],
-  ['SystemCallArchitectures', 'native'],
+  ...reset('SystemCallArchitectures', 'native'),
 ];
 
 const NO_NETWORK: Directive[] = [
   ['PrivateNetwork', 'yes'],
-  ['IPAddressDeny', 'any'],
+  ['IPAddressAllow', ''],
+  ...reset('IPAddressDeny', 'any'),
 ];
 
 export const PROFILE_DIRECTIVES: Record<Profile, Directive[]> = {
@@ -33,14 +45,14 @@ export const PROFILE_DIRECTIVES: Record<Profile, Directive[]> = {
   default: [
     ...COMMON,
     ['ProtectSystem', 'full'],
-    ['CapabilityBoundingSet', DEFAULT_CAPABILITIES],
-    ['RestrictAddressFamilies', 'AF_UNIX AF_NETLINK AF_INET AF_INET6'],
+    ...reset('CapabilityBoundingSet', DEFAULT_CAPABILITIES),
+    ...reset('RestrictAddressFamilies', 'AF_UNIX AF_NETLINK AF_INET AF_INET6'),
   ],
   nonetwork: [
     ...COMMON,
     ['ProtectSystem', 'full'],
-    ['CapabilityBoundingSet', NONETWORK_CAPABILITIES],
-    ['RestrictAddressFamilies', 'AF_UNIX AF_NETLINK'],
+    ...reset('CapabilityBoundingSet', NONETWORK_CAPABILITIES),
+    ...reset('RestrictAddressFamilies', 'AF_UNIX AF_NETLINK'),
     ...NO_NETWORK,
   ],
   strict: [
@@ -51,8 +63,9 @@ export const PROFILE_DIRECTIVES: Record<Profile, Directive[]> = {
     ['PrivateDevices', 'yes'],
     ['NoNewPrivileges', 'yes'],
     ['CapabilityBoundingSet', ''],
-    ['RestrictAddressFamilies', 'AF_UNIX'],
-    ['SystemCallFilter', '@system-service'],
+    ['AmbientCapabilities', ''],
+    ...reset('RestrictAddressFamilies', 'AF_UNIX'),
+    ...reset('SystemCallFilter', '@system-service'),
     ['SystemCallErrorNumber', 'EPERM'],
     ...NO_NETWORK,
   ],
@@ -66,6 +79,8 @@ export const PROFILE_DIRECTIVES: Record<Profile, Directive[]> = {
  */
 export const CHROOT_DIRECTIVES: Directive[] = [
   ['MountAPIVFS', 'yes'],
+  // With RootDirectoryStartOnly=yes every Exec*= line but ExecStart= would run outside the chroot.
+  ['RootDirectoryStartOnly', 'no'],
   ['BindReadOnlyPaths', '/dev/log /run/systemd/journal/socket /run/systemd/journal/stdout'],
   ['BindReadOnlyPaths', '/etc/machine-id'],
   ['BindReadOnlyPaths', '-/etc/resolv.conf'],

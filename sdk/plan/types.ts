@@ -33,6 +33,11 @@ export interface GeneratorInput {
   /** Read for each service named in valid metadata, in metadata order. */
   services: ServiceInput[];
   generatorVersion: string;
+  /**
+   * Units the container already has in its unit directories (sdk/io/container-units.ts). A
+   * package may not replace one, nor claim a prefix that covers one. Absent: not checked.
+   */
+  containerUnits?: ReadonlySet<string>;
 }
 
 export type OutputFile =
