@@ -2,7 +2,7 @@
 // the generator writes, and the status it reports. Pure: the reader supplies everything.
 import { posix } from 'node:path';
 import { GENERATOR_NAME, METADATA_PATH, PACKAGE_UNIT_DIR, resolveTarget, stablePath } from '../contract.ts';
-import { MetadataSchema, type ServiceSpec } from '../schema/metadata.ts';
+import { MetadataSchema, ServiceSchema, type ServiceSpec } from '../schema/metadata.ts';
 import { schemaProblems } from '../schema/issues.ts';
 import type { Reason, ServiceStatus, Status } from '../schema/status.ts';
 import { servicesInCycles } from './after-graph.ts';
@@ -107,6 +107,13 @@ export function planGeneration(input: GeneratorInput): GeneratorPlan {
       return c;
     }
     seen.add(svc.spec.name);
+    // The planner may be given specs that did not come through parseMetadata; values that reach
+    // unit files and paths are checked here once more, so no caller can skip the check.
+    const checked = ServiceSchema.safeParse(svc.spec);
+    if (!checked.success) {
+      for (const p of schemaProblems(checked.error.issues)) c.reasons.push({ code: 'metadata-schema', file: input.metadata.path, message: `${p.path || '(service)'}: ${p.message}` });
+      return c;
+    }
     c.reasons.push(...ownReasons(svc));
     if (svc.pkg) {
       const claims = ownershipProblems({
@@ -160,43 +167,63 @@ export function planGeneration(input: GeneratorInput): GeneratorPlan {
       status.services.push({ name: spec.name, state: 'skipped', source: spec.source, reasons: c.reasons });
       continue;
     }
+    let planned: { files: OutputFile[]; reasons: Reason[] };
+    try {
+      planned = planServiceFiles(c.input, c.settings, c.enablement, { afterUnits: (spec.after ?? []).flatMap((dep) => enabledUnitsOf.get(dep) ?? []), sourcePath: input.metadata.path });
+    } catch (e) {
+      // A planner bug must cost this service only, never the others or the boot.
+      planned = { files: [], reasons: [{ code: 'internal-error', message: `the generator failed while planning this service (${(e as Error).message}); please report it` }] };
+    }
+    if (planned.reasons.length > 0) {
+      status.services.push({ name: spec.name, state: 'skipped', source: spec.source, reasons: planned.reasons });
+      continue;
+    }
+    files.push(...planned.files);
     const s = c.settings;
-    const pkg = c.input.pkg;
-    const mount = planMount({ name: s.name, version: s.version, what: c.input.resolvedSource ?? spec.source, where: s.where, kind: c.input.sourceKind ?? 'directory', imageType: c.input.imageType, sourcePath: input.metadata.path });
-    const own: OutputFile[] = [mount.file];
-    const afterUnits = (spec.after ?? []).flatMap((dep) => enabledUnitsOf.get(dep) ?? []);
-    const dropInReasons: Reason[] = mount.problems.map((message) => ({ code: 'unit-value-unsafe', file: mount.file.path, message: `generated mount unit: ${message}` }));
-    for (const unit of pkg.units) {
-      own.push({ kind: 'file', path: unit.name, content: unit.text });
-      for (const d of unit.dropIns ?? []) own.push({ kind: 'file', path: `${unit.name}.d/${d.name}`, content: d.text });
-      const { file, reasons } = planDropIn(unit, { settings: s, spec, afterUnits, hasFile: c.input.hasFile, sourcePath: input.metadata.path });
-      own.push(file);
-      dropInReasons.push(...reasons);
-    }
-    if (dropInReasons.length > 0) {
-      status.services.push({ name: spec.name, state: 'skipped', source: spec.source, reasons: dropInReasons });
-      continue;
-    }
-    const outputReasons = outputFileReasons([...own, ...c.enablement.links]);
-    if (outputReasons.length > 0) {
-      status.services.push({ name: spec.name, state: 'skipped', source: spec.source, reasons: outputReasons });
-      continue;
-    }
-    files.push(...own, ...c.enablement.links);
     const entry: ServiceStatus = {
       name: s.name, state: 'enabled', version: s.version, source: spec.source, target: s.target, mode: s.mode, profile: s.profile,
-      mount: mountUnitName(s.where), where: s.where, units: pkg.units.map((u) => u.name), enabled: c.enablement.enabled,
+      mount: mountUnitName(s.where), where: s.where, units: c.input.pkg.units.map((u) => u.name), enabled: c.enablement.enabled,
     };
     status.services.push(entry);
   }
   return finish(files, status);
 }
 
+/** The mount, the package's units and drop-ins, the generated drop-ins and the enable links of one service. */
+function planServiceFiles(
+  svc: ServiceInput,
+  s: ServiceSettings,
+  enablement: Enablement,
+  ctx: { afterUnits: string[]; sourcePath: string },
+): { files: OutputFile[]; reasons: Reason[] } {
+  const pkg = svc.pkg!;
+  const { spec } = svc;
+  const mount = planMount({ name: s.name, version: s.version, what: svc.resolvedSource ?? spec.source, where: s.where, kind: svc.sourceKind ?? 'directory', imageType: svc.imageType, sourcePath: ctx.sourcePath });
+  const own: OutputFile[] = [mount.file];
+  /** Output path -> the package file it is a copy of, so a reason names the file to fix. */
+  const origin = new Map<string, string>();
+  const reasons: Reason[] = mount.problems.map((message) => ({ code: 'unit-value-unsafe', file: mount.file.path, message: `generated mount unit: ${message}` }));
+  for (const unit of pkg.units) {
+    own.push({ kind: 'file', path: unit.name, content: unit.text });
+    origin.set(unit.name, unit.relPath);
+    for (const d of unit.dropIns ?? []) {
+      own.push({ kind: 'file', path: `${unit.name}.d/${d.name}`, content: d.text });
+      origin.set(`${unit.name}.d/${d.name}`, d.relPath);
+    }
+    const dropIn = planDropIn(unit, { settings: s, spec, afterUnits: ctx.afterUnits, hasFile: svc.hasFile, sourcePath: ctx.sourcePath });
+    own.push(dropIn.file);
+    reasons.push(...dropIn.reasons);
+  }
+  const all = [...own, ...enablement.links];
+  if (reasons.length === 0) reasons.push(...outputFileReasons(all, origin));
+  return { files: reasons.length === 0 ? all : [], reasons };
+}
+
 /**
  * Every file a service would add, checked before any of it is planned: its path stays below the
  * output directory, and its content reads in systemd exactly as written (unit-text.ts).
  */
-export function outputFileReasons(files: readonly OutputFile[]): Reason[] {
+export function outputFileReasons(files: readonly OutputFile[], origin: ReadonlyMap<string, string> = new Map()): Reason[] {
   const reasons: Reason[] = [];
   for (const f of files) {
     const pathProblem = outputPathProblem(f.path) ?? (f.kind === 'symlink' ? symlinkTargetProblem(f.path, f.target) : undefined);
@@ -206,7 +233,8 @@ export function outputFileReasons(files: readonly OutputFile[]): Reason[] {
     }
     if (f.kind !== 'file') continue;
     for (const p of unitTextProblems(f.content)) {
-      reasons.push({ code: 'unit-text-unsafe', file: f.path, line: p.line, message: `${f.path} line ${p.line} ${p.message}` });
+      const file = origin.get(f.path) ?? f.path;
+      reasons.push({ code: 'unit-text-unsafe', file, line: p.line, message: `line ${p.line} of ${file} ${p.message}` });
     }
   }
   return reasons;
