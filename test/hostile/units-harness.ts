@@ -23,6 +23,8 @@ export interface RootOptions {
   packages: HostilePackage[];
   /** Files of the container itself, by container path (its own units). */
   container?: Record<string, string>;
+  /** Called with the output directory before it is removed (to run systemd-analyze on it). */
+  inspect?: (outDir: string) => void;
 }
 
 /** A well-behaved package: one service running its own binary. */
@@ -87,6 +89,7 @@ export function runHostile(opts: RootOptions): HostileRun {
     const after = listAll(work);
     const outside = [...after.keys()].filter((k) => !before.has(k) && !k.startsWith('out/') && k !== 'root/run/composable/status.json');
     const status = JSON.parse(readFileSync(join(root, 'run/composable/status.json'), 'utf8')) as Status;
+    opts.inspect?.(outDir);
     const out = new Map([...after].filter(([k]) => k.startsWith('out/')).map(([k, v]) => [k.slice(4), v]));
     return {
       status, out, outside, logs, exitOk: ok,
