@@ -69,14 +69,15 @@ export const PATH_MAX_LENGTH = 4095;
 
 /**
  * An absolute, normalised container path: no `.`/`..` components, no `//`, no trailing `/`, no
- * control characters (a newline or CR would end the unit-file line it is written to), at most
+ * control characters (a newline or CR would end the unit-file line it is written to) and no
+ * trailing backslash (it would join the next line to it), at most
  * PATH_MAX_LENGTH characters. The length is checked first, so the pattern never runs on a huge
  * string.
  */
-export const ABSOLUTE_PATH_PATTERN = /^(\/(?!\.{1,2}(\/|$))[^/\x00-\x1f\x7f]+)+$/;
+export const ABSOLUTE_PATH_PATTERN = /^(\/(?!\.{1,2}(\/|$))[^/\x00-\x1f\x7f]+)+(?<!\\)$/;
 export const AbsolutePath = z.string().check(
   z.maxLength(PATH_MAX_LENGTH, { message: `must be at most ${PATH_MAX_LENGTH} characters`, abort: true }),
-  z.regex(ABSOLUTE_PATH_PATTERN, 'must be an absolute path without . or .. components, // or a trailing /, and without control characters'),
+  z.regex(ABSOLUTE_PATH_PATTERN, 'must be an absolute path without . or .. components, // or a trailing /, and without control characters or a trailing backslash'),
   z.refine((s: string) => !LONE_SURROGATE.test(s), 'must be valid UTF-8 (it holds a lone UTF-16 surrogate)'),
 );
 

@@ -60,29 +60,49 @@ function listAll(dir: string, base = dir, out = new Map<string, string>()): Map<
   return out;
 }
 
-/** Build the root, run the generator into a fresh output directory, and report. */
-export function runHostile(opts: RootOptions): HostileRun {
+/** Write the container root (metadata, store, the container's own files) into `work/root`. */
+export function buildRoot(work: string, opts: RootOptions): string {
+  const root = join(work, 'root');
+  const write = (path: string, content: string, mode?: number): void => {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
+    if (mode !== undefined) chmodSync(path, mode);
+  };
+  for (const [path, content] of Object.entries(opts.container ?? {})) write(join(root, path), content);
+  const services: Record<string, unknown>[] = [];
+  for (const p of opts.packages) {
+    const dir = join(root, 'run/composable/store', p.name);
+    write(join(dir, 'usr/lib/os-release'), `NAME=${p.name}\nID=${p.name}\nVERSION_ID=1.0\n${p.osRelease ?? ''}`);
+    write(join(dir, 'usr/bin', p.name), '#!/bin/sh\nexec sleep infinity\n', 0o755);
+    for (const [rel, content] of Object.entries(p.units ?? {})) write(join(dir, 'usr/lib/systemd/system', rel), content);
+    for (const [rel, content] of Object.entries(p.files ?? {})) write(join(dir, rel), content);
+    services.push({ name: p.name, source: `/run/composable/store/${p.name}`, ...p.spec });
+  }
+  write(join(root, 'run/composable/metadata.json'), JSON.stringify({ schemaVersion: 1, services }));
+  return root;
+}
+
+/** A temporary work directory, removed after `fn`. */
+export function withWork<T>(fn: (work: string) => T): T {
   const work = mkdtempSync(join(tmpdir(), 'composable-hostile-units-'));
   try {
-    const root = join(work, 'root');
+    return fn(work);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Every file below `dir`, by relative path: content, or `-> target` for a symlink. */
+export function listTree(dir: string): Map<string, string> {
+  return listAll(dir);
+}
+
+/** Build the root, run the generator into a fresh output directory, and report. */
+export function runHostile(opts: RootOptions): HostileRun {
+  return withWork((work) => {
+    const root = buildRoot(work, opts);
     const outDir = join(work, 'out');
     mkdirSync(outDir, { recursive: true });
-    const write = (path: string, content: string, mode?: number): void => {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, content);
-      if (mode !== undefined) chmodSync(path, mode);
-    };
-    for (const [path, content] of Object.entries(opts.container ?? {})) write(join(root, path), content);
-    const services: Record<string, unknown>[] = [];
-    for (const p of opts.packages) {
-      const dir = join(root, 'run/composable/store', p.name);
-      write(join(dir, 'usr/lib/os-release'), `NAME=${p.name}\nID=${p.name}\nVERSION_ID=1.0\n${p.osRelease ?? ''}`);
-      write(join(dir, 'usr/bin', p.name), '#!/bin/sh\nexec sleep infinity\n', 0o755);
-      for (const [rel, content] of Object.entries(p.units ?? {})) write(join(dir, 'usr/lib/systemd/system', rel), content);
-      for (const [rel, content] of Object.entries(p.files ?? {})) write(join(dir, rel), content);
-      services.push({ name: p.name, source: `/run/composable/store/${p.name}`, ...p.spec });
-    }
-    write(join(root, 'run/composable/metadata.json'), JSON.stringify({ schemaVersion: 1, services }));
     const before = new Set(listAll(work).keys());
     const logs: string[] = [];
     const { ok } = runGenerator({ root, outDir, writeStatusFile: true, logger: { log: (p, m) => logs.push(`${p}: ${m}`) } });
@@ -99,9 +119,7 @@ export function runHostile(opts: RootOptions): HostileRun {
         return s;
       },
     };
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  });
 }
 
 /** The reason codes a skipped service got. */
