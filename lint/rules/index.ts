@@ -2,6 +2,7 @@
 // of docs/rules.md and of SARIF's rule list; ids are stable.
 import type { Rule } from '../types.ts';
 import { rule as package_dangling_symlink } from './package/dangling-symlink.ts';
+import { rule as package_dropin_order } from './package/dropin-order.ts';
 import { rule as package_empty_unit_file } from './package/empty-unit-file.ts';
 import { rule as package_missing_exec_bit } from './package/missing-exec-bit.ts';
 import { rule as package_missing_os_release } from './package/missing-os-release.ts';
@@ -11,6 +12,7 @@ import { rule as package_os_release_syntax } from './package/os-release-syntax.t
 import { rule as package_portable_prefixes } from './package/portable-prefixes.ts';
 import { rule as package_symlink_outside } from './package/symlink-outside.ts';
 import { rule as package_unit_location } from './package/unit-location.ts';
+import { rule as package_unit_ownership } from './package/unit-ownership.ts';
 import { rule as package_unit_prefix } from './package/unit-prefix.ts';
 import { rule as package_unit_type } from './package/unit-type.ts';
 import { rule as package_unsafe_permissions } from './package/unsafe-permissions.ts';
@@ -39,6 +41,7 @@ import { rule as coherence_unknown_dependency } from './coherence/unknown-depend
 import { rule as policy_exposure } from './policy/exposure.ts';
 import { rule as policy_min_systemd_version } from './policy/min-systemd-version.ts';
 import { rule as policy_network_profile } from './policy/network-profile.ts';
+import { rule as policy_privilege_escape } from './policy/privilege-escape.ts';
 import { rule as policy_privileged_prefix } from './policy/privileged-prefix.ts';
 import { rule as policy_profile_not_allowed } from './policy/profile-not-allowed.ts';
 import { rule as policy_runs_as_root } from './policy/runs-as-root.ts';
@@ -55,6 +58,7 @@ import { rule as metadata_unknown_after } from './metadata/unknown-after.ts';
 
 export const RULES: readonly Rule[] = [
   package_dangling_symlink,
+  package_dropin_order,
   package_empty_unit_file,
   package_missing_exec_bit,
   package_missing_os_release,
@@ -64,6 +68,7 @@ export const RULES: readonly Rule[] = [
   package_portable_prefixes,
   package_symlink_outside,
   package_unit_location,
+  package_unit_ownership,
   package_unit_prefix,
   package_unit_type,
   package_unsafe_permissions,
@@ -92,6 +97,7 @@ export const RULES: readonly Rule[] = [
   policy_exposure,
   policy_min_systemd_version,
   policy_network_profile,
+  policy_privilege_escape,
   policy_privileged_prefix,
   policy_profile_not_allowed,
   policy_runs_as_root,
