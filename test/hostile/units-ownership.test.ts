@@ -2,8 +2,11 @@
 // container's or systemd's units, another package's, the generator's own targets; package names
 // that are reserved; units the container root already has. Each is skipped with its reason and
 // writes nothing, and the good package next to it is generated.
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codesOf, goodPackage, runBesideGood, runHostile, type HostilePackage } from './units-harness.ts';
+import { readContainerUnits } from '../../sdk/io/container-units.ts';
+import { codesOf, goodPackage, runBesideGood, runHostile, withWork, type HostilePackage } from './units-harness.ts';
 
 export function expectRefused(evil: HostilePackage, code: string, container?: Record<string, string>): void {
   const { run, baseline } = runBesideGood(evil, { container });
@@ -57,7 +60,7 @@ describe('PORTABLE_PREFIXES cannot claim what others own', () => {
     expectRefused(ssh('evil', 'nginx', 'nginx-helper.service'), 'prefix-owned-by-container', { '/lib/systemd/system/nginx.service': '[Service]\nExecStart=/usr/sbin/nginx\n' });
   });
 
-  it('units of the container are found in every unit directory, through a merged-/usr symlink', () => {
+  it('units of the container are found in every unit directory', () => {
     for (const dir of ['/etc/systemd/system', '/run/systemd/system', '/usr/lib/systemd/system']) {
       expectRefused(ssh('evil', 'cron', 'cron.service'), 'prefix-reserved', { [`${dir}/cron.service`]: '[Service]\n' });
       expectRefused(ssh('evil', 'backup', 'backup-x.service'), 'prefix-owned-by-container', { [`${dir}/backup.timer`]: '[Timer]\n' });
@@ -79,5 +82,25 @@ describe("a unit the container already has is never replaced", () => {
 
   it('a unit named like a prefix drop-in (evil-.service) is refused: its .d would reach other packages', () => {
     expectRefused({ name: 'evil', units: { 'evil-.service': '[Service]\nExecStart=/usr/bin/evil\n', 'evil-.service.d/x.conf': '[Service]\nUser=root\n', 'evil.service': '[Service]\nExecStart=/usr/bin/evil\n[Install]\nWantedBy=multi-user.target\n' } }, 'unit-prefix-dropin');
+  });
+});
+
+describe("reading the container's units", () => {
+  it('follows an absolute /lib -> /usr/lib link inside the root, never into the host', () => {
+    withWork((work) => {
+      const root = join(work, 'root');
+      mkdirSync(join(root, 'usr/lib/systemd/system'), { recursive: true });
+      writeFileSync(join(root, 'usr/lib/systemd/system/only-in-root.service'), '[Service]\n');
+      symlinkSync('/usr/lib', join(root, 'lib'));
+      mkdirSync(join(root, 'etc/systemd/system/multi-user.target.wants'), { recursive: true });
+      symlinkSync('/dev/null', join(root, 'etc/systemd/system/masked.service'));
+      symlinkSync('only-in-root.service', join(root, 'etc/systemd/system/alias.service'));
+      writeFileSync(join(root, 'etc/systemd/system/notes.txt'), '');
+      expect([...readContainerUnits(root)].sort()).toEqual(['alias.service', 'masked.service', 'only-in-root.service']);
+    });
+  });
+
+  it('a root without unit directories has no units', () => {
+    withWork((work) => expect(readContainerUnits(work).size).toBe(0));
   });
 });
