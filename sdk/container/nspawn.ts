@@ -27,7 +27,7 @@ async function sleep(ms: number): Promise<void> {
 }
 
 /** A lock directory (mkdir is atomic) with stale-lock recovery, so parallel test files build once. */
-async function withLock<T>(lockDir: string, fn: () => Promise<T>): Promise<T> {
+export async function withLock<T>(lockDir: string, fn: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + 15 * 60_000;
   for (;;) {
     try {
