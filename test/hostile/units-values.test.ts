@@ -2,7 +2,8 @@
 // lines over systemd's limit in every metadata field and package file that reaches a unit, and
 // path traversal in every value joined into an output path. Refused values skip their service
 // only; nothing they carry reaches any file; nothing is written outside the output directory.
-import { mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DROP_IN_NAME, UNIT_LINE_MAX } from '../../sdk/contract.ts';
@@ -11,6 +12,7 @@ import { writePlanFiles } from '../../sdk/io/write-plan.ts';
 import { planGeneration } from '../../sdk/plan/generate.ts';
 import { unitTextProblems } from '../../sdk/plan/unit-text.ts';
 import type { GeneratorInput } from '../../sdk/plan/types.ts';
+import { missingRequirements, requirement } from '../helpers/requirements.ts';
 import { buildRoot, codesOf, goodPackage, listTree, packageWith, runBesideGood, runHostile, withWork, type HostilePackage } from './units-harness.ts';
 
 /** What an injected line would look like if it got through. */
@@ -174,5 +176,33 @@ describe('values joined into output paths never leave the output directory', () 
     expect(evil.state).toBe('skipped');
     expect(codesOf(evil)).toContain('output-path-unsafe');
     expect([...tree.keys()].some((p) => p.includes('evil') || p.includes('escape'))).toBe(false);
+  });
+});
+
+const missingAnalyze = missingRequirements([requirement.systemdAnalyze], "unit-file line limits against systemd-analyze verify");
+
+describe.skipIf(missingAnalyze.length > 0)("the line checks agree with systemd 252's parser", () => {
+  const L = UNIT_LINE_MAX;
+  const key = 'Description=';
+  // Each text is a whole unit file; systemd loads it exactly when unitTextProblems finds nothing.
+  const cases: [string, string][] = [
+    ['a line of L-1 bytes', `${key}${'x'.repeat(L - 1 - key.length)}`],
+    ['a line of L bytes', `${key}${'x'.repeat(L - key.length)}`],
+    ['a line of L-1 bytes with multi-byte characters', `${key}${'é'.repeat((L - 1 - key.length) / 2)}${'x'.repeat((L - 1 - key.length) % 2)}`],
+    ['a line of L bytes with multi-byte characters', `${key}${'é'.repeat((L - key.length) / 2)}`],
+    ['continued lines of L bytes joined', `${key}${'x'.repeat(L / 2 - key.length - 1)}\\\n${'y'.repeat(L / 2)}`],
+    ['continued lines of L+1 bytes joined', `${key}${'x'.repeat(L / 2 - key.length - 1)}\\\n${'y'.repeat(L / 2 + 1)}`],
+    ['a long comment inside a continuation does not count', `${key}${'x'.repeat(L / 2 - key.length - 1)}\\\n#${'c'.repeat(L - 2)}\n${'y'.repeat(L / 2)}`],
+    ['a comment line of L bytes', `#${'c'.repeat(L - 1)}`],
+  ];
+  it.each(cases)('%s', (_what, line) => {
+    withWork((work) => {
+      const text = `[Unit]\n${line}\n[Service]\nExecStart=/bin/true\n`;
+      const file = join(work, 'limit.service');
+      writeFileSync(file, text);
+      const r = spawnSync('systemd-analyze', ['verify', '--man=no', file], { encoding: 'utf8', timeout: 60_000 });
+      const systemdLoads = !/failed to load|No buffer space/i.test(`${r.stdout}${r.stderr}`);
+      expect(unitTextProblems(text).length === 0, `${r.stdout}${r.stderr}`).toBe(systemdLoads);
+    });
   });
 });
