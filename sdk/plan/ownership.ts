@@ -9,8 +9,9 @@ import { TARGETS } from '../contract.ts';
 import { hasPortablePrefix, parseUnitName } from '../unit-name.ts';
 
 /**
- * Unit-name stems that belong to systemd or the base system. A package name or prefix may be
- * none of these, start with one followed by `-`, `.` or `@`, or be a stem they start with.
+ * Unit-name stems that belong to systemd or the base system. A package name, unit or prefix may
+ * not be one of these or start with one followed by `-`, `.` or `@`; a prefix may not be a stem
+ * one of them starts with either.
  * `systemd` covers every `systemd-*` unit; the targets are those of systemd.special(7) (252).
  */
 export const RESERVED_UNIT_STEMS: readonly string[] = [
@@ -43,10 +44,25 @@ export function namespacesOverlap(a: string, b: string): boolean {
   return covers(a, b) || covers(b, a);
 }
 
-/** The reserved stem (or `composable`) a name or prefix collides with, if any. */
+const GENERATOR_OWNER = `${GENERATOR_UNIT_STEM}* (the generator's ${Object.values(TARGETS).join(', ')})`;
+
+/**
+ * The reserved stem (or `composable`) a PORTABLE_PREFIXES entry collides with, if any: the
+ * entry is one, lies below one (`systemd-x`), or would cover one (`multi` covers `multi-user`).
+ */
 export function reservedOwner(prefix: string): string | undefined {
-  if (prefix.startsWith(GENERATOR_UNIT_STEM)) return `${GENERATOR_UNIT_STEM}* (the generator's ${Object.values(TARGETS).join(', ')})`;
+  if (prefix.startsWith(GENERATOR_UNIT_STEM)) return GENERATOR_OWNER;
   return RESERVED_UNIT_STEMS.find((r) => namespacesOverlap(prefix, r));
+}
+
+/**
+ * The reserved stem a package name or unit stem is, or lies below (`systemd-foo` below
+ * `systemd`). Unlike a prefix, a name may cover a reserved stem (a package `first` is fine):
+ * its units are checked one by one instead, so `first-boot-complete.target` is still refused.
+ */
+export function reservedNameOwner(stem: string): string | undefined {
+  if (stem.startsWith(GENERATOR_UNIT_STEM)) return GENERATOR_OWNER;
+  return RESERVED_UNIT_STEMS.find((r) => covers(r, stem));
 }
 
 export interface OwnershipInput {
@@ -63,7 +79,7 @@ export interface OwnershipInput {
 }
 
 export interface OwnershipProblem {
-  code: 'name-reserved' | 'prefix-reserved' | 'prefix-owned-by-package' | 'prefix-owned-by-container' | 'unit-shadows-container' | 'unit-prefix-dropin';
+  code: 'name-reserved' | 'unit-reserved' | 'prefix-reserved' | 'prefix-owned-by-package' | 'prefix-owned-by-container' | 'unit-shadows-container' | 'unit-prefix-dropin';
   message: string;
   /** The unit the problem is about, when it is one unit. */
   unit?: string;
@@ -72,7 +88,7 @@ export interface OwnershipProblem {
 /** Everything that makes a package claim unit names it does not own. Pure. */
 export function ownershipProblems(input: OwnershipInput): OwnershipProblem[] {
   const out: OwnershipProblem[] = [];
-  const nameOwner = reservedOwner(input.name);
+  const nameOwner = reservedNameOwner(input.name);
   if (nameOwner) {
     out.push({ code: 'name-reserved', message: `the package name "${input.name}" overlaps the reserved unit names ${nameOwner}; its units could replace the container's own. Choose another ID` });
   }
@@ -92,10 +108,14 @@ export function ownershipProblems(input: OwnershipInput): OwnershipProblem[] {
     if (unit) out.push({ code: 'prefix-owned-by-container', message: `PORTABLE_PREFIXES entry "${prefix}" covers the container's unit ${unit}; remove it` });
   }
   for (const unit of input.unitNames) {
+    const parsed = parseUnitName(unit);
+    const unitOwner = !nameOwner && parsed ? reservedNameOwner(parsed.prefix) : undefined;
+    if (unitOwner) {
+      out.push({ code: 'unit-reserved', unit, message: `${unit} is named like the reserved units ${unitOwner}; it could replace the container's own. Rename it` });
+    }
     if (input.containerUnits?.has(unit)) {
       out.push({ code: 'unit-shadows-container', unit, message: `${unit} is a unit the container already has; a package may not replace it. Rename the unit` });
     }
-    const parsed = parseUnitName(unit);
     if (parsed && parsed.prefix.endsWith('-') && !parsed.instance) {
       out.push({ code: 'unit-prefix-dropin', unit, message: `${unit} ends in "-", so its drop-in directory ${unit}.d would apply to every unit named ${parsed.prefix}*.${parsed.type}, including other packages'; rename it` });
     }

@@ -69,9 +69,18 @@ describe('PORTABLE_PREFIXES cannot claim what others own', () => {
 });
 
 describe('a package name that is reserved is refused', () => {
-  it.each([['composable'], ['composable-late'], ['sshd'], ['systemd-journald'], ['getty'], ['multi'], ['network']])('%s', (name) => {
+  it.each([['composable'], ['composable-late'], ['sshd'], ['systemd-journald'], ['systemd-x'], ['getty'], ['user']])('%s', (name) => {
     expectRefused({ name, units: { [`${name}.service`]: `[Service]\nExecStart=/usr/bin/${name}\n[Install]\nWantedBy=multi-user.target\n` } }, 'name-reserved');
   });
+
+  it.each([['multi', 'multi-user.target'], ['local', 'local-fs.target'], ['first', 'first-boot-complete.target']])(
+    'a package named %s may exist, but not ship %s',
+    (name, unit) => {
+      expectRefused({ name, units: { [`${name}.service`]: `[Service]\nExecStart=/usr/bin/${name}\n[Install]\nWantedBy=multi-user.target\n`, [unit]: '[Unit]\nDescription=x\n' } }, 'unit-reserved');
+      const run = runHostile({ packages: [{ name, units: { [`${name}.service`]: `[Service]\nExecStart=/usr/bin/${name}\n[Install]\nWantedBy=multi-user.target\n` } }] });
+      expect(run.service(name).state).toBe('enabled');
+    },
+  );
 });
 
 describe("a unit the container already has is never replaced", () => {
