@@ -113,3 +113,14 @@ describe("reading the container's units", () => {
     withWork((work) => expect(readContainerUnits(work).size).toBe(0));
   });
 });
+
+describe('two packages whose names both cover a unit', () => {
+  it('web and web-admin both shipping web-admin.service: both are skipped (unit-conflict), the good one runs', () => {
+    const unit = '[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n';
+    const run = runHostile({ packages: [goodPackage(), { name: 'web', units: { 'web-admin.service': unit } }, { name: 'web-admin', units: { 'web-admin.service': unit } }] });
+    expect(codesOf(run.service('web'))).toEqual(['unit-conflict']);
+    expect(codesOf(run.service('web-admin'))).toEqual(['unit-conflict']);
+    expect(run.service('good').state).toBe('enabled');
+    expect(run.out.has('web-admin.service')).toBe(false);
+  });
+});
