@@ -78,6 +78,8 @@ export function runGenerator(opts: RunOptions): { plan: GeneratorPlan; ok: boole
   } else if (status.metadata.state === 'invalid') {
     ok = false;
     for (const r of status.metadata.reasons ?? []) logger.log('err', `metadata skipped: ${describeReason(r)}`);
+  } else {
+    for (const r of status.metadata.reasons ?? []) logger.log('warning', `metadata: ${describeReason(r)}`);
   }
   for (const s of status.services) {
     if (s.state === 'skipped') {

@@ -9,7 +9,7 @@ import { imageReader, loadPackage, loadPackageFrom } from '../package.ts';
 import { SquashfsImage } from '../squashfs.ts';
 import { fileDigest, packageDigestResult } from '../digest.ts';
 import { candidateExecutables } from '../plan/exec-paths.ts';
-import { parseMetadata } from '../plan/generate.ts';
+import { parseMetadata, type MetadataEntry } from '../plan/generate.ts';
 import type { GeneratorInput, MetadataInput, ServiceInput } from '../plan/types.ts';
 import type { ServiceSpec } from '../schema/metadata.ts';
 import { isBelow, resolveInRoot } from './container-path.ts';
@@ -146,33 +146,37 @@ function readImageService(spec: ServiceSpec, file: string, resolvedSource: strin
   }
 }
 
-export function readMetadata(root: string, limits?: Partial<PackageLimits>): { metadata: MetadataInput; services: ServiceSpec[]} {
+export function readMetadata(root: string, limits?: Partial<PackageLimits>): { metadata: MetadataInput; services: ServiceSpec[]; entries: MetadataEntry[] } {
   const path = METADATA_PATH;
   // Follow links by hand inside the root (an agent may link the file), then open the result
   // without following anything: a FIFO, a device or /dev/zero is refused, never read.
   const resolved = resolveInRoot(root, path);
   if (!resolved.ok) {
-    if (resolved.code === 'missing') return { metadata: { state: 'absent', path }, services: [] };
-    return { metadata: { state: 'invalid', path, reasons: [{ code: 'metadata-unreadable', file: path, message: `cannot read ${path}: ${resolved.message}` }] }, services: [] };
+    if (resolved.code === 'missing') return { metadata: { state: 'absent', path }, services: [], entries: [] };
+    return { metadata: { state: 'invalid', path, reasons: [{ code: 'metadata-unreadable', file: path, message: `cannot read ${path}: ${resolved.message}` }] }, services: [], entries: [] };
   }
   const read = readRegularFile(join(root, resolved.path), path, limits?.metadataBytes ?? PACKAGE_LIMITS_METADATA);
   if (!read.ok) {
-    if (read.missing) return { metadata: { state: 'absent', path }, services: [] };
-    return { metadata: { state: 'invalid', path, reasons: [{ code: 'metadata-unreadable', file: path, message: read.problem.message }] }, services: [] };
+    if (read.missing) return { metadata: { state: 'absent', path }, services: [], entries: [] };
+    return { metadata: { state: 'invalid', path, reasons: [{ code: 'metadata-unreadable', file: path, message: read.problem.message }] }, services: [], entries: [] };
   }
   const parsed = parseMetadata(read.value.toString('utf8'), path);
-  if (!parsed.ok) return { metadata: { state: 'invalid', path, reasons: parsed.reasons }, services: [] };
-  return { metadata: { state: 'ok', path }, services: parsed.services };
+  if (!parsed.ok) return { metadata: { state: 'invalid', path, reasons: parsed.reasons }, services: [], entries: [] };
+  return { metadata: { state: 'ok', path, ...(parsed.reasons.length > 0 ? { reasons: parsed.reasons } : {}) }, services: parsed.services, entries: parsed.entries };
 }
 
 /** Read everything the planner needs from the container rooted at `root`. */
 export function readGeneratorInput(root: string = process.env.COMPOSABLE_ROOT ?? '/', limits?: Partial<PackageLimits>): GeneratorInput {
-  const { metadata, services } = readMetadata(root, limits);
+  const { metadata, entries } = readMetadata(root, limits);
   let storeRoot: string;
   try {
     storeRoot = resolveStoreRoot(root);
   } catch {
     storeRoot = STORE_ROOT;
   }
-  return { metadata, services: services.map((spec) => readService(root, spec, storeRoot, limits)), generatorVersion: VERSION };
+  // An entry that failed the schema is not read at all: it is skipped with its schema reasons.
+  const services = entries.map((e): ServiceInput => (e.reasons.length > 0
+    ? { spec: e.spec, sourceReasons: e.reasons, packageProblems: [], hasFile: () => false }
+    : readService(root, e.spec, storeRoot, limits)));
+  return { metadata, services, generatorVersion: VERSION };
 }
