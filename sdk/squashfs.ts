@@ -287,23 +287,51 @@ export class SquashfsImage {
   }
 
   private fileBytes(inode: Extract<Inode, { kind: 'file' }>, path: string, maxBytes: number): Buffer {
+    const parts: Buffer[] = [];
+    this.fileBlocks(inode, path, maxBytes, (b) => parts.push(b));
+    return Buffer.concat(parts);
+  }
+
+  /** A file's content block by block (at most one block in memory), within `maxBytes`. */
+  private fileBlocks(inode: Extract<Inode, { kind: 'file' }>, path: string, maxBytes: number, onBlock: (b: Buffer) => void): void {
     if (inode.size > maxBytes) throw new SquashfsError(`${path} is ${inode.size} bytes, over the limit of ${maxBytes} bytes for this file`, 'file-too-large');
     const bs = this.sb.blockSize;
     const count = inode.fragment === NO_FRAGMENT ? Math.ceil(inode.size / bs) : Math.floor(inode.size / bs);
     const list = this.metadata(inode.listBlock, inode.listOffset, 4 * count);
-    const parts: Buffer[] = [];
     let pos = inode.blocksStart;
+    let left = inode.size;
     for (let i = 0; i < count; i++) {
       const s = list.readUInt32LE(4 * i);
-      parts.push(this.dataBlock(pos, s, bs));
+      const block = this.dataBlock(pos, s, bs).subarray(0, Math.min(bs, left));
+      left -= block.length;
+      onBlock(block);
       pos += s & 0xffffff;
     }
-    if (inode.fragment !== NO_FRAGMENT) {
+    if (inode.fragment !== NO_FRAGMENT && left > 0) {
       const f = this.fragmentEntry(inode.fragment);
       const block = this.dataBlock(f.start, f.size, bs);
-      parts.push(block.subarray(inode.fragmentOffset, inode.fragmentOffset + (inode.size % bs)));
+      onBlock(block.subarray(inode.fragmentOffset, inode.fragmentOffset + left));
     }
-    return Buffer.concat(parts).subarray(0, inode.size);
+  }
+
+  /**
+   * The entries of a directory without following them: kind, permission bits, a file's size, a
+   * link's target. For walking an image (inspect, lint); undefined when `path` is not a directory.
+   */
+  readDirDetailed(path: string): { name: string; kind: Inode['kind']; mode: number; size: number; target?: string }[] | undefined {
+    const inode = this.lookup(path);
+    if (!inode || inode.kind !== 'dir') return undefined;
+    return this.listDir(inode).map((e) => {
+      const i = this.inode(e.ref);
+      return { name: e.name, kind: i.kind, mode: i.mode & 0o7777, size: i.kind === 'file' ? i.size : 0, ...(i.kind === 'symlink' ? { target: i.target } : {}) };
+    });
+  }
+
+  /** Stream a regular file (the path's last component not followed if it is a link: callers walk). */
+  streamFile(path: string, maxBytes: number, onBlock: (b: Buffer) => void): void {
+    const inode = this.lookup(path);
+    if (!inode || inode.kind !== 'file') throw new SquashfsError(`${path} is not a regular file`, 'file-special');
+    this.fileBlocks(inode, path, maxBytes, onBlock);
   }
 
   /** Entries of a directory, or undefined when the path is not a directory. */
