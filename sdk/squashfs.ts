@@ -79,12 +79,12 @@ export class SquashfsImage {
       const st = fstatSync(fd);
       if (!st.isFile()) throw new SquashfsError(`${name} is not a regular file`, 'source-unsupported');
       const b = Buffer.alloc(96);
-      if (readSync(fd, b, 0, 96, 0) < 96 || b.readUInt32LE(0) !== MAGIC) throw new SquashfsError(`${name} is not a squashfs image`);
+      if (readSync(fd, b, 0, 96, 0) < 96 || b.readUInt32LE(0) !== MAGIC) throw new SquashfsError(`${name} is not a squashfs image`, 'source-unsupported');
       const major = b.readUInt16LE(28);
-      if (major !== 4) throw new SquashfsError(`${name} is squashfs ${major}.x; only 4.0 is supported`);
+      if (major !== 4) throw new SquashfsError(`${name} is squashfs ${major}.x; only 4.0 is supported`, 'source-unsupported');
       const compressor = b.readUInt16LE(20);
       if (compressor !== 1) {
-        throw new SquashfsError(`${name} is compressed with ${COMPRESSORS[compressor] ?? `compressor ${compressor}`}; build it with mksquashfs -comp gzip (composable pack does)`);
+        throw new SquashfsError(`${name} is compressed with ${COMPRESSORS[compressor] ?? `compressor ${compressor}`}; build it with mksquashfs -comp gzip (composable pack does)`, 'source-unsupported');
       }
       if (b.readUInt16LE(24) & FLAG_COMPRESSOR_OPTIONS) {
         // gzip options only tune compression; reading needs nothing from them.

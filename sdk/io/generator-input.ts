@@ -6,7 +6,7 @@ import { closeSync, constants, lstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { METADATA_PATH, STORE_ROOT } from '../contract.ts';
 import { imageReader, loadPackage, loadPackageFrom } from '../package.ts';
-import { SquashfsImage } from '../squashfs.ts';
+import { SquashfsError, SquashfsImage } from '../squashfs.ts';
 import { fileDigest, packageDigestResult } from '../digest.ts';
 import { candidateExecutables } from '../plan/exec-paths.ts';
 import { parseMetadata, type MetadataEntry } from '../plan/generate.ts';
@@ -113,7 +113,8 @@ function readImageService(spec: ServiceSpec, file: string, resolvedSource: strin
   try {
     image = SquashfsImage.open(file, spec.source);
   } catch (e) {
-    return { ...base, sourceReasons: [{ code: 'source-unsupported', message: (e as Error).message }] };
+    const code = e instanceof SquashfsError ? e.code : 'source-unsupported';
+    return { ...base, sourceReasons: [{ code, message: (e as Error).message }] };
   }
   try {
     const { package: pkg, problems } = loadPackageFrom(imageReader(image, limits), resolvedSource);
