@@ -102,6 +102,8 @@ export class SquashfsImage {
       if (sb.blockSize < 4096 || sb.blockSize > 1024 * 1024 || sb.blockSize !== 2 ** blockLog) {
         throw new SquashfsError(`${name}: block size ${sb.blockSize} is not a power of two between 4 KiB and 1 MiB; the image is corrupt`);
       }
+      const bytesUsed = Number(b.readBigUInt64LE(40));
+      if (bytesUsed > st.size) throw new SquashfsError(`${name} is truncated: it says it uses ${bytesUsed} bytes but has ${st.size}`);
       for (const [what, at] of [['inode table', sb.inodeTable], ['directory table', sb.directoryTable]] as const) {
         if (!(at >= 96 && at < st.size)) throw new SquashfsError(`${name}: the ${what} starts at byte ${at}, outside the image's ${st.size} bytes; the image is corrupt`);
       }
