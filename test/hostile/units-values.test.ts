@@ -58,7 +58,7 @@ describe('metadata values that would break their unit line', () => {
         expect(plan.status.services.find((s) => s.name === 'good')?.state).toBe('enabled');
         const evil = plan.status.services.find((s) => s.name === 'evil')!;
         expect(evil.state).toBe('skipped');
-        expect(codesOf(evil)).toContain('metadata-schema');
+        expect(codesOf(evil)).toContain('service-schema');
         expect(plan.files.some((f) => f.path.includes('evil'))).toBe(false);
         noInjectedLine(new Map(plan.files.map((f) => [f.path, f.kind === 'file' ? f.content : f.target])));
       });
@@ -73,7 +73,7 @@ describe('metadata values that would break their unit line', () => {
     if (run.status.metadata.state === 'ok') {
       // Per-entry isolation (the schema skips only the entry that fails it).
       expect(run.service('good').state).toBe('enabled');
-      expect(codesOf(run.service('evil'))).toContain('metadata-schema');
+      expect(codesOf(run.service('evil'))).toContain('service-schema');
     } else {
       expect(run.status.metadata.reasons?.map((r) => r.message).join('\n')).toContain('services[1].credentials.token');
     }
@@ -109,7 +109,8 @@ describe('environment values are written so systemd reads them back unchanged, o
 
 describe('package unit files that systemd would read differently from the generator', () => {
   const unit = (body: string): HostilePackage => ({ name: 'evil', spec: { user: 'nobody' }, units: { 'evil.service': `[Service]\nExecStart=/usr/bin/evil\n${body}\n[Install]\nWantedBy=multi-user.target\n` } });
-  // The package loader's parser reports some of these itself (unit-parse-error); the generator's
+  // The package reader refuses a unit file over 1 MiB (file-too-large) and its parser reports some
+  // of these itself (unit-parse-error); the generator's
   // last check on every file it writes (unit-text-unsafe) catches the rest. Either way the
   // service is skipped, and the reason names the package's file.
   it.each([
@@ -117,8 +118,8 @@ describe('package unit files that systemd would read differently from the genera
     ['a NUL', `Description=x\0User=root`, 'unit-text-unsafe'],
     ['a lone CR hiding a privileged command', `Description=x\r${INJECTED}`, 'exec-privileged-prefix'],
     ['a NUL hiding a privileged command', `Description=x\0${INJECTED}`, 'exec-privileged-prefix'],
-    [`a line of ${UNIT_LINE_MAX} bytes`, `Description=${'x'.repeat(UNIT_LINE_MAX - 'Description='.length)}`, 'unit-parse-error|unit-text-unsafe'],
-    ['continuation lines joined beyond the limit', `Description=${'x'.repeat(UNIT_LINE_MAX / 2)}\\\n${'y'.repeat(UNIT_LINE_MAX / 2)}`, 'unit-parse-error|unit-text-unsafe'],
+    [`a line of ${UNIT_LINE_MAX} bytes`, `Description=${'x'.repeat(UNIT_LINE_MAX - 'Description='.length)}`, 'unit-parse-error|unit-text-unsafe|file-too-large'],
+    ['continuation lines joined beyond the limit', `Description=${'x'.repeat(UNIT_LINE_MAX / 2)}\\\n${'y'.repeat(UNIT_LINE_MAX / 2)}`, 'unit-parse-error|unit-text-unsafe|file-too-large'],
   ])('%s', (_what, body, code) => {
     const { run, baseline } = runBesideGood(unit(body));
     expect(run.service('good').state).toBe('enabled');
