@@ -69,7 +69,10 @@ export function parseMetadata(text: string, path = METADATA_PATH): ParsedMetadat
     : schemaProblems(rest.error.issues).map((p) => ({ code: 'metadata-schema', file: path, message: `${p.path || '(document)'}: ${p.message}; ignored` }));
   const entries: MetadataEntry[] = doc.services.map((raw: unknown, i: number) => {
     const checked = ServiceSchema.safeParse(raw);
-    if (checked.success) return { spec: checked.data, reasons: [] };
+    if (checked.success) {
+      SCHEMA_CHECKED.add(checked.data);
+      return { spec: checked.data, reasons: [] };
+    }
     const obj = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
     const name = ServiceName.safeParse(obj.name);
     const source = AbsolutePath.safeParse(obj.source);
@@ -83,6 +86,12 @@ export function parseMetadata(text: string, path = METADATA_PATH): ParsedMetadat
   });
   return { ok: true, services: entries.filter((e) => e.reasons.length === 0).map((e) => e.spec), entries, reasons };
 }
+
+/**
+ * Specs parseMetadata produced, so the planner does not validate them twice (a boot with 500
+ * services would pay for it). A spec from anywhere else is checked again by the planner.
+ */
+const SCHEMA_CHECKED = new WeakSet<object>();
 
 interface Candidate {
   input: ServiceInput;
@@ -189,7 +198,7 @@ function planAll(input: GeneratorInput): GeneratorPlan {
     // The planner may be given specs that did not come through parseMetadata; values that reach
     // unit files and paths are checked here once more, so no caller can skip the check. (An entry
     // parseMetadata rejected already carries its schema reasons as source reasons.)
-    const checked = svc.sourceReasons.length > 0 ? undefined : ServiceSchema.safeParse(svc.spec);
+    const checked = svc.sourceReasons.length > 0 || SCHEMA_CHECKED.has(svc.spec) ? undefined : ServiceSchema.safeParse(svc.spec);
     if (checked && !checked.success) {
       for (const p of schemaProblems(checked.error.issues)) c.reasons.push({ code: 'service-schema', file: input.metadata.path, message: `${p.path || '(service)'}: ${p.message}` });
       return c;
