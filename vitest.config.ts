@@ -32,6 +32,17 @@ export default defineConfig({
           hookTimeout: 20 * 60_000,
         },
       },
+      {
+        extends: true,
+        test: {
+          // npm pack, an offline install into an empty project, tsc and vitest there: minutes on
+          // a busy machine.
+          name: 'consumer',
+          include: ['test/consumer/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+        },
+      },
     ],
   },
 });
