@@ -174,7 +174,10 @@ describe.skipIf(missing.length > 0)('composable installed from its npm tarball',
     const gen = await run(join(project, 'node_modules/.bin/composable-generator'), [out], { env: { ...cleanEnv, COMPOSABLE_ROOT: root } });
     expect(gen.exitCode, gen.all).toBe(0);
     expect(existsSync(join(out, 'composable.target'))).toBe(true);
-    expect(JSON.parse(readFileSync(join(root, 'run/composable/status.json'), 'utf8'))).toMatchObject({ packages: [] });
+    expect(JSON.parse(readFileSync(join(root, 'run/composable/status.json'), 'utf8'))).toMatchObject({
+      services: [],
+      generator: { name: 'composable-generator', version: repoPackage.version },
+    });
   });
 
   it('the JSON Schemas are files in the package, the same as `composable schema` prints', async () => {
