@@ -47,8 +47,12 @@ let work = '';
 let project = '';
 let pack: PackResult;
 
-// The tools run here must not think they are inside this repository's vitest run.
-const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'NODE_OPTIONS' && !k.startsWith('npm_package_') && !k.startsWith('npm_lifecycle_')));
+// The tools run here must not think they are inside this repository's vitest run or npm script
+// (`npm test` exports npm_package_*, npm_lifecycle_* and npm_config_local_prefix=<this repo>).
+// npm settings (npm_config_cache ...) pass through: the install reads the same cache.
+const inherited = (k: string): boolean =>
+  !k.startsWith('VITEST') && k !== 'NODE_OPTIONS' && (!k.startsWith('npm_') || (k.startsWith('npm_config_') && k !== 'npm_config_local_prefix' && k !== 'npm_config_call'));
+const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => inherited(k)));
 interface Ran { exitCode: number | undefined; stdout: string; stderr: string; all: string }
 async function run(cmd: string, args: string[], opts: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<Ran> {
   const r = await execa(cmd, args, { cwd: opts.cwd ?? project, env: { ...(opts.env ?? cleanEnv), NO_COLOR: '1' }, extendEnv: false, reject: false, timeout: 300_000, stdin: 'ignore', all: true });
