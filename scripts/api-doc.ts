@@ -37,7 +37,23 @@ export interface ApiExport {
   kind: ApiKind;
   /** Has a run-time value (importable in plain JavaScript); otherwise a type only. */
   value: boolean;
+  /** A function's call signature(s), as `(params) => result`. */
+  signature: string;
   summary: string;
+}
+
+/** Signatures longer than this show their parameter names only; the .d.ts has the rest. */
+const SIGNATURE_MAX = 160;
+
+function signatureOf(checker: ts.TypeChecker, symbol: ts.Symbol): string {
+  if (!(symbol.flags & ts.SymbolFlags.Function) && !(symbol.flags & ts.SymbolFlags.Variable)) return '';
+  const signatures = checker.getTypeOfSymbol(symbol).getCallSignatures();
+  return signatures
+    .map((sig) => {
+      const full = checker.signatureToString(sig, undefined, ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.WriteArrowStyleSignature);
+      return full.length <= SIGNATURE_MAX ? full : `(${sig.getParameters().map((p) => p.name).join(', ')}) => …`;
+    })
+    .join('; ');
 }
 
 function kindOf(decl: ts.Declaration | undefined): ApiKind {
@@ -86,10 +102,12 @@ export function readApi(): Map<string, ApiExport[]> {
       // value's declaration says what it is.
       const valueDecl = target.valueDeclaration ?? decls.find((d) => !ts.isInterfaceDeclaration(d) && !ts.isTypeAliasDeclaration(d));
       const value = (target.flags & ts.SymbolFlags.Value) !== 0;
+      const kind = kindOf(value ? valueDecl : decls[0]);
       return {
         name: exported.name,
-        kind: kindOf(value ? valueDecl : decls[0]),
+        kind,
         value,
+        signature: kind === 'function' ? signatureOf(checker, target) : '',
         summary: firstSentence(ts.displayPartsToString(target.getDocumentationComment(checker)) || lineComment(valueDecl ?? decls[0])),
       };
     });
@@ -120,7 +138,10 @@ export function renderApiDoc(api = readApi()): string {
   for (const entry of API_ENTRIES) {
     const exports = api.get(entry.specifier) ?? [];
     out.push('', `## \`${entry.specifier}\``, '', entry.about, '', '| name | kind | what it is |', '| --- | --- | --- |');
-    for (const e of exports) out.push(`| \`${e.name}\` | ${e.value ? 'value' : 'type'}: ${e.kind} | ${e.summary} |`);
+    for (const e of exports) {
+      const what = [e.signature && `\`${e.signature.replace(/\|/g, '\\|')}\``, e.summary].filter(Boolean).join(' ');
+      out.push(`| \`${e.name}\` | ${e.value ? 'value' : 'type'}: ${e.kind} | ${what} |`);
+    }
   }
   return `${out.join('\n')}\n`;
 }
