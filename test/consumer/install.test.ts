@@ -127,6 +127,13 @@ describe.skipIf(missing.length > 0)('composable installed from its npm tarball',
     for (const entry of ENTRIES) expect(exported[entry], entry).toEqual(doc.get(entry)!.values.slice().sort());
   });
 
+  // docs/api.md promises require() where node can load ES modules with it (20.19+, 22.12+).
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  it.skipIf(!((major === 20 && minor >= 19) || (major === 22 && minor >= 12) || major >= 23))('CommonJS code can require() every entry', async () => {
+    const r = await run('node', ['-e', `for (const s of ${JSON.stringify(ENTRIES)}) if (Object.keys(require(s)).length === 0) throw new Error(s + ' exports nothing')`]);
+    expect(r.exitCode, r.all).toBe(0);
+  });
+
   it('tsc --noEmit (strict, NodeNext, no skipLibCheck) accepts code using the SDK, composable/lint, composable/testing and every listed type', async () => {
     const doc = parseApiDoc(readFileSync(join(REPO, 'docs/api.md'), 'utf8'));
     mkdirSync(join(project, 'src'), { recursive: true });
