@@ -1,0 +1,201 @@
+// composable-oci-hook STAGE [--config FILE]: the composable agent as an OCI runtime hook.
+//   createRuntime (or prestart)  read the state on stdin, mount the selected packages and the run
+//                                directory into the container (podman, CRI-O, containerd via NRI)
+//   precreate                    podman only: config on stdin, the same mounts added, config on stdout
+//   poststop                     remove the container's run directory
+//   refresh CONTAINER-ID         re-plan a running container's metadata from the current host config
+//                                (then `composable apply` inside the container)
+// A container that did not ask for composable costs one JSON parse and exit 0. For one that did,
+// a bad package is left out and recorded; the container always starts (docs/engines.md).
+import { readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { DEFAULT_CONFIG_PATH, DEFAULT_RUN_ROOT, parseHookConfig, type HookConfig } from './config.ts';
+import { parseOciConfig, parseOciState, rootfsPath, type OciConfig } from './oci.ts';
+import { containerDirFor, parseServiceNames, planHook, requestedServices, RUN_KEY_PATTERN, type HookPlan, type Resolution } from './plan.ts';
+import { realStore, resolveInStore } from './store.ts';
+import { copyCredentials, makeContainerDir, mountIntoContainer, readContainerRecord, removeContainerDir, writeRunFiles } from './apply.ts';
+import { addHookMounts, RUN_KEY_ANNOTATION } from './precreate.ts';
+import { createHookLog, type HookLog } from './log.ts';
+
+const USAGE = 'usage: composable-oci-hook createRuntime|prestart|precreate|poststop [--config FILE]\n       composable-oci-hook refresh CONTAINER-ID [--config FILE]';
+
+class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+function loadConfig(path: string): HookConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError([`${path}: cannot read the hook's config (${(e as NodeJS.ErrnoException).code ?? 'error'}); create it (docs/engines.md, OCI hook) or name another with --config`]);
+  }
+  const r = parseHookConfig(text, path);
+  if (!r.ok) throw new ConfigError(r.problems);
+  return r.config;
+}
+
+function readStdin(): string {
+  return readFileSync(0, 'utf8');
+}
+
+function describe(plan: HookPlan): string {
+  const services = plan.metadata.services.map((s) => s.name);
+  return `services: ${services.length > 0 ? services.join(' ') : '(none)'}${plan.refused.length > 0 ? `; refused: ${plan.refused.map((r) => JSON.stringify(r.name)).join(' ')}` : ''}`;
+}
+
+function logRefusals(log: HookLog, who: string, plan: HookPlan): void {
+  for (const r of plan.refused) log.log('warning', `${who}: package ${JSON.stringify(r.name)} refused: ${r.reason}`);
+  if (plan.runDirError) log.log('err', `${who}: started without composable: ${plan.runDirError}`);
+}
+
+/** Resolve the annotation's names against the store and plan. */
+function planFor(config: HookConfig, value: string, key: string, containerId: string | undefined): HookPlan {
+  const { names, refused } = parseServiceNames(value);
+  const storeReal = realStore(config.store);
+  const resolutions = names.map((n) => resolveInStore(storeReal, n));
+  return planHook({ config, key, containerId, names, resolutions, refused });
+}
+
+function createRuntime(configPath: string, log: HookLog): HookConfig | undefined {
+  const state = parseOciState(readStdin());
+  let annotations = state.annotations;
+  let oci: OciConfig | undefined;
+  if (requestedServices(annotations) === undefined) {
+    // runc passes the config's annotations in the state; read config.json only when it did not.
+    if (Object.keys(annotations).length > 0) return undefined;
+    oci = parseOciConfig(readFileSync(join(state.bundle, 'config.json'), 'utf8'), join(state.bundle, 'config.json'));
+    annotations = oci.annotations ?? {};
+  }
+  const value = requestedServices(annotations);
+  if (value === undefined) return undefined;
+  // precreate (podman) already added the mounts to the config.
+  if (annotations[RUN_KEY_ANNOTATION] !== undefined) return undefined;
+  const config = loadConfig(configPath);
+  const who = `container ${state.id}`;
+  if (state.pid === undefined) {
+    log.log('err', `${who}: the state on stdin has no pid; started without composable`);
+    return config;
+  }
+  oci ??= parseOciConfig(readFileSync(join(state.bundle, 'config.json'), 'utf8'), join(state.bundle, 'config.json'));
+  let plan = planFor(config, value, state.id, state.id);
+  makeContainerDir(plan);
+  plan = copyCredentials(plan);
+  plan = mountIntoContainer(plan, state.pid, rootfsPath(oci, state.bundle));
+  writeRunFiles(plan, { key: state.id, containerId: state.id, stage: 'createRuntime', requested: parseServiceNames(value).names, mounted: plan.metadata.services.map((s) => s.name) });
+  logRefusals(log, who, plan);
+  log.log('info', `${who}: ${describe(plan)}; run directory ${plan.runDir}`);
+  return config;
+}
+
+function precreate(configPath: string, log: HookLog): HookConfig | undefined {
+  const text = readStdin();
+  let out = text;
+  let config: HookConfig | undefined;
+  try {
+    const oci = parseOciConfig(text, 'the proposed config on stdin');
+    const value = requestedServices(oci.annotations);
+    if (value !== undefined) {
+      config = loadConfig(configPath);
+      const key = `p-${randomBytes(16).toString('hex')}`;
+      let plan = planFor(config, value, key, undefined);
+      makeContainerDir(plan);
+      plan = copyCredentials(plan);
+      writeRunFiles(plan, { key, stage: 'precreate', requested: parseServiceNames(value).names, mounted: plan.metadata.services.map((s) => s.name) });
+      out = JSON.stringify(addHookMounts(oci, plan, key));
+      logRefusals(log, `container (run key ${key})`, plan);
+      log.log('info', `container (run key ${key}): ${describe(plan)}; run directory ${plan.runDir}`);
+    }
+  } finally {
+    // podman uses whatever this stage prints as the config: always print a whole one.
+    process.stdout.write(out);
+  }
+  return config;
+}
+
+function poststop(configPath: string, log: HookLog): HookConfig | undefined {
+  const state = parseOciState(readStdin());
+  let config: HookConfig | undefined;
+  try {
+    config = loadConfig(configPath);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    for (const p of e.problems) log.log('err', p);
+    log.log('warning', `clean-up uses the default run root ${DEFAULT_RUN_ROOT}`);
+  }
+  const base: HookConfig = config ?? { store: '/' };
+  const keys = [state.id, state.annotations[RUN_KEY_ANNOTATION]].filter((k): k is string => k !== undefined && RUN_KEY_PATTERN.test(k));
+  const removed = keys.map((k) => containerDirFor(base, k)).filter((dir) => removeContainerDir(dir));
+  if (removed.length > 0) log.log('info', `container ${state.id}: removed ${removed.join(' ')}`);
+  return config;
+}
+
+/** Re-plan a running container's metadata from the current host config and store. */
+function refresh(configPath: string, containerId: string | undefined, log: HookLog): HookConfig | undefined {
+  if (!containerId || !RUN_KEY_PATTERN.test(containerId)) throw new ConfigError([USAGE]);
+  const config = loadConfig(configPath);
+  const containerDir = containerDirFor(config, containerId);
+  let record;
+  try {
+    record = readContainerRecord(containerDir);
+  } catch (e) {
+    throw new ConfigError([`${containerDir}: no container record (${(e as NodeJS.ErrnoException).code ?? 'error'}); is ${containerId} a running container the hook set up? (podman: use the full ID)`]);
+  }
+  const storeReal = realStore(config.store);
+  // Only packages mounted when the container was created can run in it; the version is left to
+  // the mounted package itself (the store may hold a newer one by now).
+  const resolutions: Resolution[] = record.requested.map((n) => {
+    if (!record.mounted.includes(n)) return { ok: false, reason: 'its package was not mounted when the container was created; recreate the container to add it' };
+    const r = resolveInStore(storeReal, n);
+    return r.ok ? { ok: true, pkg: { name: r.pkg.name, hostPath: r.pkg.hostPath } } : r;
+  });
+  let plan = planHook({ config, key: record.key, containerId: record.containerId, names: record.requested, resolutions });
+  rmSync(join(plan.runDir, 'credentials'), { recursive: true, force: true });
+  plan = copyCredentials(plan);
+  // The record keeps what is mounted, not what is enabled now: a service switched off can come back.
+  writeRunFiles(plan, { key: record.key, containerId: record.containerId, stage: 'refresh', requested: record.requested, mounted: record.mounted });
+  logRefusals(log, `container ${containerId}`, plan);
+  log.log('info', `container ${containerId}: refreshed ${plan.runDir}/metadata.json: ${describe(plan)}; run \`composable apply\` in the container`);
+  process.stdout.write(`${describe(plan)}\nnow run \`composable apply\` inside the container\n`);
+  return config;
+}
+
+export function main(argv: string[]): number {
+  const stage = argv[0];
+  const i = argv.indexOf('--config');
+  const configPath = i >= 0 && argv[i + 1] ? argv[i + 1] : DEFAULT_CONFIG_PATH;
+  const log = createHookLog(stage ?? '?', stage === 'refresh' || process.env.COMPOSABLE_HOOK_STDERR === '1');
+  let config: HookConfig | undefined;
+  try {
+    switch (stage) {
+      case 'createRuntime':
+      case 'prestart':
+        config = createRuntime(configPath, log);
+        break;
+      case 'precreate':
+        config = precreate(configPath, log);
+        break;
+      case 'poststop':
+        config = poststop(configPath, log);
+        break;
+      case 'refresh':
+        config = refresh(configPath, argv[1], log);
+        break;
+      default:
+        process.stderr.write(`${USAGE}\n`);
+        return 2;
+    }
+  } catch (e) {
+    // A hook that exits non-zero stops the container from starting: the container asked for
+    // composable, but it must still start (without it), with the reason in the log.
+    const problems = e instanceof ConfigError ? e.problems : [`${(e as Error).message ?? String(e)}`];
+    for (const p of problems) log.log('err', `${p}${stage === 'refresh' ? '' : '; the container starts without composable'}`);
+    log.flush(config?.logFile);
+    return stage === 'refresh' ? 1 : 0;
+  }
+  log.flush(config?.logFile);
+  return 0;
+}
