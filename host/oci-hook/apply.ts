@@ -2,9 +2,9 @@
 // mount namespace at createRuntime (runc runs that stage after the container's mounts are set up,
 // before the root switch: the namespace still sees the host's tree, so host paths are valid bind
 // sources there).
-import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { join, posix } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { writeCredential, writeMetadata } from '../../sdk/agent.ts';
 import { atomicWriteFile } from '../../sdk/io/atomic-write.ts';
 import { mountOptions, withoutService, type HookMount, type HookPlan } from './plan.ts';
@@ -22,6 +22,8 @@ export interface ContainerRecord {
   requested: string[];
   /** Services whose package is mounted in the container (only these can be switched on later). */
   mounted: string[];
+  /** The container's init process (createRuntime): when it is gone, so is the container. */
+  process?: { pid: number; startTime: string };
 }
 
 function errText(e: unknown): string {
@@ -77,6 +79,51 @@ export function writeRunFiles(plan: HookPlan, record: Omit<ContainerRecord, 'sch
 
 export function readContainerRecord(containerDir: string): ContainerRecord {
   return JSON.parse(readFileSync(join(containerDir, CONTAINER_RECORD_FILE), 'utf8')) as ContainerRecord;
+}
+
+/** A process's pid and start time (/proc/<pid>/stat field 22): a pid alone may be reused. */
+export function processIdentity(pid: number): { pid: number; startTime: string } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may itself contain spaces.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const startTime = rest[19];
+    return startTime ? { pid, startTime } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Remove run directories of containers set up at createRuntime whose init process is gone. A
+ * container whose creation fails after the hook ran never gets its poststop; this keeps such
+ * directories from piling up. Directories from precreate (no process recorded) are left alone.
+ */
+export function removeStaleContainerDirs(currentDir: string, log: { log(p: 'info', m: string): void }): void {
+  const runRoot = dirname(currentDir);
+  let entries: string[];
+  try {
+    entries = readdirSync(runRoot);
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    const dir = join(runRoot, name);
+    if (dir === currentDir) continue;
+    let record: ContainerRecord;
+    try {
+      record = readContainerRecord(dir);
+    } catch {
+      continue;
+    }
+    const p = record.process;
+    if (!p) continue;
+    const now = processIdentity(p.pid);
+    if (now === undefined || now.startTime !== p.startTime) {
+      removeContainerDir(dir);
+      log.log('info', `removed the stale run directory ${dir} (its container's process ${p.pid} is gone)`);
+    }
+  }
 }
 
 export function removeContainerDir(dir: string): boolean {

@@ -14,7 +14,7 @@ import { DEFAULT_CONFIG_PATH, DEFAULT_RUN_ROOT, parseHookConfig, type HookConfig
 import { parseOciConfig, parseOciState, rootfsPath, type OciConfig } from './oci.ts';
 import { containerDirFor, parseServiceNames, planHook, requestedServices, RUN_KEY_PATTERN, type HookPlan, type Resolution } from './plan.ts';
 import { realStore, resolveInStore } from './store.ts';
-import { copyCredentials, makeContainerDir, mountIntoContainer, readContainerRecord, removeContainerDir, writeRunFiles } from './apply.ts';
+import { copyCredentials, makeContainerDir, mountIntoContainer, processIdentity, readContainerRecord, removeContainerDir, removeStaleContainerDirs, writeRunFiles } from './apply.ts';
 import { addHookMounts, RUN_KEY_ANNOTATION } from './precreate.ts';
 import { createHookLog, type HookLog } from './log.ts';
 
@@ -82,10 +82,11 @@ function createRuntime(configPath: string, log: HookLog): HookConfig | undefined
   }
   oci ??= parseOciConfig(readFileSync(join(state.bundle, 'config.json'), 'utf8'), join(state.bundle, 'config.json'));
   let plan = planFor(config, value, state.id, state.id);
+  removeStaleContainerDirs(plan.containerDir, log);
   makeContainerDir(plan);
   plan = copyCredentials(plan);
   plan = mountIntoContainer(plan, state.pid, rootfsPath(oci, state.bundle));
-  writeRunFiles(plan, { key: state.id, containerId: state.id, stage: 'createRuntime', requested: parseServiceNames(value).names, mounted: plan.metadata.services.map((s) => s.name) });
+  writeRunFiles(plan, { key: state.id, containerId: state.id, stage: 'createRuntime', requested: parseServiceNames(value).names, mounted: plan.metadata.services.map((s) => s.name), process: processIdentity(state.pid) });
   logRefusals(log, who, plan);
   log.log('info', `${who}: ${describe(plan)}; run directory ${plan.runDir}`);
   return config;
@@ -127,7 +128,17 @@ function poststop(configPath: string, log: HookLog): HookConfig | undefined {
     log.log('warning', `clean-up uses the default run root ${DEFAULT_RUN_ROOT}`);
   }
   const base: HookConfig = config ?? { store: '/' };
-  const keys = [state.id, state.annotations[RUN_KEY_ANNOTATION]].filter((k): k is string => k !== undefined && RUN_KEY_PATTERN.test(k));
+  let runKey: string | undefined = state.annotations[RUN_KEY_ANNOTATION];
+  if (runKey === undefined) {
+    // podman passes poststop the annotations it was asked for, without those precreate added;
+    // the bundle's config.json (written from precreate's output) has them.
+    try {
+      runKey = parseOciConfig(readFileSync(join(state.bundle, 'config.json'), 'utf8')).annotations?.[RUN_KEY_ANNOTATION];
+    } catch {
+      // No config.json any more: nothing was set up at precreate, or it is already gone.
+    }
+  }
+  const keys = [state.id, runKey].filter((k): k is string => k !== undefined && RUN_KEY_PATTERN.test(k));
   const removed = keys.map((k) => containerDirFor(base, k)).filter((dir) => removeContainerDir(dir));
   if (removed.length > 0) log.log('info', `container ${state.id}: removed ${removed.join(' ')}`);
   return config;
@@ -156,7 +167,7 @@ function refresh(configPath: string, containerId: string | undefined, log: HookL
   rmSync(join(plan.runDir, 'credentials'), { recursive: true, force: true });
   plan = copyCredentials(plan);
   // The record keeps what is mounted, not what is enabled now: a service switched off can come back.
-  writeRunFiles(plan, { key: record.key, containerId: record.containerId, stage: 'refresh', requested: record.requested, mounted: record.mounted });
+  writeRunFiles(plan, { key: record.key, containerId: record.containerId, stage: 'refresh', requested: record.requested, mounted: record.mounted, process: record.process });
   logRefusals(log, `container ${containerId}`, plan);
   log.log('info', `container ${containerId}: refreshed ${plan.runDir}/metadata.json: ${describe(plan)}; run \`composable apply\` in the container`);
   process.stdout.write(`${describe(plan)}\nnow run \`composable apply\` inside the container\n`);
