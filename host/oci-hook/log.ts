@@ -16,7 +16,7 @@ export interface HookLog {
   log(priority: Priority, message: string): void;
   lines(): { priority: Priority; message: string }[];
   /** Send everything logged to syslog or the kernel log (and the log file); called once at exit. */
-  flush(logFile?: string): void;
+  flush(logFile?: string, systemLog?: boolean): void;
 }
 
 /** Messages carry names from annotations: keep each on one line and of bounded length. */
@@ -34,7 +34,7 @@ export function createHookLog(stage: string, toStderr = true): HookLog {
       if (toStderr) process.stderr.write(`${LOG_IDENT}: ${m}\n`);
     },
     lines: () => lines,
-    flush(logFile) {
+    flush(logFile, systemLog = true) {
       if (lines.length === 0) return;
       if (logFile) {
         try {
@@ -43,6 +43,7 @@ export function createHookLog(stage: string, toStderr = true): HookLog {
           // The system log below still gets the lines.
         }
       }
+      if (!systemLog) return;
       if (existsSync('/dev/log') && existsSync('/usr/bin/logger')) {
         const input = lines.map((l) => `<${FACILITY_DAEMON + LEVEL[l.priority]}>${l.message}\n`).join('');
         const r = spawnSync('/usr/bin/logger', ['--id=' + process.pid, '-t', LOG_IDENT, '--prio-prefix'], { input, timeout: 2000, stdio: ['pipe', 'ignore', 'ignore'] });

@@ -38,9 +38,22 @@ function loadConfig(path: string): HookConfig {
   return r.config;
 }
 
-function readStdin(): string {
-  return readFileSync(0, 'utf8');
+/** The hook's standard streams and system log; tests pass their own. */
+export interface HookIO {
+  stdin(): string;
+  stdout(text: string): void;
+  /** Send log lines to syslog or the kernel log (off in tests). */
+  systemLog: boolean;
+  /** Also print log lines on stderr. */
+  stderr: boolean;
 }
+
+const processIO: HookIO = {
+  stdin: () => readFileSync(0, 'utf8'),
+  stdout: (text) => process.stdout.write(text),
+  systemLog: true,
+  stderr: process.env.COMPOSABLE_HOOK_STDERR === '1',
+};
 
 function describe(plan: HookPlan): string {
   const services = plan.metadata.services.map((s) => s.name);
@@ -60,8 +73,8 @@ function planFor(config: HookConfig, value: string, key: string, containerId: st
   return planHook({ config, key, containerId, names, resolutions, refused });
 }
 
-function createRuntime(configPath: string, log: HookLog): HookConfig | undefined {
-  const state = parseOciState(readStdin());
+function createRuntime(configPath: string, log: HookLog, io: HookIO): HookConfig | undefined {
+  const state = parseOciState(io.stdin());
   let annotations = state.annotations;
   let oci: OciConfig | undefined;
   if (requestedServices(annotations) === undefined) {
@@ -92,8 +105,8 @@ function createRuntime(configPath: string, log: HookLog): HookConfig | undefined
   return config;
 }
 
-function precreate(configPath: string, log: HookLog): HookConfig | undefined {
-  const text = readStdin();
+function precreate(configPath: string, log: HookLog, io: HookIO): HookConfig | undefined {
+  const text = io.stdin();
   let out = text;
   let config: HookConfig | undefined;
   try {
@@ -112,13 +125,13 @@ function precreate(configPath: string, log: HookLog): HookConfig | undefined {
     }
   } finally {
     // podman uses whatever this stage prints as the config: always print a whole one.
-    process.stdout.write(out);
+    io.stdout(out);
   }
   return config;
 }
 
-function poststop(configPath: string, log: HookLog): HookConfig | undefined {
-  const state = parseOciState(readStdin());
+function poststop(configPath: string, log: HookLog, io: HookIO): HookConfig | undefined {
+  const state = parseOciState(io.stdin());
   let config: HookConfig | undefined;
   try {
     config = loadConfig(configPath);
@@ -145,7 +158,7 @@ function poststop(configPath: string, log: HookLog): HookConfig | undefined {
 }
 
 /** Re-plan a running container's metadata from the current host config and store. */
-function refresh(configPath: string, containerId: string | undefined, log: HookLog): HookConfig | undefined {
+function refresh(configPath: string, containerId: string | undefined, log: HookLog, io: HookIO): HookConfig | undefined {
   if (!containerId || !RUN_KEY_PATTERN.test(containerId)) throw new ConfigError([USAGE]);
   const config = loadConfig(configPath);
   const containerDir = containerDirFor(config, containerId);
@@ -170,30 +183,31 @@ function refresh(configPath: string, containerId: string | undefined, log: HookL
   writeRunFiles(plan, { key: record.key, containerId: record.containerId, stage: 'refresh', requested: record.requested, mounted: record.mounted, process: record.process });
   logRefusals(log, `container ${containerId}`, plan);
   log.log('info', `container ${containerId}: refreshed ${plan.runDir}/metadata.json: ${describe(plan)}; run \`composable apply\` in the container`);
-  process.stdout.write(`${describe(plan)}\nnow run \`composable apply\` inside the container\n`);
+  io.stdout(`${describe(plan)}\nnow run \`composable apply\` inside the container\n`);
   return config;
 }
 
-export function main(argv: string[]): number {
+export function main(argv: string[], io: HookIO = processIO): number {
   const stage = argv[0];
   const i = argv.indexOf('--config');
   const configPath = i >= 0 && argv[i + 1] ? argv[i + 1] : DEFAULT_CONFIG_PATH;
-  const log = createHookLog(stage ?? '?', stage === 'refresh' || process.env.COMPOSABLE_HOOK_STDERR === '1');
+  // refresh is run by a person: its log lines belong on the terminal too.
+  const log = createHookLog(stage ?? '?', io.stderr || (io === processIO && stage === 'refresh'));
   let config: HookConfig | undefined;
   try {
     switch (stage) {
       case 'createRuntime':
       case 'prestart':
-        config = createRuntime(configPath, log);
+        config = createRuntime(configPath, log, io);
         break;
       case 'precreate':
-        config = precreate(configPath, log);
+        config = precreate(configPath, log, io);
         break;
       case 'poststop':
-        config = poststop(configPath, log);
+        config = poststop(configPath, log, io);
         break;
       case 'refresh':
-        config = refresh(configPath, argv[1], log);
+        config = refresh(configPath, argv[1], log, io);
         break;
       default:
         process.stderr.write(`${USAGE}\n`);
@@ -204,9 +218,9 @@ export function main(argv: string[]): number {
     // composable, but it must still start (without it), with the reason in the log.
     const problems = e instanceof ConfigError ? e.problems : [`${(e as Error).message ?? String(e)}`];
     for (const p of problems) log.log('err', `${p}${stage === 'refresh' ? '' : '; the container starts without composable'}`);
-    log.flush(config?.logFile);
+    log.flush(config?.logFile, io.systemLog);
     return stage === 'refresh' ? 1 : 0;
   }
-  log.flush(config?.logFile);
+  log.flush(config?.logFile, io.systemLog);
   return 0;
 }
