@@ -73,7 +73,7 @@ describe.skipIf(missing.length > 0)('composable-oci-hook with podman', () => {
     chmodSync(wrapper, 0o755);
     const install = (from: string, to: string) => {
       mkdirSync(to, { recursive: true });
-      for (const file of readdirSync(join(SHIPPED, from))) {
+      for (const file of readdirSync(join(SHIPPED, from)).filter((f) => f.endsWith('.json'))) {
         const hook = JSON.parse(readFileSync(join(SHIPPED, from, file), 'utf8'));
         hook.hook.path = wrapper;
         hook.hook.args = [...hook.hook.args, '--config', configPath];
