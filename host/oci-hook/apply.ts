@@ -33,6 +33,9 @@ function errText(e: unknown): string {
 
 /** Create `<runRoot>/<key>/` (0700: credentials live below it) and its `run/` (0755). */
 export function makeContainerDir(plan: HookPlan): void {
+  // A restarted container (same ID) whose poststop did not run starts from an empty directory:
+  // no credential of an earlier run is left behind.
+  rmSync(plan.containerDir, { recursive: true, force: true });
   mkdirSync(plan.containerDir, { recursive: true, mode: 0o700 });
   chmodSync(plan.containerDir, 0o700);
   mkdirSync(plan.runDir, { recursive: true, mode: 0o755 });

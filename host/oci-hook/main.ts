@@ -7,18 +7,22 @@
 //                                (then `composable apply` inside the container)
 // A container that did not ask for composable costs one JSON parse and exit 0. For one that did,
 // a bad package is left out and recorded; the container always starts (docs/engines.md).
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG_PATH, DEFAULT_RUN_ROOT, parseHookConfig, type HookConfig } from './config.ts';
 import { parseOciConfig, parseOciState, rootfsPath, type OciConfig } from './oci.ts';
 import { containerDirFor, parseServiceNames, planHook, requestedServices, RUN_KEY_PATTERN, type HookPlan, type Resolution } from './plan.ts';
 import { realStore, resolveInStore } from './store.ts';
-import { copyCredentials, makeContainerDir, mountIntoContainer, processIdentity, readContainerRecord, removeContainerDir, removeStaleContainerDirs, writeRunFiles } from './apply.ts';
+import { CONTAINER_RECORD_FILE, copyCredentials, makeContainerDir, mountIntoContainer, processIdentity, readContainerRecord, removeContainerDir, removeStaleContainerDirs, writeRunFiles } from './apply.ts';
 import { addHookMounts, RUN_KEY_ANNOTATION } from './precreate.ts';
 import { createHookLog, type HookLog } from './log.ts';
 
-const USAGE = 'usage: composable-oci-hook createRuntime|prestart|precreate|poststop [--config FILE]\n       composable-oci-hook refresh CONTAINER-ID [--config FILE]';
+const USAGE = `usage: composable-oci-hook createRuntime|prestart|precreate|poststop [--config FILE]
+         (run by the container engine from a hook file; the state or config on stdin)
+       composable-oci-hook refresh CONTAINER-ID|RUN-KEY|--all [--config FILE]
+         (after changing the config: rewrite the metadata, then run \`composable apply\` in the container)
+The config defaults to ${DEFAULT_CONFIG_PATH}; see docs/engines.md, "OCI hook".`;
 
 class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -66,9 +70,18 @@ function logRefusals(log: HookLog, who: string, plan: HookPlan): void {
 }
 
 /** Resolve the annotation's names against the store and plan. */
-function planFor(config: HookConfig, value: string, key: string, containerId: string | undefined): HookPlan {
+/** The store's real path; an unusable store is a config problem, said as one. */
+function storeOf(config: HookConfig, configPath: string): string {
+  try {
+    return realStore(config.store);
+  } catch (e) {
+    throw new ConfigError([`${configPath}: store ${config.store} cannot be used (${(e as NodeJS.ErrnoException).code ?? 'error'}); create it or fix "store"`]);
+  }
+}
+
+function planFor(config: HookConfig, configPath: string, value: string, key: string, containerId: string | undefined): HookPlan {
   const { names, refused } = parseServiceNames(value);
-  const storeReal = realStore(config.store);
+  const storeReal = storeOf(config, configPath);
   const resolutions = names.map((n) => resolveInStore(storeReal, n));
   return planHook({ config, key, containerId, names, resolutions, refused });
 }
@@ -94,7 +107,7 @@ function createRuntime(configPath: string, log: HookLog, io: HookIO): HookConfig
     return config;
   }
   oci ??= parseOciConfig(readFileSync(join(state.bundle, 'config.json'), 'utf8'), join(state.bundle, 'config.json'));
-  let plan = planFor(config, value, state.id, state.id);
+  let plan = planFor(config, configPath, value, state.id, state.id);
   removeStaleContainerDirs(plan.containerDir, log);
   makeContainerDir(plan);
   plan = copyCredentials(plan);
@@ -115,7 +128,7 @@ function precreate(configPath: string, log: HookLog, io: HookIO): HookConfig | u
     if (value !== undefined) {
       config = loadConfig(configPath);
       const key = `p-${randomBytes(16).toString('hex')}`;
-      let plan = planFor(config, value, key, undefined);
+      let plan = planFor(config, configPath, value, key, undefined);
       makeContainerDir(plan);
       plan = copyCredentials(plan);
       writeRunFiles(plan, { key, stage: 'precreate', requested: parseServiceNames(value).names, mounted: plan.metadata.services.map((s) => s.name) });
@@ -157,18 +170,15 @@ function poststop(configPath: string, log: HookLog, io: HookIO): HookConfig | un
   return config;
 }
 
-/** Re-plan a running container's metadata from the current host config and store. */
-function refresh(configPath: string, containerId: string | undefined, log: HookLog, io: HookIO): HookConfig | undefined {
-  if (!containerId || !RUN_KEY_PATTERN.test(containerId)) throw new ConfigError([USAGE]);
-  const config = loadConfig(configPath);
-  const containerDir = containerDirFor(config, containerId);
+/** Re-plan one running container's metadata from the current host config and store. */
+function refreshOne(config: HookConfig, storeReal: string, key: string, log: HookLog, io: HookIO): void {
+  const containerDir = containerDirFor(config, key);
   let record;
   try {
     record = readContainerRecord(containerDir);
   } catch (e) {
-    throw new ConfigError([`${containerDir}: no container record (${(e as NodeJS.ErrnoException).code ?? 'error'}); is ${containerId} a running container the hook set up? (podman: use the full ID)`]);
+    throw new ConfigError([`${containerDir}: no container record (${(e as NodeJS.ErrnoException).code ?? 'error'}); is ${key} a running container the hook set up? (podman: the full ID; after precreate: the p-... run key; or --all)`]);
   }
-  const storeReal = realStore(config.store);
   // Only packages mounted when the container was created can run in it; the version is left to
   // the mounted package itself (the store may hold a newer one by now).
   const resolutions: Resolution[] = record.requested.map((n) => {
@@ -181,10 +191,33 @@ function refresh(configPath: string, containerId: string | undefined, log: HookL
   plan = copyCredentials(plan);
   // The record keeps what is mounted, not what is enabled now: a service switched off can come back.
   writeRunFiles(plan, { key: record.key, containerId: record.containerId, stage: 'refresh', requested: record.requested, mounted: record.mounted, process: record.process });
-  logRefusals(log, `container ${containerId}`, plan);
-  log.log('info', `container ${containerId}: refreshed ${plan.runDir}/metadata.json: ${describe(plan)}; run \`composable apply\` in the container`);
-  io.stdout(`${describe(plan)}\nnow run \`composable apply\` inside the container\n`);
+  const who = `container ${record.containerId ?? `(run key ${record.key})`}`;
+  logRefusals(log, who, plan);
+  log.log('info', `${who}: refreshed ${plan.runDir}/metadata.json: ${describe(plan)}; run \`composable apply\` in the container`);
+  io.stdout(`${key}: ${describe(plan)}\n`);
+}
+
+/** `refresh ID|RUN-KEY` or `refresh --all`: then `composable apply` inside each container. */
+function refresh(configPath: string, target: string | undefined, log: HookLog, io: HookIO): HookConfig | undefined {
+  if (!target || (target !== '--all' && !RUN_KEY_PATTERN.test(target))) throw new ConfigError([USAGE]);
+  const config = loadConfig(configPath);
+  const storeReal = storeOf(config, configPath);
+  const keys = target === '--all' ? containerKeys(config) : [target];
+  for (const key of keys) refreshOne(config, storeReal, key, log, io);
+  io.stdout(keys.length > 0 ? 'now run `composable apply` inside the container(s)\n' : 'no containers set up by the hook\n');
   return config;
+}
+
+/** The run keys of every container the hook has set up (those with a record). */
+function containerKeys(config: HookConfig): string[] {
+  const root = config.runRoot ?? DEFAULT_RUN_ROOT;
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return [];
+  }
+  return names.filter((n) => RUN_KEY_PATTERN.test(n) && existsSync(join(root, n, CONTAINER_RECORD_FILE)));
 }
 
 export function main(argv: string[], io: HookIO = processIO): number {
@@ -209,6 +242,10 @@ export function main(argv: string[], io: HookIO = processIO): number {
       case 'refresh':
         config = refresh(configPath, argv[1], log, io);
         break;
+      case '--help':
+      case '-h':
+        io.stdout(`${USAGE}\n`);
+        return 0;
       default:
         process.stderr.write(`${USAGE}\n`);
         return 2;

@@ -10,7 +10,7 @@ import { parseServiceNames, planHook, requestedServices, withoutService, type Re
 import { realStore, resolveInStore } from '../../host/oci-hook/store.ts';
 import { addHookMounts, RUN_KEY_ANNOTATION } from '../../host/oci-hook/precreate.ts';
 import { parseOciState, rootfsPath } from '../../host/oci-hook/oci.ts';
-import { prepareMountPoint, processIdentity, removeStaleContainerDirs } from '../../host/oci-hook/apply.ts';
+import { makeContainerDir, prepareMountPoint, processIdentity, removeStaleContainerDirs } from '../../host/oci-hook/apply.ts';
 import { main, type HookIO } from '../../host/oci-hook/main.ts';
 import { validateMetadata } from '../../sdk/agent.ts';
 
@@ -358,6 +358,38 @@ describe('the hook entry (fake stdin)', () => {
     expect(run(['refresh', 'unknown-container', '--config', configPath], '').code).toBe(1);
   });
 
+  it('refresh --all rewrites every container the hook set up', () => {
+    const { configPath, runRoot, store } = setup();
+    const keys = [1, 2].map(() => JSON.parse(run(['precreate', '--config', configPath], JSON.stringify({ annotations: { 'io.composable.services': 'logship health' } })).stdout).annotations[RUN_KEY_ANNOTATION]);
+    writeFileSync(configPath, JSON.stringify({ store, runRoot, services: { logship: { disabled: true } } }));
+    const r = run(['refresh', '--all', '--config', configPath], '');
+    expect(r.code).toBe(0);
+    for (const key of keys) {
+      expect(r.stdout).toContain(`${key}: services: health; refused: "logship"`);
+      expect(JSON.parse(readFileSync(join(runRoot, key, 'run/metadata.json'), 'utf8')).services.map((s: { name: string }) => s.name)).toEqual(['health']);
+    }
+  });
+
+  it('a missing store is reported against the config key, and the container still starts', () => {
+    const configPath = join(dir, 'hook.json');
+    writeFileSync(configPath, JSON.stringify({ store: join(dir, 'no-store'), runRoot: join(dir, 'run') }));
+    const input = JSON.stringify({ annotations: { 'io.composable.services': 'logship' } });
+    let result = { code: -1, stdout: '' };
+    const err = captureStderr(() => {
+      let stdout = '';
+      const code = main(['precreate', '--config', configPath], { stdin: () => input, stdout: (t) => { stdout += t; }, systemLog: false, stderr: true });
+      result = { code, stdout };
+    });
+    expect(result).toEqual({ code: 0, stdout: input });
+    expect(err).toContain(`${configPath}: store ${join(dir, 'no-store')} cannot be used (ENOENT); create it or fix "store"`);
+  });
+
+  it('--help prints the usage and exits 0', () => {
+    const r = run(['--help'], '');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('composable-oci-hook refresh CONTAINER-ID|RUN-KEY|--all');
+  });
+
   it('an unknown stage is a usage error', () => {
     const errors: string[] = [];
     const origWrite = process.stderr.write.bind(process.stderr);
@@ -368,6 +400,20 @@ describe('the hook entry (fake stdin)', () => {
       process.stderr.write = origWrite;
     }
     expect(errors.join('')).toContain('usage: composable-oci-hook');
+  });
+});
+
+describe('run directory', () => {
+  it('a container set up again under the same ID starts from an empty directory (no earlier credential left)', () => {
+    const config: HookConfig = { store: '/store', runRoot: join(dir, 'run') };
+    const plan = planHook({ config, key: 'c1', names: [], resolutions: [] });
+    makeContainerDir(plan);
+    mkdirSync(join(plan.runDir, 'credentials/old'), { recursive: true });
+    writeFileSync(join(plan.runDir, 'credentials/old/token'), 'old secret');
+    makeContainerDir(plan);
+    expect(existsSync(join(plan.runDir, 'credentials'))).toBe(false);
+    expect(statSync(plan.containerDir).mode & 0o777).toBe(0o700);
+    expect(statSync(plan.runDir).mode & 0o777).toBe(0o755);
   });
 });
 
