@@ -8,14 +8,13 @@
 // A container that did not ask for composable costs one JSON parse and exit 0. For one that did,
 // a bad package is left out and recorded; the container always starts (docs/engines.md).
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG_PATH, DEFAULT_RUN_ROOT, parseHookConfig, type HookConfig } from './config.ts';
 import { parseOciConfig, parseOciState, rootfsPath, type OciConfig } from './oci.ts';
 import { containerDirFor, parseServiceNames, planHook, requestedServices, RUN_KEY_PATTERN, type HookPlan, type Resolution } from './plan.ts';
 import { realStore, resolveInStore } from './store.ts';
 import { CONTAINER_RECORD_FILE, copyCredentials, makeContainerDir, mountIntoContainer, processIdentity, readContainerRecord, removeContainerDir, removeStaleContainerDirs, writeRunFiles } from './apply.ts';
-import { addHookMounts, RUN_KEY_ANNOTATION } from './precreate.ts';
+import { addHookMounts, isPrecreateKey, newPrecreateKey, RUN_KEY_ANNOTATION } from './precreate.ts';
 import { createHookLog, type HookLog } from './log.ts';
 
 const USAGE = `usage: composable-oci-hook createRuntime|prestart|precreate|poststop [--config FILE]
@@ -98,9 +97,11 @@ function createRuntime(configPath: string, log: HookLog, io: HookIO): HookConfig
   }
   const value = requestedServices(annotations);
   if (value === undefined) return undefined;
-  // precreate (podman) already added the mounts to the config.
-  if (annotations[RUN_KEY_ANNOTATION] !== undefined) return undefined;
   const config = loadConfig(configPath);
+  // precreate (podman) already added the mounts to the config. Only a key precreate made counts:
+  // an annotation anyone can set must not switch this stage off for another reason.
+  const runKey = annotations[RUN_KEY_ANNOTATION];
+  if (runKey !== undefined && isPrecreateKey(runKey) && existsSync(join(containerDirFor(config, runKey), CONTAINER_RECORD_FILE))) return config;
   const who = `container ${state.id}`;
   if (state.pid === undefined) {
     log.log('err', `${who}: the state on stdin has no pid; started without composable`);
@@ -127,7 +128,7 @@ function precreate(configPath: string, log: HookLog, io: HookIO): HookConfig | u
     const value = requestedServices(oci.annotations);
     if (value !== undefined) {
       config = loadConfig(configPath);
-      const key = `p-${randomBytes(16).toString('hex')}`;
+      const key = newPrecreateKey();
       let plan = planFor(config, configPath, value, key, undefined);
       makeContainerDir(plan);
       plan = copyCredentials(plan);
@@ -164,7 +165,9 @@ function poststop(configPath: string, log: HookLog, io: HookIO): HookConfig | un
       // No config.json any more: nothing was set up at precreate, or it is already gone.
     }
   }
-  const keys = [state.id, runKey].filter((k): k is string => k !== undefined && RUN_KEY_PATTERN.test(k));
+  // The annotation is only trusted to name a precreate key (random, never shown by the engine):
+  // set by hand to another container's ID it must not remove that container's directory.
+  const keys = [state.id, runKey].filter((k): k is string => k !== undefined && RUN_KEY_PATTERN.test(k) && (k === state.id || isPrecreateKey(k)));
   const removed = keys.map((k) => containerDirFor(base, k)).filter((dir) => removeContainerDir(dir));
   if (removed.length > 0) log.log('info', `container ${state.id}: removed ${removed.join(' ')}`);
   return config;
