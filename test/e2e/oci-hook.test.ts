@@ -130,7 +130,8 @@ describe.skipIf(missing.length > 0)('composable-oci-hook with podman', () => {
     await execa(process.execPath, [HOOK_BIN, 'refresh', id, '--config', configPath], { timeout: 30_000 });
     const apply2 = await c.exec(['composable', 'apply']);
     expect(apply2.exitCode, apply2.stderr).toBe(0);
-    expect(await active(c, 'beta.service')).toBe('active');
+    const why = async () => `apply: ${apply2.stdout}\n${apply2.stderr}\nmetadata: ${readFileSync(join(runDir, 'metadata.json'), 'utf8')}\nstatus: ${(await c.exec(['systemctl', 'status', 'beta.service', '--no-pager'])).stdout}`;
+    expect(await active(c, 'beta.service'), await why()).toBe('active');
 
     await c.remove();
     expect(existsSync(join(runRoot, id))).toBe(false);
