@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { hasCommand, missingRequirements, requirement, type Requirement } from '../helpers/requirements.ts';
-import { ensureSystemdImage, removeHarnessContainers, startContainer, type PodmanContainer } from '../../sdk/container/podman.ts';
+import { ensureSystemdImage, PODMAN_HOST_ARGS, removeHarnessContainers, startContainer, type PodmanContainer } from '../../sdk/container/podman.ts';
 
 const REPO = join(import.meta.dirname, '../..');
 const HOOK_BIN = join(REPO, 'dist/composable-oci-hook.cjs');
@@ -43,8 +43,8 @@ describe.skipIf(missing.length > 0)('composable-oci-hook with podman', () => {
     writeFileSync(configPath, JSON.stringify({ store, runRoot, logFile: join(work, 'hook.log'), services }, null, 2));
   const invocationCount = () => (existsSync(invocations) ? readFileSync(invocations, 'utf8').split('\n').filter(Boolean).length : 0);
   const fullId = async (name: string) => (await execa('podman', ['inspect', '--format', '{{.Id}}', name], { timeout: 30_000 })).stdout.trim();
-  const start = async (args: string[], hooks = hooksDir) => {
-    const c = await startContainer({ args: ['--hooks-dir', hooks, ...args], timeoutMs: 240_000 });
+  const start = async (args: string[], hooks = hooksDir, image?: string) => {
+    const c = await startContainer({ image, args: ['--hooks-dir', hooks, ...args], timeoutMs: 240_000 });
     containers.push(c);
     await c.waitForSystemd(90_000);
     return c;
@@ -161,5 +161,33 @@ describe.skipIf(missing.length > 0)('composable-oci-hook with podman', () => {
     expect(mounts).toMatch(/ \/opt\/composable\/alpha ro,nosuid,nodev/);
     await c.remove();
     expect(existsSync(join(runRoot, added[0]!))).toBe(false);
+  });
+
+  it('an image that plants a symlink at a mount point: that package is refused, nothing is mounted through the link, the others run', async () => {
+    const base = await ensureSystemdImage();
+    const image = `localhost/composable-oci-hook-planted:${process.pid}`;
+    const containerfile = join(work, 'Containerfile.planted');
+    writeFileSync(containerfile, `FROM ${base}\nRUN mkdir -p /opt/composable && ln -s /etc /opt/composable/beta\n`);
+    const build = await execa('podman', ['build', ...PODMAN_HOST_ARGS, '--tag', image, '--file', containerfile, join(work, 'store')], {
+      stdin: 'ignore',
+      reject: false,
+      timeout: 180_000,
+      all: true,
+    });
+    expect(build.exitCode, build.all).toBe(0);
+    try {
+      const c = await start(['--annotation', 'io.composable.services=alpha beta'], hooksDir, image);
+      expect(await active(c, 'alpha.service')).toBe('active');
+      const hookStatus = JSON.parse((await c.exec(['cat', '/run/composable/hook-status.json'])).stdout);
+      expect(hookStatus.services).toEqual(['alpha']);
+      expect(hookStatus.refused).toEqual([{ name: 'beta', reason: expect.stringContaining('/opt/composable/beta is a symbolic link in the container\'s image') }]);
+      // Nothing was mounted onto the link's target: the container's /etc is its own.
+      const mounts = (await c.exec(['cat', '/proc/self/mountinfo'])).stdout;
+      expect(mounts).not.toMatch(/ \/etc /);
+      expect((await c.exec(['test', '-e', '/etc/usr/lib/os-release'])).exitCode).not.toBe(0);
+      await c.remove();
+    } finally {
+      await execa('podman', ['rmi', '--force', image], { reject: false, timeout: 60_000 });
+    }
   });
 });
