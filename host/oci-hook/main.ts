@@ -146,6 +146,8 @@ function precreate(configPath: string, log: HookLog, io: HookIO): HookConfig | u
 
 function poststop(configPath: string, log: HookLog, io: HookIO): HookConfig | undefined {
   const state = parseOciState(io.stdin());
+  // Nothing was set up for a container that did not ask (the same test createRuntime makes).
+  if (requestedServices(state.annotations) === undefined && state.annotations[RUN_KEY_ANNOTATION] === undefined && Object.keys(state.annotations).length > 0) return undefined;
   let config: HookConfig | undefined;
   try {
     config = loadConfig(configPath);

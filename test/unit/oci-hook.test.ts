@@ -336,6 +336,10 @@ describe('the hook entry (fake stdin)', () => {
     expect(existsSync(join(runRoot, 'c1'))).toBe(false);
     expect(run(['poststop', '--config', configPath], JSON.stringify({ id: '../victim', bundle: '/nonexistent', annotations: { [RUN_KEY_ANNOTATION]: '../victim' } })).code).toBe(0);
     expect(existsSync(victim)).toBe(true);
+    // A container that did not ask: poststop touches nothing, even a directory under its ID.
+    mkdirSync(join(runRoot, 'c4/run'), { recursive: true });
+    expect(run(['poststop', '--config', configPath], JSON.stringify({ id: 'c4', bundle: '/nonexistent', annotations: { other: 'x' } })).code).toBe(0);
+    expect(existsSync(join(runRoot, 'c4'))).toBe(true);
     // A run-key annotation set by hand to another container's ID does not remove that one's directory.
     mkdirSync(join(runRoot, 'c2/run'), { recursive: true });
     expect(run(['poststop', '--config', configPath], JSON.stringify({ id: 'c3', bundle: '/nonexistent', annotations: { [RUN_KEY_ANNOTATION]: 'c2' } })).code).toBe(0);
