@@ -15,8 +15,10 @@ export const LOG_IDENT = 'composable-oci-hook';
 export interface HookLog {
   log(priority: Priority, message: string): void;
   lines(): { priority: Priority; message: string }[];
+  /** Also append the lines to this file (the config's logFile, once it is known). */
+  logFile?: string;
   /** Send everything logged to syslog or the kernel log (and the log file); called once at exit. */
-  flush(logFile?: string, systemLog?: boolean): void;
+  flush(systemLog?: boolean): void;
 }
 
 /** Messages carry names from annotations: keep each on one line and of bounded length. */
@@ -27,15 +29,16 @@ export function oneLine(message: string): string {
 
 export function createHookLog(stage: string, toStderr = true): HookLog {
   const lines: { priority: Priority; message: string }[] = [];
-  return {
+  const hookLog: HookLog = {
     log(priority, message) {
       const m = oneLine(`${stage}: ${message}`);
       lines.push({ priority, message: m });
       if (toStderr) process.stderr.write(`${LOG_IDENT}: ${m}\n`);
     },
     lines: () => lines,
-    flush(logFile, systemLog = true) {
+    flush(systemLog = true) {
       if (lines.length === 0) return;
+      const logFile = hookLog.logFile;
       if (logFile) {
         try {
           appendFileSync(logFile, lines.map((l) => `${new Date().toISOString()} ${LOG_IDENT}[${process.pid}] ${l.priority}: ${l.message}\n`).join(''), { mode: 0o600 });
@@ -60,4 +63,5 @@ export function createHookLog(stage: string, toStderr = true): HookLog {
       }
     },
   };
+  return hookLog;
 }

@@ -29,7 +29,7 @@ class ConfigError extends Error {
   }
 }
 
-function loadConfig(path: string): HookConfig {
+function loadConfig(path: string, log: HookLog): HookConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -38,6 +38,8 @@ function loadConfig(path: string): HookConfig {
   }
   const r = parseHookConfig(text, path);
   if (!r.ok) throw new ConfigError(r.problems);
+  // From here on, whatever happens is also written to the configured log file.
+  log.logFile = r.config.logFile;
   return r.config;
 }
 
@@ -68,7 +70,6 @@ function logRefusals(log: HookLog, who: string, plan: HookPlan): void {
   if (plan.runDirError) log.log('err', `${who}: started without composable: ${plan.runDirError}`);
 }
 
-/** Resolve the annotation's names against the store and plan. */
 /** The store's real path; an unusable store is a config problem, said as one. */
 function storeOf(config: HookConfig, configPath: string): string {
   try {
@@ -78,6 +79,7 @@ function storeOf(config: HookConfig, configPath: string): string {
   }
 }
 
+/** Resolve the annotation's names against the store and plan. */
 function planFor(config: HookConfig, configPath: string, value: string, key: string, containerId: string | undefined): HookPlan {
   const { names, refused } = parseServiceNames(value);
   const storeReal = storeOf(config, configPath);
@@ -85,27 +87,27 @@ function planFor(config: HookConfig, configPath: string, value: string, key: str
   return planHook({ config, key, containerId, names, resolutions, refused });
 }
 
-function createRuntime(configPath: string, log: HookLog, io: HookIO): HookConfig | undefined {
+function createRuntime(configPath: string, log: HookLog, io: HookIO): void {
   const state = parseOciState(io.stdin());
   let annotations = state.annotations;
   let oci: OciConfig | undefined;
   if (requestedServices(annotations) === undefined) {
     // runc passes the config's annotations in the state; read config.json only when it did not.
-    if (Object.keys(annotations).length > 0) return undefined;
+    if (Object.keys(annotations).length > 0) return;
     oci = parseOciConfig(readFileSync(join(state.bundle, 'config.json'), 'utf8'), join(state.bundle, 'config.json'));
     annotations = oci.annotations ?? {};
   }
   const value = requestedServices(annotations);
-  if (value === undefined) return undefined;
-  const config = loadConfig(configPath);
+  if (value === undefined) return;
+  const config = loadConfig(configPath, log);
   // precreate (podman) already added the mounts to the config. Only a key precreate made counts:
   // an annotation anyone can set must not switch this stage off for another reason.
   const runKey = annotations[RUN_KEY_ANNOTATION];
-  if (runKey !== undefined && isPrecreateKey(runKey) && existsSync(join(containerDirFor(config, runKey), CONTAINER_RECORD_FILE))) return config;
+  if (runKey !== undefined && isPrecreateKey(runKey) && existsSync(join(containerDirFor(config, runKey), CONTAINER_RECORD_FILE))) return;
   const who = `container ${state.id}`;
   if (state.pid === undefined) {
     log.log('err', `${who}: the state on stdin has no pid; started without composable`);
-    return config;
+    return;
   }
   oci ??= parseOciConfig(readFileSync(join(state.bundle, 'config.json'), 'utf8'), join(state.bundle, 'config.json'));
   let plan = planFor(config, configPath, value, state.id, state.id);
@@ -116,18 +118,16 @@ function createRuntime(configPath: string, log: HookLog, io: HookIO): HookConfig
   writeRunFiles(plan, { key: state.id, containerId: state.id, stage: 'createRuntime', requested: parseServiceNames(value).names, mounted: plan.metadata.services.map((s) => s.name), process: processIdentity(state.pid) });
   logRefusals(log, who, plan);
   log.log('info', `${who}: ${describe(plan)}; run directory ${plan.runDir}`);
-  return config;
 }
 
-function precreate(configPath: string, log: HookLog, io: HookIO): HookConfig | undefined {
+function precreate(configPath: string, log: HookLog, io: HookIO): void {
   const text = io.stdin();
   let out = text;
-  let config: HookConfig | undefined;
   try {
     const oci = parseOciConfig(text, 'the proposed config on stdin');
     const value = requestedServices(oci.annotations);
     if (value !== undefined) {
-      config = loadConfig(configPath);
+      const config = loadConfig(configPath, log);
       const key = newPrecreateKey();
       let plan = planFor(config, configPath, value, key, undefined);
       makeContainerDir(plan);
@@ -141,16 +141,15 @@ function precreate(configPath: string, log: HookLog, io: HookIO): HookConfig | u
     // podman uses whatever this stage prints as the config: always print a whole one.
     io.stdout(out);
   }
-  return config;
 }
 
-function poststop(configPath: string, log: HookLog, io: HookIO): HookConfig | undefined {
+function poststop(configPath: string, log: HookLog, io: HookIO): void {
   const state = parseOciState(io.stdin());
   // Nothing was set up for a container that did not ask (the same test createRuntime makes).
-  if (requestedServices(state.annotations) === undefined && state.annotations[RUN_KEY_ANNOTATION] === undefined && Object.keys(state.annotations).length > 0) return undefined;
+  if (requestedServices(state.annotations) === undefined && state.annotations[RUN_KEY_ANNOTATION] === undefined && Object.keys(state.annotations).length > 0) return;
   let config: HookConfig | undefined;
   try {
-    config = loadConfig(configPath);
+    config = loadConfig(configPath, log);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     for (const p of e.problems) log.log('err', p);
@@ -172,7 +171,6 @@ function poststop(configPath: string, log: HookLog, io: HookIO): HookConfig | un
   const keys = [state.id, runKey].filter((k): k is string => k !== undefined && RUN_KEY_PATTERN.test(k) && (k === state.id || isPrecreateKey(k)));
   const removed = keys.map((k) => containerDirFor(base, k)).filter((dir) => removeContainerDir(dir));
   if (removed.length > 0) log.log('info', `container ${state.id}: removed ${removed.join(' ')}`);
-  return config;
 }
 
 /** Re-plan one running container's metadata from the current host config and store. */
@@ -203,14 +201,13 @@ function refreshOne(config: HookConfig, storeReal: string, key: string, log: Hoo
 }
 
 /** `refresh ID|RUN-KEY` or `refresh --all`: then `composable apply` inside each container. */
-function refresh(configPath: string, target: string | undefined, log: HookLog, io: HookIO): HookConfig | undefined {
+function refresh(configPath: string, target: string | undefined, log: HookLog, io: HookIO): void {
   if (!target || (target !== '--all' && !RUN_KEY_PATTERN.test(target))) throw new ConfigError([USAGE]);
-  const config = loadConfig(configPath);
+  const config = loadConfig(configPath, log);
   const storeReal = storeOf(config, configPath);
   const keys = target === '--all' ? containerKeys(config) : [target];
   for (const key of keys) refreshOne(config, storeReal, key, log, io);
   io.stdout(keys.length > 0 ? 'now run `composable apply` inside the container(s)\n' : 'no containers set up by the hook\n');
-  return config;
 }
 
 /** The run keys of every container the hook has set up (those with a record). */
@@ -231,21 +228,20 @@ export function main(argv: string[], io: HookIO = processIO): number {
   const configPath = i >= 0 && argv[i + 1] ? argv[i + 1] : DEFAULT_CONFIG_PATH;
   // refresh is run by a person: its log lines belong on the terminal too.
   const log = createHookLog(stage ?? '?', io.stderr || (io === processIO && stage === 'refresh'));
-  let config: HookConfig | undefined;
   try {
     switch (stage) {
       case 'createRuntime':
       case 'prestart':
-        config = createRuntime(configPath, log, io);
+        createRuntime(configPath, log, io);
         break;
       case 'precreate':
-        config = precreate(configPath, log, io);
+        precreate(configPath, log, io);
         break;
       case 'poststop':
-        config = poststop(configPath, log, io);
+        poststop(configPath, log, io);
         break;
       case 'refresh':
-        config = refresh(configPath, argv[1], log, io);
+        refresh(configPath, argv[1], log, io);
         break;
       case '--help':
       case '-h':
@@ -260,9 +256,9 @@ export function main(argv: string[], io: HookIO = processIO): number {
     // composable, but it must still start (without it), with the reason in the log.
     const problems = e instanceof ConfigError ? e.problems : [`${(e as Error).message ?? String(e)}`];
     for (const p of problems) log.log('err', `${p}${stage === 'refresh' ? '' : '; the container starts without composable'}`);
-    log.flush(config?.logFile, io.systemLog);
+    log.flush(io.systemLog);
     return stage === 'refresh' ? 1 : 0;
   }
-  log.flush(config?.logFile, io.systemLog);
+  log.flush(io.systemLog);
   return 0;
 }

@@ -380,7 +380,7 @@ describe('the hook entry (fake stdin)', () => {
 
   it('a missing store is reported against the config key, and the container still starts', () => {
     const configPath = join(dir, 'hook.json');
-    writeFileSync(configPath, JSON.stringify({ store: join(dir, 'no-store'), runRoot: join(dir, 'run') }));
+    writeFileSync(configPath, JSON.stringify({ store: join(dir, 'no-store'), runRoot: join(dir, 'run'), logFile: join(dir, 'hook.log') }));
     const input = JSON.stringify({ annotations: { 'io.composable.services': 'logship' } });
     let result = { code: -1, stdout: '' };
     const err = captureStderr(() => {
@@ -390,6 +390,8 @@ describe('the hook entry (fake stdin)', () => {
     });
     expect(result).toEqual({ code: 0, stdout: input });
     expect(err).toContain(`${configPath}: store ${join(dir, 'no-store')} cannot be used (ENOENT); create it or fix "store"`);
+    // Once the config is read, its log file gets the error too.
+    expect(readFileSync(join(dir, 'hook.log'), 'utf8')).toContain('cannot be used (ENOENT); create it or fix "store"; the container starts without composable');
   });
 
   it('--help prints the usage and exits 0', () => {
