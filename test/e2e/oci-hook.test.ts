@@ -99,8 +99,10 @@ describe.skipIf(missing.length > 0)('composable-oci-hook with podman', () => {
     const runDir = join(runRoot, id, 'run');
     expect(existsSync(join(runDir, 'metadata.json'))).toBe(true);
 
-    expect(await active(c, 'alpha.service')).toBe('active');
-    expect(await active(c, 'beta.service')).toBe('active');
+    // On failure, the generator's status says why a sidecar did not start.
+    const generatorStatus = async () => (await c.exec(['cat', '/run/composable/status.json'])).stdout;
+    expect(await active(c, 'alpha.service'), await generatorStatus()).toBe('active');
+    expect(await active(c, 'beta.service'), await generatorStatus()).toBe('active');
     // Environment from the host config, program from the engine-mounted package.
     const journal = await c.exec(['journalctl', '-u', 'alpha.service', '-o', 'cat', '--no-pager']);
     expect(journal.stdout).toContain('started with GREETING=from-the-host');
