@@ -119,6 +119,12 @@ describe.skipIf(missing.length > 0)('composable-oci-hook with podman', () => {
     expect(log).toMatch(/package "evil" refused: .*resolves to \/etc, which is not a direct child of the store/);
     expect(log).toMatch(/package "outside" refused: .*not a direct child of the store/);
     expect(log).toContain('package "../x" refused');
+    // podman 4.3 drops a hook's stderr: the lines must be in the system log (syslog through
+    // /dev/log when there is one, else the kernel log, which the journal reads).
+    const systemLog = existsSync('/dev/log')
+      ? (await execa('journalctl', ['-t', 'composable-oci-hook', '-o', 'cat', '--no-pager'], { reject: false, timeout: 30_000 })).stdout
+      : (await execa('dmesg', [], { timeout: 30_000 })).stdout;
+    expect(systemLog).toContain(`createRuntime: container ${id}: services: alpha beta; refused: "../x" "evil" "outside"`);
 
     // The host withdraws beta: refresh, then apply inside the container stops it.
     writeConfig({ alpha: { environment: { GREETING: 'from-the-host' } }, beta: { disabled: true } });
