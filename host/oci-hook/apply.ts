@@ -2,12 +2,13 @@
 // mount namespace at createRuntime (runc runs that stage after the container's mounts are set up,
 // before the root switch: the namespace still sees the host's tree, so host paths are valid bind
 // sources there).
-import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, lchownSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join, posix } from 'node:path';
 import { writeCredential, writeMetadata } from '../../sdk/agent.ts';
 import { atomicWriteFile } from '../../sdk/io/atomic-write.ts';
 import { mountOptions, withoutService, type HookMount, type HookPlan } from './plan.ts';
+import type { HostOwner } from './oci.ts';
 
 export const HOOK_STATUS_FILE = 'hook-status.json';
 /** Host-only record of a container's selection, beside (not inside) its run directory. */
@@ -22,6 +23,8 @@ export interface ContainerRecord {
   requested: string[];
   /** Services whose package is mounted in the container (only these can be switched on later). */
   mounted: string[];
+  /** Host owner of the run directory for a container with a user namespace. */
+  owner?: HostOwner;
   /** The container's init process (createRuntime): when it is gone, so is the container. */
   process?: { pid: number; startTime: string };
 }
@@ -78,6 +81,20 @@ export function writeRunFiles(plan: HookPlan, record: Omit<ContainerRecord, 'sch
   atomicWriteFile(join(plan.runDir, HOOK_STATUS_FILE), `${JSON.stringify(status, null, 2)}\n`, { mode: 0o644 });
   const full: ContainerRecord = { schemaVersion: 1, ...record };
   atomicWriteFile(join(plan.containerDir, CONTAINER_RECORD_FILE), `${JSON.stringify(full, null, 2)}\n`, { mode: 0o600 });
+}
+
+/**
+ * Give the run directory and everything in it to the container's root (a user-namespaced
+ * container's root is an unprivileged host uid), without following symlinks. The directory above
+ * it stays root's, 0700.
+ */
+export function chownRunDir(runDir: string, owner: HostOwner | undefined): void {
+  if (!owner) return;
+  const walk = (p: string): void => {
+    lchownSync(p, owner.uid, owner.gid);
+    if (lstatSync(p).isDirectory()) for (const e of readdirSync(p)) walk(join(p, e));
+  };
+  walk(runDir);
 }
 
 export function readContainerRecord(containerDir: string): ContainerRecord {

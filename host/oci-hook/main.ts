@@ -10,10 +10,10 @@
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG_PATH, DEFAULT_RUN_ROOT, parseHookConfig, type HookConfig } from './config.ts';
-import { parseOciConfig, parseOciState, rootfsPath, type OciConfig } from './oci.ts';
+import { containerRootOwner, parseOciConfig, parseOciState, rootfsPath, type OciConfig } from './oci.ts';
 import { containerDirFor, parseServiceNames, planHook, requestedServices, RUN_KEY_PATTERN, type HookPlan, type Resolution } from './plan.ts';
 import { realStore, resolveInStore } from './store.ts';
-import { CONTAINER_RECORD_FILE, copyCredentials, makeContainerDir, mountIntoContainer, processIdentity, readContainerRecord, removeContainerDir, removeStaleContainerDirs, writeRunFiles } from './apply.ts';
+import { chownRunDir, CONTAINER_RECORD_FILE, copyCredentials, makeContainerDir, mountIntoContainer, processIdentity, readContainerRecord, removeContainerDir, removeStaleContainerDirs, writeRunFiles } from './apply.ts';
 import { addHookMounts, isPrecreateKey, newPrecreateKey, RUN_KEY_ANNOTATION } from './precreate.ts';
 import { createHookLog, type HookLog } from './log.ts';
 
@@ -115,7 +115,9 @@ function createRuntime(configPath: string, log: HookLog, io: HookIO): void {
   makeContainerDir(plan);
   plan = copyCredentials(plan);
   plan = mountIntoContainer(plan, state.pid, rootfsPath(oci, state.bundle));
-  writeRunFiles(plan, { key: state.id, containerId: state.id, stage: 'createRuntime', requested: parseServiceNames(value).names, mounted: plan.metadata.services.map((s) => s.name), process: processIdentity(state.pid) });
+  const owner = containerRootOwner(oci);
+  writeRunFiles(plan, { key: state.id, containerId: state.id, stage: 'createRuntime', requested: parseServiceNames(value).names, mounted: plan.metadata.services.map((s) => s.name), owner, process: processIdentity(state.pid) });
+  chownRunDir(plan.runDir, owner);
   logRefusals(log, who, plan);
   log.log('info', `${who}: ${describe(plan)}; run directory ${plan.runDir}`);
 }
@@ -132,7 +134,9 @@ function precreate(configPath: string, log: HookLog, io: HookIO): void {
       let plan = planFor(config, configPath, value, key, undefined);
       makeContainerDir(plan);
       plan = copyCredentials(plan);
-      writeRunFiles(plan, { key, stage: 'precreate', requested: parseServiceNames(value).names, mounted: plan.metadata.services.map((s) => s.name) });
+      const owner = containerRootOwner(oci);
+      writeRunFiles(plan, { key, stage: 'precreate', requested: parseServiceNames(value).names, mounted: plan.metadata.services.map((s) => s.name), owner });
+      chownRunDir(plan.runDir, owner);
       out = JSON.stringify(addHookMounts(oci, plan, key));
       logRefusals(log, `container (run key ${key})`, plan);
       log.log('info', `container (run key ${key}): ${describe(plan)}; run directory ${plan.runDir}`);
@@ -193,7 +197,8 @@ function refreshOne(config: HookConfig, storeReal: string, key: string, log: Hoo
   rmSync(join(plan.runDir, 'credentials'), { recursive: true, force: true });
   plan = copyCredentials(plan);
   // The record keeps what is mounted, not what is enabled now: a service switched off can come back.
-  writeRunFiles(plan, { key: record.key, containerId: record.containerId, stage: 'refresh', requested: record.requested, mounted: record.mounted, process: record.process });
+  writeRunFiles(plan, { key: record.key, containerId: record.containerId, stage: 'refresh', requested: record.requested, mounted: record.mounted, owner: record.owner, process: record.process });
+  chownRunDir(plan.runDir, record.owner);
   const who = `container ${record.containerId ?? `(run key ${record.key})`}`;
   logRefusals(log, who, plan);
   log.log('info', `${who}: refreshed ${plan.runDir}/metadata.json: ${describe(plan)}; run \`composable apply\` in the container`);

@@ -74,3 +74,30 @@ export function rootfsPath(config: OciConfig, bundle: string): string {
   const p = config.root?.path ?? 'rootfs';
   return posix.resolve(bundle, p);
 }
+
+export interface HostOwner {
+  uid: number;
+  gid: number;
+}
+
+function hostIdOf(mappings: unknown, id: number): number | undefined {
+  if (!Array.isArray(mappings) || mappings.length === 0) return undefined;
+  for (const m of mappings as { containerID?: unknown; hostID?: unknown; size?: unknown }[]) {
+    if (typeof m.containerID !== 'number' || typeof m.hostID !== 'number' || typeof m.size !== 'number') continue;
+    if (id >= m.containerID && id < m.containerID + m.size) return m.hostID + (id - m.containerID);
+  }
+  return undefined;
+}
+
+/**
+ * The host uid/gid the container's root runs as, when the container has a user namespace
+ * (`linux.uidMappings`); undefined without one (its root is the host's root). The run directory is
+ * given to this owner, so the container's systemd can read its credentials and write status.json.
+ */
+export function containerRootOwner(config: OciConfig): HostOwner | undefined {
+  const linux = config.linux as { uidMappings?: unknown; gidMappings?: unknown } | undefined;
+  const uid = hostIdOf(linux?.uidMappings, 0);
+  const gid = hostIdOf(linux?.gidMappings, 0);
+  if (uid === undefined && gid === undefined) return undefined;
+  return { uid: uid ?? 0, gid: gid ?? 0 };
+}

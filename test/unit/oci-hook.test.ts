@@ -9,7 +9,7 @@ import { parseHookConfig, type HookConfig } from '../../host/oci-hook/config.ts'
 import { parseServiceNames, planHook, requestedServices, withoutService, type Resolution } from '../../host/oci-hook/plan.ts';
 import { realStore, resolveInStore } from '../../host/oci-hook/store.ts';
 import { addHookMounts, RUN_KEY_ANNOTATION } from '../../host/oci-hook/precreate.ts';
-import { parseOciState, rootfsPath } from '../../host/oci-hook/oci.ts';
+import { containerRootOwner, parseOciState, rootfsPath } from '../../host/oci-hook/oci.ts';
 import { makeContainerDir, prepareMountPoint, processIdentity, removeStaleContainerDirs } from '../../host/oci-hook/apply.ts';
 import { main, type HookIO } from '../../host/oci-hook/main.ts';
 import { validateMetadata } from '../../sdk/agent.ts';
@@ -216,6 +216,27 @@ describe('OCI inputs', () => {
     expect(() => parseOciState('not json')).toThrow(/not JSON/);
     expect(() => parseOciState('{"bundle":"/b"}')).toThrow(/no "id"/);
     expect(() => parseOciState('{"id":"x","bundle":"rel"}')).toThrow(/absolute "bundle"/);
+  });
+});
+
+describe('user namespaces', () => {
+  it('finds the host uid and gid of the container\'s root in the mappings', () => {
+    expect(containerRootOwner({})).toBeUndefined();
+    expect(containerRootOwner({ linux: { uidMappings: [], gidMappings: [] } })).toBeUndefined();
+    expect(containerRootOwner({ linux: { uidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }], gidMappings: [{ containerID: 0, hostID: 200000, size: 65536 }] } })).toEqual({ uid: 100000, gid: 200000 });
+    // Root mapped by a later range, not the first.
+    expect(containerRootOwner({ linux: { uidMappings: [{ containerID: 1, hostID: 5000, size: 10 }, { containerID: 0, hostID: 7000, size: 1 }], gidMappings: [{ containerID: 0, hostID: 7000, size: 1 }] } })).toEqual({ uid: 7000, gid: 7000 });
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('precreate gives the run directory to the container\'s root, the directory above stays root\'s (needs root)', () => {
+    const secret = join(dir, 'token');
+    writeFileSync(secret, 'x');
+    const { configPath, runRoot } = setup({ logship: { credentials: { token: secret } } });
+    const input = JSON.stringify({ linux: { uidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }], gidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }] }, annotations: { 'io.composable.services': 'logship' } });
+    const key = JSON.parse(run(['precreate', '--config', configPath], input).stdout).annotations[RUN_KEY_ANNOTATION];
+    for (const rel of ['run', 'run/metadata.json', 'run/credentials', 'run/credentials/logship/token']) expect(statSync(join(runRoot, key, rel)).uid, rel).toBe(100000);
+    expect(statSync(join(runRoot, key)).uid).toBe(0);
+    expect(statSync(join(runRoot, key, 'container.json')).uid).toBe(0);
   });
 });
 
