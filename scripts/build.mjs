@@ -31,6 +31,17 @@ await build({
   // (bench/generator.ts). Set at run time because a shebang cannot portably pass node flags.
   banner: { js: "#!/usr/bin/env node\nrequire('node:v8').setFlagsFromString('--no-opt');" },
 });
+// The OCI hook runs on every container start that asks for composable: small and CommonJS, like
+// the generator.
+await build({
+  ...common,
+  entryPoints: ['host/oci-hook/bin.ts'],
+  outfile: 'dist/composable-oci-hook.cjs',
+  format: 'cjs',
+  minify: true,
+  banner: { js: '#!/usr/bin/env node' },
+});
+chmodSync('dist/composable-oci-hook.cjs', 0o755);
 chmodSync('dist/composable.mjs', 0o755);
 chmodSync('dist/composable-generator.cjs', 0o755);
 
