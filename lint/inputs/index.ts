@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { unitTypeOf } from '../directives.ts';
+import { isOciArchive, isOciLayoutDir } from './oci.ts';
 
-export type InputKind = 'package' | 'artifact' | 'unit' | 'unit-dir' | 'metadata';
+export type InputKind = 'package' | 'artifact' | 'oci' | 'unit' | 'unit-dir' | 'metadata';
 
 export interface LintInput {
   kind: InputKind;
@@ -43,6 +44,7 @@ export function classifyInput(given: string, cwd = process.cwd()): LintInput {
   }
   const display = given.replace(/\/+$/, '') || given;
   if (st.isDirectory()) {
+    if (isOciLayoutDir(path)) return { kind: 'oci', path, display };
     if (!looksLikePackage(path)) {
       let names: string[] = [];
       try {
@@ -54,11 +56,12 @@ export function classifyInput(given: string, cwd = process.cwd()): LintInput {
     }
     return { kind: 'package', path, display };
   }
+  if (isOciArchive(path)) return { kind: 'oci', path, display };
   if (ARTIFACT_PATTERN.test(path)) return { kind: 'artifact', path, display };
   if (path.endsWith('.json')) return { kind: 'metadata', path, display };
   if (isUnitFilePath(path)) return { kind: 'unit', path, display };
   throw new LintInputError(
-    `${given}: not something composable lint reads; give a package directory, a .tar/.tar.gz artifact, a unit file (*.service, *.socket, ...) or a metadata .json file`,
+    `${given}: not something composable lint reads; give a package directory, a .tar/.tar.gz artifact, an OCI image (layout directory or archive), a unit file (*.service, *.socket, ...) or a metadata .json file`,
   );
 }
 
