@@ -40,7 +40,7 @@ export function register(program: Command): void {
     .command('pack')
     .description('lint a package directory, then write a reproducible artifact and its .sha256')
     .argument('<dir>', 'package directory')
-    .option('-o, --output <file>', 'artifact path (default: <name>-<version>.<format> in the current directory)')
+    .option('-o, --output <file>', 'artifact path (default: <name>-<version>.<format> in the current directory; .oci and .oci.tar for the OCI formats)')
     .option('--format <format>', `one of ${FORMATS.join(', ')}`, 'tar.gz')
     .option('--arch <arch>', 'oci, oci-archive: the image architecture (default: that of the package\'s ELF binaries, else this machine\'s)')
     .action(async (dir: string, opts: { output?: string; format: string; arch?: string }) => {
