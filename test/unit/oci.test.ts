@@ -230,6 +230,50 @@ describe('reading OCI package images (lint, inspect)', () => {
   });
 });
 
+describe('composable pack --format oci on the command line', () => {
+  const cli = (args: string[], cwd = work) => execa(join(import.meta.dirname, '../../node_modules/.bin/tsx'), [join(import.meta.dirname, '../../cli/main.ts'), ...args], { reject: false, cwd, timeout: 60_000, env: { NO_COLOR: '1' } });
+
+  it('lints, writes <name>-<version>.oci.tar with its .sha256, and lint and inspect take the result', async () => {
+    const dir = copyExample();
+    const cwd = mkdtempSync(join(work, 'cwd-'));
+    const r = await cli(['pack', dir, '--format', 'oci-archive'], cwd);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const out = join(cwd, 'logship-1.4.2.oci.tar');
+    expect(r.stdout).toContain(out);
+    expect(r.stdout).toMatch(/manifest sha256:[0-9a-f]{64}/);
+    expect(r.stdout).toContain(`package  ${packageDigest(dir)}`);
+    expect(readFileSync(`${out}.sha256`, 'utf8')).toMatch(/^[0-9a-f]{64} {2}logship-1\.4\.2\.oci\.tar\n$/);
+    const layout = await cli(['pack', dir, '--format', 'oci'], cwd);
+    expect(layout.exitCode, layout.stderr).toBe(0);
+    expect(readdirSync(join(cwd, 'logship-1.4.2.oci')).sort()).toEqual(['blobs', 'index.json', 'oci-layout']);
+    const l = await cli(['lint', out, join(cwd, 'logship-1.4.2.oci')]);
+    expect(l.exitCode, l.stdout + l.stderr).toBe(0);
+    for (const path of [out, join(cwd, 'logship-1.4.2.oci')]) {
+      const i = await cli(['inspect', path]);
+      expect(i.exitCode, i.stderr).toBe(0);
+      expect(i.stdout).toContain('io.composable.digest=' + packageDigest(dir));
+    }
+  }, 180_000);
+
+  it('declares the architecture of the package\'s ELF binaries, and refuses a package with two', async () => {
+    const dir = copyExample();
+    const elf = readFileSync('/bin/true');
+    writeFileSync(join(dir, 'usr/bin/native'), elf, { mode: 0o755 });
+    const native = await cli(['pack', dir, '--format', 'oci', '-o', join(work, `arch-${counter++}.oci`)]);
+    expect(native.exitCode, native.stderr).toBe(0);
+    expect(native.stdout).toContain(process.arch === 'x64' ? 'amd64' : process.arch);
+    const foreign = Buffer.from(elf);
+    foreign.writeUInt16LE(foreign.readUInt16LE(18) === 62 ? 183 : 62, 18); // e_machine: x86-64 <-> AArch64
+    writeFileSync(join(dir, 'usr/bin/foreign'), foreign, { mode: 0o755 });
+    const mixed = await cli(['pack', dir, '--format', 'oci', '-o', join(work, `arch-${counter++}.oci`)]);
+    expect(mixed.exitCode).toBe(1);
+    expect(mixed.stderr).toMatch(/binaries for more than one architecture: usr\/bin\/foreign \((arm64|amd64)\), usr\/bin\/native \((amd64|arm64)\); an OCI image has one/);
+    const forced = await cli(['pack', dir, '--format', 'oci', '--arch', 'arm64', '-o', join(work, `arch-${counter++}.oci`)]);
+    expect(forced.exitCode, forced.stderr).toBe(0);
+    expect(forced.stdout).toContain('arm64');
+  }, 180_000);
+});
+
 // What the engines themselves say. Reads and loads images only; no container is started.
 const skopeo: Requirement = { name: 'skopeo (apt install skopeo)', present: () => hasCommand('skopeo') };
 const podman: Requirement = { name: 'podman (apt install podman)', present: () => hasCommand('podman') };
