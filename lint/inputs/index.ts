@@ -56,7 +56,7 @@ export function classifyInput(given: string, cwd = process.cwd()): LintInput {
     }
     return { kind: 'package', path, display };
   }
-  if (isOciArchive(path)) return { kind: 'oci', path, display };
+  if (st.isFile() && isOciArchive(path)) return { kind: 'oci', path, display };
   if (ARTIFACT_PATTERN.test(path)) return { kind: 'artifact', path, display };
   if (path.endsWith('.json')) return { kind: 'metadata', path, display };
   if (isUnitFilePath(path)) return { kind: 'unit', path, display };

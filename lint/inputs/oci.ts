@@ -191,7 +191,7 @@ function directorySource(dir: string): LayoutSource {
       const path = join(dir, name);
       let fd: number;
       try {
-        fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+        fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
       } catch (e) {
         const code = (e as { code?: string }).code;
         throw new OciReadError(code === 'ELOOP' ? `${path}: is a symlink; refused` : `${path}: missing; not a complete OCI image layout`);
@@ -229,7 +229,8 @@ function fileByteSource(fd: number, size: number): ByteSource {
 function openRegular(path: string): { fd: number; size: number } {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    // O_NONBLOCK: a fifo given by mistake must not hang the command (it is refused below).
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (e) {
     throw new OciReadError(`${path}: cannot open (${(e as { code?: string }).code ?? String(e)})`);
   }
@@ -416,6 +417,8 @@ export function unpackLayer(layerTar: Buffer, dir: string, what: string): void {
   const src = bufferSource(layerTar);
   const members = listTar(src, OCI_LIMITS.entries);
   const dirModes: [string, number][] = [];
+  // Hard links are written as copies, so what is written is counted, not what the layer holds.
+  let written = 0;
   const contents = new Map<string, TarMember>();
   const ensureParents = (rel: string): void => {
     const parts = rel.split('/');
@@ -465,6 +468,8 @@ export function unpackLayer(layerTar: Buffer, dir: string, what: string): void {
       if (!linked) throw new OciReadError(`${what}: hard link ${rel} points at ${m.linkTarget}, which is not an earlier file; refused`);
       content = { ...linked, mode: linked.mode };
     }
+    written += content.size;
+    if (written > OCI_LIMITS.unpackedBytes) throw new OciReadError(`${what}: the layer unpacks to more than ${OCI_LIMITS.unpackedBytes} bytes; refused`);
     const fd = openSync(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
     try {
       const bytes = src.read(content.offset, content.size);

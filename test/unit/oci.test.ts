@@ -14,7 +14,7 @@ import { buildOciImage } from '../../sdk/artifact/oci.ts';
 import { packageDigest, walkTree } from '../../sdk/digest.ts';
 import { lint } from '../../lint/engine.ts';
 import { classifyInput, LintInputError } from '../../lint/inputs/index.ts';
-import { extractOciPackage, listTar, bufferSource, OciReadError, unpackLayer } from '../../lint/inputs/oci.ts';
+import { extractOciPackage, listTar, bufferSource, OCI_LIMITS, OciReadError, unpackLayer } from '../../lint/inputs/oci.ts';
 import { inspectPath } from '../../cli/commands/inspect.ts';
 import { hasCommand, inCI, type Requirement } from '../helpers/requirements.ts';
 
@@ -227,6 +227,16 @@ describe('reading OCI package images (lint, inspect)', () => {
     const truncated = unsafe([{ name: 'big', body: 'x'.repeat(600) }]).subarray(0, 1024);
     expect(() => unpackLayer(truncated, into(), 'img')).toThrow(/claims 600 bytes, more than the file holds/);
     expect(() => listTar(bufferSource(Buffer.alloc(512, 7)), 10)).toThrow(OciReadError);
+    // Hard links are written as copies: what they add up to is bounded too.
+    const saved = OCI_LIMITS.unpackedBytes;
+    OCI_LIMITS.unpackedBytes = 1000;
+    try {
+      const links = [{ name: 'big', body: 'x'.repeat(600) }, { name: 'copy', type: '1', link: 'big' }];
+      expect(() => unpackLayer(unsafe(links), into(), 'img')).toThrow(/unpacks to more than 1000 bytes/);
+      expect(() => unpackLayer(unsafe(links.slice(0, 1)), into(), 'img')).not.toThrow();
+    } finally {
+      OCI_LIMITS.unpackedBytes = saved;
+    }
   });
 });
 
