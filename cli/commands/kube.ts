@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { validateMetadata } from '../../sdk/agent.ts';
-import { ANNOTATION_NAME, ociRefName } from '../../sdk/artifact/oci.ts';
+import { ANNOTATION_DIGEST, ANNOTATION_NAME, ANNOTATION_VERSION, ociRefName } from '../../sdk/artifact/oci.ts';
 import { OciReadError, readOciImage } from '../../lint/inputs/oci.ts';
 import {
   isDnsSubdomain, PULL_POLICIES, renderDeployment, renderDeploymentPatch, renderKube, type PullPolicy,
@@ -58,7 +58,7 @@ function pairs(values: string[], option: string, problems: string[]): Record<str
  * composable is pushed under `<registry>/composable/<name>` and pinned by its manifest digest;
  * otherwise `<registry>/composable/<name>:<version>`, the name `composable pack` gives it.
  */
-function imageReferences(metadataFile: string, specs: Record<string, string>, registry: string | undefined, services: { name: string; version?: string }[], problems: string[]): Record<string, string> {
+function imageReferences(metadataFile: string, specs: Record<string, string>, registry: string | undefined, services: { name: string; version?: string; digest?: string }[], problems: string[]): Record<string, string> {
   const refs: Record<string, string> = {};
   const prefix = registry?.replace(/\/+$/, '');
   for (const s of services) {
@@ -78,6 +78,17 @@ function imageReferences(metadataFile: string, specs: Record<string, string>, re
         const declared = image.annotations[ANNOTATION_NAME];
         if (declared !== undefined && declared !== s.name) {
           problems.push(`--package ${s.name}=${spec}: the image holds package ${declared}, not ${s.name}`);
+          continue;
+        }
+        // What the generator would check at boot, checked now: a mismatch would only skip the package there.
+        const version = image.annotations[ANNOTATION_VERSION];
+        if (s.version !== undefined && version !== undefined && version !== s.version) {
+          problems.push(`--package ${s.name}=${spec}: the image is version ${version}, the metadata says ${s.version}`);
+          continue;
+        }
+        const treeDigest = image.annotations[ANNOTATION_DIGEST];
+        if (s.digest !== undefined && treeDigest !== undefined && treeDigest !== s.digest) {
+          problems.push(`--package ${s.name}=${spec}: the image's package digest is ${treeDigest}, the metadata says ${s.digest}`);
           continue;
         }
         refs[s.name] = `${repository}@${image.manifestDigest}`;

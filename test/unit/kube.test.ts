@@ -153,7 +153,18 @@ describe('composable kube command', () => {
     expect(refs).toEqual([`registry.example/team/composable/logship@${packed.manifestDigest}`, 'registry.example/team/composable/health:0.3.0']);
     expect(r.stderr).toContain('Secret web-1-logship-credentials (keys: token, ca)');
     expect(r.stdout).not.toContain('kind: Secret');
-  });
+  }, 60_000);
+
+  it('refuses a packed image that is not the version or digest the metadata names', async () => {
+    const oci = join(work, 'logship-other.oci');
+    packOci(join(import.meta.dirname, '../../examples/logship'), oci, 'oci', { name: 'logship', version: '1.4.1', architecture: 'amd64' });
+    const file = join(work, 'metadata-pinned.json');
+    writeFileSync(file, JSON.stringify({ ...metadata, services: [{ ...metadata.services[0], digest: `sha256:${'0'.repeat(64)}` }] }));
+    const r = await cli(['--metadata', file, '--registry', 'r.example', '--package', `logship=${oci}`]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`--package logship=${oci}: the image is version 1.4.1, the metadata says 1.4.2`);
+  }, 60_000);
 
   it('says what is missing instead of printing half a manifest', async () => {
     const file = join(work, 'metadata-noversion.json');
@@ -162,5 +173,5 @@ describe('composable kube command', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`${file}: service health has no version, so its image tag is unknown; add "version" or pass --package health=image:REF`);
-  });
+  }, 60_000);
 });
