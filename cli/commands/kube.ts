@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { validateMetadata } from '../../sdk/agent.ts';
-import { ANNOTATION_DIGEST, ANNOTATION_NAME, ANNOTATION_VERSION, ociRefName } from '../../sdk/artifact/oci.ts';
+import { ANNOTATION_DIGEST, ANNOTATION_NAME, ANNOTATION_VERSION, ociRepository, ociTag } from '../../sdk/artifact/oci.ts';
 import { OciReadError, readOciImage } from '../../lint/inputs/oci.ts';
 import {
   isDnsSubdomain, PULL_POLICIES, renderDeployment, renderDeploymentPatch, renderKube, type PullPolicy,
@@ -67,7 +67,7 @@ function imageReferences(metadataFile: string, specs: Record<string, string>, re
       refs[s.name] = spec.slice('image:'.length);
       continue;
     }
-    const repository = `${prefix}/${ociRefName(s.name, s.version ?? '').split(':')[0]}`;
+    const repository = `${prefix}/composable/${ociRepository(s.name)}`;
     if (spec !== undefined) {
       if (!prefix) {
         problems.push(`--package ${s.name}=${spec}: an OCI image on disk needs --registry, the registry it is pushed to (skopeo copy oci-archive:${spec} docker://REGISTRY/composable/${s.name}:VERSION)`);
@@ -98,7 +98,7 @@ function imageReferences(metadataFile: string, specs: Record<string, string>, re
       }
       continue;
     }
-    if (prefix && s.version) refs[s.name] = `${repository}:${s.version}`;
+    if (prefix && s.version) refs[s.name] = `${repository}:${ociTag(s.version)}`;
     else if (prefix) problems.push(`${metadataFile}: service ${s.name} has no version, so its image tag is unknown; add "version" or pass --package ${s.name}=image:REF`);
   }
   return refs;

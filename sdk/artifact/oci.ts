@@ -106,13 +106,28 @@ export function whiteoutProblem(entries: readonly TreeEntry[]): string | undefin
 }
 
 /**
+ * The repository a package's image goes by: its name as a reference path component (lower
+ * case letters and digits, other characters as `-`), since package names may hold upper case,
+ * `:`, `_` and `.` that a registry refuses or reads otherwise.
+ */
+export function ociRepository(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'package';
+}
+
+/** A version as an image tag (`[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`): `+` and `~` become `_`. */
+export function ociTag(version: string): string {
+  const tag = version.replace(/[^A-Za-z0-9_.-]/g, '_');
+  return (/^[A-Za-z0-9_]/.test(tag) ? tag : `_${tag}`).slice(0, 128);
+}
+
+/**
  * The image's name in its layout (`org.opencontainers.image.ref.name`): `composable/<name>:<version>`.
  * A full name, not a bare tag, because `podman load` and `podman pull oci-archive:` name the
  * image after it (a bare `1.4.2` would become `localhost/1.4.2:latest`); the `composable/`
  * namespace keeps it apart from an application image called like the package.
  */
 export function ociRefName(name: string, version: string): string {
-  return `composable/${name.toLowerCase()}:${version}`;
+  return `composable/${ociRepository(name)}:${ociTag(version)}`;
 }
 
 function isoTime(seconds: number): string {

@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ANNOTATION_DIGEST, MEDIA_TYPE_LAYER_GZIP, OciError, packOci, type OciFormat } from '../../sdk/artifact/oci.ts';
 import { writeTar } from '../../sdk/artifact/tar.ts';
-import { buildOciImage } from '../../sdk/artifact/oci.ts';
+import { buildOciImage, ociRefName } from '../../sdk/artifact/oci.ts';
 import { packageDigest, walkTree } from '../../sdk/digest.ts';
 import { lint } from '../../lint/engine.ts';
 import { classifyInput, LintInputError } from '../../lint/inputs/index.ts';
@@ -93,6 +93,15 @@ describe('composable pack --format oci', () => {
     expect(paths).toContain('usr/lib/systemd/system/logship.service');
     expect(paths.every((p) => !p.startsWith('/') && !p.startsWith('./'))).toBe(true);
     expect(readdirSync(join(r.out, 'blobs/sha256')).sort()).toEqual([manifest.config.digest, manifest.layers[0].digest, r.manifestDigest].map((d: string) => d.slice(7)).sort());
+  });
+
+  it('names the image composable/<name>:<version> as a reference registries and podman accept, whatever the package name', () => {
+    const reference = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+    expect(ociRefName('logship', '1.4.2')).toBe('composable/logship:1.4.2');
+    for (const [name, version] of [['My_Pkg:x', '1.0+b1~rc'], ['a..b', '.9'], ['-x-', '~1'], ['Z', 'v'.repeat(200)]] as const) {
+      expect(ociRefName(name, version)).toMatch(reference);
+    }
+    expect(ociRefName('My_Pkg:x', '1.0+b1~rc')).toBe('composable/my-pkg-x:1.0_b1_rc');
   });
 
   it('with SOURCE_DATE_EPOCH records that time as the creation time, and only that', () => {
