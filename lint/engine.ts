@@ -209,7 +209,7 @@ async function lintInput(runner: Runner, input: LintInput, options: LintOptions)
     case 'oci': {
       const { dir, dispose, image } = extractOciInput(input.path);
       try {
-        runner.lintPackage(readPackage(dir, `${input.display}!`, image.annotations[ANNOTATION_NAME] ?? stripArtifactSuffix(basename(input.path))));
+        runner.lintPackage(readPackage(dir, `${input.display}!`, image.annotations[ANNOTATION_NAME] ?? stripArtifactSuffix(basename(input.path)).replace(/\.oci$/, '')));
       } finally {
         dispose();
       }
