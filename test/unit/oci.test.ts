@@ -4,6 +4,7 @@
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { execa } from 'execa';
@@ -318,6 +319,37 @@ describe.skipIf(missing([skopeo], 'OCI images with skopeo'))('OCI images with sk
     const fromArchive = JSON.parse((await execa('skopeo', ['inspect', `oci-archive:${pack(copyExample(), 'oci-archive').out}`], { timeout: 60_000 })).stdout);
     expect(fromArchive.Digest).toBe(r.manifestDigest);
   });
+});
+
+const registry: Requirement = { name: 'docker-registry (apt install docker-registry)', present: () => hasCommand('docker-registry') };
+
+describe.skipIf(missing([skopeo, registry], 'OCI images in a registry'))('OCI images in a registry', () => {
+  it('skopeo pushes the layout to a registry and the registry serves the same manifest digest', async () => {
+    const port = await new Promise<number>((done) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => done(port));
+      });
+    });
+    const root = mkdtempSync(join(work, 'registry-'));
+    const config = join(root, 'config.yml');
+    writeFileSync(config, `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${root}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`);
+    const server = execa('docker-registry', ['serve', config], { reject: false, timeout: 120_000 });
+    try {
+      const r = pack(copyExample(), 'oci');
+      const target = `docker://127.0.0.1:${port}/composable/logship:1.4.2`;
+      // The registry needs a moment to listen; skopeo retries.
+      await execa('skopeo', ['copy', '--quiet', '--retry-times', '10', '--dest-tls-verify=false', `oci:${r.out}`, target], { timeout: 60_000 });
+      const raw = (await execa('skopeo', ['inspect', '--raw', '--tls-verify=false', target], { timeout: 60_000 })).stdout;
+      expect(sha256(Buffer.from(raw))).toBe(r.manifestDigest);
+      const info = JSON.parse((await execa('skopeo', ['inspect', '--tls-verify=false', target], { timeout: 60_000 })).stdout);
+      expect(info.Digest).toBe(r.manifestDigest);
+      expect(info.Labels['io.composable.digest']).toBe(r.treeDigest);
+    } finally {
+      server.kill('SIGTERM');
+      await server;
+    }
+  }, 120_000);
 });
 
 describe.skipIf(missing([podman], 'OCI images with podman'))('OCI images with podman', () => {
