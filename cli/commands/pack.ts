@@ -7,7 +7,7 @@ import { format as formatDiagnostics } from '../../lint/formatters/index.ts';
 import { loadPackage } from '../../sdk/package.ts';
 import { ARTIFACT_FORMATS, PackError, packPackage, type ArtifactFormat } from '../../sdk/artifact/pack.ts';
 import { OCI_FORMATS, OciError, packOci, type OciFormat } from '../../sdk/artifact/oci.ts';
-import { ociArchitectureOfElf, hostOciArchitecture } from '../../sdk/artifact/oci.ts';
+import { ociArchitectureOfElf, hostOciArchitecture, OCI_ARCHITECTURES } from '../../sdk/artifact/oci.ts';
 import { walkTree } from '../../sdk/digest.ts';
 import { readElf } from '../../lint/util/elf.ts';
 
@@ -64,6 +64,9 @@ export function register(program: Command): void {
       if (process.stderr.isTTY) process.stderr.write(`packing ${pkg.manifest.name} ${pkg.manifest.version} as ${fmt}...\n`);
       if ((OCI_FORMATS as readonly string[]).includes(fmt)) {
         try {
+          if (opts.arch !== undefined && !(OCI_ARCHITECTURES as readonly string[]).includes(opts.arch)) {
+            throw new OciError(`--arch ${opts.arch}: not an OCI architecture; use one of ${OCI_ARCHITECTURES.join(', ')}`);
+          }
           const architecture = opts.arch ?? ociArchitectureOf(dir);
           const r = packOci(dir, out, fmt as OciFormat, {
             name: pkg.manifest.name, version: pkg.manifest.version, architecture, description: pkg.osRelease.fields.PRETTY_NAME,

@@ -93,6 +93,9 @@ export function ociArchitectureOfElf(machine: number, bits: 32 | 64, littleEndia
   }
 }
 
+/** GOARCH values, what OCI's `architecture` holds (image-spec config.md points to Go's list). */
+export const OCI_ARCHITECTURES = ['386', 'amd64', 'arm', 'arm64', 'loong64', 'mips', 'mipsle', 'mips64', 'mips64le', 'ppc64', 'ppc64le', 'riscv64', 's390x'] as const;
+
 /** The OCI architecture of the machine we run on (node's process.arch). */
 export function hostOciArchitecture(arch: string = process.arch): string {
   const map: Record<string, string> = { x64: 'amd64', ia32: '386', arm: 'arm', arm64: 'arm64', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', loong64: 'loong64' };

@@ -291,6 +291,9 @@ describe('composable pack --format oci on the command line', () => {
     const forced = await cli(['pack', dir, '--format', 'oci', '--arch', 'arm64', '-o', join(work, `arch-${counter++}.oci`)]);
     expect(forced.exitCode, forced.stderr).toBe(0);
     expect(forced.stdout).toContain('arm64');
+    const wrong = await cli(['pack', dir, '--format', 'oci', '--arch', 'x86_64', '-o', join(work, `arch-${counter++}.oci`)]);
+    expect(wrong.exitCode).toBe(1);
+    expect(wrong.stderr).toContain('--arch x86_64: not an OCI architecture; use one of 386, amd64,');
   }, 180_000);
 });
 
