@@ -5,7 +5,7 @@
 // file's own tar reader (no `..`, no absolute paths, no writing through a symlink it made).
 import { createHash } from 'node:crypto';
 import {
-  chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, symlinkSync, writeSync,
+  chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, mkdtempSync, openSync, readSync, realpathSync, rmSync, symlinkSync, writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -283,7 +283,7 @@ export function isOciLayoutDir(path: string): boolean {
 export function isOciArchive(path: string): boolean {
   let opened: { fd: number; size: number } | undefined;
   try {
-    opened = openRegular(path);
+    opened = openRegular(realpathSync(path));
     let found = false;
     listTar(fileByteSource(opened.fd, opened.size), 1000, (m) => (found = normaliseMemberPath(m.path) === 'oci-layout'));
     return found;
@@ -342,13 +342,16 @@ function readBlob(src: LayoutSource, d: Descriptor, max: number, what: string): 
 
 /** Reads and checks the image at `path` (layout directory or archive). */
 export function readOciImage(path: string): OciPackageImage {
+  // The path the user gave may be a symlink (`latest.oci.tar`); nothing inside the image may.
+  let real: string;
   let isDir = false;
   try {
-    isDir = lstatSync(path).isDirectory();
+    real = realpathSync(path);
+    isDir = lstatSync(real).isDirectory();
   } catch {
     throw new OciReadError(`${path}: no such file or directory`);
   }
-  const src = isDir ? directorySource(path) : archiveSource(path);
+  const src = isDir ? directorySource(real) : archiveSource(real);
   try {
     const layout = parseJson(src.read('oci-layout', OCI_LIMITS.jsonBytes), `${path}: oci-layout`);
     if (typeof layout.imageLayoutVersion !== 'string') throw new OciReadError(`${path}: oci-layout has no imageLayoutVersion`);
@@ -466,7 +469,7 @@ export function unpackLayer(layerTar: Buffer, dir: string, what: string): void {
       const from = normaliseMemberPath(m.linkTarget ?? '');
       const linked = from !== undefined ? contents.get(from) : undefined;
       if (!linked) throw new OciReadError(`${what}: hard link ${rel} points at ${m.linkTarget}, which is not an earlier file; refused`);
-      content = { ...linked, mode: linked.mode };
+      content = linked;
     }
     written += content.size;
     if (written > OCI_LIMITS.unpackedBytes) throw new OciReadError(`${what}: the layer unpacks to more than ${OCI_LIMITS.unpackedBytes} bytes; refused`);

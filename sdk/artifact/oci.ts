@@ -298,6 +298,11 @@ function replaceDirectory(from: string, to: string): void {
   }
   const old = `${to}.old-${process.pid}`;
   renameSync(to, old);
-  renameSync(from, to);
+  try {
+    renameSync(from, to);
+  } catch (e) {
+    renameSync(old, to);
+    throw e;
+  }
   rmSync(old, { recursive: true, force: true });
 }

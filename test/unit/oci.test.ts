@@ -145,6 +145,16 @@ describe('reading OCI package images (lint, inspect)', () => {
     }
   });
 
+  it('reads an image through a symlink the user gives, not through one inside it', () => {
+    const r = pack(copyExample(), 'oci-archive');
+    const link = join(work, `latest-${counter++}.oci.tar`);
+    symlinkSync(r.out, link);
+    expect(classifyInput(link).kind).toBe('oci');
+    const x = extractOciPackage(link);
+    x.dispose();
+    expect(x.image.manifestDigest).toBe(r.manifestDigest);
+  });
+
   it('composable lint reports findings inside an image by their path in it', async () => {
     const dir = copyExample();
     // A unit file not named after the package: an error `composable pack` would refuse, so the
