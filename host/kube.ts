@@ -120,7 +120,9 @@ export function renderKube(input: KubeRenderInput): KubeRenderResult {
     if (!serviceNames.has(service)) problems.push(`an image is given for ${service}, which is not a service of the metadata; add it to the metadata or drop it`);
   }
   for (const service of Object.keys(input.secrets)) {
-    if (!serviceNames.has(service)) problems.push(`a Secret is given for ${service}, which is not a service of the metadata`);
+    const spec = metadata.services.find((s) => s.name === service);
+    if (!spec) problems.push(`a Secret is given for ${service}, which is not a service of the metadata`);
+    else if (Object.keys(spec.credentials ?? {}).length === 0) problems.push(`a Secret is given for ${service}, which has no credentials in the metadata; add them or drop --secret ${service}`);
   }
 
   const volumes: KubeVolume[] = [];

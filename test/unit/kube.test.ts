@@ -90,6 +90,11 @@ describe('composable kube rendering', () => {
     const problems = bad.ok ? [] : bad.problems;
     expect(problems).toContain('service health: no image; pass --package health=image:REF (or --registry, with a version in the metadata)');
     expect(problems.some((p) => p.startsWith('service logship: credential token is at /run/composable/credentials/logship/sub/token; on Kubernetes it must be a file directly in /run/composable/credentials/logship/'))).toBe(true);
+    const stray = renderKube(input({ secrets: { health: 'x', ghost: 'y' } }));
+    expect(stray.ok ? [] : stray.problems).toEqual([
+      'a Secret is given for health, which has no credentials in the metadata; add them or drop --secret health',
+      'a Secret is given for ghost, which is not a service of the metadata',
+    ]);
     const badName = renderKube(input({ name: 'Web_1' }));
     expect(badName.ok ? [] : badName.problems).toContainEqual(expect.stringContaining('name "Web_1" is not a Kubernetes object name'));
   });
