@@ -2,7 +2,7 @@
 // field name is checked against kubernetes-models' types (generated from Kubernetes' OpenAPI
 // schema; `assertExactly` below fails tsc on any name the API does not have), and at run time
 // its validators check types, enums and required fields.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -136,6 +136,26 @@ describe('composable kube output against the Kubernetes API', () => {
   it('the validators are live: a wrong pull policy or a wrong type is rejected', () => {
     expect(() => new Volume({ name: 'x', image: { reference: 'r', pullPolicy: 'Sometimes' as 'Always' } }).validate()).toThrow();
     expect(() => new VolumeMount({ name: 'x', mountPath: 1 as unknown as string }).validate()).toThrow();
+  });
+});
+
+describe('docs/engines.md', () => {
+  it('shows the Deployment composable kube renders today for examples/metadata.json, and it validates', () => {
+    const doc = readFileSync(join(import.meta.dirname, '../../docs/engines.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('### A complete Deployment'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(yaml).toBeDefined();
+    const shown = parseAllDocuments(yaml!).map((d) => d.toJS());
+    const example = JSON.parse(readFileSync(join(import.meta.dirname, '../../examples/metadata.json'), 'utf8')) as Metadata;
+    example.services[0]!.credentials = { token: '/run/composable/credentials/logship/token' };
+    const images = Object.fromEntries(example.services.map((s) => [s.name, `registry.example/platform/composable/${s.name}:${s.version}`]));
+    const kube = { ...input(), metadata: example, name: 'web', images };
+    const r = renderKube(kube);
+    if (!r.ok) throw new Error(r.problems.join('\n'));
+    const deployment = renderDeployment(r.render, kube, { image: 'registry.example/platform/web-systemd:1', runtimeClassName: 'systemd-cgroup-rw' });
+    expect(shown).toEqual([r.render.configMap, deployment]);
+    expect(() => new ConfigMap(shown[0]).validate()).not.toThrow();
+    expect(() => new Deployment(shown[1]).validate()).not.toThrow();
   });
 });
 
