@@ -209,6 +209,8 @@ export interface DeploymentOptions {
   command?: string[];
   /** A RuntimeClass that gives the container a writable cgroup (docs/engines.md, "Kubernetes"). */
   runtimeClassName?: string;
+  /** Secrets of type dockerconfigjson for a private registry; image volumes are pulled with them too. */
+  imagePullSecrets?: string[];
 }
 
 /** A complete Deployment (apps/v1) running systemd with the rendered parts. */
@@ -225,6 +227,7 @@ export function renderDeployment(render: KubeRender, input: Pick<KubeRenderInput
         metadata: { labels },
         spec: {
           ...(opts.runtimeClassName ? { runtimeClassName: opts.runtimeClassName } : {}),
+          ...(opts.imagePullSecrets?.length ? { imagePullSecrets: opts.imagePullSecrets.map((name) => ({ name })) } : {}),
           containers: [
             {
               name: input.containerName,

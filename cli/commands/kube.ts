@@ -24,6 +24,7 @@ interface Options {
   container: string;
   containerImage?: string;
   runtimeClass?: string;
+  pullSecret: string[];
   output: string;
 }
 
@@ -117,6 +118,7 @@ export function register(program: Command): void {
     .option('--container <name>', 'the container that runs systemd', 'systemd')
     .option('--container-image <image>', 'print a complete Deployment running this image; without it, a patch for the existing Deployment --name')
     .option('--output <what>', `all (the ConfigMap, then the Deployment or patch), configmap or workload (the Deployment or patch alone)`, 'all')
+    .option('--pull-secret <name>', 'imagePullSecrets of the Deployment, for a private registry (image volumes are pulled with them too); repeatable', collect, [])
     .option('--runtime-class <name>', 'runtimeClassName of the Deployment (a handler that gives the container a writable cgroup; docs/engines.md)')
     .action((opts: Options) => {
       try {
@@ -130,6 +132,7 @@ export function register(program: Command): void {
         const checked = validateMetadata(raw);
         if (!checked.ok) throw new KubeInputError(checked.problems.map((p) => `${opts.metadata}: ${p}`));
         const metadata = checked.metadata;
+        for (const secret of opts.pullSecret) if (!isDnsSubdomain(secret)) problems.push(`--pull-secret ${JSON.stringify(secret)} is not a Secret name (lower-case letters, digits, - and .)`);
         if (!(OUTPUTS as readonly string[]).includes(opts.output)) problems.push(`--output must be one of ${OUTPUTS.join(', ')}`);
         if (!(PULL_POLICIES as readonly string[]).includes(opts.pullPolicy)) problems.push(`--pull-policy must be one of ${PULL_POLICIES.join(', ')}`);
         const name = opts.name ?? metadata.container?.id;
@@ -146,7 +149,7 @@ export function register(program: Command): void {
         const r = renderKube(input);
         if (!r.ok) throw new KubeInputError(r.problems);
         const workload = opts.containerImage
-          ? renderDeployment(r.render, input, { image: opts.containerImage, runtimeClassName: opts.runtimeClass })
+          ? renderDeployment(r.render, input, { image: opts.containerImage, runtimeClassName: opts.runtimeClass, imagePullSecrets: opts.pullSecret })
           : renderDeploymentPatch(r.render, input);
         const docs = opts.output === 'configmap' ? [r.render.configMap] : opts.output === 'workload' ? [workload] : [r.render.configMap, workload];
         const yaml = docs.map((doc) => stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');

@@ -115,10 +115,11 @@ describe('composable kube output against the Kubernetes API', () => {
     const r = render();
     const cm = assertExactly<IConfigMap>()(r.configMap);
     expect(() => new ConfigMap(cm).validate()).not.toThrow();
-    const deployment = assertExactly<IDeployment>()(renderDeployment(r, input(), { image: 'registry.example/app:1', runtimeClassName: 'systemd' }));
+    const deployment = assertExactly<IDeployment>()(renderDeployment(r, input(), { image: 'registry.example/app:1', runtimeClassName: 'systemd', imagePullSecrets: ['registry-cred'] }));
     expect(() => new Deployment(deployment).validate()).not.toThrow();
     const spec = deployment.spec.template.spec;
     expect(spec.runtimeClassName).toBe('systemd');
+    expect(spec.imagePullSecrets).toEqual([{ name: 'registry-cred' }]);
     // systemd's tmpfs mounts, in memory; no privilege.
     expect(spec.containers[0]!.volumeMounts.map((m) => m.mountPath)).toEqual(expect.arrayContaining(['/run', '/run/lock', '/tmp']));
     expect(spec.volumes.filter((v) => 'emptyDir' in v).every((v) => (v as { emptyDir: { medium: string } }).emptyDir.medium === 'Memory')).toBe(true);
