@@ -1,15 +1,18 @@
 // composable pack DIR [-o OUT] [--format tar|tar.gz|squashfs|oci|oci-archive] — lint, then a
 // reproducible artifact.
 import type { Command } from 'commander';
+import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { lint } from '../../lint/engine.ts';
 import { format as formatDiagnostics } from '../../lint/formatters/index.ts';
 import { loadPackage } from '../../sdk/package.ts';
+import { PackageReadError } from '../../sdk/io/safe-read.ts';
 import { ARTIFACT_FORMATS, PackError, packPackage, type ArtifactFormat } from '../../sdk/artifact/pack.ts';
 import { OCI_FORMATS, OciError, packOci, type OciFormat } from '../../sdk/artifact/oci.ts';
 import { ociArchitectureOfElf, hostOciArchitecture, OCI_ARCHITECTURES } from '../../sdk/artifact/oci.ts';
 import { walkTree } from '../../sdk/digest.ts';
 import { readElf } from '../../lint/util/elf.ts';
+import { isOciLayoutDir } from '../../lint/inputs/oci.ts';
 
 const FORMATS: readonly string[] = [...ARTIFACT_FORMATS, ...OCI_FORMATS];
 /** Default file name suffix per format (an OCI layout is a directory, its archive a tar). */
@@ -40,7 +43,7 @@ export function register(program: Command): void {
     .command('pack')
     .description('lint a package directory, then write a reproducible artifact and its .sha256')
     .argument('<dir>', 'package directory')
-    .option('-o, --output <file>', 'artifact path (default: <name>-<version>.<format> in the current directory; .oci and .oci.tar for the OCI formats)')
+    .option('-o, --output <path>', 'artifact path, or a directory to write <name>-<version>.<format> into (default: the current directory; the OCI formats end in .oci and .oci.tar)')
     .option('--format <format>', `one of ${FORMATS.join(', ')}`, 'tar.gz')
     .option('--arch <arch>', 'oci, oci-archive: the image architecture (default: that of the package\'s ELF binaries, else this machine\'s)')
     .action(async (dir: string, opts: { output?: string; format: string; arch?: string }) => {
@@ -59,7 +62,14 @@ export function register(program: Command): void {
         return;
       }
       const fmt = opts.format as ArtifactFormat | OciFormat;
-      const out = resolve(opts.output ?? `${pkg.manifest.name}-${pkg.manifest.version}.${SUFFIX[fmt] ?? fmt}`);
+      const defaultName = `${pkg.manifest.name}-${pkg.manifest.version}.${SUFFIX[fmt] ?? fmt}`;
+      // `-o DIR` or `-o DIR/` means "write the artifact into DIR" under its default name; an
+      // existing OCI layout given with --format oci is the artifact itself, packed again.
+      const given = opts.output;
+      const repack = fmt === 'oci' && given !== undefined && !given.endsWith('/') && isOciLayoutDir(given);
+      const intoDir = given !== undefined && !repack && (given.endsWith('/') || statSync(given, { throwIfNoEntry: false })?.isDirectory() === true);
+      const out = resolve(given === undefined ? defaultName : intoDir ? join(given, defaultName) : given);
+      if (intoDir) mkdirSync(given!, { recursive: true });
       const epoch = process.env.SOURCE_DATE_EPOCH ? Number(process.env.SOURCE_DATE_EPOCH) : 0;
       if (process.stderr.isTTY) process.stderr.write(`packing ${pkg.manifest.name} ${pkg.manifest.version} as ${fmt}...\n`);
       if ((OCI_FORMATS as readonly string[]).includes(fmt)) {
@@ -76,7 +86,7 @@ export function register(program: Command): void {
           if (r.checksumFile) process.stdout.write(`  sha256 ${r.sha256} (${r.checksumFile})\n`);
           if (result.warningCount > 0) process.stderr.write(`composable pack: packed with ${result.warningCount} lint warning(s); run composable lint ${dir}\n`);
         } catch (e) {
-          if (!(e instanceof OciError)) throw e;
+          if (!(e instanceof OciError) && !(e instanceof PackageReadError)) throw e;
           process.stderr.write(`composable pack: ${e.message}\n`);
           process.exitCode = 1;
         }
@@ -87,7 +97,7 @@ export function register(program: Command): void {
         process.stdout.write(`${r.artifact}\n  ${r.entries} entries, ${r.bytes} bytes\n  sha256 ${r.sha256} (${r.checksumFile})\n`);
         if (result.warningCount > 0) process.stderr.write(`composable pack: packed with ${result.warningCount} lint warning(s); run composable lint ${dir}\n`);
       } catch (e) {
-        if (!(e instanceof PackError)) throw e;
+        if (!(e instanceof PackError) && !(e instanceof PackageReadError)) throw e;
         process.stderr.write(`composable pack: ${e.message}\n`);
         process.exitCode = 1;
       }
