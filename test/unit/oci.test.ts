@@ -276,6 +276,13 @@ describe('composable pack --format oci on the command line', () => {
     const layout = await cli(['pack', dir, '--format', 'oci'], cwd);
     expect(layout.exitCode, layout.stderr).toBe(0);
     expect(readdirSync(join(cwd, 'logship-1.4.2.oci')).sort()).toEqual(['blobs', 'index.json', 'oci-layout']);
+    // -o naming the layout packs it again in place; -o naming another directory writes into it.
+    const again = await cli(['pack', dir, '--format', 'oci', '-o', join(cwd, 'logship-1.4.2.oci')], cwd);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(readdirSync(join(cwd, 'logship-1.4.2.oci')).sort()).toEqual(['blobs', 'index.json', 'oci-layout']);
+    const into = await cli(['pack', dir, '--format', 'oci', '-o', `${join(cwd, 'out')}/`], cwd);
+    expect(into.exitCode, into.stderr).toBe(0);
+    expect(readdirSync(join(cwd, 'out'))).toEqual(['logship-1.4.2.oci']);
     const l = await cli(['lint', out, join(cwd, 'logship-1.4.2.oci')]);
     expect(l.exitCode, l.stdout + l.stderr).toBe(0);
     for (const path of [out, join(cwd, 'logship-1.4.2.oci')]) {
