@@ -9,7 +9,7 @@ import type { LintConfig } from './config.ts';
 import { unitTypeOf } from './directives.ts';
 import { classifyInput, extractArtifact, LintInputError, readTextFile, unitFilesIn, type LintInput } from './inputs/index.ts';
 import { readPackage, stripArtifactSuffix } from './inputs/package.ts';
-import { extractOciPackage, OciReadError } from './inputs/oci.ts';
+import { extractOciPackage, OciReadError, type ExtractedOciPackage } from './inputs/oci.ts';
 import { ANNOTATION_NAME } from '../sdk/artifact/oci.ts';
 import { RULES } from './rules/index.ts';
 import type {
@@ -183,9 +183,9 @@ export function metadataRoot(path: string, explicit?: string): string {
 }
 
 /** An OCI image's package, unpacked; a damaged or unsafe image is an input error, like a bad archive. */
-function extractOciInput(path: string): ReturnType<typeof extractOciPackage> {
+async function extractOciInput(path: string): Promise<ExtractedOciPackage> {
   try {
-    return extractOciPackage(path);
+    return await extractOciPackage(path);
   } catch (e) {
     if (e instanceof OciReadError) throw new LintInputError(e.message);
     throw e;
@@ -207,7 +207,7 @@ async function lintInput(runner: Runner, input: LintInput, options: LintOptions)
       return;
     }
     case 'oci': {
-      const { dir, dispose, image } = extractOciInput(input.path);
+      const { dir, dispose, image } = await extractOciInput(input.path);
       try {
         runner.lintPackage(readPackage(dir, `${input.display}!`, image.annotations[ANNOTATION_NAME] ?? stripArtifactSuffix(basename(input.path)).replace(/\.oci$/, '')));
       } finally {

@@ -1,8 +1,8 @@
 // composable inspect PATH [--json] — what a package is, in the spirit of `portablectl inspect`:
 // os-release, units and the target each lands in, mode, profile, binaries, size, digest.
 // PATH is a package directory or an artifact (tar, tar.gz, squashfs, OCI image layout or
-// archive), which is unpacked first by a bounded reader (files, directories and links only, within
-// the package limits; lint/inputs/oci.ts for OCI images).
+// archive), which is unpacked first by the SDK's bounded reader (files, directories and links only,
+// within the package limits; lint/inputs/oci.ts checks an OCI image's digests first).
 import type { Command } from 'commander';
 import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,7 +59,7 @@ async function unpack(path: string): Promise<string> {
 export async function inspectPath(path: string): Promise<Inspection> {
   const isDir = statSync(path).isDirectory();
   if (isDir ? isOciLayoutDir(path) : isOciArchive(path)) {
-    const { dir, image, dispose } = extractOciPackage(path);
+    const { dir, image, dispose } = await extractOciPackage(path);
     try {
       const i = await inspectPath(dir);
       return {

@@ -1,30 +1,30 @@
 // Reads a package packed as an OCI image: an image layout directory (`oci-layout`, `index.json`,
 // `blobs/sha256/…`) or the same as one tar (oci-archive). Nothing in it is trusted: every file is
-// opened without following symlinks, every read is bounded by a limit and by the size the
-// descriptor declares, every blob must hash to its digest, and the layer is unpacked by this
-// file's own tar reader (no `..`, no absolute paths, no writing through a symlink it made).
+// opened without following symlinks, every read is bounded by a limit and by the real size of
+// the file or member, every blob must hash to its digest, the layer is streamed (never held
+// whole) and unpacked by the SDK's bounded artifact reader.
 import { createHash } from 'node:crypto';
 import {
-  chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, mkdtempSync, openSync, readSync, realpathSync, rmSync, symlinkSync, writeSync,
+  closeSync, constants, createReadStream, fstatSync, lstatSync, mkdirSync, mkdtempSync, openSync, readSync, realpathSync, rmSync, writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
+import { ArtifactError, extractArtifactTo } from '../../sdk/artifact/extract.ts';
 import {
   ANNOTATION_DIGEST, ANNOTATION_NAME, MEDIA_TYPE_INDEX, MEDIA_TYPE_LAYER_GZIP, MEDIA_TYPE_LAYER_TAR, MEDIA_TYPE_MANIFEST,
 } from '../../sdk/artifact/oci.ts';
-import { packageDigest } from '../../sdk/digest.ts';
+import { packageDigest, walkTree } from '../../sdk/digest.ts';
+import { PACKAGE_LIMITS, PackageReadError } from '../../sdk/io/safe-read.ts';
 
-/** Upper bounds for what an image may make us read or write. */
+/** Upper bounds for what an image may make us read or write (the tree itself: PACKAGE_LIMITS). */
 export const OCI_LIMITS = {
   /** index.json, a manifest, a config. */
   jsonBytes: 4 * 1024 ** 2,
-  /** The layer as stored (compressed). */
-  layerBytes: 1024 ** 3,
-  /** The layer unpacked (tar bytes). */
-  unpackedBytes: 2 * 1024 ** 3 - 1,
-  /** Entries in the layer. */
-  entries: 200_000,
+  /** The layer as stored (compressed): no more than the package limit. */
+  layerBytes: PACKAGE_LIMITS.packageBytes,
+  /** What tar headers may add to the package's bytes in the unpacked layer (two blocks an entry). */
+  tarOverheadBytes: PACKAGE_LIMITS.entries * 1024 + 20 * 512,
   /** Members of an oci-archive looked at to find `oci-layout`. */
   archiveMembers: 100_000,
 };
@@ -157,25 +157,41 @@ export function normaliseMemberPath(path: string): string | undefined {
 // Where the layout's files come from: a directory or an archive.
 
 interface LayoutSource {
-  /** Reads the layout file `name` (`index.json`, `blobs/sha256/<hex>`), at most `max` bytes. */
-  read(name: string, max: number): Buffer;
+  /**
+   * A bounded view of the layout file `name` (`index.json`, `blobs/sha256/<hex>`): its size is
+   * the file's (or the member's) real one, refused above `max`.
+   */
+  open(name: string, max: number): ByteSource;
   close(): void;
 }
 
-function readBoundedFd(fd: number, size: number, what: string): Buffer {
-  const buf = Buffer.alloc(size);
-  let got = 0;
-  while (got < size) {
-    const n = readSync(fd, buf, got, size - got, got);
-    if (n === 0) throw new OciReadError(`${what}: shorter than its size; the image is damaged`);
-    got += n;
-  }
-  return buf;
+function readAll(src: ByteSource, what: string): Buffer {
+  const b = src.read(0, src.size);
+  if (b.length !== src.size) throw new OciReadError(`${what}: shorter than its size; the image is damaged`);
+  return b;
+}
+
+function fileByteSource(fd: number, size: number, base = 0): ByteSource {
+  return {
+    size,
+    read(offset, length) {
+      const len = Math.max(0, Math.min(length, size - offset));
+      const buf = Buffer.alloc(len);
+      let got = 0;
+      while (got < len) {
+        const n = readSync(fd, buf, got, len - got, base + offset + got);
+        if (n === 0) break;
+        got += n;
+      }
+      return buf.subarray(0, got);
+    },
+  };
 }
 
 function directorySource(dir: string): LayoutSource {
+  const fds: number[] = [];
   return {
-    read(name, max) {
+    open(name, max) {
       // Every component is looked at with lstat: a symlink anywhere in the layout is refused.
       const parts = name.split('/');
       for (let i = 1; i < parts.length; i++) {
@@ -196,32 +212,14 @@ function directorySource(dir: string): LayoutSource {
         const code = (e as { code?: string }).code;
         throw new OciReadError(code === 'ELOOP' ? `${path}: is a symlink; refused` : `${path}: missing; not a complete OCI image layout`);
       }
-      try {
-        const st = fstatSync(fd);
-        if (!st.isFile()) throw new OciReadError(`${path}: not a regular file`);
-        if (st.size > max) throw new OciReadError(`${path}: ${st.size} bytes, more than the ${max} allowed`);
-        return readBoundedFd(fd, st.size, path);
-      } finally {
-        closeSync(fd);
-      }
+      fds.push(fd);
+      const st = fstatSync(fd);
+      if (!st.isFile()) throw new OciReadError(`${path}: not a regular file`);
+      if (st.size > max) throw new OciReadError(`${path}: ${st.size} bytes, more than the ${max} allowed`);
+      return fileByteSource(fd, st.size);
     },
-    close() {},
-  };
-}
-
-function fileByteSource(fd: number, size: number): ByteSource {
-  return {
-    size,
-    read(offset, length) {
-      const len = Math.max(0, Math.min(length, size - offset));
-      const buf = Buffer.alloc(len);
-      let got = 0;
-      while (got < len) {
-        const n = readSync(fd, buf, got, len - got, offset + got);
-        if (n === 0) break;
-        got += n;
-      }
-      return buf.subarray(0, got);
+    close() {
+      for (const fd of fds.splice(0)) closeSync(fd);
     },
   };
 }
@@ -245,19 +243,19 @@ function openRegular(path: string): { fd: number; size: number } {
 function archiveSource(path: string): LayoutSource {
   const { fd, size } = openRegular(path);
   try {
-    const src = fileByteSource(fd, size);
     const members = new Map<string, TarMember>();
-    for (const m of listTar(src, OCI_LIMITS.archiveMembers)) {
+    for (const m of listTar(fileByteSource(fd, size), OCI_LIMITS.archiveMembers)) {
       const p = normaliseMemberPath(m.path);
       if (p !== undefined) members.set(p, m);
     }
     return {
-      read(name, max) {
+      open(name, max) {
         const m = members.get(name);
         if (!m) throw new OciReadError(`${path}: has no ${name}; not a complete OCI archive`);
         if (m.type !== 'file') throw new OciReadError(`${path}: ${name} is a ${m.type}, not a regular file; refused`);
         if (m.size > max) throw new OciReadError(`${path}: ${name} is ${m.size} bytes, more than the ${max} allowed`);
-        return src.read(m.offset, m.size);
+        // listTar checked that the member lies within the file.
+        return fileByteSource(fd, m.size, m.offset);
       },
       close: () => closeSync(fd),
     };
@@ -302,9 +300,8 @@ export interface OciPackageImage {
   annotations: Record<string, string>;
   architecture?: string;
   os?: string;
-  layerMediaType: string;
-  /** The layer's tar bytes (uncompressed, checked against `rootfs.diff_ids`). */
-  layerTar: Buffer;
+  /** The layer as the manifest describes it, and the config's diff_id for it. */
+  layer: { mediaType: string; digest: string; size: number; diffId: string };
 }
 
 interface Descriptor { mediaType?: string; digest: string; size: number; annotations?: Record<string, string> }
@@ -331,17 +328,19 @@ function descriptor(v: unknown, what: string): Descriptor {
   return d as Descriptor;
 }
 
+const blobName = (d: Descriptor): string => `blobs/sha256/${d.digest.slice(7)}`;
+
 function readBlob(src: LayoutSource, d: Descriptor, max: number, what: string): Buffer {
   if (d.size > max) throw new OciReadError(`${what} ${d.digest}: ${d.size} bytes, more than the ${max} allowed`);
-  const bytes = src.read(`blobs/sha256/${d.digest.slice(7)}`, d.size);
-  if (bytes.length !== d.size || sha256(bytes) !== d.digest) {
+  const blob = src.open(blobName(d), max);
+  const bytes = blob.size === d.size ? readAll(blob, `${what} ${d.digest}`) : undefined;
+  if (!bytes || sha256(bytes) !== d.digest) {
     throw new OciReadError(`${what} ${d.digest}: its content does not match its digest; the image is damaged or was altered`);
   }
   return bytes;
 }
 
-/** Reads and checks the image at `path` (layout directory or archive). */
-export function readOciImage(path: string): OciPackageImage {
+function openSource(path: string): { src: LayoutSource; real: string } {
   // The path the user gave may be a symlink (`latest.oci.tar`); nothing inside the image may.
   let real: string;
   let isDir = false;
@@ -351,140 +350,106 @@ export function readOciImage(path: string): OciPackageImage {
   } catch {
     throw new OciReadError(`${path}: no such file or directory`);
   }
-  const src = isDir ? directorySource(real) : archiveSource(real);
+  return { src: isDir ? directorySource(real) : archiveSource(real), real };
+}
+
+/** Reads and checks the image's index, manifest and config (not the layer's bytes). */
+function readImageFrom(src: LayoutSource, path: string): OciPackageImage {
+  const layout = parseJson(readAll(src.open('oci-layout', OCI_LIMITS.jsonBytes), `${path}: oci-layout`), `${path}: oci-layout`);
+  if (typeof layout.imageLayoutVersion !== 'string') throw new OciReadError(`${path}: oci-layout has no imageLayoutVersion`);
+  let index = parseJson(readAll(src.open('index.json', OCI_LIMITS.jsonBytes), `${path}: index.json`), `${path}: index.json`);
+  let manifests = Array.isArray(index.manifests) ? index.manifests : [];
+  // One level of nested index (what some tools write for a single-platform image).
+  if (manifests.length === 1 && (manifests[0] as Descriptor).mediaType === MEDIA_TYPE_INDEX) {
+    index = parseJson(readBlob(src, descriptor(manifests[0], `${path}: index.json`), OCI_LIMITS.jsonBytes, `${path}: index`), `${path}: nested index`);
+    manifests = Array.isArray(index.manifests) ? index.manifests : [];
+  }
+  if (manifests.length !== 1) {
+    throw new OciReadError(`${path}: holds ${manifests.length} images; a composable package image holds exactly one (composable pack --format oci writes one)`);
+  }
+  const md = descriptor(manifests[0], `${path}: index.json manifests[0]`);
+  if (md.mediaType !== undefined && md.mediaType !== MEDIA_TYPE_MANIFEST) {
+    throw new OciReadError(`${path}: the image's manifest is ${md.mediaType}, expected ${MEDIA_TYPE_MANIFEST}`);
+  }
+  const manifest = parseJson(readBlob(src, md, OCI_LIMITS.jsonBytes, `${path}: manifest`), `${path}: manifest ${md.digest}`);
+  const config = parseJson(readBlob(src, descriptor(manifest.config, `${path}: manifest config`), OCI_LIMITS.jsonBytes, `${path}: config`), `${path}: config`);
+  const layers = Array.isArray(manifest.layers) ? manifest.layers : [];
+  if (layers.length !== 1) {
+    throw new OciReadError(`${path}: the image has ${layers.length} layers; a composable package image has exactly one, the package tree (repack with composable pack --format oci)`);
+  }
+  const ld = descriptor(layers[0], `${path}: manifest layers[0]`);
+  const mediaType = ld.mediaType ?? '';
+  if (mediaType !== MEDIA_TYPE_LAYER_GZIP && mediaType !== MEDIA_TYPE_LAYER_TAR) {
+    throw new OciReadError(`${path}: layer media type ${mediaType || '(none)'} is not read; composable reads ${MEDIA_TYPE_LAYER_GZIP} and ${MEDIA_TYPE_LAYER_TAR}`);
+  }
+  const rootfs = config.rootfs as { diff_ids?: unknown } | undefined;
+  const diffId = Array.isArray(rootfs?.diff_ids) ? rootfs.diff_ids[0] : undefined;
+  if (typeof diffId !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(diffId)) throw new OciReadError(`${path}: the config has no sha256 rootfs.diff_ids for its layer`);
+  const annotations: Record<string, string> = {};
+  for (const [k, v] of Object.entries((manifest.annotations ?? {}) as Record<string, unknown>)) if (typeof v === 'string') annotations[k] = v;
+  return {
+    manifestDigest: md.digest,
+    annotations,
+    architecture: typeof config.architecture === 'string' ? config.architecture : undefined,
+    os: typeof config.os === 'string' ? config.os : undefined,
+    layer: { mediaType, digest: ld.digest, size: ld.size, diffId },
+  };
+}
+
+/** Reads and checks the image at `path` (layout directory or archive): index, manifest, config. */
+export function readOciImage(path: string): OciPackageImage {
+  const { src } = openSource(path);
   try {
-    const layout = parseJson(src.read('oci-layout', OCI_LIMITS.jsonBytes), `${path}: oci-layout`);
-    if (typeof layout.imageLayoutVersion !== 'string') throw new OciReadError(`${path}: oci-layout has no imageLayoutVersion`);
-    let index = parseJson(src.read('index.json', OCI_LIMITS.jsonBytes), `${path}: index.json`);
-    let manifests = Array.isArray(index.manifests) ? index.manifests : [];
-    // One level of nested index (what some tools write for a single-platform image).
-    if (manifests.length === 1 && (manifests[0] as Descriptor).mediaType === MEDIA_TYPE_INDEX) {
-      index = parseJson(readBlob(src, descriptor(manifests[0], `${path}: index.json`), OCI_LIMITS.jsonBytes, `${path}: index`), `${path}: nested index`);
-      manifests = Array.isArray(index.manifests) ? index.manifests : [];
-    }
-    if (manifests.length !== 1) {
-      throw new OciReadError(`${path}: holds ${manifests.length} images; a composable package image holds exactly one (composable pack --format oci writes one)`);
-    }
-    const md = descriptor(manifests[0], `${path}: index.json manifests[0]`);
-    if (md.mediaType !== undefined && md.mediaType !== MEDIA_TYPE_MANIFEST) {
-      throw new OciReadError(`${path}: the image's manifest is ${md.mediaType}, expected ${MEDIA_TYPE_MANIFEST}`);
-    }
-    const manifest = parseJson(readBlob(src, md, OCI_LIMITS.jsonBytes, `${path}: manifest`), `${path}: manifest ${md.digest}`);
-    const config = parseJson(readBlob(src, descriptor(manifest.config, `${path}: manifest config`), OCI_LIMITS.jsonBytes, `${path}: config`), `${path}: config`);
-    const layers = Array.isArray(manifest.layers) ? manifest.layers : [];
-    if (layers.length !== 1) {
-      throw new OciReadError(`${path}: the image has ${layers.length} layers; a composable package image has exactly one, the package tree (repack with composable pack --format oci)`);
-    }
-    const ld = descriptor(layers[0], `${path}: manifest layers[0]`);
-    const mediaType = ld.mediaType ?? '';
-    if (mediaType !== MEDIA_TYPE_LAYER_GZIP && mediaType !== MEDIA_TYPE_LAYER_TAR) {
-      throw new OciReadError(`${path}: layer media type ${mediaType || '(none)'} is not read; composable reads ${MEDIA_TYPE_LAYER_GZIP} and ${MEDIA_TYPE_LAYER_TAR}`);
-    }
-    const stored = readBlob(src, ld, OCI_LIMITS.layerBytes, `${path}: layer`);
-    let layerTar: Buffer;
-    if (mediaType === MEDIA_TYPE_LAYER_GZIP) {
-      try {
-        layerTar = gunzipSync(stored, { maxOutputLength: OCI_LIMITS.unpackedBytes });
-      } catch (e) {
-        throw new OciReadError(`${path}: layer ${ld.digest} does not gunzip (${(e as Error).message}), or unpacks to more than ${OCI_LIMITS.unpackedBytes} bytes`);
-      }
-    } else {
-      layerTar = stored;
-    }
-    const rootfs = config.rootfs as { diff_ids?: unknown } | undefined;
-    const diffIds = Array.isArray(rootfs?.diff_ids) ? rootfs.diff_ids : [];
-    if (diffIds[0] !== sha256(layerTar)) {
-      throw new OciReadError(`${path}: the config's rootfs.diff_ids does not match the layer's content; the image is damaged or was altered`);
-    }
-    const annotations: Record<string, string> = {};
-    for (const [k, v] of Object.entries((manifest.annotations ?? {}) as Record<string, unknown>)) if (typeof v === 'string') annotations[k] = v;
-    return {
-      manifestDigest: md.digest,
-      annotations,
-      architecture: typeof config.architecture === 'string' ? config.architecture : undefined,
-      os: typeof config.os === 'string' ? config.os : undefined,
-      layerMediaType: mediaType,
-      layerTar,
-    };
+    return readImageFrom(src, path);
   } finally {
     src.close();
   }
 }
 
-/**
- * Unpacks a layer tar into the empty directory `dir`: regular files, directories and symlinks
- * (written as links, never followed); hard links become copies; devices, fifos and sockets are
- * left out. An entry that leaves the root, is a whiteout, or goes through a symlink is an error.
- */
-export function unpackLayer(layerTar: Buffer, dir: string, what: string): void {
-  const src = bufferSource(layerTar);
-  const members = listTar(src, OCI_LIMITS.entries);
-  const dirModes: [string, number][] = [];
-  // Hard links are written as copies, so what is written is counted, not what the layer holds.
-  let written = 0;
-  const contents = new Map<string, TarMember>();
-  const ensureParents = (rel: string): void => {
-    const parts = rel.split('/');
-    for (let i = 1; i < parts.length; i++) {
-      const p = join(dir, ...parts.slice(0, i));
-      let st;
-      try {
-        st = lstatSync(p);
-      } catch {
-        mkdirSync(p, { mode: 0o755 });
-        continue;
-      }
-      if (!st.isDirectory()) throw new OciReadError(`${what}: ${rel} goes through ${parts.slice(0, i).join('/')}, which is not a directory; refused`);
+/** Copies the layer blob to `dest` in bounded chunks, checking its size and digest on the way. */
+function copyLayer(src: LayoutSource, image: OciPackageImage, dest: string, path: string): void {
+  const { digest, size } = image.layer;
+  const what = `${path}: layer ${digest}`;
+  if (size > OCI_LIMITS.layerBytes) throw new OciReadError(`${what}: ${size} bytes, more than the ${OCI_LIMITS.layerBytes} allowed`);
+  const blob = src.open(blobName({ digest, size }), OCI_LIMITS.layerBytes);
+  const hash = createHash('sha256');
+  const fd = openSync(dest, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  try {
+    const CHUNK = 1 << 20;
+    for (let off = 0; off < blob.size; off += CHUNK) {
+      const b = blob.read(off, CHUNK);
+      if (b.length === 0) break;
+      hash.update(b);
+      writeSync(fd, b);
     }
-  };
-  for (const m of members) {
-    const rel = normaliseMemberPath(m.path);
-    if (rel === undefined) throw new OciReadError(`${what}: layer entry "${m.path}" leaves the image root; refused`);
-    if (rel === '') continue;
-    if (rel.split('/').some((p) => p.startsWith('.wh.'))) {
-      throw new OciReadError(`${what}: layer entry "${rel}" is a whiteout; a package image has one layer and no whiteouts`);
-    }
-    if (m.type === 'other') continue;
-    ensureParents(rel);
-    const target = join(dir, rel);
-    let existing;
-    try {
-      existing = lstatSync(target);
-    } catch {
-      existing = undefined;
-    }
-    if (m.type === 'dir') {
-      if (existing && !existing.isDirectory()) rmSync(target, { force: true });
-      if (!existing || !existing.isDirectory()) mkdirSync(target, { mode: 0o755 });
-      dirModes.push([target, m.mode]);
-      continue;
-    }
-    if (existing) rmSync(target, { recursive: true, force: true });
-    if (m.type === 'symlink') {
-      symlinkSync(m.linkTarget ?? '', target);
-      continue;
-    }
-    let content = m;
-    if (m.type === 'hardlink') {
-      const from = normaliseMemberPath(m.linkTarget ?? '');
-      const linked = from !== undefined ? contents.get(from) : undefined;
-      if (!linked) throw new OciReadError(`${what}: hard link ${rel} points at ${m.linkTarget}, which is not an earlier file; refused`);
-      content = linked;
-    }
-    written += content.size;
-    if (written > OCI_LIMITS.unpackedBytes) throw new OciReadError(`${what}: the layer unpacks to more than ${OCI_LIMITS.unpackedBytes} bytes; refused`);
-    const fd = openSync(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-    try {
-      const bytes = src.read(content.offset, content.size);
-      writeSync(fd, bytes);
-    } finally {
-      closeSync(fd);
-    }
-    chmodSync(target, content.mode);
-    contents.set(rel, content);
+  } finally {
+    closeSync(fd);
   }
-  // Directory modes last, so a read-only directory does not stop its own entries being written.
-  for (const [p, mode] of dirModes.reverse()) if (lstatSync(p).isDirectory()) chmodSync(p, mode);
+  if (blob.size !== size || `sha256:${hash.digest('hex')}` !== digest) {
+    throw new OciReadError(`${what}: its content does not match its digest; the image is damaged or was altered`);
+  }
+}
+
+/** sha256 of the layer's tar (gunzipped as it streams), stopping at `limit` bytes. */
+async function diffIdOf(file: string, gzip: boolean, limit: number, what: string): Promise<string> {
+  const hash = createHash('sha256');
+  let total = 0;
+  const input = createReadStream(file);
+  const stream = gzip ? input.pipe(createGunzip()) : input;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > limit) throw new OciReadError(`${what}: unpacks to more than ${limit} bytes; refused`);
+      hash.update(chunk);
+    }
+  } catch (e) {
+    if (e instanceof OciReadError) throw e;
+    throw new OciReadError(`${what}: does not gunzip (${(e as Error).message})`);
+  } finally {
+    input.destroy();
+    if (stream !== input) (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();
+  }
+  return `sha256:${hash.digest('hex')}`;
 }
 
 export interface ExtractedOciPackage {
@@ -497,15 +462,40 @@ export interface ExtractedOciPackage {
 }
 
 /**
- * Reads the image at `path`, unpacks its layer into a fresh temporary directory and checks the
- * tree against the image's `io.composable.digest` annotation, when it has one.
+ * Reads the image at `path`, unpacks its layer into a fresh temporary directory with the SDK's
+ * bounded artifact reader (sdk/artifact/extract.ts: files, directories and links only, nothing
+ * outside, within the package limits), and checks the tree against the image's
+ * `io.composable.digest` annotation, when it has one. The layer is streamed, never held whole.
  */
-export function extractOciPackage(path: string): ExtractedOciPackage {
-  const image = readOciImage(path);
-  const dir = mkdtempSync(join(tmpdir(), 'composable-oci-'));
-  const dispose = (): void => rmSync(dir, { recursive: true, force: true });
+export async function extractOciPackage(path: string): Promise<ExtractedOciPackage> {
+  const work = mkdtempSync(join(tmpdir(), 'composable-oci-'));
+  const dispose = (): void => rmSync(work, { recursive: true, force: true });
   try {
-    unpackLayer(image.layerTar, dir, path);
+    const { src } = openSource(path);
+    let image: OciPackageImage;
+    const layerFile = join(work, 'layer');
+    try {
+      image = readImageFrom(src, path);
+      copyLayer(src, image, layerFile, path);
+    } finally {
+      src.close();
+    }
+    const what = `${path}: layer ${image.layer.digest}`;
+    const diffId = await diffIdOf(layerFile, image.layer.mediaType === MEDIA_TYPE_LAYER_GZIP, PACKAGE_LIMITS.packageBytes + OCI_LIMITS.tarOverheadBytes, what);
+    if (diffId !== image.layer.diffId) {
+      throw new OciReadError(`${path}: the config's rootfs.diff_ids does not match the layer's content; the image is damaged or was altered`);
+    }
+    const dir = join(work, 'tree');
+    mkdirSync(dir, { mode: 0o700 });
+    try {
+      await extractArtifactTo(layerFile, dir, { name: `${path} (layer)` });
+    } catch (e) {
+      if (e instanceof ArtifactError) throw new OciReadError(e.message);
+      throw e;
+    }
+    rmSync(layerFile);
+    const whiteout = walkTree(dir).find((e) => e.relPath.split('/').some((p) => p.startsWith('.wh.')));
+    if (whiteout) throw new OciReadError(`${path}: layer entry "${whiteout.relPath}" is a whiteout; a package image has one layer and no whiteouts`);
     const treeDigest = packageDigest(dir);
     const declared = image.annotations[ANNOTATION_DIGEST];
     if (declared !== undefined && declared !== treeDigest) {
@@ -514,6 +504,7 @@ export function extractOciPackage(path: string): ExtractedOciPackage {
     return { dir, image, treeDigest, dispose };
   } catch (e) {
     dispose();
+    if (e instanceof PackageReadError) throw new OciReadError(e.message);
     throw e;
   }
 }
