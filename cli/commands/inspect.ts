@@ -1,7 +1,8 @@
 // composable inspect PATH [--json] — what a package is, in the spirit of `portablectl inspect`:
 // os-release, units and the target each lands in, mode, profile, binaries, size, digest.
-// PATH is a package directory or an artifact (tar, tar.gz, squashfs), which is unpacked first by
-// the SDK's bounded reader (files, directories and links only, within the package limits).
+// PATH is a package directory or an artifact (tar, tar.gz, squashfs, OCI image layout or
+// archive), which is unpacked first by the SDK's bounded reader (files, directories and links only,
+// within the package limits; lint/inputs/oci.ts checks an OCI image's digests first).
 import type { Command } from 'commander';
 import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,10 +13,13 @@ import { fileDigest, packageDigest } from '../../sdk/digest.ts';
 import { loadPackage } from '../../sdk/package.ts';
 import { getList } from '../../sdk/unit-file/index.ts';
 import { readElf } from '../../lint/util/elf.ts';
+import { extractOciPackage, isOciArchive, isOciLayoutDir } from '../../lint/inputs/oci.ts';
 
 export interface Inspection {
   path: string;
   artifactSha256?: string;
+  /** For an OCI image: its manifest digest, platform and annotations. */
+  oci?: { manifestDigest: string; architecture?: string; os?: string; annotations: Record<string, string> };
   osRelease: Record<string, string>;
   name: string;
   version: string;
@@ -54,6 +58,20 @@ async function unpack(path: string): Promise<string> {
 
 export async function inspectPath(path: string): Promise<Inspection> {
   const isDir = statSync(path).isDirectory();
+  if (isDir ? isOciLayoutDir(path) : isOciArchive(path)) {
+    const { dir, image, dispose } = await extractOciPackage(path);
+    try {
+      const i = await inspectPath(dir);
+      return {
+        ...i,
+        path,
+        artifactSha256: isDir ? undefined : fileDigest(path),
+        oci: { manifestDigest: image.manifestDigest, architecture: image.architecture, os: image.os, annotations: image.annotations },
+      };
+    } finally {
+      dispose();
+    }
+  }
   const dir = isDir ? path : await unpack(path);
   try {
     const { package: pkg, problems } = loadPackage(dir, { listFiles: true });
@@ -107,6 +125,10 @@ export function renderInspection(i: Inspection): string {
     `  digest   ${i.digest}`,
   ];
   if (i.artifactSha256) lines.push(`  artifact ${i.artifactSha256}`);
+  if (i.oci) {
+    lines.push(`  image    ${i.oci.manifestDigest}  (${i.oci.os ?? '?'}/${i.oci.architecture ?? '?'})`);
+    for (const [k, v] of Object.entries(i.oci.annotations)) lines.push(`    ${k}=${v}`);
+  }
   return lines.join('\n');
 }
 
@@ -114,7 +136,7 @@ export function register(program: Command): void {
   program
     .command('inspect')
     .description('show what a package or artifact contains: os-release, units and targets, mode, profile, binaries, size, digest')
-    .argument('<path>', 'package directory or artifact (.tar, .tar.gz, .squashfs)')
+    .argument('<path>', 'package directory or artifact (.tar, .tar.gz, .squashfs, OCI image layout or archive)')
     .option('--json', 'machine-readable output')
     .action(async (path: string, opts: { json?: boolean }) => {
       let i: Inspection;
