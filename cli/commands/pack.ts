@@ -1,17 +1,17 @@
-// composable pack DIR [-o OUT] [--format tar|tar.gz|squashfs] — lint, then a reproducible artifact.
+// composable pack DIR [-o OUT] [--format tar|tar.gz|squashfs|raw] — lint, then a reproducible artifact.
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { lint } from '../../lint/engine.ts';
 import { format as formatDiagnostics } from '../../lint/formatters/index.ts';
 import { loadPackage } from '../../sdk/package.ts';
-import { ARTIFACT_FORMATS, PackError, packPackage, type ArtifactFormat } from '../../sdk/artifact/pack.ts';
+import { ARTIFACT_FORMATS, PackError, defaultArtifactName, packPackage, type ArtifactFormat } from '../../sdk/artifact/pack.ts';
 
 export function register(program: Command): void {
   program
     .command('pack')
     .description('lint a package directory, then write a reproducible artifact and its .sha256')
     .argument('<dir>', 'package directory')
-    .option('-o, --output <file>', 'artifact path (default: <name>-<version>.<format> in the current directory)')
+    .option('-o, --output <file>', 'artifact path (default: <name>-<version>.<format>, for raw <name>_<version>.raw, in the current directory)')
     .option('--format <format>', `one of ${ARTIFACT_FORMATS.join(', ')}`, 'tar.gz')
     .action(async (dir: string, opts: { output?: string; format: string }) => {
       if (!(ARTIFACT_FORMATS as readonly string[]).includes(opts.format)) {
@@ -29,7 +29,7 @@ export function register(program: Command): void {
         return;
       }
       const fmt = opts.format as ArtifactFormat;
-      const out = resolve(opts.output ?? `${pkg.manifest.name}-${pkg.manifest.version}.${fmt}`);
+      const out = resolve(opts.output ?? defaultArtifactName(pkg.manifest.name, pkg.manifest.version, fmt));
       const epoch = process.env.SOURCE_DATE_EPOCH ? Number(process.env.SOURCE_DATE_EPOCH) : 0;
       if (process.stderr.isTTY) process.stderr.write(`packing ${pkg.manifest.name} ${pkg.manifest.version} as ${fmt}...\n`);
       try {

@@ -19,6 +19,7 @@ const GROUP_TITLES: Record<string, string> = {
   unit: 'Unit files: syntax, directives, values',
   coherence: 'Coherence: programs, targets, dependencies',
   policy: 'Policy: privileges, hardening, site rules',
+  portable: 'Portable: images that also attach with portablectl (chroot-mode packages, or `"policy": { "portable": true }`)',
   metadata: 'Metadata: what the agent writes',
 };
 
