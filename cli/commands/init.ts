@@ -29,7 +29,7 @@ async function ask(question: string): Promise<string> {
 }
 
 /** The static busybox to copy into a chroot package, and its applets (paths like `bin/sh`). */
-function busyboxRuntime(path: string): { from: string; applets: string[] } {
+export function busyboxRuntime(path: string): { from: string; applets: string[] } {
   const elf = existsSync(path) ? readElf(path) : undefined;
   if (!elf) throw new ScaffoldError(`${path}: no busybox there; chroot packages carry a static busybox as their shell: apt-get install busybox-static, or give --busybox PATH`);
   if (elf.interpreter) throw new ScaffoldError(`${path} is dynamically linked (${elf.interpreter}); a chroot package needs a static busybox: apt-get install busybox-static, or give --busybox PATH`);
@@ -40,6 +40,13 @@ function busyboxRuntime(path: string): { from: string; applets: string[] } {
     throw new ScaffoldError(`${path} --list-full failed (${(e as Error).message.split('\n')[0]}); give --busybox PATH of a busybox for this machine`);
   }
   return { from: path, applets: list.split('\n').map((l) => l.trim()).filter(Boolean) };
+}
+
+/** Copy an existing chroot package's missing pieces into it (demo, tests): see --complete-chroot. */
+export function completeChrootPackage(dir: string, busybox = '/bin/busybox'): ChrootEntry[] {
+  const entries = planChrootCompletion(existingPaths(dir), readUnitTexts(dir), busyboxRuntime(busybox));
+  writeChrootEntries(dir, entries);
+  return entries;
 }
 
 function describeEntries(entries: readonly ChrootEntry[]): string[] {
@@ -78,8 +85,7 @@ export function register(program: Command): void {
           return;
         }
         try {
-          const entries = planChrootCompletion(existingPaths(dir), readUnitTexts(dir), busyboxRuntime(opts.busybox));
-          writeChrootEntries(dir, entries);
+          const entries = completeChrootPackage(dir, opts.busybox);
           process.stdout.write(entries.length === 0 ? `${dir} has everything a chroot package needs\n` : `added to ${dir}:\n${describeEntries(entries).join('\n')}\n`);
         } catch (e) {
           if (!(e instanceof ScaffoldError)) throw e;
