@@ -4,13 +4,14 @@
 import type { Command } from 'commander';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { resolveTarget } from '../../sdk/contract.ts';
 import { fileDigest, packageDigest } from '../../sdk/digest.ts';
 import { loadPackage } from '../../sdk/package.ts';
 import { getList } from '../../sdk/unit-file/index.ts';
 import { readElf } from '../../lint/util/elf.ts';
+import { portablectlAttach } from '../../sdk/portable.ts';
 
 export interface Inspection {
   path: string;
@@ -26,6 +27,8 @@ export interface Inspection {
   files: number;
   bytes: number;
   digest: string;
+  /** The `portablectl attach` command for this package as it is, or why there is none. */
+  portablectl: { command: string; note?: string } | { command: null; reason: string };
 }
 
 function firstLine(path: string): string {
@@ -60,6 +63,7 @@ async function unpack(path: string): Promise<string> {
 export async function inspectPath(path: string): Promise<Inspection> {
   const isDir = statSync(path).isDirectory();
   const dir = isDir ? path : await unpack(path);
+  const squashfs = !isDir && firstLine(path).startsWith('hsqs');
   try {
     const { package: pkg, problems } = loadPackage(dir, { listFiles: true });
     if (!pkg) throw new Error(problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`).join('\n'));
@@ -91,6 +95,15 @@ export async function inspectPath(path: string): Promise<Inspection> {
       files: files.length,
       bytes: files.reduce((n, f) => n + f.size, 0),
       digest: packageDigest(dir),
+      portablectl: portablectlAttach({
+        path: resolve(path),
+        kind: isDir ? 'directory' : !squashfs ? 'tar' : path.endsWith('.raw') ? 'raw' : 'squashfs',
+        name: pkg.manifest.name,
+        version: pkg.manifest.version,
+        mode: pkg.manifest.mode,
+        profile: pkg.manifest.profile,
+        prefixes: pkg.manifest.prefixes,
+      }),
     };
   } finally {
     if (!isDir) rmSync(dir, { recursive: true, force: true });
@@ -112,6 +125,9 @@ export function renderInspection(i: Inspection): string {
     `  digest   ${i.digest}`,
   ];
   if (i.artifactSha256) lines.push(`  artifact ${i.artifactSha256}`);
+  const p = i.portablectl;
+  if ('reason' in p) lines.push(`  portablectl  none: ${p.reason}`);
+  else lines.push(`  portablectl  ${p.command}`, ...(p.note ? [`               (${p.note})`] : []));
   return lines.join('\n');
 }
 

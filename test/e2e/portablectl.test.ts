@@ -12,6 +12,7 @@ import { BOOT_TIMEOUT, useBoots } from './suite.ts';
 import { DIST, REPO, parseShow } from './nspawn.ts';
 import { completeChrootPackage } from '../../cli/commands/init.ts';
 import { packPackage } from '../../sdk/artifact/pack.ts';
+import { portablectlAttach } from '../../sdk/portable.ts';
 import { readElf } from '../../lint/util/elf.ts';
 import { missingRequirements, requirement, type Requirement } from '../helpers/requirements.ts';
 
@@ -79,10 +80,13 @@ function completedExample(name: string): string {
  * The probe part for one image: attach with --now, wait for the counters, record what systemd
  * says, detach with --now, record what is left. Findings go to /results/<tag>.*.
  */
-function portableProbe(tag: string, image: string, units: string[], counters: string[], attachArgs = ''): string {
+function portableProbe(tag: string, image: string, units: string[], counters: string[], name: string, version: string): string {
+  // The exact command `composable inspect` prints for the package.
+  const attach = portablectlAttach({ path: image, kind: image.endsWith('.raw') ? 'raw' : 'directory', name, version, mode: 'chroot', profile: 'default', prefixes: [name] });
+  if (!attach.command) throw new Error(`no portablectl command for ${image}`);
   const waits = counters.map((c) => `[ "$(cat /var/lib/private/${c} 2>/dev/null || echo 0)" -ge 2 ]`).join(' && ');
   return `
-portablectl attach --now --runtime --profile=default ${attachArgs} ${image} > /results/${tag}.attach 2>&1; echo $? > /results/${tag}.attach.rc
+${attach.command} > /results/${tag}.attach 2>&1; echo $? > /results/${tag}.attach.rc
 for i in $(seq 1 150); do ${waits} && break; sleep 0.1; done
 for c in ${counters.join(' ')}; do echo "$c=$(cat /var/lib/private/$c 2>/dev/null)"; done > /results/${tag}.counters
 for u in ${units.join(' ')}; do systemctl show -p ActiveState,SubState,Result,MainPID,FragmentPath,DropInPaths $u | sed "s/^/$u./"; done > /results/${tag}.show
@@ -91,9 +95,9 @@ grep '^ID=' /proc/$pid/root/usr/lib/os-release > /results/${tag}.root-id 2>&1 ||
 portablectl list --no-legend --no-pager > /results/${tag}.list 2>&1
 portablectl is-attached ${image} > /results/${tag}.is-attached 2>&1 || true
 journalctl --no-pager -o cat -u '${units[0].replace(/\.service$/, '')}*' > /results/${tag}.journal 2>&1 || true
-portablectl detach --now --runtime ${image} > /results/${tag}.detach 2>&1; echo $? > /results/${tag}.detach.rc
+portablectl detach --enable --now ${image} > /results/${tag}.detach 2>&1; echo $? > /results/${tag}.detach.rc
 for u in ${units.join(' ')}; do systemctl show -p LoadState,ActiveState $u | sed "s/^/$u./"; done > /results/${tag}.after
-ls -A /run/systemd/system.attached > /results/${tag}.attached-left 2>/dev/null || true
+ls -A /etc/systemd/system.attached > /results/${tag}.attached-left 2>/dev/null || true
 kill -0 $pid 2>/dev/null && echo "$pid still running" > /results/${tag}.left-running || true
 rm -rf /var/lib/private/* /var/lib/heartbeat* /var/lib/pdaemon
 `;
@@ -118,7 +122,7 @@ describe.skipIf(missing.length > 0)('portablectl attaches composable chroot pack
       packages.push({ dir: raw, storeName: `${ex.name}_${ex.version}.raw` }, { dir, storeName: ex.name });
       const units = [...ex.services, ...ex.timers];
       for (const [tag, image] of [[`${ex.name}.raw`, `/run/composable/store/${ex.name}_${ex.version}.raw`], [`${ex.name}.dir`, `/run/composable/store/${ex.name}`]] as const) {
-        probes.push(portableProbe(tag, image, units, ex.counters));
+        probes.push(portableProbe(tag, image, units, ex.counters, ex.name, ex.version));
         checks.push({ tag, units, counters: ex.counters });
       }
     }
@@ -127,7 +131,7 @@ describe.skipIf(missing.length > 0)('portablectl attaches composable chroot pack
     const init = await execa('node', [join(DIST, 'composable.mjs'), 'init', initDir, '--name', 'pdaemon', '--template', 'daemon', '--mode', 'chroot'], { reject: false, timeout: 60_000 });
     expect(init.exitCode, init.stderr).toBe(0);
     packages.push({ dir: initDir, storeName: 'pdaemon' });
-    probes.push(portableProbe('pdaemon.dir', '/run/composable/store/pdaemon', ['pdaemon.service'], []).replace('for i in $(seq 1 150); do  && break; sleep 0.1; done', 'for i in $(seq 1 150); do [ -s /var/lib/private/pdaemon/last-run ] && break; sleep 0.1; done'));
+    probes.push(portableProbe('pdaemon.dir', '/run/composable/store/pdaemon', ['pdaemon.service'], [], 'pdaemon', '0.1.0').replace('for i in $(seq 1 150); do  && break; sleep 0.1; done', 'for i in $(seq 1 150); do [ -s /var/lib/private/pdaemon/last-run ] && break; sleep 0.1; done'));
     checks.push({ tag: 'pdaemon.dir', units: ['pdaemon.service'], counters: [] });
 
     const b = await boot({ loopDevices: true, packages, probe: `set +e\n${probes.join('\n')}`, timeoutMs: 120_000 });
@@ -139,7 +143,7 @@ describe.skipIf(missing.length > 0)('portablectl attaches composable chroot pack
         expect(show[`${u}.ActiveState`], `${u}: ${context}`).toBe('active');
         expect(show[`${u}.SubState`], u).toBe(u.endsWith('.timer') ? 'waiting' : 'running');
         // Attached by portablectl: the unit copied into system.attached with its 20-portable.conf.
-        expect(show[`${u}.FragmentPath`], u).toBe(`/run/systemd/system.attached/${u}`);
+        expect(show[`${u}.FragmentPath`], u).toBe(`/etc/systemd/system.attached/${u}`);
         expect(show[`${u}.DropInPaths`], u).toContain('20-portable.conf');
       }
       for (const counter of c.counters) expect(Number(b.read(`${c.tag}.counters`).match(new RegExp(`${counter}=(\\d+)`))?.[1]), `${c.tag} ${counter}: ${context}`).toBeGreaterThanOrEqual(2);
