@@ -11,6 +11,7 @@ import {
   writeChrootEntries, writeScaffold, type ChrootEntry, type PackageMode, type TemplateName,
 } from '../../sdk/scaffold.ts';
 import { readElf } from '../../lint/util/elf.ts';
+import { PORTABLE_NAME } from '../../sdk/portable.ts';
 
 /** templates/ next to the bundle (dist/ -> ../templates) or the sources (cli/commands -> ../../templates). */
 function templatesDir(): string {
@@ -111,6 +112,11 @@ export function register(program: Command): void {
       }
       if (!(TEMPLATES as readonly string[]).includes(template)) {
         process.stderr.write(`composable init: unknown template "${template}"; choose one of ${TEMPLATES.join(', ')}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      if (mode === 'chroot' && !PORTABLE_NAME.test(name)) {
+        process.stderr.write(`composable init: "${name}" cannot name a chroot package: it is also a portable image, and portablectl takes only letters, digits, - and . in its name (it cuts names at _ and refuses :); try ${name.replace(/[^A-Za-z0-9.-]/g, '-')}\n`);
         process.exitCode = 2;
         return;
       }

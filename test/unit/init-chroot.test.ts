@@ -101,5 +101,9 @@ describe('composable init --mode chroot refusals', () => {
     expect(dynamic.stderr).toContain('is dynamically linked');
     expect(existsSync(join(work, 'dyn'))).toBe(false);
     expect((await run(['init', join(work, 'm'), '--name', 'm', '--template', 'daemon', '--mode', 'jail'])).exitCode).toBe(2);
+    const underscore = await run(['init', join(work, 'u'), '--name', 'my_app', '--template', 'daemon', '--mode', 'chroot']);
+    expect(underscore.exitCode).toBe(2);
+    expect(underscore.stderr).toContain('try my-app');
+    expect(existsSync(join(work, 'u'))).toBe(false);
   });
 });
