@@ -29,7 +29,7 @@ export interface Inspection {
   bytes: number;
   digest: string;
   /** The `portablectl attach` command for this package as it is, or why there is none. */
-  portablectl: { command: string; note?: string } | { command: null; reason: string };
+  portablectl: { command: string; detach: string; note?: string } | { command: null; reason: string };
 }
 
 function firstLine(path: string): string {
@@ -122,7 +122,7 @@ export function renderInspection(i: Inspection): string {
   if (i.artifactSha256) lines.push(`  artifact ${i.artifactSha256}`);
   const p = i.portablectl;
   if ('reason' in p) lines.push(`  portablectl  none: ${p.reason}`);
-  else lines.push(`  portablectl  ${p.command}`, ...(p.note ? [`               (${p.note})`] : []));
+  else lines.push(`  portablectl  ${p.command}`, ...(p.note ? [`               (${p.note})`] : []), `  detach       ${p.detach}`);
   return lines.join('\n');
 }
 

@@ -28,18 +28,38 @@ const missing = missingRequirements(
   'portablectl e2e tests',
 );
 
-/** The chroot examples (COMPOSABLE_MODE=chroot under examples/), with what each one's check waits for. */
-const CHROOT_EXAMPLES = [
-  {
-    name: 'heartbeat',
-    version: '1.0.0',
-    services: ['heartbeat.service'],
-    timers: ['heartbeat-tick.timer'],
-    // Counters in the state directories: the daemon beat twice, and the timer fired (run 1 is
-    // the start by --now, run 2 the timer's).
-    counters: ['heartbeat/beats', 'heartbeat-tick/runs'],
-  },
-];
+/** The chroot examples (COMPOSABLE_MODE=chroot under examples/). */
+const CHROOT_EXAMPLES = [{ name: 'heartbeat', version: '1.0.0' }];
+
+/** One image to attach: what to wait for and what must hold while attached. */
+interface PortableCase {
+  tag: string;
+  /** Path inside the container. */
+  image: string;
+  name: string;
+  version: string;
+  /** Each unit and its SubState while attached. */
+  units: Record<string, string>;
+  /** The unit whose main process must run in the image's root, if one keeps running. */
+  main?: string;
+  /** Shell condition that holds once the package did its work. */
+  done: string;
+  /** Shell command printing the work's evidence, and what it must match. */
+  evidence: string;
+  expect: RegExp;
+}
+
+/** heartbeat's case: the daemon beat twice, and the timer fired (run 1 is the start by --now, run 2 the timer's). */
+function heartbeatCase(tag: string, image: string): PortableCase {
+  return {
+    tag, image, name: 'heartbeat', version: '1.0.0',
+    units: { 'heartbeat.service': 'running', 'heartbeat-tick.timer': 'waiting' },
+    main: 'heartbeat.service',
+    done: '[ "$(cat /var/lib/private/heartbeat/beats 2>/dev/null || echo 0)" -ge 2 ] && [ "$(cat /var/lib/private/heartbeat-tick/runs 2>/dev/null || echo 0)" -ge 2 ]',
+    evidence: 'echo "beats=$(cat /var/lib/private/heartbeat/beats) runs=$(cat /var/lib/private/heartbeat-tick/runs)"',
+    expect: /^beats=([2-9]|\d\d+) runs=([2-9]|\d\d+)$/,
+  };
+}
 
 const work = mkdtempSync(join(tmpdir(), 'composable-portablectl-'));
 
@@ -77,29 +97,30 @@ function completedExample(name: string): string {
 }
 
 /**
- * The probe part for one image: attach with --now, wait for the counters, record what systemd
- * says, detach with --now, record what is left. Findings go to /results/<tag>.*.
+ * The probe part for one image: attach it with the command `composable inspect` prints, wait for
+ * its work, record what systemd says, detach, record what is left. Findings go to /results/<tag>.*.
  */
-function portableProbe(tag: string, image: string, units: string[], counters: string[], name: string, version: string): string {
-  // The exact command `composable inspect` prints for the package.
-  const attach = portablectlAttach({ path: image, kind: image.endsWith('.raw') ? 'raw' : 'directory', name, version, mode: 'chroot', profile: 'default', prefixes: [name] });
-  if (!attach.command) throw new Error(`no portablectl command for ${image}`);
-  const waits = counters.map((c) => `[ "$(cat /var/lib/private/${c} 2>/dev/null || echo 0)" -ge 2 ]`).join(' && ');
+function portableProbe(c: PortableCase): string {
+  const attach = portablectlAttach({ path: c.image, kind: c.image.endsWith('.raw') ? 'raw' : 'directory', name: c.name, version: c.version, mode: 'chroot', profile: 'default', prefixes: [c.name] });
+  if (!attach.command) throw new Error(`no portablectl command for ${c.image}`);
+  const units = Object.keys(c.units).join(' ');
+  const main = c.main ?? Object.keys(c.units)[0]!;
   return `
-${attach.command} > /results/${tag}.attach 2>&1; echo $? > /results/${tag}.attach.rc
-for i in $(seq 1 150); do ${waits} && break; sleep 0.1; done
-for c in ${counters.join(' ')}; do echo "$c=$(cat /var/lib/private/$c 2>/dev/null)"; done > /results/${tag}.counters
-for u in ${units.join(' ')}; do systemctl show -p ActiveState,SubState,Result,MainPID,FragmentPath,DropInPaths $u | sed "s/^/$u./"; done > /results/${tag}.show
-pid=$(systemctl show -p MainPID --value ${units[0]})
-grep '^ID=' /proc/$pid/root/usr/lib/os-release > /results/${tag}.root-id 2>&1 || true
-portablectl list --no-legend --no-pager > /results/${tag}.list 2>&1
-portablectl is-attached ${image} > /results/${tag}.is-attached 2>&1 || true
-journalctl --no-pager -o cat -u '${units[0].replace(/\.service$/, '')}*' > /results/${tag}.journal 2>&1 || true
-portablectl detach --enable --now ${image} > /results/${tag}.detach 2>&1; echo $? > /results/${tag}.detach.rc
-for u in ${units.join(' ')}; do systemctl show -p LoadState,ActiveState $u | sed "s/^/$u./"; done > /results/${tag}.after
-ls -A /etc/systemd/system.attached > /results/${tag}.attached-left 2>/dev/null || true
-kill -0 $pid 2>/dev/null && echo "$pid still running" > /results/${tag}.left-running || true
-rm -rf /var/lib/private/* /var/lib/heartbeat* /var/lib/pdaemon
+echo '${attach.command}' > /results/${c.tag}.command
+${attach.command} > /results/${c.tag}.attach 2>&1; echo $? > /results/${c.tag}.attach.rc
+for i in $(seq 1 150); do ${c.done} && break; sleep 0.1; done
+(${c.evidence}) > /results/${c.tag}.evidence 2>&1
+for u in ${units}; do systemctl show -p ActiveState,SubState,Result,FragmentPath,DropInPaths $u | sed "s/^/$u./"; done > /results/${c.tag}.show
+pid=$(systemctl show -p MainPID --value ${main})
+grep '^ID=' /proc/$pid/root/usr/lib/os-release > /results/${c.tag}.root-id 2>&1 || true
+portablectl list --no-legend --no-pager > /results/${c.tag}.list 2>&1
+portablectl is-attached ${c.image} > /results/${c.tag}.is-attached 2>&1 || true
+journalctl --no-pager -o cat -u '${c.name}*' > /results/${c.tag}.journal 2>&1 || true
+${attach.detach} > /results/${c.tag}.detach 2>&1; echo $? > /results/${c.tag}.detach.rc
+for u in ${units}; do systemctl show -p LoadState,ActiveState $u | sed "s/^/$u./"; done > /results/${c.tag}.after
+ls -A /etc/systemd/system.attached > /results/${c.tag}.attached-left 2>/dev/null || true
+[ "$pid" != 0 ] && kill -0 $pid 2>/dev/null && echo "$pid still running" > /results/${c.tag}.left-running
+rm -rf /var/lib/private/* /var/lib/${c.name} /run/${c.name}
 `;
 }
 
@@ -111,53 +132,68 @@ describe.skipIf(missing.length > 0)('portablectl attaches composable chroot pack
     rmSync(work, { recursive: true, force: true });
   }, 60_000);
 
-  it('attaches each chroot example as NAME_VERSION.raw and as a directory NAME, and a chroot init package: they run in their own root and detach cleanly', async () => {
+  it('attaches each chroot example as NAME_VERSION.raw and as a directory, and each chroot init template: they run in their own root and detach cleanly', async () => {
     const packages: { dir: string; storeName: string }[] = [];
-    const probes: string[] = [];
-    const checks: { tag: string; units: string[]; counters: string[] }[] = [];
+    const cases: PortableCase[] = [];
     for (const ex of CHROOT_EXAMPLES) {
       const dir = completedExample(ex.name);
       const raw = join(work, `${ex.name}_${ex.version}.raw`);
       await packPackage(dir, raw, 'raw');
-      packages.push({ dir: raw, storeName: `${ex.name}_${ex.version}.raw` }, { dir, storeName: ex.name });
-      const units = [...ex.services, ...ex.timers];
-      for (const [tag, image] of [[`${ex.name}.raw`, `/run/composable/store/${ex.name}_${ex.version}.raw`], [`${ex.name}.dir`, `/run/composable/store/${ex.name}`]] as const) {
-        probes.push(portableProbe(tag, image, units, ex.counters, ex.name, ex.version));
-        checks.push({ tag, units, counters: ex.counters });
-      }
+      // The directory also under the store's name NAME-VERSION: inspect's command then names the prefix.
+      packages.push({ dir: raw, storeName: `${ex.name}_${ex.version}.raw` }, { dir, storeName: ex.name }, { dir, storeName: `${ex.name}-${ex.version}` });
     }
-    // A package straight from `composable init --mode chroot`, attached as a directory.
-    const initDir = join(work, 'dirs', 'pdaemon');
-    const init = await execa('node', [join(DIST, 'composable.mjs'), 'init', initDir, '--name', 'pdaemon', '--template', 'daemon', '--mode', 'chroot'], { reject: false, timeout: 60_000 });
-    expect(init.exitCode, init.stderr).toBe(0);
-    packages.push({ dir: initDir, storeName: 'pdaemon' });
-    probes.push(portableProbe('pdaemon.dir', '/run/composable/store/pdaemon', ['pdaemon.service'], [], 'pdaemon', '0.1.0').replace('for i in $(seq 1 150); do  && break; sleep 0.1; done', 'for i in $(seq 1 150); do [ -s /var/lib/private/pdaemon/last-run ] && break; sleep 0.1; done'));
-    checks.push({ tag: 'pdaemon.dir', units: ['pdaemon.service'], counters: [] });
+    cases.push(
+      heartbeatCase('heartbeat.raw', '/run/composable/store/heartbeat_1.0.0.raw'),
+      heartbeatCase('heartbeat.dir', '/run/composable/store/heartbeat'),
+      heartbeatCase('heartbeat.versioned-dir', '/run/composable/store/heartbeat-1.0.0'),
+    );
+    // Packages straight from `composable init --mode chroot`, one per template, as directories.
+    const init = async (name: string, template: string): Promise<void> => {
+      const dir = join(work, 'dirs', name);
+      const r = await execa('node', [join(DIST, 'composable.mjs'), 'init', dir, '--name', name, '--template', template, '--mode', 'chroot'], { reject: false, timeout: 60_000 });
+      expect(r.exitCode, r.stderr).toBe(0);
+      packages.push({ dir, storeName: name });
+    };
+    await init('pdaemon', 'daemon');
+    await init('ptimer', 'timer');
+    await init('poneshot', 'oneshot');
+    const base = { version: '0.1.0' };
+    cases.push(
+      { ...base, tag: 'pdaemon.dir', image: '/run/composable/store/pdaemon', name: 'pdaemon', units: { 'pdaemon.service': 'running' }, main: 'pdaemon.service',
+        done: '[ -s /var/lib/private/pdaemon/last-run ]', evidence: 'cat /var/lib/private/pdaemon/last-run', expect: /^\d{10}$/ },
+      { ...base, tag: 'ptimer.dir', image: '/run/composable/store/ptimer', name: 'ptimer', units: { 'ptimer.service': 'dead', 'ptimer.timer': 'waiting' },
+        done: '[ -s /var/lib/private/ptimer/runs ]', evidence: 'cat /var/lib/private/ptimer/runs', expect: /^1$/ },
+      { ...base, tag: 'poneshot.dir', image: '/run/composable/store/poneshot', name: 'poneshot', units: { 'poneshot.service': 'exited' },
+        done: '[ -s /run/poneshot/status ]', evidence: 'cat /run/poneshot/status', expect: /^ready$/ },
+    );
 
-    const b = await boot({ loopDevices: true, packages, probe: `set +e\n${probes.join('\n')}`, timeoutMs: 120_000 });
-    for (const c of checks) {
-      const context = `${c.tag}\nattach: ${b.read(`${c.tag}.attach`)}\njournal:\n${b.read(`${c.tag}.journal`)}`;
+    const b = await boot({ loopDevices: true, packages, probe: `set +e\n${cases.map(portableProbe).join('\n')}`, timeoutMs: 120_000 });
+    for (const c of cases) {
+      const context = `${c.tag}: ${b.read(`${c.tag}.command`)}attach: ${b.read(`${c.tag}.attach`)}\njournal:\n${b.read(`${c.tag}.journal`)}`;
       expect(b.read(`${c.tag}.attach.rc`).trim(), context).toBe('0');
+      expect(b.read(`${c.tag}.evidence`).trim(), context).toMatch(c.expect);
       const show = parseShow(b.read(`${c.tag}.show`));
-      for (const u of c.units) {
-        expect(show[`${u}.ActiveState`], `${u}: ${context}`).toBe('active');
-        expect(show[`${u}.SubState`], u).toBe(u.endsWith('.timer') ? 'waiting' : 'running');
+      for (const [u, sub] of Object.entries(c.units)) {
+        expect(show[`${u}.SubState`], `${u}: ${context}`).toBe(sub);
+        if (sub === 'dead') expect(show[`${u}.Result`], u).toBe('success');
+        else expect(show[`${u}.ActiveState`], u).toBe('active');
         // Attached by portablectl: the unit copied into system.attached with its 20-portable.conf.
         expect(show[`${u}.FragmentPath`], u).toBe(`/etc/systemd/system.attached/${u}`);
         expect(show[`${u}.DropInPaths`], u).toContain('20-portable.conf');
       }
-      for (const counter of c.counters) expect(Number(b.read(`${c.tag}.counters`).match(new RegExp(`${counter}=(\\d+)`))?.[1]), `${c.tag} ${counter}: ${context}`).toBeGreaterThanOrEqual(2);
       // Its own root: the main process's / is the image (its os-release), not the container's.
-      expect(b.read(`${c.tag}.root-id`).trim(), context).toBe(`ID=${c.tag.split('.')[0]}`);
+      if (c.main) expect(b.read(`${c.tag}.root-id`).trim(), context).toBe(`ID=${c.name}`);
       expect(b.read(`${c.tag}.list`)).toMatch(/attached|running/);
       expect(b.read(`${c.tag}.is-attached`).trim()).toMatch(/^(attached|running)/);
       // Detached: units gone, nothing left in system.attached, the main process ended.
       expect(b.read(`${c.tag}.detach.rc`).trim(), b.read(`${c.tag}.detach`)).toBe('0');
       const after = parseShow(b.read(`${c.tag}.after`));
-      for (const u of c.units) expect(after[`${u}.LoadState`], `${u} after detach`).toBe('not-found');
+      for (const u of Object.keys(c.units)) expect(after[`${u}.LoadState`], `${u} after detach`).toBe('not-found');
       expect(b.read(`${c.tag}.attached-left`).trim()).toBe('');
       expect(() => b.read(`${c.tag}.left-running`)).toThrow();
     }
+    // The versioned directory needed the prefix on the command line, as inspect says.
+    expect(b.read('heartbeat.versioned-dir.command').trim()).toBe('portablectl attach --enable --now --profile=default /run/composable/store/heartbeat-1.0.0 heartbeat');
   }, BOOT_TIMEOUT + 60_000);
 
   it('runs the same example under the generator in chroot mode', async () => {

@@ -20,14 +20,15 @@ describe('portablePrefixOf (portablectl extract_prefix)', () => {
 
 describe('portablectlAttach', () => {
   it('gives the bare command when the image name gives portablectl the package\'s prefix', () => {
-    expect(portablectlAttach(image({}))).toEqual({ command: 'portablectl attach --enable --now --profile=default /srv/heartbeat' });
-    expect(portablectlAttach(image({ path: '/srv/heartbeat_1.0.0.raw', kind: 'raw', profile: 'trusted' }))).toEqual({ command: 'portablectl attach --enable --now --profile=trusted /srv/heartbeat_1.0.0.raw' });
+    expect(portablectlAttach(image({}))).toEqual({ command: 'portablectl attach --enable --now --profile=default /srv/heartbeat', detach: 'portablectl detach --enable --now /srv/heartbeat' });
+    expect(portablectlAttach(image({ path: '/srv/heartbeat_1.0.0.raw', kind: 'raw', profile: 'trusted' }))).toEqual({ command: 'portablectl attach --enable --now --profile=trusted /srv/heartbeat_1.0.0.raw', detach: 'portablectl detach --enable --now /srv/heartbeat_1.0.0.raw' });
   });
 
   it('adds the prefixes when the name does not give them, and says how to avoid it', () => {
     const r = portablectlAttach(image({ path: '/srv/heartbeat-1.0.0' }));
     expect(r.command).toBe('portablectl attach --enable --now --profile=default /srv/heartbeat-1.0.0 heartbeat');
     expect('note' in r && r.note).toContain('named heartbeat it would need no prefix arguments');
+    expect('detach' in r && r.detach).toBe('portablectl detach --enable --now /srv/heartbeat-1.0.0 heartbeat');
     expect(portablectlAttach(image({ prefixes: ['heartbeat', 'hb'] })).command).toBe('portablectl attach --enable --now --profile=default /srv/heartbeat heartbeat hb');
     expect(portablectlAttach(image({ path: "/srv/it's here/heartbeat" })).command).toBe("portablectl attach --enable --now --profile=default '/srv/it'\\''s here/heartbeat'");
   });
@@ -44,6 +45,7 @@ describe('composable inspect', () => {
     const r = await execa('node', [CLI, 'inspect', 'examples/health'], { cwd: join(import.meta.dirname, '../..'), reject: false });
     expect(r.stdout).toContain('  portablectl  none: a host-mode package is not a portable image');
     const j = await execa('node', [CLI, 'inspect', 'examples/heartbeat', '--json'], { cwd: join(import.meta.dirname, '../..'), reject: false });
-    expect(JSON.parse(j.stdout).portablectl).toEqual({ command: `portablectl attach --enable --now --profile=default ${join(import.meta.dirname, '../../examples/heartbeat')}` });
+    const dir = join(import.meta.dirname, '../../examples/heartbeat');
+    expect(JSON.parse(j.stdout).portablectl).toEqual({ command: `portablectl attach --enable --now --profile=default ${dir}`, detach: `portablectl detach --enable --now ${dir}` });
   });
 });
