@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { extractArtifactTo } from '../../sdk/artifact/extract.ts';
 import { resolveTarget } from '../../sdk/contract.ts';
 import { fileDigest, packageDigest } from '../../sdk/digest.ts';
@@ -14,6 +14,7 @@ import { loadPackage } from '../../sdk/package.ts';
 import { getList } from '../../sdk/unit-file/index.ts';
 import { readElf } from '../../lint/util/elf.ts';
 import { extractOciPackage, isOciArchive, isOciLayoutDir } from '../../lint/inputs/oci.ts';
+import { portablectlAttach } from '../../sdk/portable.ts';
 
 export interface Inspection {
   path: string;
@@ -31,6 +32,8 @@ export interface Inspection {
   files: number;
   bytes: number;
   digest: string;
+  /** The `portablectl attach` command for this package as it is, or why there is none. */
+  portablectl: { command: string; detach: string; note?: string } | { command: null; reason: string };
 }
 
 function firstLine(path: string): string {
@@ -66,6 +69,8 @@ export async function inspectPath(path: string): Promise<Inspection> {
         ...i,
         path,
         artifactSha256: isDir ? undefined : fileDigest(path),
+        // The inner inspection named the temporary unpacked tree; portablectl takes no OCI image.
+        portablectl: { command: null, reason: 'portablectl attaches directories and .raw images, not OCI images; composable pack --format raw writes one' },
         oci: { manifestDigest: image.manifestDigest, architecture: image.architecture, os: image.os, annotations: image.annotations },
       };
     } finally {
@@ -73,6 +78,7 @@ export async function inspectPath(path: string): Promise<Inspection> {
     }
   }
   const dir = isDir ? path : await unpack(path);
+  const squashfs = !isDir && firstLine(path).startsWith('hsqs');
   try {
     const { package: pkg, problems } = loadPackage(dir, { listFiles: true });
     if (!pkg) throw new Error(problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`).join('\n'));
@@ -104,6 +110,15 @@ export async function inspectPath(path: string): Promise<Inspection> {
       files: files.length,
       bytes: files.reduce((n, f) => n + f.size, 0),
       digest: packageDigest(dir),
+      portablectl: portablectlAttach({
+        path: resolve(path),
+        kind: isDir ? 'directory' : !squashfs ? 'tar' : path.endsWith('.raw') ? 'raw' : 'squashfs',
+        name: pkg.manifest.name,
+        version: pkg.manifest.version,
+        mode: pkg.manifest.mode,
+        profile: pkg.manifest.profile,
+        prefixes: pkg.manifest.prefixes,
+      }),
     };
   } finally {
     if (!isDir) rmSync(dir, { recursive: true, force: true });
@@ -129,6 +144,9 @@ export function renderInspection(i: Inspection): string {
     lines.push(`  image    ${i.oci.manifestDigest}  (${i.oci.os ?? '?'}/${i.oci.architecture ?? '?'})`);
     for (const [k, v] of Object.entries(i.oci.annotations)) lines.push(`    ${k}=${v}`);
   }
+  const p = i.portablectl;
+  if ('reason' in p) lines.push(`  portablectl  none: ${p.reason}`);
+  else lines.push(`  portablectl  ${p.command}`, ...(p.note ? [`               (${p.note})`] : []), `  detach       ${p.detach}`);
   return lines.join('\n');
 }
 

@@ -1,4 +1,4 @@
-// composable pack DIR [-o OUT] [--format tar|tar.gz|squashfs|oci|oci-archive] — lint, then a
+// composable pack DIR [-o OUT] [--format tar|tar.gz|squashfs|raw|oci|oci-archive] — lint, then a
 // reproducible artifact.
 import type { Command } from 'commander';
 import { mkdirSync, statSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { lint } from '../../lint/engine.ts';
 import { format as formatDiagnostics } from '../../lint/formatters/index.ts';
 import { loadPackage } from '../../sdk/package.ts';
 import { PackageReadError } from '../../sdk/io/safe-read.ts';
-import { ARTIFACT_FORMATS, PackError, packPackage, type ArtifactFormat } from '../../sdk/artifact/pack.ts';
+import { ARTIFACT_FORMATS, PackError, defaultArtifactName, packPackage, type ArtifactFormat } from '../../sdk/artifact/pack.ts';
 import { OCI_FORMATS, OciError, packOci, type OciFormat } from '../../sdk/artifact/oci.ts';
 import { ociArchitectureOfElf, hostOciArchitecture, OCI_ARCHITECTURES } from '../../sdk/artifact/oci.ts';
 import { walkTree } from '../../sdk/digest.ts';
@@ -43,7 +43,7 @@ export function register(program: Command): void {
     .command('pack')
     .description('lint a package directory, then write a reproducible artifact and its .sha256')
     .argument('<dir>', 'package directory')
-    .option('-o, --output <path>', 'artifact path, or a directory to write <name>-<version>.<format> into (default: the current directory; the OCI formats end in .oci and .oci.tar)')
+    .option('-o, --output <path>', 'artifact path, or a directory to write <name>-<version>.<format> (for raw <name>_<version>.raw) into (default: the current directory; the OCI formats end in .oci and .oci.tar)')
     .option('--format <format>', `one of ${FORMATS.join(', ')}`, 'tar.gz')
     .option('--arch <arch>', 'oci, oci-archive: the image architecture (default: that of the package\'s ELF binaries, else this machine\'s)')
     .action(async (dir: string, opts: { output?: string; format: string; arch?: string }) => {
@@ -62,7 +62,7 @@ export function register(program: Command): void {
         return;
       }
       const fmt = opts.format as ArtifactFormat | OciFormat;
-      const defaultName = `${pkg.manifest.name}-${pkg.manifest.version}.${SUFFIX[fmt] ?? fmt}`;
+      const defaultName = fmt === 'oci' || fmt === 'oci-archive' ? `${pkg.manifest.name}-${pkg.manifest.version}.${SUFFIX[fmt]}` : defaultArtifactName(pkg.manifest.name, pkg.manifest.version, fmt);
       // `-o DIR` or `-o DIR/` means "write the artifact into DIR" under its default name; an
       // existing OCI layout given with --format oci is the artifact itself, packed again.
       const given = opts.output;

@@ -46,6 +46,12 @@ import { rule as policy_privileged_prefix } from './policy/privileged-prefix.ts'
 import { rule as policy_profile_not_allowed } from './policy/profile-not-allowed.ts';
 import { rule as policy_runs_as_root } from './policy/runs-as-root.ts';
 import { rule as policy_target_not_allowed } from './policy/target-not-allowed.ts';
+import { rule as portable_drop_in } from './portable/drop-in.ts';
+import { rule as portable_id } from './portable/id.ts';
+import { rule as portable_interpreter } from './portable/interpreter.ts';
+import { rule as portable_mount_points } from './portable/mount-points.ts';
+import { rule as portable_node_mdwe } from './portable/node-mdwe.ts';
+import { rule as portable_state_directory } from './portable/state-directory.ts';
 import { rule as metadata_after_cycle } from './metadata/after-cycle.ts';
 import { rule as metadata_credential_path } from './metadata/credential-path.ts';
 import { rule as metadata_duplicate_service } from './metadata/duplicate-service.ts';
@@ -102,6 +108,12 @@ export const RULES: readonly Rule[] = [
   policy_profile_not_allowed,
   policy_runs_as_root,
   policy_target_not_allowed,
+  portable_drop_in,
+  portable_id,
+  portable_interpreter,
+  portable_mount_points,
+  portable_node_mdwe,
+  portable_state_directory,
   metadata_after_cycle,
   metadata_credential_path,
   metadata_duplicate_service,

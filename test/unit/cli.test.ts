@@ -59,13 +59,13 @@ describe('composable CLI', () => {
     expect(v.stderr).toContain(`${bad}: services[0].source: must be an absolute path`);
     expect(v.stderr).toContain(`${bad}: services[0]: unknown key "extra"`);
     const good = join(REPO, 'examples/metadata.json');
-    expect((await run(['metadata', 'validate', good])).stdout).toContain('valid (3 services)');
+    expect((await run(['metadata', 'validate', good])).stdout).toContain('valid (4 services)');
     const root = join(tmp, 'root');
     expect((await run(['metadata', 'write', '--from', bad, '--root', root])).exitCode).toBe(1);
     expect(existsSync(join(root, 'run/composable/metadata.json'))).toBe(false);
     const w = await run(['metadata', 'write', '--from', good, '--root', root]);
     expect(w.exitCode, w.stderr).toBe(0);
-    expect(JSON.parse(readFileSync(join(root, 'run/composable/metadata.json'), 'utf8')).services).toHaveLength(3);
+    expect(JSON.parse(readFileSync(join(root, 'run/composable/metadata.json'), 'utf8')).services).toHaveLength(4);
   });
 
   it('unknown commands and options are usage errors (exit 2)', async () => {
