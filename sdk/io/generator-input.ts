@@ -2,7 +2,7 @@
 // COMPOSABLE_ROOT), turned into the pure planner's input.
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { METADATA_PATH, STORE_ROOT, hostPath } from '../contract.ts';
+import { METADATA_PATH, STORE_ROOT, hostPath, stablePath } from '../contract.ts';
 import { imageReader, loadPackage, loadPackageFrom } from '../package.ts';
 import { SquashfsImage } from '../squashfs.ts';
 import { fileDigest } from '../digest.ts';
@@ -13,6 +13,7 @@ import type { GeneratorInput, MetadataInput, ServiceInput } from '../plan/types.
 import type { ServiceSpec } from '../schema/metadata.ts';
 import { isBelow, resolveInRoot } from './container-path.ts';
 import { VERSION } from '../version.ts';
+import { readCapabilities } from './capabilities.ts';
 
 /** squashfs ("hsqs" at 0) or erofs (0xE0F5E1E2 little-endian at 1024), else undefined. */
 export function imageType(file: string): 'squashfs' | 'erofs' | undefined {
@@ -40,6 +41,7 @@ export function resolveStoreRoot(root: string): string {
 export function readService(root: string, spec: ServiceSpec, storeRoot: string = resolveStoreRoot(root)): ServiceInput {
   const none = (): boolean => false;
   const base = { spec, packageProblems: [], hasFile: none };
+  if (spec.source === stablePath(spec.name)) return readEngineMountedService(root, spec);
   const resolved = resolveInRoot(root, spec.source, { path: STORE_ROOT, resolved: storeRoot });
   if (!resolved.ok) {
     return { ...base, sourceReasons: [{ code: 'source-missing', message: `source ${spec.source} cannot be used: ${resolved.message}; the agent must bind-mount the package there before PID 1 starts` }] };
@@ -53,12 +55,37 @@ export function readService(root: string, spec: ServiceSpec, storeRoot: string =
   if (!st.isDirectory()) {
     return { ...base, resolvedSource: resolved.path, sourceReasons: [{ code: 'source-unsupported', message: `source ${spec.source} is neither a directory nor an image file` }] };
   }
+  return readDirectoryService(spec, dir, resolved.path);
+}
+
+/**
+ * A package the container engine has mounted at its stable path (podman --mount type=image,
+ * a Kubernetes image volume, the OCI hook): read in place there, never mounted by the generator.
+ * It must be that directory itself, not a symlink to somewhere else in the container.
+ */
+function readEngineMountedService(root: string, spec: ServiceSpec): ServiceInput {
+  const base = { spec, packageProblems: [], hasFile: (): boolean => false, mountedBy: 'engine' as const };
+  const resolved = resolveInRoot(root, spec.source);
+  if (!resolved.ok) {
+    return { ...base, sourceReasons: [{ code: 'source-missing', message: `source ${spec.source} cannot be used: ${resolved.message}; the container engine must mount the package there before PID 1 starts (podman --mount type=image, a Kubernetes image volume)` }] };
+  }
+  if (resolved.path !== spec.source) {
+    return { ...base, sourceReasons: [{ code: 'source-outside-store', message: `source ${spec.source} resolves to ${resolved.path}; a package the engine mounts must be at its stable path itself, not a symlink` }] };
+  }
+  const dir = join(root, resolved.path);
+  if (!statSync(dir).isDirectory()) {
+    return { ...base, resolvedSource: resolved.path, sourceReasons: [{ code: 'source-not-directory', message: `source ${spec.source} is not a directory; the engine must mount the package tree (an image's root) there` }] };
+  }
+  return { ...readDirectoryService(spec, dir, resolved.path), mountedBy: 'engine' };
+}
+
+function readDirectoryService(spec: ServiceSpec, dir: string, resolvedSource: string): ServiceInput {
   const { package: pkg, problems } = loadPackage(dir);
   const hasFile = (rel: string): boolean => statSync(join(dir, rel), { throwIfNoEntry: false })?.isFile() ?? false;
   return {
     spec,
     sourceReasons: [],
-    resolvedSource: resolved.path,
+    resolvedSource,
     sourceKind: 'directory',
     pkg,
     packageProblems: problems,
@@ -124,5 +151,5 @@ export function readMetadata(root: string): { metadata: MetadataInput; services:
 export function readGeneratorInput(root: string = process.env.COMPOSABLE_ROOT ?? '/'): GeneratorInput {
   const { metadata, services } = readMetadata(root);
   const storeRoot = resolveStoreRoot(root);
-  return { metadata, services: services.map((spec) => readService(root, spec, storeRoot)), generatorVersion: VERSION };
+  return { metadata, services: services.map((spec) => readService(root, spec, storeRoot)), generatorVersion: VERSION, capabilities: readCapabilities(root) };
 }

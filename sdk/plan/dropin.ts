@@ -8,7 +8,7 @@ import type { PackageUnit } from '../package.ts';
 import type { ServiceSpec } from '../schema/metadata.ts';
 import type { Reason } from '../schema/status.ts';
 import { environmentAssignment, escapeSpecifiers, quoteWord } from './escape.ts';
-import { CHROOT_DIRECTIVES, PROFILE_DIRECTIVES, type Directive } from './profiles.ts';
+import { CHROOT_DIRECTIVES, PROFILE_DIRECTIVES, unprivilegedProfile, type Directive } from './profiles.ts';
 import { renderUnit, type Sections } from './render.ts';
 import { GENERATED_BY, orderingAfter } from './targets.ts';
 import { rewriteExecDirectives } from './exec-paths.ts';
@@ -38,10 +38,9 @@ export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: Outpu
   const type = parseUnitName(unit.name)?.type;
   // Exec lines are rewritten from the unit as the package's own drop-ins leave it.
   const effective = unit.dropIns.length > 0 ? mergeDropIns(unit.file, unit.dropIns.map((d) => d.file)) : unit.file;
-  const unitSection: Directive[] = [
-    ['SourcePath', escapeSpecifiers(posix.join(settings.where, unit.relPath))],
-    ['RequiresMountsFor', escapeSpecifiers(settings.where)],
-  ];
+  const unitSection: Directive[] = [['SourcePath', escapeSpecifiers(posix.join(settings.where, unit.relPath))]];
+  // A package the engine mounted is there before PID 1 starts: no mount unit to require or wait for.
+  if (settings.mountedBy === 'generator') unitSection.push(['RequiresMountsFor', escapeSpecifiers(settings.where)]);
   // Only services are ordered after the previous composable target: timers, sockets and paths
   // are ordered before timers.target/sockets.target/paths.target by default, which basic.target
   // precedes, so ordering them after a composable target would form a cycle. Their services
@@ -57,7 +56,8 @@ export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: Outpu
 
   const sections: Sections = [['Unit', unitSection]];
   if (type === 'service') {
-    const service: Directive[] = [...PROFILE_DIRECTIVES[settings.profile]];
+    const variant = settings.sandbox === 'unprivileged' ? unprivilegedProfile(settings.profile) : undefined;
+    const service: Directive[] = [...(variant?.ok ? variant.directives : PROFILE_DIRECTIVES[settings.profile])];
     const packageDir = settings.mode === 'chroot' ? '/' : settings.where;
     service.push(['Environment', environmentAssignment('COMPOSABLE_PACKAGE_DIR', packageDir)]);
     for (const [k, v] of Object.entries(spec.environment ?? {})) service.push(['Environment', environmentAssignment(k, v)]);

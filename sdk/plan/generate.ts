@@ -10,6 +10,8 @@ import { credentialDir, planDropIn } from './dropin.ts';
 import { planEnablement, type Enablement } from './enable.ts';
 import { mountUnitName, planMount } from './mount.ts';
 import { planTargets } from './targets.ts';
+import { canMount, privilegeReasons } from './unprivileged.ts';
+import { formatDirective, unprivilegedProfile } from './profiles.ts';
 import type { GeneratorInput, GeneratorPlan, OutputFile, ServiceInput, ServiceSettings } from './types.ts';
 
 /** Parse and validate metadata text. */
@@ -37,7 +39,7 @@ interface Candidate {
   enablement?: Enablement;
 }
 
-function settingsFor(input: ServiceInput): ServiceSettings | undefined {
+function settingsFor(input: ServiceInput, capabilities: GeneratorInput['capabilities']): ServiceSettings | undefined {
   const pkg = input.pkg;
   if (!pkg) return undefined;
   const { spec } = input;
@@ -48,6 +50,8 @@ function settingsFor(input: ServiceInput): ServiceSettings | undefined {
     target: resolveTarget(spec.target ?? pkg.manifest.target),
     mode: spec.mode ?? pkg.manifest.mode,
     profile: spec.profile ?? pkg.manifest.profile,
+    mountedBy: input.mountedBy ?? 'generator',
+    sandbox: canMount(capabilities) ? 'full' : 'unprivileged',
   };
 }
 
@@ -106,10 +110,12 @@ export function planGeneration(input: GeneratorInput): GeneratorPlan {
     seen.add(svc.spec.name);
     c.reasons.push(...ownReasons(svc));
     if (c.reasons.length === 0 && !svc.pkg) c.reasons.push({ code: 'package-unreadable', message: `the package at ${svc.spec.source} could not be read` });
-    c.settings = settingsFor(svc);
+    c.settings = settingsFor(svc, input.capabilities);
     if (c.reasons.length === 0 && c.settings && svc.pkg) {
       c.enablement = planEnablement(svc.pkg.units, svc.spec.units, c.settings.target);
       c.reasons.push(...c.enablement.reasons);
+      // What the container may do: a mount or namespace it cannot make is a skip, not a failed unit.
+      c.reasons.push(...privilegeReasons(c.settings, svc.resolvedSource ?? svc.spec.source, svc.pkg.units, input.capabilities));
     }
     return c;
   });
@@ -153,7 +159,8 @@ export function planGeneration(input: GeneratorInput): GeneratorPlan {
     }
     const s = c.settings;
     const pkg = c.input.pkg;
-    const own: OutputFile[] = [
+    // A package the engine mounted is used in place: no .mount unit.
+    const own: OutputFile[] = s.mountedBy === 'engine' ? [] : [
       planMount({ name: s.name, version: s.version, what: c.input.resolvedSource ?? spec.source, where: s.where, kind: c.input.sourceKind ?? 'directory', imageType: c.input.imageType, sourcePath: input.metadata.path }),
     ];
     const afterUnits = (spec.after ?? []).flatMap((dep) => enabledUnitsOf.get(dep) ?? []);
@@ -172,8 +179,17 @@ export function planGeneration(input: GeneratorInput): GeneratorPlan {
     files.push(...own, ...c.enablement.links);
     const entry: ServiceStatus = {
       name: s.name, state: 'enabled', version: s.version, source: spec.source, target: s.target, mode: s.mode, profile: s.profile,
-      mount: mountUnitName(s.where), where: s.where, units: pkg.units.map((u) => u.name), enabled: c.enablement.enabled,
+      mountedBy: s.mountedBy, ...(s.mountedBy === 'generator' ? { mount: mountUnitName(s.where) } : {}),
+      where: s.where, units: pkg.units.map((u) => u.name), enabled: c.enablement.enabled,
     };
+    const variant = s.sandbox === 'unprivileged' ? unprivilegedProfile(s.profile) : undefined;
+    if (variant?.ok && variant.dropped.length > 0) {
+      entry.sandbox = {
+        variant: 'unprivileged',
+        dropped: variant.dropped.map(formatDirective),
+        message: `the container lacks CAP_SYS_ADMIN, so systemd cannot make the mount namespace these directives need; profile ${s.profile} runs without them (docs/profiles.md)`,
+      };
+    }
     status.services.push(entry);
   }
   return finish(files, status);

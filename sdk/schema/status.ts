@@ -19,8 +19,17 @@ export const ServiceStatusSchema = z.strictObject({
   target: z.optional(z.string()),
   mode: z.optional(ModeSchema),
   profile: z.optional(ProfileSchema),
+  /** `engine`: the container engine mounted the package at its stable path before boot (no
+   *  `mount`); `generator`: the generator's .mount unit `mount` does. */
+  mountedBy: z.optional(z.enum(['engine', 'generator'])),
   mount: z.optional(z.string()),
   where: z.optional(z.string()),
+  /** Set when the profile runs in its unprivileged variant: the directives left out and why. */
+  sandbox: z.optional(z.strictObject({
+    variant: z.literal('unprivileged'),
+    dropped: z.array(z.string()),
+    message: z.string(),
+  })),
   units: z.optional(z.array(UnitName)),
   enabled: z.optional(z.array(UnitName)),
   reasons: z.optional(z.array(ReasonSchema)),

@@ -1,0 +1,115 @@
+// What a package's own units ask for that systemd cannot do in a container without
+// CAP_SYS_ADMIN. systemd 252 drops most file-system sandboxing silently when it cannot make a
+// mount namespace, but insists on it (the service fails with 226/NAMESPACE) for settings that
+// rearrange the file system rather than only restrict it (insist_on_sandboxing() in systemd's
+// src/core/execute.c, and DynamicUser=). Measured in an unprivileged podman container:
+// docs/profiles.md. Such a package is skipped with a reason instead of failing at start.
+import { mergeDropIns } from '../unit-file/index.ts';
+import { extractWords } from '../unit-file/words.ts';
+import { parseBoolean } from '../unit-file/values.ts';
+import type { EntryNode, UnitFile } from '../unit-file/types.ts';
+import type { PackageUnit } from '../package.ts';
+import type { Reason } from '../schema/status.ts';
+import { parseUnitName } from '../unit-name.ts';
+import type { ContainerCapabilities } from '../io/capabilities.ts';
+import { formatDirective, unprivilegedProfile } from './profiles.ts';
+import type { ServiceSettings } from './types.ts';
+
+export const SYS_ADMIN = 'CAP_SYS_ADMIN';
+
+/** Directives that make a service fail with 226/NAMESPACE whenever they are set (non-empty). */
+const ALWAYS_NEEDS_NAMESPACE = ['RootDirectory', 'RootImage', 'TemporaryFileSystem', 'MountImages', 'ExtensionImages', 'ExtensionDirectories', 'LogNamespace'];
+const BIND_DIRECTIVES = ['BindPaths', 'BindReadOnlyPaths'];
+
+interface Located { entry: EntryNode; file?: string }
+
+/** The entries of `key` in section `section`, after the last empty (resetting) assignment. */
+function effectiveEntries(unit: UnitFile, section: string, key: string): Located[] {
+  let out: Located[] = [];
+  for (const s of unit.sections) {
+    if (s.name !== section) continue;
+    for (const n of s.nodes) {
+      if (n.type !== 'entry' || n.key !== key) continue;
+      if (n.value === '') out = [];
+      else out.push({ entry: n, file: s.file });
+    }
+  }
+  return out;
+}
+
+/** Whether one BindPaths= word (`[-]SRC[:DST[:OPTIONS]]`) binds a path somewhere else. */
+function bindsElsewhere(word: string): boolean {
+  const spec = word.startsWith('-') ? word.slice(1) : word;
+  const [src, dst] = spec.split(':');
+  return dst !== undefined && dst !== '' && dst !== src;
+}
+
+/**
+ * Reasons a package unit cannot start in a container whose systemd cannot make a mount
+ * namespace: the directive, its file and line, and the fix.
+ */
+export function namespaceRequirements(unit: PackageUnit, packageName: string): Reason[] {
+  if (parseUnitName(unit.name)?.type !== 'service') return [];
+  const effective = unit.dropIns.length > 0 ? mergeDropIns(unit.file, unit.dropIns.map((d) => d.file)) : unit.file;
+  const found: Located[] = [];
+  const dynamic = effectiveEntries(effective, 'Service', 'DynamicUser').at(-1);
+  if (dynamic && parseBoolean(dynamic.entry.value) === true) found.push(dynamic);
+  for (const key of ALWAYS_NEEDS_NAMESPACE) found.push(...effectiveEntries(effective, 'Service', key).slice(-1));
+  for (const key of BIND_DIRECTIVES) {
+    for (const l of effectiveEntries(effective, 'Service', key)) {
+      if (extractWords(l.entry.value, { unquote: true }).words.some((w) => bindsElsewhere(w.text))) found.push(l);
+    }
+  }
+  return found.map(({ entry, file }) => ({
+    code: 'capability-missing',
+    // Sections keep the package-relative path they were parsed from (the unit or its drop-in).
+    file: file ?? unit.relPath,
+    line: entry.range?.line,
+    column: entry.range?.column,
+    message:
+      `${unit.name} sets ${entry.key}=${entry.value}, which needs a mount namespace; systemd cannot make one without ${SYS_ADMIN}, ` +
+      `which this container lacks, so the service would fail with 226/NAMESPACE. Grant the container ${SYS_ADMIN}, ` +
+      `or drop ${entry.key}= from ${packageName}${entry.key === 'DynamicUser' ? ' and have the agent set "user"' : ''}`,
+  }));
+}
+
+
+/** Whether the container can make mounts and mount namespaces; unknown capabilities count as yes. */
+export function canMount(capabilities: ContainerCapabilities | undefined): boolean {
+  return capabilities === undefined || capabilities.effective.includes(SYS_ADMIN);
+}
+
+/**
+ * Everything that stops a service in a container without CAP_SYS_ADMIN: the generator's own
+ * mount, chroot mode, a profile that needs a mount namespace, package units that insist on one.
+ */
+export function privilegeReasons(settings: ServiceSettings, source: string, pkgUnits: readonly PackageUnit[], capabilities: ContainerCapabilities | undefined): Reason[] {
+  if (canMount(capabilities)) return [];
+  const reasons: Reason[] = [];
+  const lacks = `this container lacks ${SYS_ADMIN} (${capabilities!.source} CapEff)`;
+  if (settings.mountedBy === 'generator') {
+    reasons.push({
+      code: 'capability-missing',
+      message:
+        `mounting ${source} at ${settings.where} needs ${SYS_ADMIN}, and ${lacks}. Have the container engine mount the package at ` +
+        `${settings.where} and name that path as the source (composable podman and composable kube do), or grant the container ${SYS_ADMIN}`,
+    });
+  }
+  if (settings.mode === 'chroot') {
+    reasons.push({
+      code: 'capability-missing',
+      message: `chroot mode runs the service with RootDirectory=${settings.where}, which needs a mount namespace, and ${lacks}. Use host mode ("mode": "host") or grant the container ${SYS_ADMIN}`,
+    });
+  }
+  const variant = unprivilegedProfile(settings.profile);
+  if (!variant.ok) {
+    reasons.push({
+      code: 'profile-unsupported',
+      message:
+        `profile ${settings.profile} needs a mount namespace for ${variant.needsNamespace.map(formatDirective).join(', ')}, and ${lacks}; ` +
+        `systemd would start the service without them. Grant the container ${SYS_ADMIN}, or choose a profile that keeps its promise unprivileged ("profile": "default" or "nonetwork")`,
+    });
+  }
+  for (const u of pkgUnits) reasons.push(...namespaceRequirements(u, settings.name));
+  return reasons;
+}
