@@ -121,6 +121,9 @@ export interface LintPolicy {
   maxExposure?: number;
   /** Units a base container provides that packages may depend on (added to the built-in list). */
   baseUnits?: string[];
+  /** The containers run without CAP_SYS_ADMIN (podman, CRI-O, containerd defaults): report what
+   *  the generator would skip or what systemd would silently leave out there. */
+  unprivileged?: boolean;
 }
 
 interface ContextBase {

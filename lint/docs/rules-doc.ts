@@ -117,6 +117,7 @@ export async function renderRulesDoc(): Promise<string> {
               allowedProfiles: ['default', 'strict', 'nonetwork'],
               baseUnits: ['postgresql.service'],
               maxExposure: 8,
+              unprivileged: true,
             },
           },
           null,

@@ -43,6 +43,7 @@ import { rule as policy_privileged_prefix } from './policy/privileged-prefix.ts'
 import { rule as policy_profile_not_allowed } from './policy/profile-not-allowed.ts';
 import { rule as policy_runs_as_root } from './policy/runs-as-root.ts';
 import { rule as policy_target_not_allowed } from './policy/target-not-allowed.ts';
+import { rule as policy_unprivileged_container } from './policy/unprivileged-container.ts';
 import { rule as metadata_after_cycle } from './metadata/after-cycle.ts';
 import { rule as metadata_credential_path } from './metadata/credential-path.ts';
 import { rule as metadata_duplicate_service } from './metadata/duplicate-service.ts';
@@ -96,6 +97,7 @@ export const RULES: readonly Rule[] = [
   policy_profile_not_allowed,
   policy_runs_as_root,
   policy_target_not_allowed,
+  policy_unprivileged_container,
   metadata_after_cycle,
   metadata_credential_path,
   metadata_duplicate_service,

@@ -4,7 +4,6 @@
 // rearrange the file system rather than only restrict it (insist_on_sandboxing() in systemd's
 // src/core/execute.c, and DynamicUser=). Measured in an unprivileged podman container:
 // docs/profiles.md. Such a package is skipped with a reason instead of failing at start.
-import { mergeDropIns } from '../unit-file/index.ts';
 import { extractWords } from '../unit-file/words.ts';
 import { parseBoolean } from '../unit-file/values.ts';
 import type { EntryNode, UnitFile } from '../unit-file/types.ts';
@@ -21,17 +20,20 @@ export const SYS_ADMIN = 'CAP_SYS_ADMIN';
 const ALWAYS_NEEDS_NAMESPACE = ['RootDirectory', 'RootImage', 'TemporaryFileSystem', 'MountImages', 'ExtensionImages', 'ExtensionDirectories', 'LogNamespace'];
 const BIND_DIRECTIVES = ['BindPaths', 'BindReadOnlyPaths'];
 
-interface Located { entry: EntryNode; file?: string }
+/** An assignment and where it came from (a unit file or one of its drop-ins). */
+export interface Origin<T> { entry: EntryNode; origin: T }
 
-/** The entries of `key` in section `section`, after the last empty (resetting) assignment. */
-function effectiveEntries(unit: UnitFile, section: string, key: string): Located[] {
-  let out: Located[] = [];
-  for (const s of unit.sections) {
-    if (s.name !== section) continue;
-    for (const n of s.nodes) {
-      if (n.type !== 'entry' || n.key !== key) continue;
-      if (n.value === '') out = [];
-      else out.push({ entry: n, file: s.file });
+/** The assignments of `key` in `section` across `files` in order, after the last empty (resetting) one. */
+function effectiveEntries<T>(files: readonly { unit: UnitFile; origin: T }[], section: string, key: string): Origin<T>[] {
+  let out: Origin<T>[] = [];
+  for (const { unit, origin } of files) {
+    for (const s of unit.sections) {
+      if (s.name !== section) continue;
+      for (const n of s.nodes) {
+        if (n.type !== 'entry' || n.key !== key) continue;
+        if (n.value === '') out = [];
+        else out.push({ entry: n, origin });
+      }
     }
   }
   return out;
@@ -45,25 +47,32 @@ function bindsElsewhere(word: string): boolean {
 }
 
 /**
+ * The [Service] settings of a unit (its file, then its drop-ins in systemd's order) that make it
+ * fail with 226/NAMESPACE when systemd cannot make a mount namespace.
+ */
+export function settingsNeedingNamespace<T>(files: readonly { unit: UnitFile; origin: T }[]): Origin<T>[] {
+  const found: Origin<T>[] = [];
+  const dynamic = effectiveEntries(files, 'Service', 'DynamicUser').at(-1);
+  if (dynamic && parseBoolean(dynamic.entry.value) === true) found.push(dynamic);
+  for (const key of ALWAYS_NEEDS_NAMESPACE) found.push(...effectiveEntries(files, 'Service', key).slice(-1));
+  for (const key of BIND_DIRECTIVES) {
+    for (const l of effectiveEntries(files, 'Service', key)) {
+      if (extractWords(l.entry.value, { unquote: true }).words.some((w) => bindsElsewhere(w.text))) found.push(l);
+    }
+  }
+  return found;
+}
+
+/**
  * Reasons a package unit cannot start in a container whose systemd cannot make a mount
  * namespace: the directive, its file and line, and the fix.
  */
 export function namespaceRequirements(unit: PackageUnit, packageName: string): Reason[] {
   if (parseUnitName(unit.name)?.type !== 'service') return [];
-  const effective = unit.dropIns.length > 0 ? mergeDropIns(unit.file, unit.dropIns.map((d) => d.file)) : unit.file;
-  const found: Located[] = [];
-  const dynamic = effectiveEntries(effective, 'Service', 'DynamicUser').at(-1);
-  if (dynamic && parseBoolean(dynamic.entry.value) === true) found.push(dynamic);
-  for (const key of ALWAYS_NEEDS_NAMESPACE) found.push(...effectiveEntries(effective, 'Service', key).slice(-1));
-  for (const key of BIND_DIRECTIVES) {
-    for (const l of effectiveEntries(effective, 'Service', key)) {
-      if (extractWords(l.entry.value, { unquote: true }).words.some((w) => bindsElsewhere(w.text))) found.push(l);
-    }
-  }
-  return found.map(({ entry, file }) => ({
+  const files = [{ unit: unit.file, origin: unit.relPath }, ...unit.dropIns.map((d) => ({ unit: d.file, origin: d.relPath }))];
+  return settingsNeedingNamespace(files).map(({ entry, origin }) => ({
     code: 'capability-missing',
-    // Sections keep the package-relative path they were parsed from (the unit or its drop-in).
-    file: file ?? unit.relPath,
+    file: origin,
     line: entry.range?.line,
     column: entry.range?.column,
     message:
