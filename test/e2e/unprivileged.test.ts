@@ -1,0 +1,90 @@
+// The generator in a real unprivileged podman container (no --privileged, no --cap-add): packages
+// the engine mounted at their stable path start, default and nonetwork run their unprivileged
+// variant (and nonetwork still has no IP sockets), and what cannot run there (strict,
+// DynamicUser=, a store package needing a bind mount) is skipped with its reason, never left
+// failed. Run one at a time:
+//   npm run build && flock /tmp/composable-containers.lock npx vitest run test/e2e/unprivileged.test.ts
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIST } from '../../sdk/container/nspawn.ts';
+import { ensureSystemdImage, removeHarnessContainers, withContainer } from '../../sdk/container/podman.ts';
+import type { Status } from '../../sdk/schema/status.ts';
+import { missingRequirements, requirement } from '../helpers/requirements.ts';
+
+const missing = missingRequirements([requirement.root, requirement.podman, requirement.debootstrap], 'unprivileged generator e2e');
+
+/** A package directory with one service running `script`. */
+function writePackage(dir: string, name: string, script: string, opts: { profile?: string; service?: string } = {}): void {
+  mkdirSync(join(dir, 'usr/lib/systemd/system'), { recursive: true });
+  mkdirSync(join(dir, 'usr/bin'), { recursive: true });
+  writeFileSync(join(dir, 'usr/lib/os-release'), `NAME=${name}\nID=${name}\nVERSION_ID=1.0.0\n${opts.profile ? `COMPOSABLE_PROFILE=${opts.profile}\n` : ''}`);
+  writeFileSync(join(dir, 'usr/bin', name), `#!/bin/bash\n${script}\n`);
+  chmodSync(join(dir, 'usr/bin', name), 0o755);
+  writeFileSync(
+    join(dir, 'usr/lib/systemd/system', `${name}.service`),
+    `[Service]\nExecStart=/usr/bin/${name}\n${opts.service ?? ''}\n[Install]\nWantedBy=multi-user.target\n`,
+  );
+}
+
+describe.skipIf(missing.length > 0)('the generator in an unprivileged podman container', () => {
+  let image = '';
+  let work = '';
+  beforeAll(async () => {
+    if (!existsSync(join(DIST, 'composable-generator.cjs'))) throw new Error('run `npm run build` first (npm test does)');
+    image = await ensureSystemdImage();
+    work = mkdtempSync(join(tmpdir(), 'composable-unprivileged-'));
+  }, 20 * 60_000);
+  afterAll(async () => {
+    await removeHarnessContainers();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('runs engine-mounted packages, skips with a reason what cannot run, and leaves no unit failed', async () => {
+    const pkgs = join(work, 'pkgs');
+    writePackage(join(pkgs, 'u-default'), 'u-default', 'exec sleep infinity');
+    // The nonetwork promise must hold without PrivateNetwork=: an IP socket is refused by seccomp.
+    writePackage(join(pkgs, 'u-nonetwork'), 'u-nonetwork', 'if (exec 3<>/dev/tcp/127.0.0.1/9) 2>/dev/null; then echo ip-socket=allowed; else echo ip-socket=denied; fi\nexec sleep infinity', { profile: 'nonetwork' });
+    writePackage(join(pkgs, 'u-strict'), 'u-strict', 'exec sleep infinity', { profile: 'strict' });
+    writePackage(join(pkgs, 'u-dynamic'), 'u-dynamic', 'exec sleep infinity', { service: 'DynamicUser=yes' });
+    writePackage(join(pkgs, 'u-store'), 'u-store', 'exec sleep infinity');
+    const services = [
+      { name: 'u-default', source: '/opt/composable/u-default' },
+      { name: 'u-nonetwork', source: '/opt/composable/u-nonetwork' },
+      { name: 'u-strict', source: '/opt/composable/u-strict' },
+      { name: 'u-dynamic', source: '/opt/composable/u-dynamic' },
+      { name: 'u-store', source: '/run/composable/store/u-store-1.0.0' },
+    ];
+    writeFileSync(join(work, 'metadata.json'), JSON.stringify({ schemaVersion: 1, services }));
+    const bind = (source: string, target: string): string[] => ['--mount', `type=bind,source=${source},target=${target},ro=true`];
+    const args = [
+      ...bind(join(work, 'metadata.json'), '/run/composable/metadata.json'),
+      ...['u-default', 'u-nonetwork', 'u-strict', 'u-dynamic'].flatMap((n) => bind(join(pkgs, n), `/opt/composable/${n}`)),
+      ...bind(join(pkgs, 'u-store'), '/run/composable/store/u-store-1.0.0'),
+    ];
+
+    await withContainer({ image, args, timeoutMs: 55_000 }, async (c) => {
+      await c.waitForSystemd(40_000);
+      const status = JSON.parse((await c.exec(['cat', '/run/composable/status.json'])).stdout) as Status;
+      const entry = (n: string) => status.services.find((s) => s.name === n)!;
+
+      for (const n of ['u-default', 'u-nonetwork']) {
+        expect(entry(n)).toMatchObject({ state: 'enabled', mountedBy: 'engine', sandbox: { variant: 'unprivileged' } });
+        expect((await c.exec(['systemctl', 'is-active', `${n}.service`])).stdout.trim(), n).toBe('active');
+      }
+      expect((await c.exec(['systemctl', 'cat', 'u-default.service'])).stdout).not.toContain('ProtectSystem=');
+      expect((await c.exec(['journalctl', '-o', 'cat', '-u', 'u-nonetwork.service'])).stdout).toContain('ip-socket=denied');
+
+      expect(entry('u-strict').reasons?.map((r) => r.code)).toEqual(['profile-unsupported']);
+      expect(entry('u-dynamic').reasons).toEqual([expect.objectContaining({ code: 'capability-missing', message: expect.stringContaining('DynamicUser=yes') })]);
+      expect(entry('u-store').reasons).toEqual([expect.objectContaining({ code: 'capability-missing', message: expect.stringContaining('CAP_SYS_ADMIN') })]);
+      for (const n of ['u-strict', 'u-dynamic', 'u-store']) {
+        expect((await c.exec(['systemctl', 'show', '-p', 'LoadState', '--value', `${n}.service`])).stdout.trim(), n).toBe('not-found');
+      }
+      // Nothing the generator wrote is left failed (226/NAMESPACE, a failed mount).
+      const failed = (await c.exec(['systemctl', 'list-units', '--failed', '--plain', '--no-legend'])).stdout;
+      expect(failed).not.toMatch(/u-|composable/);
+    });
+  }, 20 * 60_000);
+});
