@@ -53,6 +53,7 @@ import { rule as metadata_package_mismatch } from './metadata/package-mismatch.t
 import { rule as metadata_policy } from './metadata/policy.ts';
 import { rule as metadata_schema } from './metadata/schema.ts';
 import { rule as metadata_unknown_after } from './metadata/unknown-after.ts';
+import { rule as metadata_unprivileged_mount } from './metadata/unprivileged-mount.ts';
 
 export const RULES: readonly Rule[] = [
   package_dangling_symlink,
@@ -107,6 +108,7 @@ export const RULES: readonly Rule[] = [
   metadata_policy,
   metadata_schema,
   metadata_unknown_after,
+  metadata_unprivileged_mount,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.meta.id, r]));
