@@ -10,8 +10,7 @@ import { credentialDir, planDropIn } from './dropin.ts';
 import { planEnablement, type Enablement } from './enable.ts';
 import { mountUnitName, planMount } from './mount.ts';
 import { planTargets } from './targets.ts';
-import { canMount, privilegeReasons } from './unprivileged.ts';
-import { formatDirective, unprivilegedProfile } from './profiles.ts';
+import { canMount, privilegeReasons, sandboxNote } from './unprivileged.ts';
 import type { GeneratorInput, GeneratorPlan, OutputFile, ServiceInput, ServiceSettings } from './types.ts';
 
 /** Parse and validate metadata text. */
@@ -182,14 +181,8 @@ export function planGeneration(input: GeneratorInput): GeneratorPlan {
       mountedBy: s.mountedBy, ...(s.mountedBy === 'generator' ? { mount: mountUnitName(s.where) } : {}),
       where: s.where, units: pkg.units.map((u) => u.name), enabled: c.enablement.enabled,
     };
-    const variant = s.sandbox === 'unprivileged' ? unprivilegedProfile(s.profile) : undefined;
-    if (variant?.ok && variant.dropped.length > 0) {
-      entry.sandbox = {
-        variant: 'unprivileged',
-        dropped: variant.dropped.map(formatDirective),
-        message: `the container lacks CAP_SYS_ADMIN, so systemd cannot make the mount namespace these directives need; profile ${s.profile} runs without them (docs/profiles.md)`,
-      };
-    }
+    const sandbox = sandboxNote(s, pkg.units);
+    if (sandbox) entry.sandbox = sandbox;
     status.services.push(entry);
   }
   return finish(files, status);

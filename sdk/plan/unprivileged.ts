@@ -8,7 +8,7 @@ import { extractWords } from '../unit-file/words.ts';
 import { parseBoolean } from '../unit-file/values.ts';
 import type { EntryNode, UnitFile } from '../unit-file/types.ts';
 import type { PackageUnit } from '../package.ts';
-import type { Reason } from '../schema/status.ts';
+import type { Reason, ServiceStatus } from '../schema/status.ts';
 import { parseUnitName } from '../unit-name.ts';
 import type { ContainerCapabilities } from '../io/capabilities.ts';
 import { formatDirective, unprivilegedProfile } from './profiles.ts';
@@ -64,13 +64,35 @@ export function settingsNeedingNamespace<T>(files: readonly { unit: UnitFile; or
 }
 
 /**
+ * [Service] settings that only restrict, which systemd leaves out (silently, or with a warning)
+ * when it cannot make a namespace for the service; a false value asks for nothing.
+ */
+export const WITHOUT_EFFECT_UNPRIVILEGED = new Set([
+  'ProtectSystem', 'ProtectHome', 'PrivateTmp', 'PrivateDevices', 'PrivateMounts', 'ProtectKernelTunables', 'ProtectControlGroups',
+  'ProtectHostname', 'PrivateNetwork', 'IPAddressDeny', 'ReadOnlyPaths', 'InaccessiblePaths', 'ReadWritePaths', 'ExecPaths', 'NoExecPaths',
+]);
+
+/** The settings of WITHOUT_EFFECT_UNPRIVILEGED a unit (with its drop-ins) has in force. */
+export function settingsWithoutEffect<T>(files: readonly { unit: UnitFile; origin: T }[]): Origin<T>[] {
+  const found: Origin<T>[] = [];
+  for (const key of WITHOUT_EFFECT_UNPRIVILEGED) {
+    for (const l of effectiveEntries(files, 'Service', key)) if (parseBoolean(l.entry.value) !== false) found.push(l);
+  }
+  return found;
+}
+
+/** A package unit and its drop-ins, each tagged with its package-relative path. */
+export function unitWithDropIns(unit: PackageUnit): { unit: UnitFile; origin: string }[] {
+  return [{ unit: unit.file, origin: unit.relPath }, ...unit.dropIns.map((d) => ({ unit: d.file, origin: d.relPath }))];
+}
+
+/**
  * Reasons a package unit cannot start in a container whose systemd cannot make a mount
  * namespace: the directive, its file and line, and the fix.
  */
 export function namespaceRequirements(unit: PackageUnit, packageName: string): Reason[] {
   if (parseUnitName(unit.name)?.type !== 'service') return [];
-  const files = [{ unit: unit.file, origin: unit.relPath }, ...unit.dropIns.map((d) => ({ unit: d.file, origin: d.relPath }))];
-  return settingsNeedingNamespace(files).map(({ entry, origin }) => ({
+  return settingsNeedingNamespace(unitWithDropIns(unit)).map(({ entry, origin }) => ({
     code: 'capability-missing',
     file: origin,
     line: entry.range?.line,
@@ -121,4 +143,27 @@ export function privilegeReasons(settings: ServiceSettings, source: string, pkgU
   }
   for (const u of pkgUnits) reasons.push(...namespaceRequirements(u, settings.name));
   return reasons;
+}
+
+/**
+ * What the status says about a service that runs where systemd cannot make namespaces: the
+ * profile directives left out, and the package's own settings systemd will start it without.
+ */
+export function sandboxNote(settings: ServiceSettings, pkgUnits: readonly PackageUnit[]): ServiceStatus['sandbox'] {
+  if (settings.sandbox !== 'unprivileged') return undefined;
+  const variant = unprivilegedProfile(settings.profile);
+  const dropped = variant.ok ? variant.dropped.map(formatDirective) : [];
+  const ignored = pkgUnits
+    .filter((u) => parseUnitName(u.name)?.type === 'service')
+    .flatMap((u) => settingsWithoutEffect(unitWithDropIns(u)).map(({ entry, origin }) => `${origin}:${entry.range?.line ?? 0} ${entry.key}=${entry.value}`));
+  if (dropped.length === 0 && ignored.length === 0) return undefined;
+  return {
+    variant: 'unprivileged',
+    dropped,
+    ...(ignored.length > 0 ? { ignored } : {}),
+    message:
+      `the container lacks ${SYS_ADMIN}, so systemd cannot make the namespaces these settings need and starts the service without them` +
+      `${dropped.length > 0 ? `; profile ${settings.profile} is written without ${dropped.join(', ')}` : ''}` +
+      `${ignored.length > 0 ? `; the package's own ${ignored.map((i) => i.split(' ')[1]).join(', ')} ${ignored.length === 1 ? 'has' : 'have'} no effect` : ''} (docs/profiles.md)`,
+  };
 }

@@ -27,7 +27,10 @@ export const ServiceStatusSchema = z.strictObject({
   /** Set when the profile runs in its unprivileged variant: the directives left out and why. */
   sandbox: z.optional(z.strictObject({
     variant: z.literal('unprivileged'),
+    /** Profile directives the generator left out of the drop-in (`ProtectSystem=full`). */
     dropped: z.array(z.string()),
+    /** The package's own settings systemd starts the service without (`<file>:<line> Key=value`). */
+    ignored: z.optional(z.array(z.string())),
     message: z.string(),
   })),
   units: z.optional(z.array(UnitName)),

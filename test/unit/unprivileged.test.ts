@@ -171,6 +171,17 @@ describe('a container without CAP_SYS_ADMIN', () => {
     expect(r.entry('t')).not.toHaveProperty('sandbox');
   });
 
+  it("lists the package's own settings that take no effect, with file and line, and not those that ask for nothing", () => {
+    const r = plan([service({ name: 't', source: '/opt/composable/t' }, { profile: 'trusted', serviceLines: ['ProtectHome=yes', 'PrivateTmp=false'], dropIn: '[Service]\nReadOnlyPaths=/srv\n' })], unprivileged);
+    expect(r.entry('t').state).toBe('enabled');
+    expect(r.entry('t').sandbox).toMatchObject({
+      dropped: [],
+      ignored: ['usr/lib/systemd/system/t.service:3 ProtectHome=yes', 'usr/lib/systemd/system/t.service.d/10-local.conf:2 ReadOnlyPaths=/srv'],
+    });
+    expect(r.entry('t').sandbox!.message).toContain('ProtectHome=yes, ReadOnlyPaths=/srv have no effect');
+    expect(plan([service({ name: 't', source: '/opt/composable/t' }, { profile: 'trusted', serviceLines: ['ProtectHome=yes'] })], privileged).entry('t')).not.toHaveProperty('sandbox');
+  });
+
   it('skips strict with profile-unsupported, naming the directives, the capability and the fix', () => {
     const r = plan([service({ name: 's', source: '/opt/composable/s' }, { profile: 'strict' })], unprivileged);
     const [reason] = r.entry('s').reasons!;

@@ -3,17 +3,11 @@
 // package whose service would fail for it (DynamicUser=, RootDirectory=, ...; chroot mode; the
 // strict profile), and systemd silently leaves out the sandboxing that only restricts
 // (ProtectSystem=, PrivateTmp=, ...). Measured in an unprivileged podman container: docs/profiles.md.
-import { settingsNeedingNamespace } from '../../../sdk/plan/unprivileged.ts';
+import { settingsNeedingNamespace, WITHOUT_EFFECT_UNPRIVILEGED } from '../../../sdk/plan/unprivileged.ts';
 import { parseBoolean } from '../../../sdk/unit-file/values.ts';
 import type { EntryNode, SourceRange } from '../../../sdk/unit-file/types.ts';
 import type { PackageRule } from '../../types.ts';
 import { entriesOf, packageMode, packageProfile } from '../helpers.ts';
-
-/** [Service] settings systemd drops without a mount namespace (a `no` value asks for nothing). */
-const WITHOUT_EFFECT = new Set([
-  'ProtectSystem', 'ProtectHome', 'PrivateTmp', 'PrivateDevices', 'PrivateMounts', 'ProtectKernelTunables', 'ProtectControlGroups',
-  'ProtectHostname', 'PrivateNetwork', 'IPAddressDeny', 'ReadOnlyPaths', 'InaccessiblePaths', 'ReadWritePaths', 'ExecPaths', 'NoExecPaths',
-]);
 
 export const rule: PackageRule = {
   scope: 'package',
@@ -59,7 +53,7 @@ export const rule: PackageRule = {
       }
       for (const f of files) {
         for (const { entry } of entriesOf(f.parsed, 'Service')) {
-          if (!WITHOUT_EFFECT.has(entry.key) || entry.value === '' || parseBoolean(entry.value) === false) continue;
+          if (!WITHOUT_EFFECT_UNPRIVILEGED.has(entry.key) || entry.value === '' || parseBoolean(entry.value) === false) continue;
           ctx.report({ messageId: 'ignored', data: { key: entry.key, value: entry.value }, file: f.file, range: range(entry) });
         }
       }
