@@ -222,3 +222,12 @@ describe('a container without CAP_SYS_ADMIN', () => {
     expect(r.entry('all').reasons!.map((x) => x.code)).toEqual(['capability-missing', 'capability-missing', 'profile-unsupported', 'capability-missing']);
   });
 });
+
+describe('composable status', () => {
+  it('says why a service runs with less sandboxing, under its units', async () => {
+    const { buildReport, renderReport } = await import('../../cli/commands/status.ts');
+    const r = plan([service({ name: 'd', source: '/opt/composable/d' })], unprivileged);
+    const text = renderReport(buildReport(r.status, new Map([['d.service', { id: 'd.service', activeState: 'active', subState: 'running', result: 'success', loadState: 'loaded', mainPid: '7' }]])));
+    expect(text).toMatch(/d\.service +active \(running\)\n +sandbox: the container lacks CAP_SYS_ADMIN.*without .*ProtectSystem=full/);
+  });
+});
