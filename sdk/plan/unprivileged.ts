@@ -1,9 +1,10 @@
-// What a package's own units ask for that systemd cannot do in a container without
-// CAP_SYS_ADMIN. systemd 252 drops most file-system sandboxing silently when it cannot make a
-// mount namespace, but insists on it (the service fails with 226/NAMESPACE) for settings that
-// rearrange the file system rather than only restrict it (insist_on_sandboxing() in systemd's
-// src/core/execute.c, and DynamicUser=). Measured in an unprivileged podman container:
-// docs/profiles.md. Such a package is skipped with a reason instead of failing at start.
+// What a container without CAP_SYS_ADMIN can run (pure; the capabilities come in as input).
+// Without it the generator cannot mount a store package, and systemd cannot make a mount
+// namespace for a service: systemd 252 then drops the sandboxing that only restricts
+// (ProtectSystem=, PrivateTmp=, ...) silently, but fails the service with 226/NAMESPACE for
+// settings that rearrange the file system (DynamicUser=, RootDirectory=, TemporaryFileSystem=,
+// binds onto another path). Measured in an unprivileged podman container: docs/profiles.md.
+// What would fail is skipped with a reason; what would be dropped is said in the status.
 import { extractWords } from '../unit-file/words.ts';
 import { parseBoolean } from '../unit-file/values.ts';
 import type { EntryNode, UnitFile } from '../unit-file/types.ts';
@@ -103,7 +104,6 @@ export function namespaceRequirements(unit: PackageUnit, packageName: string): R
       `or drop ${entry.key}= from ${packageName}${entry.key === 'DynamicUser' ? ' and have the agent set "user"' : ''}`,
   }));
 }
-
 
 /** Whether the container can make mounts and mount namespaces; unknown capabilities count as yes. */
 export function canMount(capabilities: ContainerCapabilities | undefined): boolean {
