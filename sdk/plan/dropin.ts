@@ -12,6 +12,7 @@ import { CHROOT_DIRECTIVES, PROFILE_DIRECTIVES, unprivilegedProfile, type Direct
 import { renderUnit, type Sections } from './render.ts';
 import { GENERATED_BY, orderingAfter } from './targets.ts';
 import { rewriteExecDirectives } from './exec-paths.ts';
+import { mountUnitName } from './mount.ts';
 import { mergeDropIns } from '../unit-file/index.ts';
 import type { OutputFile, ServiceSettings } from './types.ts';
 
@@ -39,8 +40,11 @@ export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: Outpu
   // Exec lines are rewritten from the unit as the package's own drop-ins leave it.
   const effective = unit.dropIns.length > 0 ? mergeDropIns(unit.file, unit.dropIns.map((d) => d.file)) : unit.file;
   const unitSection: Directive[] = [['SourcePath', escapeSpecifiers(posix.join(settings.where, unit.relPath))]];
-  // A package the engine mounted is there before PID 1 starts: no mount unit to require or wait for.
   if (settings.mountedBy === 'generator') unitSection.push(['RequiresMountsFor', escapeSpecifiers(settings.where)]);
+  // A package the engine mounted is there before PID 1 starts, and systemd knows its mount from
+  // /proc/self/mountinfo: order after it (so at shutdown the units stop before it is unmounted),
+  // but require nothing, since there is no mount unit to start.
+  else unitSection.push(['After', mountUnitName(settings.where)]);
   // Only services are ordered after the previous composable target: timers, sockets and paths
   // are ordered before timers.target/sockets.target/paths.target by default, which basic.target
   // precedes, so ordering them after a composable target would form a cycle. Their services

@@ -74,6 +74,11 @@ describe.skipIf(missing.length > 0)('the generator in an unprivileged podman con
         expect((await c.exec(['systemctl', 'is-active', `${n}.service`])).stdout.trim(), n).toBe('active');
       }
       expect((await c.exec(['systemctl', 'cat', 'u-default.service'])).stdout).not.toContain('ProtectSystem=');
+      // systemd knows the engine's mount from mountinfo; the service is ordered after it, so it stops first.
+      expect((await c.exec(['systemctl', 'show', '-p', 'ActiveState', '--value', 'opt-composable-u\\x2ddefault.mount'])).stdout.trim()).toBe('active');
+      // systemctl show quotes a name with a backslash and doubles the backslash.
+      const after = (await c.exec(['systemctl', 'show', '-p', 'After', '--value', 'u-default.service'])).stdout;
+      expect(after.split(' ').map((w) => w.replace(/^"(.*)"$/, '$1').replaceAll('\\\\', '\\'))).toContain('opt-composable-u\\x2ddefault.mount');
       expect((await c.exec(['journalctl', '-o', 'cat', '-u', 'u-nonetwork.service'])).stdout).toContain('ip-socket=denied');
 
       expect(entry('u-strict').reasons?.map((r) => r.code)).toEqual(['profile-unsupported']);

@@ -99,11 +99,14 @@ describe('reading the container capabilities', () => {
 });
 
 describe('packages the engine mounted', () => {
-  it('are used in place: no .mount unit, no RequiresMountsFor=, status mountedBy engine without mount', () => {
+  it('are used in place: no .mount unit, no RequiresMountsFor= but After= the engine mount, status mountedBy engine without mount', () => {
     const r = plan([service({ name: 'web', source: '/opt/composable/web' })]);
     expect(r.files.some((f) => f.path.endsWith('.mount'))).toBe(false);
     const dropIn = r.file('web.service.d/50-composable.conf')!;
     expect(dropIn).not.toContain('RequiresMountsFor=');
+    // Ordered after the engine's mount (known to systemd from mountinfo) so it stops first, requiring nothing.
+    expect(dropIn).toContain('After=opt-composable-web.mount\n');
+    expect(dropIn).not.toMatch(/^(Requires|BindsTo|Wants)=opt-composable/m);
     expect(dropIn).toContain('ExecStart=/opt/composable/web/usr/bin/web');
     expect(dropIn).toContain('After=composable-early.target');
     expect(r.entry('web')).toMatchObject({ state: 'enabled', mountedBy: 'engine', where: '/opt/composable/web' });
