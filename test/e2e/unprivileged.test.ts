@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIST } from '../../sdk/container/nspawn.ts';
 import { ensureSystemdImage, removeHarnessContainers, withContainer } from '../../sdk/container/podman.ts';
 import type { Status } from '../../sdk/schema/status.ts';
+import { settingsNeedingNamespace, settingsWithoutEffect } from '../../sdk/plan/unprivileged.ts';
+import { parseUnitFile } from '../../sdk/unit-file/index.ts';
 import { missingRequirements, requirement } from '../helpers/requirements.ts';
 
 const missing = missingRequirements([requirement.root, requirement.podman, requirement.debootstrap], 'unprivileged generator e2e');
@@ -92,4 +94,58 @@ describe.skipIf(missing.length > 0)('the generator in an unprivileged podman con
       expect(failed).not.toMatch(/u-|composable/);
     });
   }, 20 * 60_000);
+
+  // The measurements behind docs/profiles.md and sdk/plan/unprivileged.ts, held against real
+  // systemd: what the planner skips fails with 226/NAMESPACE, what it calls without effect runs
+  // with none, and the seccomp and capability settings it keeps work.
+  it('systemd fails exactly the settings the planner skips, and runs the ones it calls without effect with none', async () => {
+    const probe = [
+      'if [ "$(readlink /proc/self/ns/mnt)" = "$(readlink /proc/1/ns/mnt)" ]; then echo mntns=shared; else echo mntns=private; fi',
+      'echo interfaces=$(($(wc -l < /proc/net/dev) - 2))',
+      'if (exec 3<>/dev/tcp/127.0.0.1/9) 2>/dev/null; then echo tcp=connected; else echo tcp=$( (exec 3<>/dev/tcp/127.0.0.1/9) 2>&1 | sed "s/.*: //"); fi',
+      'grep -E "^(NoNewPrivs|CapBnd):" /proc/self/status | tr -s "\\t" "="',
+    ].join('; ').replaceAll('$', '$$');
+    const cases: Record<string, { setting: string; expect: 'fails' | RegExp[] }> = {
+      baseline: { setting: '', expect: [/mntns=shared/, /tcp=Connection refused/, /NoNewPrivs:=0/] },
+      dynamicuser: { setting: 'DynamicUser=yes', expect: 'fails' },
+      tmpfs: { setting: 'TemporaryFileSystem=/srv', expect: 'fails' },
+      bindelsewhere: { setting: 'BindPaths=/etc:/srv', expect: 'fails' },
+      rootdirectory: { setting: 'RootDirectory=/opt', expect: 'fails' },
+      bindsame: { setting: 'BindReadOnlyPaths=/etc/machine-id', expect: [/mntns=shared/] },
+      protectsystem: { setting: 'ProtectSystem=full', expect: [/mntns=shared/] },
+      privatetmp: { setting: 'PrivateTmp=yes', expect: [/mntns=shared/] },
+      protecthome: { setting: 'ProtectHome=yes', expect: [/mntns=shared/] },
+      privatenetwork: { setting: 'PrivateNetwork=yes', expect: [/interfaces=([2-9]|\d\d)/] },
+      ipaddressdeny: { setting: 'IPAddressDeny=any', expect: [/tcp=Connection refused/] },
+      addressfamilies: { setting: 'RestrictAddressFamilies=AF_UNIX AF_NETLINK', expect: [/tcp=Address family not supported/] },
+      lockpersonality: { setting: 'LockPersonality=yes', expect: [/NoNewPrivs:=1/] },
+      capabilities: { setting: 'CapabilityBoundingSet=', expect: [/CapBnd:=0000000000000000/] },
+    };
+    const units = join(work, 'units');
+    mkdirSync(units, { recursive: true });
+    for (const [name, c] of Object.entries(cases)) {
+      const text = `[Service]\nType=oneshot\nExecStart=/bin/bash -c '${probe}'\n${c.setting}\n`;
+      writeFileSync(join(units, `exp-${name}.service`), text);
+      // The planner's view of the same unit agrees with what systemd does with it below.
+      const files = [{ unit: parseUnitFile(text), origin: name }];
+      expect(settingsNeedingNamespace(files).length > 0, `${c.setting}: skipped by the planner`).toBe(c.expect === 'fails');
+      if (['protectsystem', 'privatetmp', 'protecthome', 'privatenetwork', 'ipaddressdeny'].includes(name)) expect(settingsWithoutEffect(files), c.setting).toHaveLength(1);
+    }
+    const names = Object.keys(cases).map((n) => `exp-${n}.service`);
+    await withContainer({ image, args: ['--mount', `type=bind,source=${units},target=/run/systemd/system,ro=true`], timeoutMs: 55_000 }, async (c) => {
+      await c.waitForSystemd(40_000);
+      await c.exec(['systemctl', 'start', ...names], { timeoutMs: 30_000 });
+      for (const [name, expected] of Object.entries(cases)) {
+        const unit = `exp-${name}.service`;
+        const shown = (await c.exec(['systemctl', 'show', '-p', 'Result', '-p', 'ExecMainStatus', unit])).stdout;
+        const out = (await c.exec(['journalctl', '-o', 'cat', '-u', unit])).stdout;
+        if (expected.expect === 'fails') {
+          expect(shown, `${expected.setting}\n${out}`).toContain('ExecMainStatus=226');
+        } else {
+          expect(shown, `${expected.setting}\n${out}`).toContain('Result=success');
+          for (const re of expected.expect) expect(out, expected.setting).toMatch(re);
+        }
+      }
+    });
+  }, 120_000);
 });
