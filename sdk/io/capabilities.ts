@@ -3,7 +3,7 @@
 // capabilities, so its own set is what systemd has for mounts and namespaces. The pure planner
 // gets the result as an input field; with COMPOSABLE_ROOT the file is read below that root, so
 // tests give a capability set as `<root>/proc/self/status`.
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Capability names by bit number (linux/capability.h). */
@@ -50,11 +50,34 @@ export function parseProcStatusCapabilities(text: string, source = PROC_STATUS_P
  * what the generator did before it looked.
  */
 export function readCapabilities(root: string = process.env.COMPOSABLE_ROOT ?? '/'): ContainerCapabilities | undefined {
-  let text: string;
+  const text = readSmallFile(join(root, PROC_STATUS_PATH));
+  return text === undefined ? undefined : parseProcStatusCapabilities(text);
+}
+
+/**
+ * A regular file of at most 64 KiB, read to its end: /proc files report size 0, so the size is
+ * not trusted. Non-blocking and not through a final symlink, so a FIFO or a link in a test root
+ * cannot hang the generator.
+ */
+function readSmallFile(path: string): string | undefined {
+  let fd: number;
   try {
-    text = readFileSync(join(root, PROC_STATUS_PATH), 'utf8');
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   } catch {
     return undefined;
   }
-  return parseProcStatusCapabilities(text);
+  try {
+    if (!fstatSync(fd).isFile()) return undefined;
+    const buf = Buffer.alloc(64 * 1024);
+    let have = 0;
+    for (;;) {
+      const n = readSync(fd, buf, have, buf.length - have, null);
+      if (n === 0 || have + n >= buf.length) return buf.toString('utf8', 0, have + n);
+      have += n;
+    }
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }

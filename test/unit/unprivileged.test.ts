@@ -18,8 +18,9 @@ const unprivileged: ContainerCapabilities = { source: '/proc/self/status', effec
 const privileged: ContainerCapabilities = { source: '/proc/self/status', effective: capabilityNames('000001ffffffffff')! };
 
 function memoryReader(files: Record<string, string>): PackageReader {
+  const missing = { ok: false as const, missing: true, problem: { code: 'path-missing', file: '', message: 'missing' } };
   return {
-    readText: (rel) => files[rel],
+    readText: (rel) => (rel in files ? { ok: true, value: files[rel]! } : missing),
     list(rel) {
       const prefix = rel === '' ? '' : `${rel}/`;
       const names = new Map<string, 'dir' | 'file'>();
@@ -28,8 +29,9 @@ function memoryReader(files: Record<string, string>): PackageReader {
         const [first, ...rest] = p.slice(prefix.length).split('/');
         names.set(first!, rest.length > 0 ? 'dir' : 'file');
       }
-      return names.size > 0 ? [...names].map(([name, kind]) => ({ name, kind })) : undefined;
+      return names.size > 0 ? { ok: true, value: [...names].sort().map(([name, kind]) => ({ name, kind })) } : missing;
     },
+    isFile: (rel) => rel in files,
   };
 }
 
