@@ -1,7 +1,8 @@
 // The generator in containers that may not mount: the capability reader, and the pure planner
 // given capability sets as input (engine-mounted packages, capability-missing and
 // profile-unsupported skips, the unprivileged profile variant).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -91,6 +92,20 @@ describe('reading the container capabilities', () => {
     mkdirSync(join(root, 'proc/self'), { recursive: true });
     writeFileSync(join(root, 'proc/self/status'), `CapEff:\t${PODMAN_DEFAULT}\n`);
     expect(readCapabilities(root)).toEqual(unprivileged);
+  });
+
+  it('gives unknown, without blocking, for a FIFO or a symlink where the status file should be', () => {
+    for (const kind of ['fifo', 'link']) {
+      const r = mkdtempSync(join(tmpdir(), 'composable-caps-'));
+      try {
+        mkdirSync(join(r, 'proc/self'), { recursive: true });
+        if (kind === 'fifo') execFileSync('mkfifo', [join(r, 'proc/self/status')]);
+        else symlinkSync('/proc/self/status', join(r, 'proc/self/status'));
+        expect(readCapabilities(r), kind).toBeUndefined();
+      } finally {
+        rmSync(r, { recursive: true, force: true });
+      }
+    }
   });
 
   it('reads this process when the root is /', () => {
