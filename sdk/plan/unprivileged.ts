@@ -137,8 +137,8 @@ export function privilegeReasons(settings: ServiceSettings, source: string, pkgU
     reasons.push({
       code: 'profile-unsupported',
       message:
-        `profile ${settings.profile} needs a mount namespace for ${variant.needsNamespace.map(formatDirective).join(', ')}, and ${lacks}; ` +
-        `systemd would start the service without them. Grant the container ${SYS_ADMIN}, or choose a profile that keeps its promise unprivileged ("profile": "default" or "nonetwork")`,
+        `profile ${settings.profile} promises a read-only, private view of the file system, which needs a mount namespace, and ${lacks}; ` +
+        `systemd would start the service without ${variant.needsNamespace.map(formatDirective).join(', ')}. Grant the container ${SYS_ADMIN}, or choose a profile that keeps its promise unprivileged ("profile": "default" or "nonetwork")`,
     });
   }
   for (const u of pkgUnits) reasons.push(...namespaceRequirements(u, settings.name));
@@ -162,7 +162,7 @@ export function sandboxNote(settings: ServiceSettings, pkgUnits: readonly Packag
     dropped,
     ...(ignored.length > 0 ? { ignored } : {}),
     message:
-      `the container lacks ${SYS_ADMIN}, so systemd cannot make the namespaces these settings need and starts the service without them` +
+      `the container lacks ${SYS_ADMIN}, so systemd cannot apply these settings (they need namespaces or BPF) and starts the service without them` +
       `${dropped.length > 0 ? `; profile ${settings.profile} is written without ${dropped.join(', ')}` : ''}` +
       `${ignored.length > 0 ? `; the package's own ${ignored.map((i) => i.split(' ')[1]).join(', ')} ${ignored.length === 1 ? 'has' : 'have'} no effect` : ''} (docs/profiles.md)`,
   };
