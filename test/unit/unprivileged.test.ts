@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { capabilityNames, parseProcStatusCapabilities, readCapabilities, type ContainerCapabilities } from '../../sdk/io/capabilities.ts';
 import { loadPackageFrom, type PackageReader } from '../../sdk/package.ts';
 import { planGeneration } from '../../sdk/plan/generate.ts';
+import { readService } from '../../sdk/io/generator-input.ts';
 import type { GeneratorInput, ServiceInput } from '../../sdk/plan/types.ts';
 import type { ServiceSpec } from '../../sdk/schema/metadata.ts';
 import { StatusSchema } from '../../sdk/schema/status.ts';
@@ -140,6 +141,32 @@ describe('packages the engine mounted', () => {
   it('need no capability: they run in a container without CAP_SYS_ADMIN', () => {
     const r = plan([service({ name: 'web', source: '/opt/composable/web' })], unprivileged);
     expect(r.entry('web').state).toBe('enabled');
+  });
+});
+
+describe('reading a package the engine mounted', () => {
+  it('reads the directory at the stable path in place, and refuses a file, a symlink or nothing there', () => {
+    const root = mkdtempSync(join(tmpdir(), 'composable-engine-'));
+    try {
+      const pkg = join(root, 'opt/composable/web');
+      mkdirSync(join(pkg, 'usr/lib/systemd/system'), { recursive: true });
+      writeFileSync(join(pkg, 'usr/lib/os-release'), 'NAME=web\nID=web\nVERSION_ID=2.0\n');
+      writeFileSync(join(pkg, 'usr/lib/systemd/system/web.service'), '[Service]\nExecStart=/usr/bin/web\n');
+      const ok = readService(root, { name: 'web', source: '/opt/composable/web' });
+      expect(ok).toMatchObject({ mountedBy: 'engine', resolvedSource: '/opt/composable/web', sourceReasons: [] });
+      expect(ok.pkg?.manifest.version).toBe('2.0');
+
+      writeFileSync(join(root, 'opt/composable/file'), 'not a tree');
+      expect(readService(root, { name: 'file', source: '/opt/composable/file' }).sourceReasons.map((r) => r.code)).toEqual(['source-not-directory']);
+      symlinkSync('/opt/composable/web', join(root, 'opt/composable/alias'));
+      expect(readService(root, { name: 'alias', source: '/opt/composable/alias' }).sourceReasons.map((r) => r.code)).toEqual(['source-outside-store']);
+      const none = readService(root, { name: 'gone', source: '/opt/composable/gone' });
+      expect(none.sourceReasons).toEqual([expect.objectContaining({ code: 'source-missing', message: expect.stringContaining('container engine must mount the package there') })]);
+      // Another service's stable path is not an engine mount of this one: it must be in the store.
+      expect(readService(root, { name: 'other', source: '/opt/composable/web' }).sourceReasons.map((r) => r.code)).toEqual(['source-outside-store']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
