@@ -7,7 +7,8 @@
 //     "minSystemdVersion": 249,
 //     "allowedProfiles": ["default", "strict", "nonetwork"],
 //     "baseUnits": ["postgresql.service"],
-//     "portable": true
+//     "portable": true,
+//     "unprivileged": true
 //   }
 // }
 import { existsSync, readFileSync } from 'node:fs';
@@ -39,6 +40,7 @@ export const LintConfigSchema = z.strictObject({
       maxExposure: z.optional(z.number().check(z.minimum(0), z.maximum(10))),
       // The portable/* rules check every package, not only chroot-mode ones (docs/rules.md).
       portable: z.optional(z.boolean()),
+      unprivileged: z.optional(z.boolean()),
     }),
   ),
 });

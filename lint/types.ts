@@ -123,6 +123,9 @@ export interface LintPolicy {
   baseUnits?: string[];
   /** Check every package as a portable image (portablectl attach), not only chroot-mode ones. */
   portable?: boolean;
+  /** The containers run without CAP_SYS_ADMIN (podman, CRI-O, containerd defaults): report what
+   *  the generator would skip or what systemd would silently leave out there. */
+  unprivileged?: boolean;
 }
 
 interface ContextBase {

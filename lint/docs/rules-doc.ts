@@ -119,6 +119,7 @@ export async function renderRulesDoc(): Promise<string> {
               baseUnits: ['postgresql.service'],
               maxExposure: 8,
               portable: true,
+              unprivileged: true,
             },
           },
           null,

@@ -52,6 +52,7 @@ import { rule as portable_interpreter } from './portable/interpreter.ts';
 import { rule as portable_mount_points } from './portable/mount-points.ts';
 import { rule as portable_node_mdwe } from './portable/node-mdwe.ts';
 import { rule as portable_state_directory } from './portable/state-directory.ts';
+import { rule as policy_unprivileged_container } from './policy/unprivileged-container.ts';
 import { rule as metadata_after_cycle } from './metadata/after-cycle.ts';
 import { rule as metadata_credential_path } from './metadata/credential-path.ts';
 import { rule as metadata_duplicate_service } from './metadata/duplicate-service.ts';
@@ -61,6 +62,7 @@ import { rule as metadata_package_mismatch } from './metadata/package-mismatch.t
 import { rule as metadata_policy } from './metadata/policy.ts';
 import { rule as metadata_schema } from './metadata/schema.ts';
 import { rule as metadata_unknown_after } from './metadata/unknown-after.ts';
+import { rule as metadata_unprivileged_mount } from './metadata/unprivileged-mount.ts';
 
 export const RULES: readonly Rule[] = [
   package_dangling_symlink,
@@ -114,6 +116,7 @@ export const RULES: readonly Rule[] = [
   portable_mount_points,
   portable_node_mdwe,
   portable_state_directory,
+  policy_unprivileged_container,
   metadata_after_cycle,
   metadata_credential_path,
   metadata_duplicate_service,
@@ -123,6 +126,7 @@ export const RULES: readonly Rule[] = [
   metadata_policy,
   metadata_schema,
   metadata_unknown_after,
+  metadata_unprivileged_mount,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.meta.id, r]));

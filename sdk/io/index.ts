@@ -3,3 +3,4 @@ export * from './container-path.ts';
 export * from './generator-input.ts';
 export * from './write-plan.ts';
 export * from './container-units.ts';
+export * from './capabilities.ts';

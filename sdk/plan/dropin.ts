@@ -8,11 +8,12 @@ import type { PackageUnit } from '../package.ts';
 import type { ServiceSpec } from '../schema/metadata.ts';
 import type { Reason } from '../schema/status.ts';
 import { environmentAssignment, escapeSpecifiers, quoteWord } from './escape.ts';
-import { CHROOT_DIRECTIVES, PROFILE_DIRECTIVES, type Directive } from './profiles.ts';
+import { CHROOT_DIRECTIVES, PROFILE_DIRECTIVES, unprivilegedProfile, type Directive } from './profiles.ts';
 import { privilegeFindings } from './privileges.ts';
 import { renderUnit, type Sections } from './render.ts';
 import { GENERATED_BY, orderingAfter } from './targets.ts';
 import { rewriteExecDirectives } from './exec-paths.ts';
+import { mountUnitName } from './mount.ts';
 import { mergeDropIns } from '../unit-file/index.ts';
 import type { OutputFile, ServiceSettings } from './types.ts';
 
@@ -57,10 +58,12 @@ export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: Outpu
   }
   // Exec lines are rewritten from the unit as the package's own drop-ins leave it.
   const effective = unit.dropIns.length > 0 ? mergeDropIns(unit.file, unit.dropIns.map((d) => d.file)) : unit.file;
-  const unitSection: Directive[] = [
-    ['SourcePath', escapeSpecifiers(ctx.sourcePath)],
-    ['RequiresMountsFor', escapeSpecifiers(settings.where)],
-  ];
+  const unitSection: Directive[] = [['SourcePath', escapeSpecifiers(ctx.sourcePath)]];
+  if (settings.mountedBy === 'generator') unitSection.push(['RequiresMountsFor', escapeSpecifiers(settings.where)]);
+  // A package the engine mounted is there before PID 1 starts, and systemd knows its mount from
+  // /proc/self/mountinfo: order after it (so at shutdown the units stop before it is unmounted),
+  // but require nothing, since there is no mount unit to start.
+  else unitSection.push(['After', mountUnitName(settings.where)]);
   // Only services are ordered after the previous composable target: timers, sockets and paths
   // are ordered before timers.target/sockets.target/paths.target by default, which basic.target
   // precedes, so ordering them after a composable target would form a cycle. Their services
@@ -76,7 +79,8 @@ export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: Outpu
 
   const sections: Sections = [['Unit', unitSection]];
   if (type === 'service') {
-    const service: Directive[] = [...PROFILE_DIRECTIVES[settings.profile]];
+    const variant = settings.sandbox === 'unprivileged' ? unprivilegedProfile(settings.profile) : undefined;
+    const service: Directive[] = [...(variant?.ok ? variant.directives : PROFILE_DIRECTIVES[settings.profile])];
     const packageDir = settings.mode === 'chroot' ? '/' : settings.where;
     service.push(['Environment', environmentAssignment('COMPOSABLE_PACKAGE_DIR', packageDir)]);
     for (const [k, v] of Object.entries(spec.environment ?? {})) service.push(['Environment', environmentAssignment(k, v)]);

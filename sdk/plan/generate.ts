@@ -13,6 +13,7 @@ import { mountUnitName, planMount } from './mount.ts';
 import { ownershipProblems } from './ownership.ts';
 import { planTargets } from './targets.ts';
 import { outputPathProblem, symlinkTargetProblem, unitTextProblems } from './unit-text.ts';
+import { canMount, privilegeReasons, sandboxNote } from './unprivileged.ts';
 import type { GeneratorInput, GeneratorPlan, OutputFile, ServiceInput, ServiceSettings } from './types.ts';
 
 /** One entry of `services`: its spec, or (when it fails the schema) a stand-in and why. */
@@ -100,7 +101,7 @@ interface Candidate {
   enablement?: Enablement;
 }
 
-function settingsFor(input: ServiceInput): ServiceSettings | undefined {
+function settingsFor(input: ServiceInput, capabilities: GeneratorInput['capabilities']): ServiceSettings | undefined {
   const pkg = input.pkg;
   if (!pkg) return undefined;
   const { spec } = input;
@@ -111,6 +112,8 @@ function settingsFor(input: ServiceInput): ServiceSettings | undefined {
     target: resolveTarget(spec.target ?? pkg.manifest.target),
     mode: spec.mode ?? pkg.manifest.mode,
     profile: spec.profile ?? pkg.manifest.profile,
+    mountedBy: input.mountedBy ?? 'generator',
+    sandbox: canMount(capabilities) ? 'full' : 'unprivileged',
   };
 }
 
@@ -211,10 +214,12 @@ function planAll(input: GeneratorInput): GeneratorPlan {
       for (const p of claims) c.reasons.push({ code: p.code, file: p.unit ? `${PACKAGE_UNIT_DIR}/${p.unit}` : svc.pkg.osRelease.relPath, message: p.message });
     }
     if (c.reasons.length === 0 && !svc.pkg) c.reasons.push({ code: 'package-unreadable', message: `the package at ${svc.spec.source} could not be read` });
-    c.settings = settingsFor(svc);
+    c.settings = settingsFor(svc, input.capabilities);
     if (c.reasons.length === 0 && c.settings && svc.pkg) {
       c.enablement = planEnablement(svc.pkg.units, svc.spec.units, c.settings.target);
       c.reasons.push(...c.enablement.reasons);
+      // What the container may do: a mount or namespace it cannot make is a skip, not a failed unit.
+      c.reasons.push(...privilegeReasons(c.settings, svc.resolvedSource ?? svc.spec.source, svc.pkg.units, input.capabilities));
     }
     return c;
   });
@@ -264,15 +269,18 @@ function planAll(input: GeneratorInput): GeneratorPlan {
       planned = { files: [], reasons: [{ code: 'internal-error', message: `the generator failed while planning this service (${(e as Error).message}); please report it` }] };
     }
     if (planned.reasons.length > 0) {
-      status.services.push({ name: spec.name, state: 'skipped', source: spec.source, reasons: planned.reasons });
+      status.services.push({ name: spec.name, state: 'skipped', source: spec.source || undefined, reasons: planned.reasons });
       continue;
     }
     files.push(...planned.files);
     const s = c.settings;
     const entry: ServiceStatus = {
       name: s.name, state: 'enabled', version: s.version, source: spec.source, target: s.target, mode: s.mode, profile: s.profile,
-      mount: mountUnitName(s.where), where: s.where, units: c.input.pkg.units.map((u) => u.name), enabled: c.enablement.enabled,
+      mountedBy: s.mountedBy, ...(s.mountedBy === 'generator' ? { mount: mountUnitName(s.where) } : {}),
+      where: s.where, units: c.input.pkg.units.map((u) => u.name), enabled: c.enablement.enabled,
     };
+    const sandbox = sandboxNote(s, c.input.pkg.units);
+    if (sandbox) entry.sandbox = sandbox;
     status.services.push(entry);
   }
   return finish(files, status);
@@ -287,11 +295,16 @@ function planServiceFiles(
 ): { files: OutputFile[]; reasons: Reason[] } {
   const pkg = svc.pkg!;
   const { spec } = svc;
-  const mount = planMount({ name: s.name, version: s.version, what: svc.resolvedSource ?? spec.source, where: s.where, kind: svc.sourceKind ?? 'directory', imageType: svc.imageType, sourcePath: ctx.sourcePath });
-  const own: OutputFile[] = [mount.file];
+  const own: OutputFile[] = [];
   /** Output path -> the package file it is a copy of, so a reason names the file to fix. */
   const origin = new Map<string, string>();
-  const reasons: Reason[] = mount.problems.map((message) => ({ code: 'unit-value-unsafe', file: mount.file.path, message: `generated mount unit: ${message}` }));
+  const reasons: Reason[] = [];
+  // A package the engine mounted is used in place: no .mount unit.
+  if (s.mountedBy === 'generator') {
+    const mount = planMount({ name: s.name, version: s.version, what: svc.resolvedSource ?? spec.source, where: s.where, kind: svc.sourceKind ?? 'directory', imageType: svc.imageType, sourcePath: ctx.sourcePath });
+    own.push(mount.file);
+    reasons.push(...mount.problems.map((message) => ({ code: 'unit-value-unsafe', file: mount.file.path, message: `generated mount unit: ${message}` })));
+  }
   for (const unit of pkg.units) {
     own.push({ kind: 'file', path: unit.name, content: unit.text });
     origin.set(unit.name, unit.relPath);

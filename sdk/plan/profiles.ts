@@ -85,3 +85,41 @@ export const CHROOT_DIRECTIVES: Directive[] = [
   ['BindReadOnlyPaths', '/etc/machine-id'],
   ['BindReadOnlyPaths', '-/etc/resolv.conf'],
 ];
+
+/**
+ * Profile directives that do nothing without a mount namespace (or, for IPAddressDeny=, without a
+ * BPF cgroup program), which systemd cannot set up for a service when the container lacks
+ * CAP_SYS_ADMIN. systemd 252 then drops them silently or with a warning and starts the service
+ * anyway (measured in an unprivileged podman container; docs/profiles.md). Directives whose
+ * effect is partly a seccomp filter or a capability drop (ProtectKernelModules=, PrivateDevices=)
+ * still do something and are not listed.
+ */
+const WITHOUT_EFFECT_UNPRIVILEGED = new Set([
+  'ProtectSystem', 'ProtectHome', 'PrivateTmp', 'ProtectKernelTunables', 'ProtectControlGroups', 'PrivateNetwork', 'IPAddressDeny',
+]);
+
+/**
+ * Profiles whose promise holds without those directives. `default` and `nonetwork` promise a
+ * reduced capability set, system-call restrictions and (nonetwork) no IP sockets, all enforced
+ * by seccomp and capabilities, which work unprivileged; they lose the read-only /usr and /etc of
+ * ProtectSystem=full. `strict` promises a read-only, private file system view, which needs a
+ * mount namespace: it is not run in its place.
+ */
+const UNPRIVILEGED_VARIANT: Record<Profile, boolean> = { trusted: true, default: true, nonetwork: true, strict: false };
+
+export type ProfileVariant =
+  | { ok: true; directives: Directive[]; dropped: Directive[] }
+  | { ok: false; needsNamespace: Directive[] };
+
+/** The profile's directives for a container that cannot make mount namespaces. */
+export function unprivilegedProfile(profile: Profile): ProfileVariant {
+  const all = PROFILE_DIRECTIVES[profile];
+  const dropped = all.filter(([k]) => WITHOUT_EFFECT_UNPRIVILEGED.has(k));
+  if (!UNPRIVILEGED_VARIANT[profile]) return { ok: false, needsNamespace: dropped };
+  return { ok: true, directives: all.filter(([k]) => !WITHOUT_EFFECT_UNPRIVILEGED.has(k)), dropped };
+}
+
+/** `Key=value` as it would appear in a unit. */
+export function formatDirective([k, v]: Directive): string {
+  return `${k}=${v}`;
+}
