@@ -96,6 +96,30 @@ describe.skipIf(missing.length > 0)('composable sidecars in an unprivileged podm
     if (runBase) rmSync(runBase, { recursive: true, force: true });
   });
 
+  it('mounts an OCI archive, an OCI layout and an image already in storage by image ID', async () => {
+    // The layout comes from the cleanup archive; health is loaded beforehand and named by reference.
+    await execa('podman', ['load', '--input', archives.cleanup!], { timeout: 120_000 });
+    // A capital letter in the path: podman names an image loaded from a directory after its path.
+    const layout = join(work, 'Cleanup-Layout.oci');
+    await execa('podman', ['save', '--format', 'oci-dir', '--output', layout, images[2]!], { timeout: 120_000 });
+    await execa('podman', ['load', '--input', archives.health!], { timeout: 120_000 });
+    const id = async (ref: string): Promise<string> => (await execa('podman', ['image', 'inspect', '--format', '{{.Id}}', ref])).stdout.trim();
+    const metadataFile = join(work, 'print-case.json');
+    writeFileSync(metadataFile, JSON.stringify({ schemaVersion: 1, services: EXAMPLES.map((n) => ({ name: n, source: `/run/composable/store/${n}` })) }));
+    const r = await execa('node', [
+      CLI, 'podman', '--metadata', metadataFile, '--name', 'print-case', '--run-dir', runBase, '--json',
+      '--package', `logship=${archives.logship}`, '--package', `health=image:${images[1]}`, '--package', `cleanup=${layout}`, '--image', image,
+    ], { reject: false, timeout: 120_000 });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const args = JSON.parse(r.stdout) as string[];
+    expect(args.filter((a) => a.startsWith('type=image,'))).toEqual([
+      `type=image,source=${await id(images[0]!)},target=/opt/composable/logship`,
+      `type=image,source=${await id(images[1]!)},target=/opt/composable/health`,
+      `type=image,source=${await id(images[2]!)},target=/opt/composable/cleanup`,
+    ]);
+    expect(args.at(-1)).toBe(image);
+  }, 120_000);
+
   it('composable podman --run starts the examples from OCI archives: each active, the timer waiting, health answering', async () => {
     const name = containerName('composable-e2e');
     const secret = `s3cret-${process.pid}-${Date.now()}`;
