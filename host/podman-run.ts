@@ -70,7 +70,10 @@ async function loadImage(path: string, isLayout: boolean, service: string): Prom
     ? await execa('tar', ['-C', path, '-c', '.'], { ...limits, stdin: 'ignore' }).pipe('podman', ['load'], { ...limits, all: true })
     : await execa('podman', ['load', '--input', path], { ...limits, all: true, stdin: 'ignore' });
   const loaded = /^Loaded image(?:\(s\))?: (.+)$/m.exec(r.stdout)?.[1]?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
-  if (r.exitCode !== 0 || loaded.length === 0) throw new PodmanInputError([`package ${service}: podman load --input ${path} failed: ${(r.all ?? '').trim() || `exit ${r.exitCode}`}`]);
+  if (r.exitCode !== 0 || loaded.length === 0) {
+    const said = (r.all ?? '').trim() || `exit ${r.exitCode}`;
+    throw new PodmanInputError([`package ${service}: podman could not load ${path} as an image (${said}); a package file must be an OCI archive (composable pack --format oci-archive), or give the package directory`]);
+  }
   if (loaded.length > 1) throw new PodmanInputError([`package ${service}: ${path} holds ${loaded.length} images (${loaded.join(', ')}); a package is one image`]);
   // By ID, not by the name podman gave it: an unnamed layout is named after its directory, and a
   // second layout of the same directory name would take the name over.

@@ -120,6 +120,19 @@ describe.skipIf(missing.length > 0)('composable sidecars in an unprivileged podm
     expect(args.at(-1)).toBe(image);
   }, 120_000);
 
+  it('refuses a package file that is not an OCI image, saying what it must be', async () => {
+    const tarball = join(work, 'health.tar.gz');
+    const pack = await execa('node', [CLI, 'pack', join(REPO, 'examples/health'), '--output', tarball], { reject: false, timeout: 60_000 });
+    expect(pack.exitCode, pack.stderr).toBe(0);
+    const metadataFile = join(work, 'tarball-case.json');
+    writeFileSync(metadataFile, JSON.stringify({ schemaVersion: 1, services: [{ name: 'health', source: tarball }] }));
+    const r = await execa('node', [CLI, 'podman', '--metadata', metadataFile, '--name', 'tarball-case', '--run-dir', runBase, '--image', image], { reject: false, timeout: 120_000 });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(`composable podman: package health: podman could not load ${tarball} as an image`);
+    expect(r.stderr).toContain('a package file must be an OCI archive (composable pack --format oci-archive), or give the package directory');
+    expect(r.stdout).toBe('');
+  }, 120_000);
+
   it('composable podman --run starts the examples from OCI archives: each active, the timer waiting, health answering', async () => {
     const name = containerName('composable-e2e');
     const secret = `s3cret-${process.pid}-${Date.now()}`;

@@ -203,6 +203,13 @@ describe('composable podman (bundled)', () => {
     expect(existsSync(base)).toBe(false);
   });
 
+  it('says what a malformed --package or --credential should look like', async () => {
+    const r = await run(['--metadata', 'examples/metadata.json', '--run-dir', join(tmp, 'run-bad'), '--package', 'logship', '--credential', 'health/token=', '--image', 'x']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('composable podman: --package "logship": expected NAME=PATH');
+    expect(r.stderr).toContain('composable podman: --credential "health/token=": expected SERVICE/NAME=FILE');
+  });
+
   it('reports invalid metadata with the file and the JSON path', async () => {
     const bad = join(tmp, 'bad.json');
     writeFileSync(bad, JSON.stringify({ schemaVersion: 1, services: [{ name: 'x' }] }));
