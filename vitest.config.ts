@@ -8,7 +8,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'test/golden/**/*.test.ts', 'lint/**/*.test.ts', 'templates/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'test/golden/**/*.test.ts', 'test/hostile/**/*.test.ts', 'lint/**/*.test.ts', 'templates/**/*.test.ts'],
           testTimeout: 30_000,
         },
       },

@@ -2,7 +2,7 @@
 // Writes only into NORMAL. Never mounts, never calls systemctl, never waits; a bad package is
 // skipped and recorded in /run/composable/status.json, and the others are still generated.
 import { createLogger } from './log.ts';
-import { runGenerator } from './run.ts';
+import { failedRunStatus, runGenerator, writeFreshStatus } from './run.ts';
 import { planTargets } from '../sdk/plan/targets.ts';
 import { writePlanFiles } from '../sdk/io/write-plan.ts';
 
@@ -18,8 +18,14 @@ function main(argv: string[]): number {
   } catch (e) {
     // A bug must not take the boot down with a stack trace: report it and exit non-zero.
     logger.log('err', `internal error: ${(e as Error).stack ?? String(e)}`);
-    // Still give the container its ordering targets, so units that name them keep working.
-    writePlanFiles(argv[0]!, planTargets());
+    // Still give the container its ordering targets, so units that name them keep working, and a
+    // fresh status, so a stale "enabled" does not survive.
+    const root = process.env.COMPOSABLE_ROOT ?? '/';
+    try {
+      writePlanFiles(argv[0]!, planTargets());
+    } finally {
+      writeFreshStatus(failedRunStatus('internal error; only the composable targets are generated'), root);
+    }
     return 1;
   }
 }

@@ -1,10 +1,17 @@
 // One generator run: read, plan, write, report. Shared by the systemd entry point and
 // `composable generate`, so both produce the same files.
+// A run never throws and always leaves a fresh status.json: a stale one saying "enabled" must
+// never outlive the run that found the package broken.
+import { rmSync } from 'node:fs';
+import { GENERATOR_NAME, METADATA_PATH, STATUS_PATH, hostPath } from '../sdk/contract.ts';
 import { readGeneratorInput } from '../sdk/io/generator-input.ts';
+import type { PackageLimits } from '../sdk/io/safe-read.ts';
 import { writePlanFiles, writeStatus } from '../sdk/io/write-plan.ts';
 import { planGeneration } from '../sdk/plan/generate.ts';
+import { planTargets } from '../sdk/plan/targets.ts';
 import type { GeneratorPlan } from '../sdk/plan/types.ts';
-import type { Reason } from '../sdk/schema/status.ts';
+import type { Reason, Status } from '../sdk/schema/status.ts';
+import { VERSION } from '../sdk/version.ts';
 import type { Logger } from './log.ts';
 
 export interface RunOptions {
@@ -14,6 +21,36 @@ export interface RunOptions {
   logger: Logger;
   /** Write status.json below root (the generator does; a dry run does not). */
   writeStatusFile: boolean;
+  /** Override the package reading limits (tests); default PACKAGE_LIMITS. */
+  limits?: Partial<PackageLimits>;
+}
+
+/** The status of a run that failed before it could plan: only the ordering targets are generated. */
+export function failedRunStatus(message: string): Status {
+  return {
+    schemaVersion: 1,
+    generator: { name: GENERATOR_NAME, version: VERSION },
+    metadata: { path: METADATA_PATH, state: 'invalid', reasons: [{ code: 'generator-error', message }] },
+    services: [],
+  };
+}
+
+/**
+ * Write the status; when that fails, remove the old one, so nobody reads a stale "enabled".
+ * Returns the error message, if any.
+ */
+export function writeFreshStatus(status: Status, root: string): string | undefined {
+  try {
+    writeStatus(status, root);
+    return undefined;
+  } catch (e) {
+    try {
+      rmSync(hostPath(STATUS_PATH, root), { force: true });
+    } catch {
+      /* nothing more to do; the error is reported */
+    }
+    return (e as Error).message;
+  }
 }
 
 export function describeReason(r: Reason): string {
@@ -24,14 +61,25 @@ export function describeReason(r: Reason): string {
 /** Returns the plan and whether everything was generated (exit 0) or something was skipped. */
 export function runGenerator(opts: RunOptions): { plan: GeneratorPlan; ok: boolean } {
   const { logger } = opts;
-  const plan = planGeneration(readGeneratorInput(opts.root));
-  const { status } = plan;
+  let plan: GeneratorPlan;
   let ok = true;
+  try {
+    plan = planGeneration(readGeneratorInput(opts.root, opts.limits));
+  } catch (e) {
+    // A bug must not cost the container its status or its ordering targets.
+    ok = false;
+    const message = `internal error: ${(e as Error).name}; only the composable targets are generated`;
+    logger.log('err', `${message}: ${(e as Error).stack ?? String(e)}`);
+    plan = { files: planTargets(), status: failedRunStatus(message) };
+  }
+  const { status } = plan;
   if (status.metadata.state === 'absent') {
     logger.log('debug', `no ${status.metadata.path}; only the composable targets are generated`);
   } else if (status.metadata.state === 'invalid') {
     ok = false;
     for (const r of status.metadata.reasons ?? []) logger.log('err', `metadata skipped: ${describeReason(r)}`);
+  } else {
+    for (const r of status.metadata.reasons ?? []) logger.log('warning', `metadata: ${describeReason(r)}`);
   }
   for (const s of status.services) {
     if (s.state === 'skipped') {
@@ -52,11 +100,10 @@ export function runGenerator(opts: RunOptions): { plan: GeneratorPlan; ok: boole
     }
   }
   if (opts.writeStatusFile) {
-    try {
-      writeStatus(status, opts.root);
-    } catch (e) {
+    const error = writeFreshStatus(status, opts.root);
+    if (error !== undefined) {
       ok = false;
-      logger.log('err', `cannot write status: ${(e as Error).message}`);
+      logger.log('err', `cannot write status: ${error}`);
     }
   }
   return { plan, ok };

@@ -1,55 +1,74 @@
 // The content digest of a package: the same for a directory, a tar or a tar.gz of it, because it
 // is computed over the tree (paths, types, modes, contents, link targets), not over an archive.
 // Owners, groups and mtimes are left out: `composable pack` normalises them anyway.
+// Trees are read through the safe package reader (sdk/io/safe-read.ts): no symlink is followed,
+// no FIFO or device is opened, and the package limits hold.
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { orThrow, PackageTree, type PackageLimits, type PackageProblem, type ReadResult, type TreeEntry } from './io/safe-read.ts';
 
-export interface TreeEntry {
-  relPath: string;
-  type: 'file' | 'dir' | 'symlink' | 'other';
-  /** Permission bits incl. setuid/setgid/sticky (mode & 0o7777). */
-  mode: number;
-  size: number;
-  linkTarget?: string;
+export type { TreeEntry } from './io/safe-read.ts';
+
+/**
+ * All entries below `root`, sorted by path (bytewise), without following symlinks. Throws a
+ * `PackageReadError` (with the problem) when the tree breaks a limit; `walkPackage` returns it.
+ */
+export function walkTree(root: string, limits?: Partial<PackageLimits>): TreeEntry[] {
+  return orThrow(new PackageTree(root, limits).walk());
 }
 
-/** All entries below `root`, sorted by path (bytewise), without following symlinks. */
-export function walkTree(root: string): TreeEntry[] {
-  const out: TreeEntry[] = [];
-  const visit = (rel: string): void => {
-    for (const name of readdirSync(join(root, rel)).sort()) {
-      const relPath = rel ? `${rel}/${name}` : name;
-      const st = lstatSync(join(root, relPath));
-      const type = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : 'other';
-      const entry: TreeEntry = { relPath, type, mode: st.mode & 0o7777, size: type === 'file' ? st.size : 0 };
-      if (type === 'symlink') entry.linkTarget = readlinkSync(join(root, relPath));
-      out.push(entry);
-      if (type === 'dir') visit(relPath);
-    }
-  };
-  visit('');
-  return out.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
+/** The entries of the tree at `root`, or the problem that stops it being read. */
+export function walkPackage(root: string, limits?: Partial<PackageLimits>): ReadResult<TreeEntry[]> {
+  return new PackageTree(root, limits).walk();
 }
 
 /** Digest of a tree given its entries and a way to read a file's bytes. */
 export function digestEntries(entries: readonly TreeEntry[], read: (relPath: string) => Uint8Array): string {
+  return digestWith(entries, (rel) => ({ ok: true, value: createHash('sha256').update(read(rel)).digest('hex') })) as string;
+}
+
+function digestWith(entries: readonly TreeEntry[], hash: (relPath: string) => ReadResult<string>): string | PackageProblem {
   const h = createHash('sha256');
   for (const e of entries) {
     let content = '';
-    if (e.type === 'file') content = createHash('sha256').update(read(e.relPath)).digest('hex');
-    else if (e.type === 'symlink') content = e.linkTarget ?? '';
+    if (e.type === 'file') {
+      const r = hash(e.relPath);
+      if (!r.ok) return r.problem;
+      content = r.value;
+    } else if (e.type === 'symlink') content = e.linkTarget ?? '';
     h.update(`${e.type} ${e.mode.toString(8).padStart(4, '0')} ${e.relPath}\0${content}\n`);
   }
   return `sha256:${h.digest('hex')}`;
 }
 
-/** `sha256:<hex>` content digest of the package directory `root`. */
-export function packageDigest(root: string): string {
-  return digestEntries(walkTree(root), (rel) => readFileSync(join(root, rel)));
+/** The digest of the package directory `root`, or the problem that stops it being computed. */
+export function packageDigestResult(root: string, limits?: Partial<PackageLimits>): ReadResult<string> {
+  const tree = new PackageTree(root, limits);
+  const entries = tree.walk();
+  if (!entries.ok) return entries;
+  const d = digestWith(entries.value, (rel) => tree.hashFile(rel));
+  return typeof d === 'string' ? { ok: true, value: d } : { ok: false, problem: d };
 }
 
-/** `sha256:<hex>` of one file's bytes (the digest of an image source). */
+/** `sha256:<hex>` content digest of the package directory `root` (throws `PackageReadError`). */
+export function packageDigest(root: string, limits?: Partial<PackageLimits>): string {
+  return orThrow(packageDigestResult(root, limits));
+}
+
+/** `sha256:<hex>` of one file's bytes (the digest of an image source), streamed. */
 export function fileDigest(path: string): string {
-  return `sha256:${createHash('sha256').update(readFileSync(path)).digest('hex')}`;
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error(`${path} is not a regular file`);
+    const h = createHash('sha256');
+    const buf = Buffer.allocUnsafe(1024 * 1024);
+    let pos = 0;
+    for (let n = readSync(fd, buf, 0, buf.length, pos); n > 0; n = readSync(fd, buf, 0, buf.length, pos)) {
+      h.update(buf.subarray(0, n));
+      pos += n;
+    }
+    return `sha256:${h.digest('hex')}`;
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -88,7 +88,9 @@ export function parseOsRelease(text: string, path?: string): ParsedOsRelease {
     while (peek() !== undefined && peek() !== '=' && peek() !== '\n') key += next();
     key = key.replace(/[ \t\r]+$/, '');
     if (peek() !== '=') {
-      problem(startLine, startCol, `line is not an assignment: expected KEY=value, got "${key}"`);
+      // Messages say where and what, never quote the text: the file may hold what it must not
+      // (a secret behind a link), and messages reach status.json and the log.
+      problem(startLine, startCol, 'line is not an assignment: expected KEY=value');
       continue;
     }
     next(); // '='
@@ -120,7 +122,7 @@ export function parseOsRelease(text: string, path?: string): ParsedOsRelease {
           value += c;
         }
         if (!closed) {
-          problem(qLine, qCol, `unterminated ${ch === '"' ? 'double' : 'single'} quote in the value of ${key}`);
+          problem(qLine, qCol, `unterminated ${ch === '"' ? 'double' : 'single'} quote in the value`);
           bad = true;
         }
       } else if (ch === '\\') {
@@ -138,9 +140,8 @@ export function parseOsRelease(text: string, path?: string): ParsedOsRelease {
         trailingSpace = '';
       }
     }
-    const keyProblem = validateOsReleaseKey(key);
-    if (keyProblem) {
-      problem(startLine, startCol, keyProblem);
+    if (!KEY_PATTERN.test(key)) {
+      problem(startLine, startCol, 'the name before "=" is not a valid variable name: use letters, digits and _, not starting with a digit');
       continue;
     }
     if (!bad) entries.push({ key, value, line: startLine });

@@ -1,7 +1,6 @@
 // Loads a package directory (portable-service-image layout) into a typed model, or explains
 // precisely what is wrong with it. Never throws for bad input: every problem names its file.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { lstatSync } from 'node:fs';
 import { DROP_IN_NAME, PACKAGE_OS_RELEASE, PACKAGE_UNIT_DIR, type Mode, type Profile } from './contract.ts';
 import { parseOsRelease } from './os-release.ts';
 import { hasPortablePrefix, parseUnitName } from './unit-name.ts';
@@ -9,18 +8,10 @@ import { parseUnitFile } from './unit-file/index.ts';
 import type { UnitFile } from './unit-file/types.ts';
 import { PackageOsReleaseSchema } from './schema/os-release.ts';
 import { schemaProblems } from './schema/issues.ts';
-import { walkTree, type TreeEntry } from './digest.ts';
-import type { SquashfsImage } from './squashfs.ts';
+import { PackageTree, type ListedEntry, type PackageLimits, type PackageProblem, type ReadResult, type TreeEntry } from './io/safe-read.ts';
+import { SquashfsError, type SquashfsImage } from './squashfs.ts';
 
-export interface PackageProblem {
-  /** Stable code, shared with the generator's skip reasons and the linter. */
-  code: string;
-  /** Path relative to the package root (`usr/lib/os-release`), or '' for the package itself. */
-  file: string;
-  line?: number;
-  column?: number;
-  message: string;
-}
+export type { PackageProblem } from './io/safe-read.ts';
 
 export interface PackageDropIn {
   /** File name inside `<unit>.d/`, e.g. `10-limits.conf`. */
@@ -62,6 +53,8 @@ export interface ComposablePackage {
 
 export interface LoadPackageOptions {
   listFiles?: boolean;
+  /** Override the reading limits (tests); default PACKAGE_LIMITS. */
+  limits?: Partial<PackageLimits>;
 }
 
 export interface LoadPackageResult {
@@ -75,47 +68,56 @@ export const PACKAGE_UNIT_TYPES = ['service', 'socket', 'timer', 'path', 'target
 
 /**
  * Read access to a package tree, so a directory and a squashfs image load the same way.
- * Paths are relative to the package root.
+ * Paths are relative to the package root. Both follow symlinks only inside the package, refuse
+ * anything but regular files and directories, and keep to the package limits; a failure is a
+ * problem with its code, never an exception.
  */
 export interface PackageReader {
-  /** Text of a regular file (symlinks followed), undefined when there is none. */
-  readText(relPath: string): string | undefined;
-  /** Names in a directory with whether each is a directory, file or dangling; undefined when absent. */
-  list(relPath: string): { name: string; kind: 'dir' | 'file' | 'missing' }[] | undefined;
+  /** Text of a regular file; `missing` when there is none. */
+  readText(relPath: string): ReadResult<string>;
+  /** A directory's entries, sorted bytewise; `missing` when there is no such directory. */
+  list(relPath: string): ReadResult<ListedEntry[]>;
+  /** Whether the path is a regular file (symlinks inside the package followed). */
+  isFile(relPath: string): boolean;
 }
 
-export function directoryReader(dir: string): PackageReader {
+export function directoryReader(dir: string, limits?: Partial<PackageLimits>): PackageReader {
+  const tree = new PackageTree(dir, limits);
   return {
-    readText(rel) {
-      try {
-        return readFileSync(join(dir, rel), 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-    list(rel) {
-      let names: string[];
-      try {
-        names = readdirSync(join(dir, rel));
-      } catch {
-        return undefined;
-      }
-      return names.map((name) => {
-        const st = statSync(join(dir, rel, name), { throwIfNoEntry: false });
-        return { name, kind: !st ? 'missing' : st.isDirectory() ? 'dir' : 'file' };
-      });
-    },
+    readText: (rel) => tree.readText(rel),
+    list: (rel) => tree.list(rel),
+    isFile: (rel) => tree.isFile(rel),
   };
 }
 
-export function imageReader(image: SquashfsImage): PackageReader {
+function imageProblem(e: unknown, rel: string): { ok: false; missing?: boolean; problem: PackageProblem } {
+  if (e instanceof SquashfsError) return { ok: false, problem: { code: e.code, file: rel, message: e.message } };
+  throw e;
+}
+
+export function imageReader(image: SquashfsImage, limits?: Partial<PackageLimits>): PackageReader {
   return {
     readText(rel) {
-      return image.readFile(rel)?.toString('utf8');
+      try {
+        const r = image.readFileChecked(rel, limits);
+        return r.ok ? { ok: true, value: r.value.toString('utf8') } : r;
+      } catch (e) {
+        return imageProblem(e, rel);
+      }
     },
     list(rel) {
-      const entries = image.readDir(rel);
-      return entries?.map((e) => ({ name: e.name, kind: e.kind === 'dir' ? 'dir' : e.kind === 'symlink' ? (image.isFile(`${rel}/${e.name}`) ? 'file' : 'missing') : 'file' }));
+      try {
+        return image.listChecked(rel, limits);
+      } catch (e) {
+        return imageProblem(e, rel);
+      }
+    },
+    isFile(rel) {
+      try {
+        return image.isFile(rel);
+      } catch {
+        return false;
+      }
     },
   };
 }
@@ -171,19 +173,26 @@ export function checkPackageUnitName(name: string, manifest: PackageManifest): s
 function readDropIns(reader: PackageReader, unitName: string, problems: PackageProblem[]): PackageDropIn[] {
   const relDir = `${PACKAGE_UNIT_DIR}/${unitName}.d`;
   const listing = reader.list(relDir);
-  if (!listing) {
-    problems.push({ code: 'unit-unreadable', file: relDir, message: `cannot read ${relDir}/` });
+  if (!listing.ok) {
+    problems.push(listing.missing ? { code: 'unit-unreadable', file: relDir, message: `cannot read ${relDir}/` } : listing.problem);
     return [];
   }
   const out: PackageDropIn[] = [];
-  for (const name of listing.filter((e) => e.kind === 'file' && e.name.endsWith('.conf')).map((e) => e.name).sort()) {
+  for (const e of listing.value) {
+    if (e.kind === 'unsafe' && e.name.endsWith('.conf')) problems.push(e.problem!);
+  }
+  for (const name of listing.value.filter((e) => e.kind === 'file' && e.name.endsWith('.conf')).map((e) => e.name)) {
     const relPath = `${relDir}/${name}`;
     if (name === DROP_IN_NAME) {
       problems.push({ code: 'dropin-reserved', file: relPath, message: `${DROP_IN_NAME} is the name of the drop-in composable generates; rename this file (for example 40-${unitName.split('.')[0]}.conf)` });
       continue;
     }
-    const text = reader.readText(relPath);
-    if (text === undefined) continue;
+    const read = reader.readText(relPath);
+    if (!read.ok) {
+      problems.push(read.problem);
+      continue;
+    }
+    const text = read.value;
     const file = parseUnitFile(text, relPath);
     for (const p of file.problems) problems.push({ code: 'unit-parse-error', file: relPath, line: p.line, column: p.column, message: p.message });
     out.push({ name, relPath, text, file });
@@ -196,48 +205,65 @@ function readDropIns(reader: PackageReader, unitName: string, problems: PackageP
  * a unit that does not parse or lacks the prefix) leave `package` undefined.
  */
 export function loadPackage(dir: string, options: LoadPackageOptions = {}): LoadPackageResult {
-  const rootStat = statSync(dir, { throwIfNoEntry: false });
+  let rootStat;
+  try {
+    rootStat = lstatSync(dir, { throwIfNoEntry: false });
+  } catch (e) {
+    return { problems: [{ code: 'source-missing', file: '', message: `package directory ${dir} cannot be reached (${(e as NodeJS.ErrnoException).code ?? 'error'})` }] };
+  }
   if (!rootStat) return { problems: [{ code: 'source-missing', file: '', message: `package directory ${dir} does not exist` }] };
   if (!rootStat.isDirectory()) {
     return { problems: [{ code: 'source-not-directory', file: '', message: `${dir} is not a directory; unpack the artifact or pass the package directory` }] };
   }
-  const result = loadPackageFrom(directoryReader(dir), dir);
-  if (result.package && options.listFiles) result.package.files = walkTree(dir);
+  const tree = new PackageTree(dir, options.limits);
+  const result = loadPackageFrom({ readText: (rel) => tree.readText(rel), list: (rel) => tree.list(rel), isFile: (rel) => tree.isFile(rel) }, dir);
+  if (result.package && options.listFiles) {
+    const walked = tree.walk();
+    if (walked.ok) result.package.files = walked.value;
+    else return { problems: [...result.problems, walked.problem] };
+  }
   return result;
 }
 
 /** Load a package from any reader (a directory, a squashfs image). `root` names it in the model. */
 export function loadPackageFrom(reader: PackageReader, root: string): LoadPackageResult {
   const problems: PackageProblem[] = [];
-  const osText = reader.readText(PACKAGE_OS_RELEASE);
-  if (osText === undefined) {
+  const osRead = reader.readText(PACKAGE_OS_RELEASE);
+  if (!osRead.ok) {
+    if (!osRead.missing) return { problems: [osRead.problem] };
     return {
       problems: [{ code: 'os-release-missing', file: PACKAGE_OS_RELEASE, message: `missing ${PACKAGE_OS_RELEASE}; every package needs one with NAME, ID and VERSION_ID (composable init creates it)` }],
     };
   }
+  const osText = osRead.value;
   const { manifest, fields, problems: osProblems } = manifestFromOsRelease(osText);
   problems.push(...osProblems);
 
   const units: PackageUnit[] = [];
-  const listing = reader.list(PACKAGE_UNIT_DIR);
-  if (!listing) problems.push({ code: 'no-units', file: PACKAGE_UNIT_DIR, message: `missing ${PACKAGE_UNIT_DIR}/; put the package's unit files there` });
+  const listed = reader.list(PACKAGE_UNIT_DIR);
+  if (!listed.ok) {
+    problems.push(listed.missing ? { code: 'no-units', file: PACKAGE_UNIT_DIR, message: `missing ${PACKAGE_UNIT_DIR}/; put the package's unit files there` } : listed.problem);
+  }
+  const listing = listed.ok ? listed.value : [];
   // One listing of the unit directory: its files are units, `<unit>.d` directories their drop-ins.
   const dropInDirs = new Set<string>();
   const unitFiles: string[] = [];
-  for (const { name, kind } of [...(listing ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  for (const { name, kind, problem } of listing) {
     const relPath = `${PACKAGE_UNIT_DIR}/${name}`;
-    if (kind === 'missing') problems.push({ code: 'unit-unreadable', file: relPath, message: `${relPath} is a dangling symlink` });
+    if (kind === 'unsafe') problems.push(problem!);
+    else if (kind === 'missing') problems.push({ code: 'unit-unreadable', file: relPath, message: `${relPath} is a dangling symlink` });
     else if (kind === 'dir') {
       if (name.endsWith('.d')) dropInDirs.add(name.slice(0, -2));
     } else unitFiles.push(name);
   }
   for (const name of unitFiles) {
     const relPath = `${PACKAGE_UNIT_DIR}/${name}`;
-    const text = reader.readText(relPath);
-    if (text === undefined) {
-      problems.push({ code: 'unit-unreadable', file: relPath, message: `cannot read ${relPath}` });
+    const read = reader.readText(relPath);
+    if (!read.ok) {
+      problems.push(read.missing ? { code: 'unit-unreadable', file: relPath, message: `cannot read ${relPath}` } : read.problem);
       continue;
     }
+    const text = read.value;
     const file = parseUnitFile(text, relPath);
     for (const p of file.problems) {
       problems.push({ code: 'unit-parse-error', file: relPath, line: p.line, column: p.column, message: p.message });

@@ -1,11 +1,12 @@
 // composable inspect PATH [--json] — what a package is, in the spirit of `portablectl inspect`:
 // os-release, units and the target each lands in, mode, profile, binaries, size, digest.
-// PATH is a package directory or an artifact (tar, tar.gz, squashfs), which is unpacked first.
+// PATH is a package directory or an artifact (tar, tar.gz, squashfs), which is unpacked first by
+// the SDK's bounded reader (files, directories and links only, within the package limits).
 import type { Command } from 'commander';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { extractArtifactTo } from '../../sdk/artifact/extract.ts';
 import { resolveTarget } from '../../sdk/contract.ts';
 import { fileDigest, packageDigest } from '../../sdk/digest.ts';
 import { loadPackage } from '../../sdk/package.ts';
@@ -29,7 +30,7 @@ export interface Inspection {
 }
 
 function firstLine(path: string): string {
-  const fd = openSync(path, 'r');
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY);
   try {
     const b = Buffer.alloc(256);
     const n = readSync(fd, b, 0, 256, 0);
@@ -42,17 +43,11 @@ function firstLine(path: string): string {
 /** Unpack an artifact into a temporary directory; returns it (the caller removes it). */
 async function unpack(path: string): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'composable-inspect-'));
-  const head = Buffer.alloc(4);
-  const fd = openSync(path, 'r');
-  readSync(fd, head, 0, 4, 0);
-  closeSync(fd);
-  const squashfs = head.toString('latin1') === 'hsqs';
-  const r = squashfs
-    ? await execa('unsquashfs', ['-f', '-no-progress', '-quiet', '-d', dir, path], { reject: false, timeout: 5 * 60_000 })
-    : await execa('tar', ['-xpf', path, '-C', dir], { reject: false, timeout: 5 * 60_000 });
-  if (r.exitCode !== 0) {
+  try {
+    await extractArtifactTo(path, dir, { name: path });
+  } catch (e) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`cannot unpack ${path}: ${(r.stderr || r.stdout || String(r.exitCode)).trim()}`);
+    throw e;
   }
   return dir;
 }

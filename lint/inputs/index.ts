@@ -1,8 +1,9 @@
 // What `composable lint PATH...` accepts and how each kind of input is read.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { execa } from 'execa';
+import { ArtifactError, extractArtifactTo } from '../../sdk/artifact/extract.ts';
+import { PACKAGE_LIMITS } from '../../sdk/io/safe-read.ts';
 import { unitTypeOf } from '../directives.ts';
 
 export type InputKind = 'package' | 'artifact' | 'unit' | 'unit-dir' | 'metadata';
@@ -62,17 +63,20 @@ export function classifyInput(given: string, cwd = process.cwd()): LintInput {
   );
 }
 
-/** Extracts an artifact into a fresh temporary directory (caller removes it with `dispose`). */
+/**
+ * Extracts an artifact into a fresh temporary directory (caller removes it with `dispose`), with
+ * the SDK's bounded reader: only files, directories and links, nothing outside the directory, and
+ * within the package limits however large the archive says it is.
+ */
 export async function extractArtifact(path: string): Promise<{ dir: string; dispose: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'composable-lint-'));
   const dispose = (): void => rmSync(dir, { recursive: true, force: true });
   try {
-    // -p keeps the modes the rules check; GNU tar refuses members with `..` and strips a leading `/`.
-    await execa('tar', ['-x', '-p', '--no-same-owner', '-f', path, '-C', dir], { timeout: 120_000 });
+    await extractArtifactTo(path, dir, { name: path });
   } catch (e) {
     dispose();
-    const err = e as { stderr?: string; shortMessage?: string };
-    throw new LintInputError(`${path}: cannot extract: ${(err.stderr || err.shortMessage || String(e)).trim()}`);
+    if (e instanceof ArtifactError) throw new LintInputError(`${e.message}`);
+    throw new LintInputError(`${path}: cannot extract: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   // Archives made with `tar -C pkg .` have the tree at the top; `tar czf x.tgz pkg/` one level down.
   let root = dir;
@@ -97,6 +101,30 @@ export function unitFilesIn(dir: string): string[] {
     .sort();
 }
 
-export function readTextFile(path: string): string {
-  return readFileSync(path, 'utf8');
+/**
+ * A unit or metadata file the user named: links followed (it is their path), but never a FIFO or
+ * device (no blocking), and never more than the text limit.
+ */
+export function readTextFile(path: string, maxBytes: number = PACKAGE_LIMITS.metadataBytes): string {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  } catch (e) {
+    throw new LintInputError(`${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new LintInputError(`${path}: not a regular file (a FIFO, socket or device); give a unit, metadata or package path`);
+    if (st.size > maxBytes) throw new LintInputError(`${path}: ${st.size} bytes, over the ${maxBytes}-byte limit for a file composable reads`);
+    const buf = Buffer.alloc(st.size);
+    let have = 0;
+    while (have < st.size) {
+      const n = readSync(fd, buf, have, st.size - have, have);
+      if (n === 0) break;
+      have += n;
+    }
+    return buf.subarray(0, have).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }

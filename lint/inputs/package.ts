@@ -1,28 +1,23 @@
 // Reads a package directory into what the rules look at. Unlike the SDK's loadPackage, which
 // refuses a package with any problem, this keeps everything that is there, so one run reports
-// every problem at once.
-import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { walkTree, type TreeEntry } from '../../sdk/digest.ts';
+// every problem at once. It reads through the SDK's safe package reader: a FIFO or device is never
+// opened, a symlink that leaves the package (to a host file, say) is never followed, so no host
+// content reaches a diagnostic, and the package limits hold.
+import { basename } from 'node:path';
+import { PackageTree, type TreeEntry } from '../../sdk/io/safe-read.ts';
 import { PACKAGE_OS_RELEASE, PACKAGE_UNIT_DIR } from '../../sdk/contract.ts';
 import { parseOsRelease } from '../../sdk/os-release.ts';
 import { manifestFromOsRelease } from '../../sdk/package.ts';
 import { parseUnitFile } from '../../sdk/unit-file/index.ts';
 import { unitTypeOf } from '../directives.ts';
 import type { LintOsRelease, LintPackage, LintUnit } from '../types.ts';
+import { LintInputError } from './index.ts';
 
 /** `logship-1.4.2.tar.gz` → `logship-1.4.2`. */
 export function stripArtifactSuffix(name: string): string {
   return name.replace(/\.(tar\.gz|tgz|tar\.xz|tar\.zst|tar)$/, '');
 }
 
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * @param root    the package directory on disk
@@ -31,12 +26,16 @@ function readText(path: string): string | undefined {
  * @param dirName the name the package is known by (directory or artifact name)
  */
 export function readPackage(root: string, display: string, dirName = basename(root)): LintPackage {
-  let files: TreeEntry[] = [];
-  try {
-    files = walkTree(root);
-  } catch {
-    files = [];
-  }
+  const tree = new PackageTree(root);
+  const walked = tree.walk();
+  // A tree over the limits cannot be linted in full; say so instead of linting part of it.
+  if (!walked.ok) throw new LintInputError(`${display}${walked.problem.file ? `/${walked.problem.file}` : ''}: ${walked.problem.message}; composable does not read packages over the limits (docs/contract.md, "Threat model")`);
+  const files: TreeEntry[] = walked.value;
+  // Text of a regular file inside the package (links followed only inside it), else undefined.
+  const readText = (relPath: string): string | undefined => {
+    const r = tree.readText(relPath);
+    return r.ok ? r.value : undefined;
+  };
   const byPath = new Map(files.map((f) => [f.relPath, f]));
   const prefix = display === '' || display === '.' ? '' : display.endsWith('/') ? display : `${display}/`;
   const path = (relPath: string): string => (relPath ? `${prefix}${relPath}` : display);
@@ -44,7 +43,7 @@ export function readPackage(root: string, display: string, dirName = basename(ro
   let osRelease: LintOsRelease | undefined;
   let manifest: LintPackage['manifest'];
   const osEntry = byPath.get(PACKAGE_OS_RELEASE);
-  const osText = osEntry && osEntry.type !== 'dir' ? readText(join(root, PACKAGE_OS_RELEASE)) : undefined;
+  const osText = osEntry && osEntry.type !== 'dir' ? readText(PACKAGE_OS_RELEASE) : undefined;
   if (osText !== undefined) {
     const parsed = parseOsRelease(osText, PACKAGE_OS_RELEASE);
     osRelease = {
@@ -71,12 +70,12 @@ export function readPackage(root: string, display: string, dirName = basename(ro
     if (parts.length === 1) {
       // A unit file; symlinks are aliases of another unit (linted there) or escape (package rules).
       if (entry.type !== 'file' || !unitTypeOf(rest)) continue;
-      const text = readText(join(root, entry.relPath));
+      const text = readText(entry.relPath);
       if (text === undefined) continue;
       units.push({ name: rest, type: unitTypeOf(rest), file: path(entry.relPath), relPath: entry.relPath, text, parsed: parseUnitFile(text, entry.relPath) });
     } else if (parts.length === 2 && parts[0]!.endsWith('.d') && parts[1]!.endsWith('.conf') && entry.type === 'file') {
       const unitName = parts[0]!.slice(0, -2);
-      const text = readText(join(root, entry.relPath));
+      const text = readText(entry.relPath);
       if (text === undefined) continue;
       units.push({
         name: unitName, type: unitTypeOf(unitName), file: path(entry.relPath), relPath: entry.relPath, text,

@@ -1,2 +1,3 @@
 export * from './tar.ts';
 export * from './pack.ts';
+export * from './extract.ts';

@@ -5,7 +5,7 @@
 import { lstatSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type ResolveResult = { ok: true; path: string } | { ok: false; code: 'missing' | 'loop'; message: string };
+export type ResolveResult = { ok: true; path: string } | { ok: false; code: 'missing' | 'loop' | 'unreadable'; message: string };
 
 /**
  * Resolve `containerPath` inside `root` like the kernel would inside a chroot at `root`.
@@ -28,11 +28,20 @@ export function resolveInRoot(root: string, containerPath: string, known?: { pat
       continue;
     }
     const candidate = [...resolved, part];
-    const st = lstatSync(join(root, ...candidate), { throwIfNoEntry: false });
+    let st;
+    let target = '';
+    try {
+      st = lstatSync(join(root, ...candidate), { throwIfNoEntry: false });
+      if (st?.isSymbolicLink()) target = readlinkSync(join(root, ...candidate));
+    } catch (e) {
+      // ENOTDIR: the path goes through a regular file; EACCES and the like: unreadable.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOTDIR') return { ok: false, code: 'missing', message: `/${candidate.join('/')} does not exist (/${resolved.join('/')} is not a directory)` };
+      return { ok: false, code: 'unreadable', message: `cannot read /${candidate.join('/')} (${code ?? 'error'})` };
+    }
     if (!st) return { ok: false, code: 'missing', message: `/${candidate.join('/')} does not exist` };
     if (st.isSymbolicLink()) {
       if (++hops > 40) return { ok: false, code: 'loop', message: `too many levels of symbolic links at /${candidate.join('/')}` };
-      const target = readlinkSync(join(root, ...candidate));
       if (target.startsWith('/')) resolved = [];
       pending = [...target.split('/').filter(Boolean), ...pending];
       continue;

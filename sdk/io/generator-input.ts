@@ -1,17 +1,21 @@
 // The generator's reading edge: metadata and packages from the container's filesystem (or from
 // COMPOSABLE_ROOT), turned into the pure planner's input.
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+// Everything here is per service: whatever one package does (a FIFO, a loop, a huge file, a bug
+// it triggers), it ends as that service's skip reason, never as an exception out of the generator.
+import { closeSync, constants, lstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { METADATA_PATH, STORE_ROOT, hostPath } from '../contract.ts';
+import { METADATA_PATH, STORE_ROOT } from '../contract.ts';
 import { imageReader, loadPackage, loadPackageFrom } from '../package.ts';
-import { SquashfsImage } from '../squashfs.ts';
-import { fileDigest } from '../digest.ts';
+import { SquashfsError, SquashfsImage } from '../squashfs.ts';
+import { fileDigest, packageDigestResult } from '../digest.ts';
 import { candidateExecutables } from '../plan/exec-paths.ts';
-import { packageDigest } from '../digest.ts';
-import { parseMetadata } from '../plan/generate.ts';
+import { parseMetadata, type MetadataEntry } from '../plan/generate.ts';
 import type { GeneratorInput, MetadataInput, ServiceInput } from '../plan/types.ts';
 import type { ServiceSpec } from '../schema/metadata.ts';
 import { isBelow, resolveInRoot } from './container-path.ts';
+import { PACKAGE_LIMITS, PackageTree, readRegularFile, type PackageLimits } from './safe-read.ts';
+
+const PACKAGE_LIMITS_METADATA = PACKAGE_LIMITS.metadataBytes;
 import { VERSION } from '../version.ts';
 
 /** squashfs ("hsqs" at 0) or erofs (0xE0F5E1E2 little-endian at 1024), else undefined. */
@@ -19,7 +23,7 @@ export function imageType(file: string): 'squashfs' | 'erofs' | undefined {
   const buf = Buffer.alloc(1028);
   let fd: number | undefined;
   try {
-    fd = openSync(file, 'r');
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
     const n = readSync(fd, buf, 0, buf.length, 0);
     if (n >= 4 && buf.toString('latin1', 0, 4) === 'hsqs') return 'squashfs';
     if (n >= 1028 && buf.readUInt32LE(1024) === 0xe0f5e1e2) return 'erofs';
@@ -37,7 +41,26 @@ export function resolveStoreRoot(root: string): string {
   return store.ok ? store.path : STORE_ROOT;
 }
 
-export function readService(root: string, spec: ServiceSpec, storeRoot: string = resolveStoreRoot(root)): ServiceInput {
+export function readService(root: string, spec: ServiceSpec, storeRoot: string = resolveStoreRoot(root), limits?: Partial<PackageLimits>): ServiceInput {
+  try {
+    return readServiceUnguarded(root, spec, storeRoot, limits);
+  } catch (e) {
+    // A bug or an I/O error nobody foresaw: this service is skipped, the others go on.
+    return {
+      spec, packageProblems: [], hasFile: () => false,
+      sourceReasons: [{ code: 'package-unreadable', message: `the package at ${spec.source} could not be read: ${oneLine(e)}` }],
+    };
+  }
+}
+
+/** An exception as one line without file content: its errno code or the first line of its message. */
+function oneLine(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (typeof code === 'string') return code;
+  return (e instanceof Error ? e.name : 'error');
+}
+
+function readServiceUnguarded(root: string, spec: ServiceSpec, storeRoot: string, limits?: Partial<PackageLimits>): ServiceInput {
   const none = (): boolean => false;
   const base = { spec, packageProblems: [], hasFile: none };
   const resolved = resolveInRoot(root, spec.source, { path: STORE_ROOT, resolved: storeRoot });
@@ -48,28 +71,36 @@ export function readService(root: string, spec: ServiceSpec, storeRoot: string =
     return { ...base, sourceReasons: [{ code: 'source-outside-store', message: `source ${spec.source} resolves to ${resolved.path}, outside the store ${STORE_ROOT}/; packages must be below the store root` }] };
   }
   const dir = join(root, resolved.path);
-  const st = statSync(dir);
-  if (st.isFile()) return readImageService(spec, dir, resolved.path);
+  // resolveInRoot followed every link, so this is the source itself.
+  const st = lstatSync(dir);
+  if (st.isFile()) return readImageService(spec, dir, resolved.path, limits);
   if (!st.isDirectory()) {
     return { ...base, resolvedSource: resolved.path, sourceReasons: [{ code: 'source-unsupported', message: `source ${spec.source} is neither a directory nor an image file` }] };
   }
-  const { package: pkg, problems } = loadPackage(dir);
-  const hasFile = (rel: string): boolean => statSync(join(dir, rel), { throwIfNoEntry: false })?.isFile() ?? false;
+  const { package: pkg, problems } = loadPackage(dir, { limits });
+  // Exec rewriting asks whether the package has a program: answered inside the package only.
+  const tree = new PackageTree(dir, limits);
+  let digest: string | undefined;
+  // Hashing a whole package costs time at boot; it is done only when the agent asks for it.
+  if (spec.digest !== undefined && pkg) {
+    const d = packageDigestResult(dir, limits);
+    if (d.ok) digest = d.value;
+    else problems.push(d.problem);
+  }
   return {
     spec,
     sourceReasons: [],
     resolvedSource: resolved.path,
     sourceKind: 'directory',
-    pkg,
+    pkg: problems.length > 0 ? undefined : pkg,
     packageProblems: problems,
-    // Hashing a whole package costs time at boot; it is done only when the agent asks for it.
-    digest: spec.digest !== undefined && pkg ? packageDigest(dir) : undefined,
-    hasFile,
+    digest,
+    hasFile: (rel) => tree.isFile(rel),
   };
 }
 
 /** A squashfs image in the store: read without mounting, mounted later by its .mount unit. */
-function readImageService(spec: ServiceSpec, file: string, resolvedSource: string): ServiceInput {
+function readImageService(spec: ServiceSpec, file: string, resolvedSource: string, limits?: Partial<PackageLimits>): ServiceInput {
   const base = { spec, packageProblems: [], hasFile: (): boolean => false, resolvedSource };
   const type = imageType(file);
   if (type !== 'squashfs') {
@@ -82,14 +113,23 @@ function readImageService(spec: ServiceSpec, file: string, resolvedSource: strin
   try {
     image = SquashfsImage.open(file, spec.source);
   } catch (e) {
-    return { ...base, sourceReasons: [{ code: 'source-unsupported', message: (e as Error).message }] };
+    const code = e instanceof SquashfsError ? e.code : 'source-unsupported';
+    return { ...base, sourceReasons: [{ code, message: (e as Error).message }] };
   }
   try {
-    const { package: pkg, problems } = loadPackageFrom(imageReader(image), resolvedSource);
+    const { package: pkg, problems } = loadPackageFrom(imageReader(image, limits), resolvedSource);
     // Exec rewriting asks about files later; answer from what the image holds now.
     const files = new Map<string, boolean>();
     const hasFile = (rel: string): boolean => {
-      if (!files.has(rel)) files.set(rel, image.isFile(rel));
+      if (!files.has(rel)) {
+        let isFile = false;
+        try {
+          isFile = image.isFile(rel);
+        } catch {
+          /* a link that leaves the image or loops: not a program of the package */
+        }
+        files.set(rel, isFile);
+      }
       return files.get(rel)!;
     };
     for (const u of pkg?.units ?? []) for (const r of candidateExecutables(u)) hasFile(r);
@@ -100,29 +140,44 @@ function readImageService(spec: ServiceSpec, file: string, resolvedSource: strin
       hasFile: (rel) => files.get(rel) ?? false,
     };
   } catch (e) {
-    return { ...base, sourceReasons: [{ code: 'source-unsupported', message: `source ${spec.source}: ${(e as Error).message}` }] };
+    const code = (e as { code?: unknown }).code;
+    return { ...base, sourceReasons: [{ code: typeof code === 'string' && /^[a-z-]+$/.test(code) ? code : 'source-unsupported', message: `source ${spec.source}: ${(e as Error).message}` }] };
   } finally {
     image.close();
   }
 }
 
-export function readMetadata(root: string): { metadata: MetadataInput; services: ServiceSpec[] } {
+export function readMetadata(root: string, limits?: Partial<PackageLimits>): { metadata: MetadataInput; services: ServiceSpec[]; entries: MetadataEntry[] } {
   const path = METADATA_PATH;
-  let text: string;
-  try {
-    text = readFileSync(hostPath(path, root), 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { metadata: { state: 'absent', path }, services: [] };
-    return { metadata: { state: 'invalid', path, reasons: [{ code: 'metadata-unreadable', file: path, message: `cannot read ${path}: ${(e as Error).message}` }] }, services: [] };
+  // Follow links by hand inside the root (an agent may link the file), then open the result
+  // without following anything: a FIFO, a device or /dev/zero is refused, never read.
+  const resolved = resolveInRoot(root, path);
+  if (!resolved.ok) {
+    if (resolved.code === 'missing') return { metadata: { state: 'absent', path }, services: [], entries: [] };
+    return { metadata: { state: 'invalid', path, reasons: [{ code: 'metadata-unreadable', file: path, message: `cannot read ${path}: ${resolved.message}` }] }, services: [], entries: [] };
   }
-  const parsed = parseMetadata(text, path);
-  if (!parsed.ok) return { metadata: { state: 'invalid', path, reasons: parsed.reasons }, services: [] };
-  return { metadata: { state: 'ok', path }, services: parsed.services };
+  const read = readRegularFile(join(root, resolved.path), path, limits?.metadataBytes ?? PACKAGE_LIMITS_METADATA);
+  if (!read.ok) {
+    if (read.missing) return { metadata: { state: 'absent', path }, services: [], entries: [] };
+    return { metadata: { state: 'invalid', path, reasons: [{ code: 'metadata-unreadable', file: path, message: read.problem.message }] }, services: [], entries: [] };
+  }
+  const parsed = parseMetadata(read.value.toString('utf8'), path);
+  if (!parsed.ok) return { metadata: { state: 'invalid', path, reasons: parsed.reasons }, services: [], entries: [] };
+  return { metadata: { state: 'ok', path, ...(parsed.reasons.length > 0 ? { reasons: parsed.reasons } : {}) }, services: parsed.services, entries: parsed.entries };
 }
 
 /** Read everything the planner needs from the container rooted at `root`. */
-export function readGeneratorInput(root: string = process.env.COMPOSABLE_ROOT ?? '/'): GeneratorInput {
-  const { metadata, services } = readMetadata(root);
-  const storeRoot = resolveStoreRoot(root);
-  return { metadata, services: services.map((spec) => readService(root, spec, storeRoot)), generatorVersion: VERSION };
+export function readGeneratorInput(root: string = process.env.COMPOSABLE_ROOT ?? '/', limits?: Partial<PackageLimits>): GeneratorInput {
+  const { metadata, entries } = readMetadata(root, limits);
+  let storeRoot: string;
+  try {
+    storeRoot = resolveStoreRoot(root);
+  } catch {
+    storeRoot = STORE_ROOT;
+  }
+  // An entry that failed the schema is not read at all: it is skipped with its schema reasons.
+  const services = entries.map((e): ServiceInput => (e.reasons.length > 0
+    ? { spec: e.spec, sourceReasons: e.reasons, packageProblems: [], hasFile: () => false }
+    : readService(root, e.spec, storeRoot, limits)));
+  return { metadata, services, generatorVersion: VERSION };
 }

@@ -2,7 +2,8 @@
 // the generator writes, and the status it reports. Pure: the reader supplies everything.
 import { posix } from 'node:path';
 import { GENERATOR_NAME, METADATA_PATH, resolveTarget, stablePath } from '../contract.ts';
-import { MetadataSchema, type ServiceSpec } from '../schema/metadata.ts';
+import { MetadataSchema, ServiceSchema, type ServiceSpec } from '../schema/metadata.ts';
+import { AbsolutePath, ServiceName } from '../schema/common.ts';
 import { schemaProblems } from '../schema/issues.ts';
 import type { Reason, ServiceStatus, Status } from '../schema/status.ts';
 import { servicesInCycles } from './after-graph.ts';
@@ -12,22 +13,73 @@ import { mountUnitName, planMount } from './mount.ts';
 import { planTargets } from './targets.ts';
 import type { GeneratorInput, GeneratorPlan, OutputFile, ServiceInput, ServiceSettings } from './types.ts';
 
-/** Parse and validate metadata text. */
-export function parseMetadata(text: string, path = METADATA_PATH): { ok: true; services: ServiceSpec[] } | { ok: false; reasons: Reason[] } {
+/** One entry of `services`: its spec, or (when it fails the schema) a stand-in and why. */
+export interface MetadataEntry {
+  /** For a rejected entry: its name if that is valid, else `services[<index>]`, and its source if valid. */
+  spec: ServiceSpec;
+  /** Empty for a valid entry; the schema problems (the service's skip reasons) otherwise. */
+  reasons: Reason[];
+}
+
+export type ParsedMetadata =
+  | { ok: true; services: ServiceSpec[]; entries: MetadataEntry[]; reasons: Reason[] }
+  | { ok: false; reasons: Reason[] };
+
+/** `line L, column C` of a character offset, for messages that must not quote the text. */
+function lineColumn(text: string, offset: number): string {
+  let line = 1;
+  let col = 1;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text[i] === '\n') {
+      line++;
+      col = 1;
+    } else col++;
+  }
+  return `line ${line}, column ${col}`;
+}
+
+/**
+ * Parse and validate metadata text. Isolation per entry: an entry of `services` that fails the
+ * schema is rejected on its own (its service is skipped with the reasons) and the valid ones
+ * still run. Only text that is not JSON, a `schemaVersion` other than 1, or `services` that is
+ * not an array rejects the whole file. Other top-level problems (an unknown key, a bad
+ * `container`) are reported in `reasons` and do not stop anything.
+ * Messages never quote the text: a JSON error gives the position, not the token.
+ */
+export function parseMetadata(text: string, path = METADATA_PATH): ParsedMetadata {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    return { ok: false, reasons: [{ code: 'metadata-json', file: path, message: `${path} is not valid JSON: ${(e as Error).message}` }] };
+    const msg = (e as Error).message;
+    const at = /at position (\d+)/.exec(msg);
+    const where = at ? ` at ${lineColumn(text, Number(at[1]))}` : /end of JSON input/.test(msg) ? ': it ends early' : '';
+    return { ok: false, reasons: [{ code: 'metadata-json', file: path, message: `${path} is not valid JSON${where}; the agent must write it with a JSON encoder` }] };
   }
-  const checked = MetadataSchema.safeParse(json);
-  if (!checked.success) {
+  const invalid = (message: string): ParsedMetadata => ({ ok: false, reasons: [{ code: 'metadata-schema', file: path, message }] });
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return invalid('(document): expected an object');
+  const doc = json as Record<string, unknown>;
+  if (doc.schemaVersion !== 1) return invalid(`schemaVersion: must be 1 (this generator reads metadata v1)`);
+  if (!Array.isArray(doc.services)) return invalid('services: expected an array');
+  const rest = MetadataSchema.safeParse({ ...doc, services: [] });
+  const reasons: Reason[] = rest.success
+    ? []
+    : schemaProblems(rest.error.issues).map((p) => ({ code: 'metadata-schema', file: path, message: `${p.path || '(document)'}: ${p.message}; ignored` }));
+  const entries: MetadataEntry[] = doc.services.map((raw: unknown, i: number) => {
+    const checked = ServiceSchema.safeParse(raw);
+    if (checked.success) return { spec: checked.data, reasons: [] };
+    const obj = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+    const name = ServiceName.safeParse(obj.name);
+    const source = AbsolutePath.safeParse(obj.source);
+    const spec = { name: name.success ? name.data : `services[${i}]`, source: source.success ? source.data : '' };
     return {
-      ok: false,
-      reasons: schemaProblems(checked.error.issues).map((p) => ({ code: 'metadata-schema', file: path, message: `${p.path || '(document)'}: ${p.message}` })),
+      spec,
+      reasons: schemaProblems(checked.error.issues).map((p) => ({
+        code: 'service-schema', file: path, message: `services[${i}]${p.path ? (p.path.startsWith('[') ? p.path : `.${p.path}`) : ''}: ${p.message}`,
+      })),
     };
-  }
-  return { ok: true, services: checked.data.services };
+  });
+  return { ok: true, services: entries.filter((e) => e.reasons.length === 0).map((e) => e.spec), entries, reasons };
 }
 
 interface Candidate {
@@ -77,7 +129,33 @@ function ownReasons(input: ServiceInput): Reason[] {
   return reasons;
 }
 
+/**
+ * Plan the whole run. Isolation per entry: should planning throw (a bug some package input
+ * triggers), each service is planned alone to find the ones that throw; those are skipped with
+ * `internal-error` and the rest are planned together as usual.
+ */
 export function planGeneration(input: GeneratorInput): GeneratorPlan {
+  try {
+    return planAll(input);
+  } catch {
+    const services = input.services.map((svc): ServiceInput => {
+      try {
+        planAll({ ...input, services: [{ ...svc, spec: { ...svc.spec, after: undefined } }] });
+        return svc;
+      } catch (e) {
+        return { spec: { name: svc.spec.name, source: svc.spec.source }, sourceReasons: [internalError(e)], packageProblems: [], hasFile: () => false };
+      }
+    });
+    return planAll({ ...input, services });
+  }
+}
+
+/** A reason for an exception planning one service; names the error, quotes nothing it read. */
+function internalError(e: unknown): Reason {
+  return { code: 'internal-error', message: `planning this service failed (${e instanceof Error ? e.name : 'error'}); please report it` };
+}
+
+function planAll(input: GeneratorInput): GeneratorPlan {
   const files: OutputFile[] = planTargets();
   const status: Status = {
     schemaVersion: 1,
@@ -94,6 +172,7 @@ export function planGeneration(input: GeneratorInput): GeneratorPlan {
     status.metadata.reasons = input.metadata.reasons;
     return finish(files, status);
   }
+  if (input.metadata.reasons && input.metadata.reasons.length > 0) status.metadata.reasons = input.metadata.reasons;
 
   // 1. Each service on its own.
   const seen = new Set<string>();
@@ -148,7 +227,7 @@ export function planGeneration(input: GeneratorInput): GeneratorPlan {
   for (const c of candidates) {
     const { spec } = c.input;
     if (c.reasons.length > 0 || !c.settings || !c.input.pkg || !c.enablement) {
-      status.services.push({ name: spec.name, state: 'skipped', source: spec.source, reasons: c.reasons });
+      status.services.push({ name: spec.name, state: 'skipped', source: spec.source || undefined, reasons: c.reasons });
       continue;
     }
     const s = c.settings;

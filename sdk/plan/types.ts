@@ -8,7 +8,8 @@ import type { ServiceSpec } from '../schema/metadata.ts';
 export type MetadataInput =
   | { state: 'absent'; path: string }
   | { state: 'invalid'; path: string; reasons: Reason[] }
-  | { state: 'ok'; path: string };
+  /** `reasons`: top-level problems that were ignored (an unknown key, a bad `container`). */
+  | { state: 'ok'; path: string; reasons?: Reason[] };
 
 /** What the reader found for one service of the metadata. */
 export interface ServiceInput {

@@ -153,13 +153,14 @@ export function parseUnitFile(text: string, path?: string): UnitFile {
     if (body[0] === '[') {
       if (body.length < 2 || body[body.length - 1] !== ']') {
         push({ type: 'invalid', raw, eol, range, message: 'invalid section header' });
-        problem(span(s, e), `invalid section header "${body}": expected [Name]; systemd stops reading the file here`, 'error');
+        // Messages give the position, never the text: it reaches status.json and the log.
+        problem(span(s, e), 'invalid section header: expected [Name]; systemd stops reading the file here', 'error');
         return;
       }
       const name = body.slice(1, -1);
       if (!isSafeString(name)) {
         push({ type: 'invalid', raw, eol, range, message: 'bad characters in section header' });
-        problem(span(s, e), `section name "${name}" contains quotes, a backslash or control characters; systemd stops reading the file here`, 'error');
+        problem(span(s, e), 'the section name contains quotes, a backslash or control characters; systemd stops reading the file here', 'error');
         return;
       }
       const header: SectionHeaderNode = { type: 'section', name, raw, eol, range };
@@ -174,7 +175,7 @@ export function parseUnitFile(text: string, path?: string): UnitFile {
     if (!current) {
       push({ type: 'invalid', raw, eol, range, message: 'line outside of any section' });
       problem(span(s, e), eq > 0
-        ? `assignment "${key}=" outside of any section; put it below a [Section] header`
+        ? 'assignment outside of any section; put it below a [Section] header'
         : 'line outside of any section; put it below a [Section] header', 'warning');
       return;
     }

@@ -30,8 +30,8 @@ describe('parseOsRelease', () => {
     const r = parseOsRelease('NAME=x\nthis is not an assignment\n1BAD=x\nID="open\nVERSION_ID=1\n', 'usr/lib/os-release');
     expect(r.problems.map((p) => [p.line, p.message.split(':')[0]])).toEqual([
       [2, 'line is not an assignment'],
-      [3, '"1BAD" is not a valid variable name'],
-      [4, 'unterminated double quote in the value of ID'],
+      [3, 'the name before "=" is not a valid variable name'],
+      [4, 'unterminated double quote in the value'],
     ]);
     expect(r.problems[0]!.file).toBe('usr/lib/os-release');
     expect(r.fields.NAME).toBe('x');

@@ -60,7 +60,7 @@ describe('loadPackage', () => {
     symlinkSync('/nowhere', join(dir, 'usr/lib/systemd/system/web-dangling.service'));
     const codes = loadPackage(dir).problems.map((p) => `${p.code} ${p.file}`);
     expect(codes).toEqual([
-      'unit-unreadable usr/lib/systemd/system/web-dangling.service',
+      'symlink-outside usr/lib/systemd/system/web-dangling.service',
       'unit-prefix usr/lib/systemd/system/other.service',
       'unit-prefix usr/lib/systemd/system/web.mount',
       'dropin-reserved usr/lib/systemd/system/web.service.d/50-composable.conf',

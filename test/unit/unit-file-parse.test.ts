@@ -185,12 +185,12 @@ describe('lines systemd does not accept', () => {
     const text = 'Stray=1\n; fine\nnonsense\n[Unit]\nDescription=ok\n  no equals here  \n =value\n[Broken\n["quoted"]\n';
     const f = parseUnitFile(text, 'x.service');
     expect(f.problems).toEqual([
-      { file: 'x.service', line: 1, column: 1, endLine: 1, endColumn: 8, severity: 'warning', message: 'assignment "Stray=" outside of any section; put it below a [Section] header' },
+      { file: 'x.service', line: 1, column: 1, endLine: 1, endColumn: 8, severity: 'warning', message: 'assignment outside of any section; put it below a [Section] header' },
       { file: 'x.service', line: 3, column: 1, endLine: 3, endColumn: 9, severity: 'warning', message: 'line outside of any section; put it below a [Section] header' },
       { file: 'x.service', line: 6, column: 3, endLine: 6, endColumn: 17, severity: 'warning', message: 'line is not an assignment: expected Key=value or a [Section]' },
       { file: 'x.service', line: 7, column: 2, endLine: 7, endColumn: 8, severity: 'warning', message: 'assignment without a key name before "="' },
-      { file: 'x.service', line: 8, column: 1, endLine: 8, endColumn: 8, severity: 'error', message: 'invalid section header "[Broken": expected [Name]; systemd stops reading the file here' },
-      { file: 'x.service', line: 9, column: 1, endLine: 9, endColumn: 11, severity: 'error', message: 'section name ""quoted"" contains quotes, a backslash or control characters; systemd stops reading the file here' },
+      { file: 'x.service', line: 8, column: 1, endLine: 8, endColumn: 8, severity: 'error', message: 'invalid section header: expected [Name]; systemd stops reading the file here' },
+      { file: 'x.service', line: 9, column: 1, endLine: 9, endColumn: 11, severity: 'error', message: 'the section name contains quotes, a backslash or control characters; systemd stops reading the file here' },
     ]);
     expect(nodes(f).map((n) => n.type)).toEqual(['invalid', 'comment', 'invalid', 'section', 'entry', 'invalid', 'invalid', 'invalid', 'invalid']);
     // Invalid lines are not entries: lookups do not see them.

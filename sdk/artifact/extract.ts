@@ -1,0 +1,352 @@
+// Unpacking an artifact (tar, tar.gz, squashfs) into a fresh directory for lint and inspect, with
+// our own bounded reader instead of tar(1) or unsquashfs(1): an artifact is untrusted input.
+// - Only regular files, directories and symbolic links are created; a device, FIFO, hard link or
+//   sparse entry is refused (tar run as root would create device nodes).
+// - No entry is written outside the directory: names with `..` or through an extracted symlink
+//   are refused, files are created O_EXCL|O_NOFOLLOW.
+// - What is written is bounded by the package limits (bytes per file and per package, entries,
+//   depth), checked against each entry's declared size before any of it is read; data is
+//   streamed, so memory stays at a few blocks whatever the archive declares. A gzip stream is
+//   read only up to the end of the tar archive.
+import { chmodSync, closeSync, fstatSync, constants, createReadStream, mkdirSync, openSync, readSync, symlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { SquashfsError, SquashfsImage } from '../squashfs.ts';
+import { PACKAGE_LIMITS, type PackageLimits } from '../io/safe-read.ts';
+
+export class ArtifactError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ArtifactError';
+  }
+}
+
+export type ArtifactKind = 'tar' | 'tar.gz' | 'squashfs';
+
+/** The kind of an artifact from its first bytes (not its name). */
+export function artifactKind(path: string): ArtifactKind {
+  const head = Buffer.alloc(512);
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  let n: number;
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new ArtifactError(`${path} is not a regular file`);
+    n = readSync(fd, head, 0, 512, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (n >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'tar.gz';
+  if (n >= 4 && head.toString('latin1', 0, 4) === 'hsqs') return 'squashfs';
+  return 'tar';
+}
+
+/** Writes entries below `dest`, keeping every limit; shared by the tar and squashfs readers. */
+class BoundedWriter {
+  private entries = 0;
+  private bytes = 0;
+  private readonly links = new Set<string>();
+  private readonly dirModes: [string, number][] = [];
+  private readonly limits: PackageLimits;
+
+  constructor(private readonly dest: string, private readonly name: string, limits: Partial<PackageLimits>) {
+    this.limits = { ...PACKAGE_LIMITS, ...limits };
+  }
+
+  /** A safe relative path for an archive member name, or an error naming it. */
+  private relPath(member: string): string {
+    const parts = member.split('/').filter((p) => p !== '' && p !== '.');
+    if (parts.length === 0) return '';
+    if (parts.some((p) => p === '..')) throw new ArtifactError(`${this.name}: member ${JSON.stringify(member)} climbs out with ..; refusing to unpack it`);
+    if (parts.length > this.limits.depth) throw new ArtifactError(`${this.name}: member ${JSON.stringify(member.slice(0, 200))} is nested more than ${this.limits.depth} directories deep`);
+    for (let i = 1; i < parts.length; i++) {
+      if (this.links.has(parts.slice(0, i).join('/'))) throw new ArtifactError(`${this.name}: member ${JSON.stringify(member)} goes through the symbolic link ${parts.slice(0, i).join('/')}; refusing to unpack it`);
+    }
+    return parts.join('/');
+  }
+
+  private count(member: string): void {
+    if (++this.entries > this.limits.entries) throw new ArtifactError(`${this.name} has more than ${this.limits.entries} entries (at ${JSON.stringify(member.slice(0, 200))})`);
+  }
+
+  private parents(rel: string): void {
+    const i = rel.lastIndexOf('/');
+    if (i > 0) mkdirSync(join(this.dest, rel.slice(0, i)), { recursive: true, mode: 0o755 });
+  }
+
+  dir(member: string, mode: number): void {
+    const rel = this.relPath(member);
+    this.count(member);
+    if (rel === '') return;
+    mkdirSync(join(this.dest, rel), { recursive: true, mode: 0o755 });
+    this.dirModes.push([rel, mode & 0o7777]);
+  }
+
+  symlink(member: string, target: string): void {
+    const rel = this.relPath(member);
+    this.count(member);
+    if (rel === '') throw new ArtifactError(`${this.name}: the root cannot be a symbolic link`);
+    this.parents(rel);
+    symlinkSync(target, join(this.dest, rel));
+    this.links.add(rel);
+  }
+
+  /** Start a regular file of `size` declared bytes; returns a sink for its data. */
+  file(member: string, mode: number, size: number): { write(b: Buffer): void; close(): void } {
+    const rel = this.relPath(member);
+    this.count(member);
+    if (rel === '') throw new ArtifactError(`${this.name}: the root cannot be a file`);
+    if (size > this.limits.fileBytes) throw new ArtifactError(`${this.name}: ${rel} declares ${size} bytes, over the limit of ${this.limits.fileBytes} per file`);
+    if (this.bytes + size > this.limits.packageBytes) throw new ArtifactError(`${this.name}: its files add up to more than ${this.limits.packageBytes} bytes`);
+    this.bytes += size;
+    this.parents(rel);
+    let fd: number;
+    try {
+      fd = openSync(join(this.dest, rel), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new ArtifactError(`${this.name}: cannot unpack ${rel} (${code === 'EEXIST' ? 'it appears twice' : code ?? 'error'})`);
+    }
+    let written = 0;
+    return {
+      write: (b) => {
+        written += b.length;
+        if (written > size) throw new ArtifactError(`${this.name}: ${rel} has more data than it declares`);
+        writeSync(fd, b);
+      },
+      close: () => {
+        closeSync(fd);
+        chmodSync(join(this.dest, rel), mode & 0o7777);
+      },
+    };
+  }
+
+  /** Directory modes last, deepest first, so a read-only directory does not stop its own files. */
+  finish(): void {
+    for (const [rel, mode] of this.dirModes.reverse()) chmodSync(join(this.dest, rel), mode);
+  }
+}
+
+const BLOCK = 512;
+
+function parseOctal(b: Buffer, at: number, len: number): number {
+  const field = b.subarray(at, at + len);
+  if (field[0]! & 0x80) {
+    // base-256 (GNU) for sizes over 8 GiB: read it exactly enough to refuse it.
+    let n = 0;
+    for (let i = 1; i < field.length; i++) n = n * 256 + field[i]!;
+    return n;
+  }
+  const text = field.toString('latin1').replace(/\0.*$/s, '').trim();
+  if (text === '') return 0;
+  if (!/^[0-7]+$/.test(text)) throw new ArtifactError(`not a tar archive (bad number field ${JSON.stringify(text.slice(0, 20))})`);
+  return parseInt(text, 8);
+}
+
+function cString(b: Buffer, at: number, len: number): string {
+  const field = b.subarray(at, at + len);
+  const end = field.indexOf(0);
+  return field.subarray(0, end < 0 ? len : end).toString('utf8');
+}
+
+function checksumOk(h: Buffer): boolean {
+  let sum = 0;
+  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : h[i]!;
+  return parseOctal(h, 148, 8) === sum;
+}
+
+/** pax records `len key=value\n`: only path and linkpath matter here. */
+function parsePax(body: Buffer): Record<string, string> {
+  const out: Record<string, string> = {};
+  let p = 0;
+  while (p < body.length) {
+    const sp = body.indexOf(0x20, p);
+    if (sp < 0) break;
+    const len = Number(body.toString('latin1', p, sp));
+    if (!Number.isInteger(len) || len <= 0 || p + len > body.length) break;
+    const rec = body.toString('utf8', sp + 1, p + len - 1);
+    const eq = rec.indexOf('=');
+    if (eq > 0) out[rec.slice(0, eq)] = rec.slice(eq + 1);
+    p += len;
+  }
+  return out;
+}
+
+/** Extended headers (pax, GNU long names) are small: anything bigger is refused. */
+const MAX_EXTENDED = 1024 * 1024;
+
+/** Stream a tar (optionally gzip-compressed) archive into `dest`. */
+async function extractTar(path: string, dest: string, name: string, gzip: boolean, w: BoundedWriter): Promise<void> {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new ArtifactError(`${name} is not a regular file`);
+  }
+  const raw = createReadStream('', { fd, highWaterMark: 64 * 1024 });
+  const stream = gzip ? raw.pipe(createGunzip({ chunkSize: 64 * 1024 })) : raw;
+  type State = 'header' | 'data' | 'extended' | 'skip' | 'end';
+  let pending: Buffer = Buffer.alloc(0);
+  let state = 'header' as State;
+  let left = 0; // data bytes left in the current member
+  let pad = 0;
+  let sink: { write(b: Buffer): void; close(): void } | undefined;
+  let extended: Buffer[] = [];
+  let extendedType = '';
+  let next: Record<string, string> = {};
+  let zeroBlocks = 0;
+
+  const onHeader = (h: Buffer): void => {
+    if (h.every((b) => b === 0)) {
+      if (++zeroBlocks === 2) state = 'end';
+      return;
+    }
+    zeroBlocks = 0;
+    if (!checksumOk(h)) throw new ArtifactError(`${name} is not a tar archive, or is corrupt (bad header checksum)`);
+    const type = String.fromCharCode(h[156]!) || '0';
+    const size = parseOctal(h, 124, 12);
+    const mode = parseOctal(h, 100, 8);
+    const prefix = h.toString('latin1', 257, 263) === 'ustar\0' ? cString(h, 345, 155) : '';
+    let member = next.path ?? (prefix ? `${prefix}/${cString(h, 0, 100)}` : cString(h, 0, 100));
+    const linkname = next.linkpath ?? cString(h, 157, 100);
+    next = {};
+    pad = (BLOCK - (size % BLOCK)) % BLOCK;
+    left = size;
+    if (type === 'x' || type === 'g' || type === 'L' || type === 'K') {
+      if (size > MAX_EXTENDED) throw new ArtifactError(`${name}: an extended header of ${size} bytes is over ${MAX_EXTENDED}`);
+      extended = [];
+      extendedType = type;
+      state = 'extended';
+      return;
+    }
+    if (type === '0' || type === '\0' || type === '7') {
+      sink = w.file(member, mode, size);
+      state = 'data';
+      return;
+    }
+    if (size > 0 && type !== '5' && type !== '2') throw new ArtifactError(`${name}: ${member} has an entry type (${JSON.stringify(type)}) with data that a package cannot hold`);
+    if (type === '5') w.dir(member, mode);
+    else if (type === '2') w.symlink(member, linkname);
+    else {
+      const what: Record<string, string> = { '1': 'a hard link', '3': 'a character device', '4': 'a block device', '6': 'a FIFO', S: 'a sparse file' };
+      member = member.slice(0, 200);
+      throw new ArtifactError(`${name}: ${JSON.stringify(member)} is ${what[type] ?? `an entry of type ${JSON.stringify(type)}`}; a package holds only regular files, directories and symbolic links (composable pack writes such an archive)`);
+    }
+    state = left + pad > 0 ? 'skip' : 'header';
+  };
+
+  const feed = (chunk: Buffer): void => {
+    pending = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
+    let p = 0;
+    while (state !== 'end') {
+      if (state === 'header') {
+        if (pending.length - p < BLOCK) break;
+        const h = pending.subarray(p, p + BLOCK);
+        p += BLOCK;
+        onHeader(h);
+        continue;
+      }
+      // data, extended, skip: take what is there of the member and its padding.
+      const avail = pending.length - p;
+      if (avail === 0) break;
+      if (left > 0) {
+        const n = Math.min(left, avail);
+        const part = pending.subarray(p, p + n);
+        if (state === 'data') sink!.write(part);
+        else if (state === 'extended') extended.push(Buffer.from(part));
+        left -= n;
+        p += n;
+        continue;
+      }
+      if (state === 'data') {
+        sink!.close();
+        sink = undefined;
+      } else if (state === 'extended') {
+        const body = Buffer.concat(extended);
+        if (extendedType === 'x') next = parsePax(body);
+        else if (extendedType === 'L') next.path = body.toString('utf8').replace(/\0.*$/s, '');
+        else if (extendedType === 'K') next.linkpath = body.toString('utf8').replace(/\0.*$/s, '');
+      }
+      const n = Math.min(pad, avail);
+      pad -= n;
+      p += n;
+      if (pad === 0) state = 'header';
+    }
+    pending = pending.subarray(p);
+    // Never more than a header's worth kept between chunks (data is written as it comes).
+    if (pending.length > BLOCK) pending = Buffer.from(pending);
+  };
+
+  try {
+    for await (const chunk of stream) {
+      feed(chunk as Buffer);
+      if (state === 'end') break;
+    }
+    if (state === 'data' && left === 0 && pad === 0) {
+      sink?.close();
+      sink = undefined;
+      state = 'header';
+    }
+    if (state !== 'end' && state !== 'header') throw new ArtifactError(`${name} ends in the middle of a member; the archive is truncated`);
+    if (state === 'header' && pending.length > 0) throw new ArtifactError(`${name} ends in the middle of a header; the archive is truncated`);
+  } catch (e) {
+    if (e instanceof ArtifactError) throw e;
+    throw new ArtifactError(`${name}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  } finally {
+    raw.destroy();
+    if (stream !== raw) stream.destroy();
+  }
+}
+
+/** Walk a squashfs image with the bounded reader, writing what it holds. */
+function extractSquashfs(path: string, name: string, w: BoundedWriter, limits: PackageLimits): void {
+  let image: SquashfsImage;
+  try {
+    image = SquashfsImage.open(path, name);
+  } catch (e) {
+    throw new ArtifactError(e instanceof SquashfsError ? e.message : `${name}: cannot open it (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    const dirs = [''];
+    while (dirs.length > 0) {
+      const rel = dirs.pop()!;
+      for (const e of image.readDirDetailed(rel) ?? []) {
+        const member = rel ? `${rel}/${e.name}` : e.name;
+        if (e.kind === 'dir') {
+          w.dir(member, e.mode);
+          dirs.push(member);
+        } else if (e.kind === 'symlink') w.symlink(member, e.target ?? '');
+        else if (e.kind === 'file') {
+          const sink = w.file(member, e.mode, e.size);
+          image.streamFile(member, limits.fileBytes, (b) => sink.write(b));
+          sink.close();
+        } else throw new ArtifactError(`${name}: ${member} is not a regular file, directory or symbolic link; a package holds only those`);
+      }
+    }
+  } catch (e) {
+    if (e instanceof SquashfsError) throw new ArtifactError(`${name}: ${e.message}`);
+    throw e;
+  } finally {
+    image.close();
+  }
+}
+
+/**
+ * Unpack the artifact at `path` into the existing empty directory `dest`. Throws ArtifactError
+ * (a message naming the artifact and what is wrong) for anything it refuses; `dest` is then
+ * the caller's to remove.
+ */
+export async function extractArtifactTo(path: string, dest: string, opts: { name?: string; limits?: Partial<PackageLimits> } = {}): Promise<ArtifactKind> {
+  const name = opts.name ?? path;
+  const limits = { ...PACKAGE_LIMITS, ...opts.limits };
+  let kind: ArtifactKind;
+  try {
+    kind = artifactKind(path);
+  } catch (e) {
+    if (e instanceof ArtifactError) throw e;
+    throw new ArtifactError(`${name}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const w = new BoundedWriter(dest, name, limits);
+  if (kind === 'squashfs') extractSquashfs(path, name, w, limits);
+  else await extractTar(path, dest, name, kind === 'tar.gz', w);
+  w.finish();
+  return kind;
+}
