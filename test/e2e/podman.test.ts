@@ -5,7 +5,7 @@
 // the cleanup timer waiting, health answering, the status saying the engine mounted them; and a package left in the store (which would need a bind mount
 // the container may not make) skipped with the capability reason while the others run.
 // Run one at a time: flock /tmp/composable-containers.lock npx vitest run test/e2e/podman.test.ts
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIST, REPO } from '../../sdk/container/nspawn.ts';
 import { adoptContainer, containerName, ensureSystemdImage, harnessContainers, harnessRunArgs, removeHarnessContainers, startContainer, type PodmanContainer } from '../../sdk/container/podman.ts';
 import type { Metadata } from '../../sdk/schema/metadata.ts';
+import { packageDigest } from '../../sdk/digest.ts';
 import { buildPackage, daemonPackage, removeBuiltPackages } from './packages.ts';
 import { missingRequirements, requirement } from '../helpers/requirements.ts';
 
@@ -36,24 +37,14 @@ interface StatusFile {
 }
 
 /**
- * An example packed as an OCI archive holding one image of the package tree at its root, named
- * `localhost/composable-e2e/<name>:<tag>`.
- * TODO(lead): switch to `composable pack --format oci-archive` once it is on main.
+ * A package packed as a user does, `composable pack --format oci-archive`; returns the image name
+ * `podman load` gives it (`localhost/` + the archive's `org.opencontainers.image.ref.name`).
  */
-async function packOciArchive(name: string, dir: string, out: string, tag: string): Promise<string> {
-  const ctx = mkdtempSync(join(tmpdir(), `composable-e2e-oci-${name}-`));
-  const image = `localhost/composable-e2e/${name}:${tag}`;
-  try {
-    cpSync(dir, join(ctx, 'tree'), { recursive: true });
-    writeFileSync(join(ctx, 'Containerfile'), 'FROM scratch\nCOPY . /\n');
-    await execa('podman', ['build', '--quiet', '--network', 'none', '--file', join(ctx, 'Containerfile'), '--tag', image, join(ctx, 'tree')], { timeout: 120_000 });
-    await execa('podman', ['save', '--format', 'oci-archive', '--output', out, image], { timeout: 120_000 });
-    // The archive is what travels; `composable podman` loads it again.
-    await execa('podman', ['rmi', image], { reject: false, timeout: 60_000 });
-    return image;
-  } finally {
-    rmSync(ctx, { recursive: true, force: true });
-  }
+async function packOciArchive(dir: string, out: string): Promise<string> {
+  const pack = await execa('node', [CLI, 'pack', dir, '--format', 'oci-archive', '--output', out], { reject: false, timeout: 120_000 });
+  if (pack.exitCode !== 0) throw new Error(`composable pack ${dir} failed:\n${pack.stdout}${pack.stderr}`);
+  const index = JSON.parse((await execa('tar', ['-xOf', out, 'index.json'])).stdout) as { manifests: { annotations?: Record<string, string> }[] };
+  return `localhost/${index.manifests[0]!.annotations!['org.opencontainers.image.ref.name']}`;
 }
 
 async function waitFor<T>(what: string, c: PodmanContainer, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
@@ -84,7 +75,7 @@ describe.skipIf(missing.length > 0)('composable sidecars in an unprivileged podm
     runBase = mkdtempSync('/dev/shm/composable-e2e-podman-');
     for (const name of EXAMPLES) {
       archives[name] = join(work, `${name}.oci.tar`);
-      images.push(await packOciArchive(name, join(REPO, 'examples', name), archives[name], `${process.pid}`));
+      images.push(await packOciArchive(join(REPO, 'examples', name), archives[name]));
     }
   }, 20 * 60_000);
 
@@ -141,7 +132,13 @@ describe.skipIf(missing.length > 0)('composable sidecars in an unprivileged podm
     const examples = JSON.parse(readFileSync(join(REPO, 'examples/metadata.json'), 'utf8')) as Metadata;
     const metadata: Metadata = {
       ...examples,
-      services: examples.services.map((s) => (s.name === 'health' ? { ...s, credentials: { token: '/run/composable/credentials/health/token' } } : s)),
+      // With each tree's digest, which the generator checks on the package where podman mounted it.
+      // The three examples of the issue; heartbeat (chroot mode) needs a mount namespace anyway.
+      services: examples.services.filter((s) => (EXAMPLES as readonly string[]).includes(s.name)).map((s) => ({
+        ...s,
+        digest: packageDigest(join(REPO, 'examples', s.name)),
+        ...(s.name === 'health' ? { credentials: { token: '/run/composable/credentials/health/token' } } : {}),
+      })),
     };
     const metadataFile = join(work, 'metadata.json');
     writeFileSync(metadataFile, JSON.stringify(metadata));
