@@ -1,6 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+// The package's own names resolve to its sources in the repository's tests (package.json
+// `exports` points at the compiled dist/ for installed copies; tsconfig.json `paths` agrees).
+const SOURCE_ENTRIES = { composable: 'sdk/index.ts', 'composable/lint': 'lint/index.ts', 'composable/testing': 'sdk/testing/index.ts' };
+
 export default defineConfig({
+  resolve: {
+    alias: Object.entries(SOURCE_ENTRIES).map(([name, source]) => ({ find: new RegExp(`^${name}$`), replacement: fileURLToPath(new URL(source, import.meta.url)) })),
+  },
   test: {
     pool: 'forks',
     projects: [
@@ -22,6 +30,17 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 20 * 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // npm pack, an offline install into an empty project, tsc and vitest there: minutes on
+          // a busy machine.
+          name: 'consumer',
+          include: ['test/consumer/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
         },
       },
     ],

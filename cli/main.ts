@@ -13,6 +13,8 @@ import * as pack from './commands/pack.ts';
 import * as inspect from './commands/inspect.ts';
 import * as test from './commands/test.ts';
 import * as init from './commands/init.ts';
+import * as podman from './commands/podman.ts';
+import * as kube from './commands/kube.ts';
 
 const program = new Command('composable')
   .description('Build, check and run composable services: sidecar packages for systemd containers')
@@ -26,7 +28,7 @@ program.exitOverride((err) => {
   process.exit(err.exitCode === 0 ? 0 : 2);
 });
 
-for (const command of [init, lint, test, pack, inspect, generate, metadata, schema, apply, status, demo]) command.register(program);
+for (const command of [init, lint, test, pack, inspect, generate, metadata, schema, apply, status, demo, podman, kube]) command.register(program);
 
 
 try {

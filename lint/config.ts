@@ -6,7 +6,9 @@
 //     "allowedTargets": ["composable.target", "composable-late.target"],
 //     "minSystemdVersion": 249,
 //     "allowedProfiles": ["default", "strict", "nonetwork"],
-//     "baseUnits": ["postgresql.service"]
+//     "baseUnits": ["postgresql.service"],
+//     "portable": true,
+//     "unprivileged": true
 //   }
 // }
 import { existsSync, readFileSync } from 'node:fs';
@@ -36,6 +38,9 @@ export const LintConfigSchema = z.strictObject({
       allowedProfiles: z.optional(z.array(z.enum(['default', 'strict', 'trusted', 'nonetwork']))),
       baseUnits: z.optional(z.array(UnitName)),
       maxExposure: z.optional(z.number().check(z.minimum(0), z.maximum(10))),
+      // The portable/* rules check every package, not only chroot-mode ones (docs/rules.md).
+      portable: z.optional(z.boolean()),
+      unprivileged: z.optional(z.boolean()),
     }),
   ),
 });

@@ -9,6 +9,8 @@ import type { LintConfig } from './config.ts';
 import { unitTypeOf } from './directives.ts';
 import { classifyInput, extractArtifact, LintInputError, readTextFile, unitFilesIn, type LintInput } from './inputs/index.ts';
 import { readPackage, stripArtifactSuffix } from './inputs/package.ts';
+import { extractOciPackage, OciReadError, type ExtractedOciPackage } from './inputs/oci.ts';
+import { ANNOTATION_NAME } from '../sdk/artifact/oci.ts';
 import { RULES } from './rules/index.ts';
 import type {
   Diagnostic, LintMetadata, LintPackage, LintPolicy, LintUnit, ReportDescriptor, Rule, Severity, SeveritySetting,
@@ -180,6 +182,16 @@ export function metadataRoot(path: string, explicit?: string): string {
   return process.env.COMPOSABLE_ROOT ?? '/';
 }
 
+/** An OCI image's package, unpacked; a damaged or unsafe image is an input error, like a bad archive. */
+async function extractOciInput(path: string): Promise<ExtractedOciPackage> {
+  try {
+    return await extractOciPackage(path);
+  } catch (e) {
+    if (e instanceof OciReadError) throw new LintInputError(e.message);
+    throw e;
+  }
+}
+
 async function lintInput(runner: Runner, input: LintInput, options: LintOptions): Promise<void> {
   switch (input.kind) {
     case 'package':
@@ -189,6 +201,15 @@ async function lintInput(runner: Runner, input: LintInput, options: LintOptions)
       const { dir, dispose } = await extractArtifact(input.path);
       try {
         runner.lintPackage(readPackage(dir, `${input.display}!`, stripArtifactSuffix(basename(input.path))));
+      } finally {
+        dispose();
+      }
+      return;
+    }
+    case 'oci': {
+      const { dir, dispose, image } = await extractOciInput(input.path);
+      try {
+        runner.lintPackage(readPackage(dir, `${input.display}!`, image.annotations[ANNOTATION_NAME] ?? stripArtifactSuffix(basename(input.path)).replace(/\.oci$/, '')));
       } finally {
         dispose();
       }

@@ -24,8 +24,8 @@ export interface Diagnostic {
   hint: string;
 }
 
-export type RuleGroup = 'package' | 'unit' | 'coherence' | 'policy' | 'metadata';
-export const RULE_GROUPS: readonly RuleGroup[] = ['package', 'unit', 'coherence', 'policy', 'metadata'];
+export type RuleGroup = 'package' | 'unit' | 'coherence' | 'policy' | 'portable' | 'metadata';
+export const RULE_GROUPS: readonly RuleGroup[] = ['package', 'unit', 'coherence', 'policy', 'portable', 'metadata'];
 
 export interface RuleMeta {
   /** Stable id `<group>/<name>`; never reused for a different check. */
@@ -121,6 +121,11 @@ export interface LintPolicy {
   maxExposure?: number;
   /** Units a base container provides that packages may depend on (added to the built-in list). */
   baseUnits?: string[];
+  /** Check every package as a portable image (portablectl attach), not only chroot-mode ones. */
+  portable?: boolean;
+  /** The containers run without CAP_SYS_ADMIN (podman, CRI-O, containerd defaults): report what
+   *  the generator would skip or what systemd would silently leave out there. */
+  unprivileged?: boolean;
 }
 
 interface ContextBase {

@@ -4,7 +4,10 @@
 // starts a CommonJS script faster than an ES module. Installed without an extension (as
 // /usr/lib/systemd/system-generators/composable-generator) it is read as CommonJS too.
 import { build } from 'esbuild';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 
 mkdirSync('dist', { recursive: true });
 const common = { bundle: true, platform: 'node', target: 'node20', legalComments: 'none', logLevel: 'warning' };
@@ -28,5 +31,59 @@ await build({
   // (bench/generator.ts). Set at run time because a shebang cannot portably pass node flags.
   banner: { js: "#!/usr/bin/env node\nrequire('node:v8').setFlagsFromString('--no-opt');" },
 });
+// The OCI hook runs on every container start that asks for composable: small and CommonJS, like
+// the generator.
+await build({
+  ...common,
+  entryPoints: ['host/oci-hook/bin.ts'],
+  outfile: 'dist/composable-oci-hook.cjs',
+  format: 'cjs',
+  minify: true,
+  banner: { js: '#!/usr/bin/env node' },
+});
+chmodSync('dist/composable-oci-hook.cjs', 0o755);
 chmodSync('dist/composable.mjs', 0o755);
 chmodSync('dist/composable-generator.cjs', 0o755);
+
+// The library: the package's public entry points (package.json `exports`), as ES modules for
+// `import` in node and bundlers. One bundle per entry, code they share split into chunks/ so a
+// class is one class whichever entry it came through. Dependencies stay imports: the consumer's
+// npm installs and dedupes them, and the .d.ts files name the same zod.
+// No CommonJS build: every supported node (>= 20) can import ES modules, and require() of them
+// works from node 20.19 / 22.12 on.
+const LIBRARY_ENTRIES = { index: 'sdk/index.ts', lint: 'lint/index.ts', testing: 'sdk/testing/index.ts' };
+rmSync('dist/chunks', { recursive: true, force: true });
+await build({
+  ...common,
+  entryPoints: LIBRARY_ENTRIES,
+  outdir: 'dist',
+  entryNames: '[name]',
+  chunkNames: 'chunks/[name]-[hash]',
+  format: 'esm',
+  splitting: true,
+  packages: 'external',
+});
+
+// Declarations beside each bundle: tsc writes dist/types/<source path>.d.ts, and dist/<entry>.d.ts
+// re-exports the entry's. tsc keeps the sources' `.ts` import paths in declarations (TypeScript
+// 5.9); a consumer's tsc under NodeNext needs `.js`, so they are rewritten here.
+rmSync('dist/types', { recursive: true, force: true });
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+const relativeTs = /((?:from|import)\s*\(?\s*['"])(\.{1,2}\/[^'"]*?)(?<!\.d)\.ts(['"])/g;
+for (const file of readdirSync('dist/types', { recursive: true, encoding: 'utf8' })) {
+  if (!file.endsWith('.d.ts')) continue;
+  const path = join('dist/types', file);
+  const text = readFileSync(path, 'utf8');
+  const rewritten = text.replace(relativeTs, '$1$2.js$3');
+  if (rewritten !== text) writeFileSync(path, rewritten);
+}
+for (const [name, source] of Object.entries(LIBRARY_ENTRIES)) {
+  writeFileSync(`dist/${name}.d.ts`, `export * from './types/${source.replace(/\.ts$/, '.js')}';\n`);
+}
+
+// JSON Schemas of the contract (what `composable schema NAME` prints), as files for agents in
+// other languages: dist/schemas/<name>.schema.json.
+const { jsonSchema, SCHEMA_NAMES } = await import(new URL('../dist/index.js', import.meta.url).href);
+mkdirSync('dist/schemas', { recursive: true });
+for (const name of SCHEMA_NAMES) writeFileSync(`dist/schemas/${name}.schema.json`, `${JSON.stringify(jsonSchema(name), null, 2)}\n`);

@@ -32,7 +32,22 @@ export const PROFILES = ['default', 'strict', 'trusted', 'nonetwork'] as const;
 export type Profile = (typeof PROFILES)[number];
 
 export const GENERATOR_NAME = 'composable-generator';
-export const DROP_IN_NAME = '50-composable.conf';
+/**
+ * The generated drop-in. systemd applies the drop-ins of a unit from all its directories in
+ * the order of their file names (bytewise), later ones overriding earlier ones, so this name
+ * sorts after every drop-in name a package may ship (package drop-ins that would sort after it
+ * are refused, `dropin-sorts-after-generated`): the package cannot undo User=, the capability
+ * sets, the chroot or the profile. The container's admin can still override it on purpose with
+ * a drop-in in /etc that sorts later (`zzz-admin.conf`) or has this very name (which masks it).
+ */
+export const DROP_IN_NAME = 'zz-composable.conf';
+
+/**
+ * systemd's longest unit-file line (LONG_LINE_MAX in src/basic/fileio.h, 1 MiB). A physical line
+ * of this many bytes or more, or a logical line (backslash continuations joined) of more than
+ * this many bytes, makes systemd stop reading the file there (config_parse() returns -ENOBUFS).
+ */
+export const UNIT_LINE_MAX = 1024 * 1024;
 
 /** Stable container path a package is mounted at. */
 export function stablePath(name: string): string {

@@ -3,7 +3,7 @@
 // result is shown. As root with systemd-nspawn and debootstrap (or with --boot) it also boots a
 // real systemd container with them and shows the sidecars running.
 import type { Command } from 'commander';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,8 @@ import type { OutputFile } from '../../sdk/plan/types.ts';
 import type { Status } from '../../sdk/schema/status.ts';
 import { bootContainer, ensureRootfs } from '../../sdk/container/nspawn.ts';
 import { runGenerator, describeReason } from '../../generator/run.ts';
+import { completeChrootPackage } from './init.ts';
+import { ScaffoldError } from '../../sdk/scaffold.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -77,8 +79,23 @@ export function register(program: Command): void {
       const say = (s: string): void => void process.stdout.write(`${s}\n`);
       try {
         say(`== 1. Packages (from ${examples}), packed as a team would`);
-        for (const svc of metadata.services) {
-          const dir = join(examples, svc.name);
+        for (const svc of [...metadata.services]) {
+          let dir = join(examples, svc.name);
+          // A chroot example is kept in git without its busybox and empty mount points (git holds
+          // neither); a copy is completed the way `composable init --complete-chroot` does.
+          if (loadPackage(dir).package?.manifest.mode === 'chroot') {
+            const copy = join(work, 'src', svc.name);
+            cpSync(dir, copy, { recursive: true });
+            try {
+              completeChrootPackage(copy);
+            } catch (e) {
+              if (!(e instanceof ScaffoldError)) throw e;
+              say(`  ${svc.name}: left out: ${e.message}`);
+              metadata.services.splice(metadata.services.indexOf(svc), 1);
+              continue;
+            }
+            dir = copy;
+          }
           const { package: pkg, problems } = loadPackage(dir);
           if (!pkg) {
             for (const p of problems) say(`  ${svc.name}: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
@@ -122,7 +139,7 @@ export function register(program: Command): void {
           const b = await bootContainer({
             generator, cli, metadata,
             packages: metadata.services.map((s) => ({ dir: hostPath(s.source, root), storeName: s.source.split('/').pop()! })),
-            probe: `for i in $(seq 1 50); do [ "$(systemctl show -p ActiveState --value health.service)" = active ] && break; sleep 0.1; done
+            probe: `for i in $(seq 1 50); do [ "$(systemctl show -p ActiveState --value health.service)" = active ] && [ "$(systemctl show -p ActiveState --value heartbeat.service)" = active ] && [ "$(systemctl show -p SubState --value cleanup.timer)" = waiting ] && break; sleep 0.1; done
 sleep 0.5
 NO_COLOR=1 composable status > /results/status 2>&1 || true
 node -e 'require("http").get("http://127.0.0.1:8081/healthz", r => { let b = ""; r.on("data", d => b += d); r.on("end", () => { require("fs").writeFileSync("/results/healthz", r.statusCode + " " + b) }) }).on("error", e => require("fs").writeFileSync("/results/healthz", "error " + e.message))'

@@ -1,21 +1,26 @@
 // composable inspect PATH [--json] — what a package is, in the spirit of `portablectl inspect`:
 // os-release, units and the target each lands in, mode, profile, binaries, size, digest.
-// PATH is a package directory or an artifact (tar, tar.gz, squashfs), which is unpacked first by
-// the SDK's bounded reader (files, directories and links only, within the package limits).
+// PATH is a package directory or an artifact (tar, tar.gz, squashfs, OCI image layout or
+// archive), which is unpacked first by the SDK's bounded reader (files, directories and links only,
+// within the package limits; lint/inputs/oci.ts checks an OCI image's digests first).
 import type { Command } from 'commander';
 import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { extractArtifactTo } from '../../sdk/artifact/extract.ts';
 import { resolveTarget } from '../../sdk/contract.ts';
 import { fileDigest, packageDigest } from '../../sdk/digest.ts';
 import { loadPackage } from '../../sdk/package.ts';
 import { getList } from '../../sdk/unit-file/index.ts';
 import { readElf } from '../../lint/util/elf.ts';
+import { extractOciPackage, isOciArchive, isOciLayoutDir } from '../../lint/inputs/oci.ts';
+import { portablectlAttach } from '../../sdk/portable.ts';
 
 export interface Inspection {
   path: string;
   artifactSha256?: string;
+  /** For an OCI image: its manifest digest, platform and annotations. */
+  oci?: { manifestDigest: string; architecture?: string; os?: string; annotations: Record<string, string> };
   osRelease: Record<string, string>;
   name: string;
   version: string;
@@ -27,6 +32,8 @@ export interface Inspection {
   files: number;
   bytes: number;
   digest: string;
+  /** The `portablectl attach` command for this package as it is, or why there is none. */
+  portablectl: { command: string; detach: string; note?: string } | { command: null; reason: string };
 }
 
 function firstLine(path: string): string {
@@ -54,7 +61,24 @@ async function unpack(path: string): Promise<string> {
 
 export async function inspectPath(path: string): Promise<Inspection> {
   const isDir = statSync(path).isDirectory();
+  if (isDir ? isOciLayoutDir(path) : isOciArchive(path)) {
+    const { dir, image, dispose } = await extractOciPackage(path);
+    try {
+      const i = await inspectPath(dir);
+      return {
+        ...i,
+        path,
+        artifactSha256: isDir ? undefined : fileDigest(path),
+        // The inner inspection named the temporary unpacked tree; portablectl takes no OCI image.
+        portablectl: { command: null, reason: 'portablectl attaches directories and .raw images, not OCI images; composable pack --format raw writes one' },
+        oci: { manifestDigest: image.manifestDigest, architecture: image.architecture, os: image.os, annotations: image.annotations },
+      };
+    } finally {
+      dispose();
+    }
+  }
   const dir = isDir ? path : await unpack(path);
+  const squashfs = !isDir && firstLine(path).startsWith('hsqs');
   try {
     const { package: pkg, problems } = loadPackage(dir, { listFiles: true });
     if (!pkg) throw new Error(problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`).join('\n'));
@@ -86,6 +110,15 @@ export async function inspectPath(path: string): Promise<Inspection> {
       files: files.length,
       bytes: files.reduce((n, f) => n + f.size, 0),
       digest: packageDigest(dir),
+      portablectl: portablectlAttach({
+        path: resolve(path),
+        kind: isDir ? 'directory' : !squashfs ? 'tar' : path.endsWith('.raw') ? 'raw' : 'squashfs',
+        name: pkg.manifest.name,
+        version: pkg.manifest.version,
+        mode: pkg.manifest.mode,
+        profile: pkg.manifest.profile,
+        prefixes: pkg.manifest.prefixes,
+      }),
     };
   } finally {
     if (!isDir) rmSync(dir, { recursive: true, force: true });
@@ -107,6 +140,13 @@ export function renderInspection(i: Inspection): string {
     `  digest   ${i.digest}`,
   ];
   if (i.artifactSha256) lines.push(`  artifact ${i.artifactSha256}`);
+  if (i.oci) {
+    lines.push(`  image    ${i.oci.manifestDigest}  (${i.oci.os ?? '?'}/${i.oci.architecture ?? '?'})`);
+    for (const [k, v] of Object.entries(i.oci.annotations)) lines.push(`    ${k}=${v}`);
+  }
+  const p = i.portablectl;
+  if ('reason' in p) lines.push(`  portablectl  none: ${p.reason}`);
+  else lines.push(`  portablectl  ${p.command}`, ...(p.note ? [`               (${p.note})`] : []), `  detach       ${p.detach}`);
   return lines.join('\n');
 }
 
@@ -114,7 +154,7 @@ export function register(program: Command): void {
   program
     .command('inspect')
     .description('show what a package or artifact contains: os-release, units and targets, mode, profile, binaries, size, digest')
-    .argument('<path>', 'package directory or artifact (.tar, .tar.gz, .squashfs)')
+    .argument('<path>', 'package directory or artifact (.tar, .tar.gz, .squashfs, OCI image layout or archive)')
     .option('--json', 'machine-readable output')
     .action(async (path: string, opts: { json?: boolean }) => {
       let i: Inspection;

@@ -21,6 +21,8 @@ export interface ServiceReport {
   mode?: string;
   units: { unit: string; activeState: string; subState: string }[];
   reasons: string[];
+  /** Why the service runs with less sandboxing than its units and profile say (no CAP_SYS_ADMIN). */
+  sandbox?: string;
 }
 
 export function buildReport(status: Status, states: Map<string, UnitState>): ServiceReport[] {
@@ -36,6 +38,7 @@ export function buildReport(status: Status, states: Map<string, UnitState>): Ser
       subState: states.get(unit)?.subState ?? '',
     })),
     reasons: (s.reasons ?? []).map((r) => `${r.file ? `${r.file}${r.line ? `:${r.line}` : ''}: ` : ''}${r.message} [${r.code}]`),
+    ...(s.sandbox ? { sandbox: s.sandbox.message } : {}),
   }));
 }
 
@@ -49,6 +52,7 @@ export function renderReport(report: ServiceReport[]): string {
     }
     lines.push(`● ${s.name} ${s.version ?? ''}  ${s.target ?? ''}  mode=${s.mode ?? 'host'}`);
     for (const u of s.units) lines.push(`    ${u.unit.padEnd(40)} ${paint(`${u.activeState}${u.subState ? ` (${u.subState})` : ''}`, u.activeState)}`);
+    if (s.sandbox) lines.push(`    sandbox: ${s.sandbox}`);
   }
   return lines.length > 0 ? lines.join('\n') : 'no composable services in the metadata';
 }

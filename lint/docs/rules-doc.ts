@@ -19,6 +19,7 @@ const GROUP_TITLES: Record<string, string> = {
   unit: 'Unit files: syntax, directives, values',
   coherence: 'Coherence: programs, targets, dependencies',
   policy: 'Policy: privileges, hardening, site rules',
+  portable: 'Portable: images that also attach with portablectl (chroot-mode packages, or `"policy": { "portable": true }`)',
   metadata: 'Metadata: what the agent writes',
 };
 
@@ -117,6 +118,8 @@ export async function renderRulesDoc(): Promise<string> {
               allowedProfiles: ['default', 'strict', 'nonetwork'],
               baseUnits: ['postgresql.service'],
               maxExposure: 8,
+              portable: true,
+              unprivileged: true,
             },
           },
           null,
@@ -124,7 +127,8 @@ export async function renderRulesDoc(): Promise<string> {
         ),
       ),
       '',
-      '  Each rule can be set to `error`, `warning`, `info` or `off`.',
+      '  Each rule can be set to `error`, `warning`, `info` or `off`. `policy.portable` checks every package',
+      '  as a portable image (the `portable/*` rules), not only chroot-mode ones.',
       '- Suppressions in unit files, drop-ins and os-release (a line of its own, `#` or `;`):',
       '  `# composable-lint-disable=RULE[,RULE...]` for the whole file,',
       '  `# composable-lint-disable-next-line=RULE[,RULE...]` for the next assignment.',

@@ -5,8 +5,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { ArtifactError, extractArtifactTo } from '../../sdk/artifact/extract.ts';
 import { PACKAGE_LIMITS } from '../../sdk/io/safe-read.ts';
 import { unitTypeOf } from '../directives.ts';
+import { isOciArchive, isOciLayoutDir } from './oci.ts';
 
-export type InputKind = 'package' | 'artifact' | 'unit' | 'unit-dir' | 'metadata';
+export type InputKind = 'package' | 'artifact' | 'oci' | 'unit' | 'unit-dir' | 'metadata';
 
 export interface LintInput {
   kind: InputKind;
@@ -44,6 +45,7 @@ export function classifyInput(given: string, cwd = process.cwd()): LintInput {
   }
   const display = given.replace(/\/+$/, '') || given;
   if (st.isDirectory()) {
+    if (isOciLayoutDir(path)) return { kind: 'oci', path, display };
     if (!looksLikePackage(path)) {
       let names: string[] = [];
       try {
@@ -55,11 +57,12 @@ export function classifyInput(given: string, cwd = process.cwd()): LintInput {
     }
     return { kind: 'package', path, display };
   }
+  if (st.isFile() && isOciArchive(path)) return { kind: 'oci', path, display };
   if (ARTIFACT_PATTERN.test(path)) return { kind: 'artifact', path, display };
   if (path.endsWith('.json')) return { kind: 'metadata', path, display };
   if (isUnitFilePath(path)) return { kind: 'unit', path, display };
   throw new LintInputError(
-    `${given}: not something composable lint reads; give a package directory, a .tar/.tar.gz artifact, a unit file (*.service, *.socket, ...) or a metadata .json file`,
+    `${given}: not something composable lint reads; give a package directory, a .tar/.tar.gz artifact, an OCI image (layout directory or archive), a unit file (*.service, *.socket, ...) or a metadata .json file`,
   );
 }
 

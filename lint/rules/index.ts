@@ -2,6 +2,7 @@
 // of docs/rules.md and of SARIF's rule list; ids are stable.
 import type { Rule } from '../types.ts';
 import { rule as package_dangling_symlink } from './package/dangling-symlink.ts';
+import { rule as package_dropin_order } from './package/dropin-order.ts';
 import { rule as package_empty_unit_file } from './package/empty-unit-file.ts';
 import { rule as package_missing_exec_bit } from './package/missing-exec-bit.ts';
 import { rule as package_missing_os_release } from './package/missing-os-release.ts';
@@ -11,6 +12,7 @@ import { rule as package_os_release_syntax } from './package/os-release-syntax.t
 import { rule as package_portable_prefixes } from './package/portable-prefixes.ts';
 import { rule as package_symlink_outside } from './package/symlink-outside.ts';
 import { rule as package_unit_location } from './package/unit-location.ts';
+import { rule as package_unit_ownership } from './package/unit-ownership.ts';
 import { rule as package_unit_prefix } from './package/unit-prefix.ts';
 import { rule as package_unit_type } from './package/unit-type.ts';
 import { rule as package_unsafe_permissions } from './package/unsafe-permissions.ts';
@@ -39,10 +41,18 @@ import { rule as coherence_unknown_dependency } from './coherence/unknown-depend
 import { rule as policy_exposure } from './policy/exposure.ts';
 import { rule as policy_min_systemd_version } from './policy/min-systemd-version.ts';
 import { rule as policy_network_profile } from './policy/network-profile.ts';
+import { rule as policy_privilege_escape } from './policy/privilege-escape.ts';
 import { rule as policy_privileged_prefix } from './policy/privileged-prefix.ts';
 import { rule as policy_profile_not_allowed } from './policy/profile-not-allowed.ts';
 import { rule as policy_runs_as_root } from './policy/runs-as-root.ts';
 import { rule as policy_target_not_allowed } from './policy/target-not-allowed.ts';
+import { rule as portable_drop_in } from './portable/drop-in.ts';
+import { rule as portable_id } from './portable/id.ts';
+import { rule as portable_interpreter } from './portable/interpreter.ts';
+import { rule as portable_mount_points } from './portable/mount-points.ts';
+import { rule as portable_node_mdwe } from './portable/node-mdwe.ts';
+import { rule as portable_state_directory } from './portable/state-directory.ts';
+import { rule as policy_unprivileged_container } from './policy/unprivileged-container.ts';
 import { rule as metadata_after_cycle } from './metadata/after-cycle.ts';
 import { rule as metadata_credential_path } from './metadata/credential-path.ts';
 import { rule as metadata_duplicate_service } from './metadata/duplicate-service.ts';
@@ -52,9 +62,11 @@ import { rule as metadata_package_mismatch } from './metadata/package-mismatch.t
 import { rule as metadata_policy } from './metadata/policy.ts';
 import { rule as metadata_schema } from './metadata/schema.ts';
 import { rule as metadata_unknown_after } from './metadata/unknown-after.ts';
+import { rule as metadata_unprivileged_mount } from './metadata/unprivileged-mount.ts';
 
 export const RULES: readonly Rule[] = [
   package_dangling_symlink,
+  package_dropin_order,
   package_empty_unit_file,
   package_missing_exec_bit,
   package_missing_os_release,
@@ -64,6 +76,7 @@ export const RULES: readonly Rule[] = [
   package_portable_prefixes,
   package_symlink_outside,
   package_unit_location,
+  package_unit_ownership,
   package_unit_prefix,
   package_unit_type,
   package_unsafe_permissions,
@@ -92,10 +105,18 @@ export const RULES: readonly Rule[] = [
   policy_exposure,
   policy_min_systemd_version,
   policy_network_profile,
+  policy_privilege_escape,
   policy_privileged_prefix,
   policy_profile_not_allowed,
   policy_runs_as_root,
   policy_target_not_allowed,
+  portable_drop_in,
+  portable_id,
+  portable_interpreter,
+  portable_mount_points,
+  portable_node_mdwe,
+  portable_state_directory,
+  policy_unprivileged_container,
   metadata_after_cycle,
   metadata_credential_path,
   metadata_duplicate_service,
@@ -105,6 +126,7 @@ export const RULES: readonly Rule[] = [
   metadata_policy,
   metadata_schema,
   metadata_unknown_after,
+  metadata_unprivileged_mount,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.meta.id, r]));

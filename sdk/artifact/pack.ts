@@ -1,5 +1,6 @@
-// Packing a package directory into a reproducible artifact: tar, tar.gz or squashfs, plus a
-// `<artifact>.sha256` line in sha256sum's format. Writes are atomic (temporary file, rename).
+// Packing a package directory into a reproducible artifact: tar, tar.gz, squashfs or raw (the same
+// squashfs under portablectl's image naming), plus a `<artifact>.sha256` line in sha256sum's
+// format. Writes are atomic (temporary file, rename).
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -9,7 +10,7 @@ import { walkTree } from '../digest.ts';
 import { atomicWriteFile } from '../io/atomic-write.ts';
 import { writeTar } from './tar.ts';
 
-export const ARTIFACT_FORMATS = ['tar', 'tar.gz', 'squashfs'] as const;
+export const ARTIFACT_FORMATS = ['tar', 'tar.gz', 'squashfs', 'raw'] as const;
 export type ArtifactFormat = (typeof ARTIFACT_FORMATS)[number];
 
 export class PackError extends Error {
@@ -30,11 +31,23 @@ export interface PackResult {
 /** Fixed squashfs flags: root-owned, no xattrs, every time 0, gzip (what the generator reads). */
 export const MKSQUASHFS_FLAGS = ['-noappend', '-all-root', '-no-xattrs', '-comp', 'gzip', '-quiet', '-no-progress'];
 
+/**
+ * The artifact's default file name. `raw` follows portablectl's image naming, `NAME_VERSION.raw`:
+ * portablectl takes a regular file only with the `.raw` suffix, and derives the unit-name prefix
+ * it attaches from the name up to the first `_` (systemd src/portable/portablectl.c,
+ * extract_prefix()), so this name attaches the package's units without an explicit match.
+ */
+export function defaultArtifactName(name: string, version: string, format: ArtifactFormat): string {
+  if (format === 'raw') return `${name}_${version}.raw`;
+  return `${name}-${version}.${format}`;
+}
+
 export async function packPackage(dir: string, out: string, format: ArtifactFormat, opts: { mtime?: number } = {}): Promise<PackResult> {
   const entries = walkTree(dir);
   const mtime = opts.mtime ?? 0;
   let bytes: Buffer;
-  if (format === 'squashfs') {
+  // raw is a squashfs image like `squashfs`; only its name differs (defaultArtifactName).
+  if (format === 'squashfs' || format === 'raw') {
     const which = await execa('mksquashfs', ['-version'], { reject: false, timeout: 10_000 });
     if (which.failed && (which as { code?: string }).code === 'ENOENT') {
       throw new PackError('mksquashfs is not installed; install squashfs-tools (apt-get install squashfs-tools) or use --format tar.gz');

@@ -27,7 +27,7 @@ async function sleep(ms: number): Promise<void> {
 }
 
 /** A lock directory (mkdir is atomic) with stale-lock recovery, so parallel test files build once. */
-async function withLock<T>(lockDir: string, fn: () => Promise<T>): Promise<T> {
+export async function withLock<T>(lockDir: string, fn: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + 15 * 60_000;
   for (;;) {
     try {
@@ -134,6 +134,8 @@ export interface BootResult {
   durationMs: number;
   resultsDir: string;
   runDir: string;
+  /** This boot's own work directory: it appears in its nspawn's command line and nowhere else. */
+  workDir: string;
   read(name: string): string;
   cleanup(): void;
 }
@@ -282,6 +284,7 @@ async function bootIn(work: string, rootfs: string, opts: BootOptions): Promise<
     durationMs,
     resultsDir,
     runDir,
+    workDir: work,
     read: (name) => readFileSync(join(resultsDir, name), 'utf8'),
     cleanup: () => {
       if (keep) console.warn(`kept e2e work dir ${work}`);

@@ -4,7 +4,7 @@
 // it triggers), it ends as that service's skip reason, never as an exception out of the generator.
 import { closeSync, constants, lstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { METADATA_PATH, STORE_ROOT } from '../contract.ts';
+import { METADATA_PATH, STORE_ROOT, stablePath } from '../contract.ts';
 import { imageReader, loadPackage, loadPackageFrom } from '../package.ts';
 import { SquashfsError, SquashfsImage } from '../squashfs.ts';
 import { fileDigest, packageDigestResult } from '../digest.ts';
@@ -13,10 +13,12 @@ import { parseMetadata, type MetadataEntry } from '../plan/generate.ts';
 import type { GeneratorInput, MetadataInput, ServiceInput } from '../plan/types.ts';
 import type { ServiceSpec } from '../schema/metadata.ts';
 import { isBelow, resolveInRoot } from './container-path.ts';
+import { readContainerUnits } from './container-units.ts';
 import { PACKAGE_LIMITS, PackageTree, readRegularFile, type PackageLimits } from './safe-read.ts';
 
 const PACKAGE_LIMITS_METADATA = PACKAGE_LIMITS.metadataBytes;
 import { VERSION } from '../version.ts';
+import { readCapabilities } from './capabilities.ts';
 
 /** squashfs ("hsqs" at 0) or erofs (0xE0F5E1E2 little-endian at 1024), else undefined. */
 export function imageType(file: string): 'squashfs' | 'erofs' | undefined {
@@ -63,6 +65,7 @@ function oneLine(e: unknown): string {
 function readServiceUnguarded(root: string, spec: ServiceSpec, storeRoot: string, limits?: Partial<PackageLimits>): ServiceInput {
   const none = (): boolean => false;
   const base = { spec, packageProblems: [], hasFile: none };
+  if (spec.source === stablePath(spec.name)) return readEngineMountedService(root, spec, limits);
   const resolved = resolveInRoot(root, spec.source, { path: STORE_ROOT, resolved: storeRoot });
   if (!resolved.ok) {
     return { ...base, sourceReasons: [{ code: 'source-missing', message: `source ${spec.source} cannot be used: ${resolved.message}; the agent must bind-mount the package there before PID 1 starts` }] };
@@ -77,6 +80,31 @@ function readServiceUnguarded(root: string, spec: ServiceSpec, storeRoot: string
   if (!st.isDirectory()) {
     return { ...base, resolvedSource: resolved.path, sourceReasons: [{ code: 'source-unsupported', message: `source ${spec.source} is neither a directory nor an image file` }] };
   }
+  return readDirectoryService(spec, dir, resolved.path, limits);
+}
+
+/**
+ * A package the container engine has mounted at its stable path (podman --mount type=image,
+ * a Kubernetes image volume, the OCI hook): read in place there, never mounted by the generator.
+ * It must be that directory itself, not a symlink to somewhere else in the container.
+ */
+function readEngineMountedService(root: string, spec: ServiceSpec, limits?: Partial<PackageLimits>): ServiceInput {
+  const base = { spec, packageProblems: [], hasFile: (): boolean => false, mountedBy: 'engine' as const };
+  const resolved = resolveInRoot(root, spec.source);
+  if (!resolved.ok) {
+    return { ...base, sourceReasons: [{ code: 'source-missing', message: `source ${spec.source} cannot be used: ${resolved.message}; the container engine must mount the package there before PID 1 starts (podman --mount type=image, a Kubernetes image volume)` }] };
+  }
+  if (resolved.path !== spec.source) {
+    return { ...base, sourceReasons: [{ code: 'source-outside-store', message: `source ${spec.source} resolves to ${resolved.path}; a package the engine mounts must be at its stable path itself, not a symlink` }] };
+  }
+  const dir = join(root, resolved.path);
+  if (!lstatSync(dir).isDirectory()) {
+    return { ...base, resolvedSource: resolved.path, sourceReasons: [{ code: 'source-not-directory', message: `source ${spec.source} is not a directory; the engine must mount the package tree (an image's root) there` }] };
+  }
+  return { ...readDirectoryService(spec, dir, resolved.path, limits), mountedBy: 'engine' };
+}
+
+function readDirectoryService(spec: ServiceSpec, dir: string, resolvedSource: string, limits?: Partial<PackageLimits>): ServiceInput {
   const { package: pkg, problems } = loadPackage(dir, { limits });
   // Exec rewriting asks whether the package has a program: answered inside the package only.
   const tree = new PackageTree(dir, limits);
@@ -90,7 +118,7 @@ function readServiceUnguarded(root: string, spec: ServiceSpec, storeRoot: string
   return {
     spec,
     sourceReasons: [],
-    resolvedSource: resolved.path,
+    resolvedSource,
     sourceKind: 'directory',
     pkg: problems.length > 0 ? undefined : pkg,
     packageProblems: problems,
@@ -179,5 +207,5 @@ export function readGeneratorInput(root: string = process.env.COMPOSABLE_ROOT ??
   const services = entries.map((e): ServiceInput => (e.reasons.length > 0
     ? { spec: e.spec, sourceReasons: e.reasons, packageProblems: [], hasFile: () => false }
     : readService(root, e.spec, storeRoot, limits)));
-  return { metadata, services, generatorVersion: VERSION };
+  return { metadata, services, generatorVersion: VERSION, containerUnits: services.length > 0 ? readContainerUnits(root) : undefined, capabilities: readCapabilities(root) };
 }

@@ -1,4 +1,4 @@
-// The drop-in `<unit>.d/50-composable.conf` that adapts a package's unit to this container:
+// The drop-in `<unit>.d/zz-composable.conf` (DROP_IN_NAME) that adapts a package's unit to this container:
 // mount dependency, ordering, environment, credentials, user, capabilities, profile, and either
 // the rewritten executable paths (host mode) or the chroot into the package (chroot mode).
 import { posix } from 'node:path';
@@ -8,10 +8,12 @@ import type { PackageUnit } from '../package.ts';
 import type { ServiceSpec } from '../schema/metadata.ts';
 import type { Reason } from '../schema/status.ts';
 import { environmentAssignment, escapeSpecifiers, quoteWord } from './escape.ts';
-import { CHROOT_DIRECTIVES, PROFILE_DIRECTIVES, type Directive } from './profiles.ts';
+import { CHROOT_DIRECTIVES, PROFILE_DIRECTIVES, unprivilegedProfile, type Directive } from './profiles.ts';
+import { privilegeFindings } from './privileges.ts';
 import { renderUnit, type Sections } from './render.ts';
 import { GENERATED_BY, orderingAfter } from './targets.ts';
 import { rewriteExecDirectives } from './exec-paths.ts';
+import { mountUnitName } from './mount.ts';
 import { mergeDropIns } from '../unit-file/index.ts';
 import type { OutputFile, ServiceSettings } from './types.ts';
 
@@ -21,6 +23,12 @@ export interface DropInContext {
   /** Units of other services this one starts after (from metadata `after`). */
   afterUnits: string[];
   hasFile: (relPath: string) => boolean;
+  /**
+   * SourcePath= of the unit: the metadata it was generated from. Not the unit in the package:
+   * that appears only when the package is mounted, after the generator ran, and systemd then
+   * reports the unit as changed on disk (systemd.unit(5) SourcePath=, NeedDaemonReload).
+   */
+  sourcePath: string;
 }
 
 export function dropInPath(unitName: string): string {
@@ -36,12 +44,26 @@ export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: Outpu
   const { settings, spec } = ctx;
   const reasons: Reason[] = [];
   const type = parseUnitName(unit.name)?.type;
+  for (const d of unit.dropIns) {
+    // systemd applies drop-ins in file-name order (bytewise); a later one would undo ours.
+    if (Buffer.compare(Buffer.from(d.name), Buffer.from(DROP_IN_NAME)) > 0) {
+      reasons.push({ code: 'dropin-sorts-after-generated', file: d.relPath, message: `drop-in ${d.name} sorts after the generated ${DROP_IN_NAME} and would override User=, capabilities and the profile; rename it to sort before (for example 50-${d.name})` });
+    }
+  }
+  const privilegeContext = { name: settings.name, where: settings.where, mode: settings.mode, profile: settings.profile };
+  for (const { relPath, file } of [unit, ...unit.dropIns]) {
+    for (const f of privilegeFindings(file, privilegeContext)) {
+      reasons.push({ code: f.code, file: relPath, line: f.entry.range?.line, column: f.entry.valueRange?.column, message: f.message });
+    }
+  }
   // Exec lines are rewritten from the unit as the package's own drop-ins leave it.
   const effective = unit.dropIns.length > 0 ? mergeDropIns(unit.file, unit.dropIns.map((d) => d.file)) : unit.file;
-  const unitSection: Directive[] = [
-    ['SourcePath', escapeSpecifiers(posix.join(settings.where, unit.relPath))],
-    ['RequiresMountsFor', escapeSpecifiers(settings.where)],
-  ];
+  const unitSection: Directive[] = [['SourcePath', escapeSpecifiers(ctx.sourcePath)]];
+  if (settings.mountedBy === 'generator') unitSection.push(['RequiresMountsFor', escapeSpecifiers(settings.where)]);
+  // A package the engine mounted is there before PID 1 starts, and systemd knows its mount from
+  // /proc/self/mountinfo: order after it (so at shutdown the units stop before it is unmounted),
+  // but require nothing, since there is no mount unit to start.
+  else unitSection.push(['After', mountUnitName(settings.where)]);
   // Only services are ordered after the previous composable target: timers, sockets and paths
   // are ordered before timers.target/sockets.target/paths.target by default, which basic.target
   // precedes, so ordering them after a composable target would form a cycle. Their services
@@ -57,7 +79,8 @@ export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: Outpu
 
   const sections: Sections = [['Unit', unitSection]];
   if (type === 'service') {
-    const service: Directive[] = [...PROFILE_DIRECTIVES[settings.profile]];
+    const variant = settings.sandbox === 'unprivileged' ? unprivilegedProfile(settings.profile) : undefined;
+    const service: Directive[] = [...(variant?.ok ? variant.directives : PROFILE_DIRECTIVES[settings.profile])];
     const packageDir = settings.mode === 'chroot' ? '/' : settings.where;
     service.push(['Environment', environmentAssignment('COMPOSABLE_PACKAGE_DIR', packageDir)]);
     for (const [k, v] of Object.entries(spec.environment ?? {})) service.push(['Environment', environmentAssignment(k, v)]);
@@ -65,7 +88,11 @@ export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: Outpu
       // Only the path is written; the secret itself never enters a unit file.
       service.push(['LoadCredential', `${id}:${escapeSpecifiers(path)}`]);
     }
-    if (spec.user !== undefined) service.push(['User', spec.user]);
+    if (spec.user !== undefined) {
+      // The unit's Group= and SupplementaryGroups= would keep the groups the package chose (root,
+      // disk, ...) under the metadata's user: the user's own groups are what the agent granted.
+      service.push(['User', spec.user], ['Group', ''], ['SupplementaryGroups', '']);
+    }
     if (spec.capabilities !== undefined) {
       // Reset first: the metadata's list is the whole set, whatever the unit or profile said.
       const caps = spec.capabilities.join(' ');
@@ -95,5 +122,7 @@ export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: Outpu
   }
 
   const header = `${GENERATED_BY} for ${settings.name} ${settings.version}; do not edit.`;
-  return { file: { kind: 'file', path: dropInPath(unit.name), content: renderUnit(header, sections) }, reasons };
+  const { content, problems } = renderUnit(header, sections);
+  for (const message of problems) reasons.push({ code: 'unit-value-unsafe', file: dropInPath(unit.name), message: `generated drop-in of ${unit.name}: ${message}` });
+  return { file: { kind: 'file', path: dropInPath(unit.name), content }, reasons };
 }

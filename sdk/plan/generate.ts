@@ -1,7 +1,7 @@
 // planGeneration: from the agent's metadata and the packages it names to the exact set of files
 // the generator writes, and the status it reports. Pure: the reader supplies everything.
 import { posix } from 'node:path';
-import { GENERATOR_NAME, METADATA_PATH, resolveTarget, stablePath } from '../contract.ts';
+import { GENERATOR_NAME, METADATA_PATH, PACKAGE_UNIT_DIR, resolveTarget, stablePath } from '../contract.ts';
 import { MetadataSchema, ServiceSchema, type ServiceSpec } from '../schema/metadata.ts';
 import { AbsolutePath, ServiceName } from '../schema/common.ts';
 import { schemaProblems } from '../schema/issues.ts';
@@ -10,7 +10,10 @@ import { servicesInCycles } from './after-graph.ts';
 import { credentialDir, planDropIn } from './dropin.ts';
 import { planEnablement, type Enablement } from './enable.ts';
 import { mountUnitName, planMount } from './mount.ts';
+import { ownershipProblems } from './ownership.ts';
 import { planTargets } from './targets.ts';
+import { outputPathProblem, symlinkTargetProblem, unitTextProblems } from './unit-text.ts';
+import { canMount, privilegeReasons, sandboxNote } from './unprivileged.ts';
 import type { GeneratorInput, GeneratorPlan, OutputFile, ServiceInput, ServiceSettings } from './types.ts';
 
 /** One entry of `services`: its spec, or (when it fails the schema) a stand-in and why. */
@@ -67,7 +70,10 @@ export function parseMetadata(text: string, path = METADATA_PATH): ParsedMetadat
     : schemaProblems(rest.error.issues).map((p) => ({ code: 'metadata-schema', file: path, message: `${p.path || '(document)'}: ${p.message}; ignored` }));
   const entries: MetadataEntry[] = doc.services.map((raw: unknown, i: number) => {
     const checked = ServiceSchema.safeParse(raw);
-    if (checked.success) return { spec: checked.data, reasons: [] };
+    if (checked.success) {
+      SCHEMA_CHECKED.add(checked.data);
+      return { spec: checked.data, reasons: [] };
+    }
     const obj = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
     const name = ServiceName.safeParse(obj.name);
     const source = AbsolutePath.safeParse(obj.source);
@@ -82,6 +88,12 @@ export function parseMetadata(text: string, path = METADATA_PATH): ParsedMetadat
   return { ok: true, services: entries.filter((e) => e.reasons.length === 0).map((e) => e.spec), entries, reasons };
 }
 
+/**
+ * Specs parseMetadata produced, so the planner does not validate them twice (a boot with 500
+ * services would pay for it). A spec from anywhere else is checked again by the planner.
+ */
+const SCHEMA_CHECKED = new WeakSet<object>();
+
 interface Candidate {
   input: ServiceInput;
   settings?: ServiceSettings;
@@ -89,7 +101,7 @@ interface Candidate {
   enablement?: Enablement;
 }
 
-function settingsFor(input: ServiceInput): ServiceSettings | undefined {
+function settingsFor(input: ServiceInput, capabilities: GeneratorInput['capabilities']): ServiceSettings | undefined {
   const pkg = input.pkg;
   if (!pkg) return undefined;
   const { spec } = input;
@@ -100,6 +112,8 @@ function settingsFor(input: ServiceInput): ServiceSettings | undefined {
     target: resolveTarget(spec.target ?? pkg.manifest.target),
     mode: spec.mode ?? pkg.manifest.mode,
     profile: spec.profile ?? pkg.manifest.profile,
+    mountedBy: input.mountedBy ?? 'generator',
+    sandbox: canMount(capabilities) ? 'full' : 'unprivileged',
   };
 }
 
@@ -175,6 +189,7 @@ function planAll(input: GeneratorInput): GeneratorPlan {
   if (input.metadata.reasons && input.metadata.reasons.length > 0) status.metadata.reasons = input.metadata.reasons;
 
   // 1. Each service on its own.
+  const others = input.services.map((svc) => ({ name: svc.spec.name, prefixes: svc.pkg?.manifest.prefixes }));
   const seen = new Set<string>();
   const candidates: Candidate[] = input.services.map((svc) => {
     const c: Candidate = { input: svc, reasons: [] };
@@ -183,12 +198,28 @@ function planAll(input: GeneratorInput): GeneratorPlan {
       return c;
     }
     seen.add(svc.spec.name);
+    // The planner may be given specs that did not come through parseMetadata; values that reach
+    // unit files and paths are checked here once more, so no caller can skip the check. (An entry
+    // parseMetadata rejected already carries its schema reasons as source reasons.)
+    const checked = svc.sourceReasons.length > 0 || SCHEMA_CHECKED.has(svc.spec) ? undefined : ServiceSchema.safeParse(svc.spec);
+    if (checked && !checked.success) {
+      for (const p of schemaProblems(checked.error.issues)) c.reasons.push({ code: 'service-schema', file: input.metadata.path, message: `${p.path || '(service)'}: ${p.message}` });
+      return c;
+    }
     c.reasons.push(...ownReasons(svc));
+    if (svc.pkg) {
+      const claims = ownershipProblems({
+        name: svc.spec.name, prefixes: svc.pkg.manifest.prefixes, unitNames: svc.pkg.units.map((u) => u.name), others, containerUnits: input.containerUnits,
+      });
+      for (const p of claims) c.reasons.push({ code: p.code, file: p.unit ? `${PACKAGE_UNIT_DIR}/${p.unit}` : svc.pkg.osRelease.relPath, message: p.message });
+    }
     if (c.reasons.length === 0 && !svc.pkg) c.reasons.push({ code: 'package-unreadable', message: `the package at ${svc.spec.source} could not be read` });
-    c.settings = settingsFor(svc);
+    c.settings = settingsFor(svc, input.capabilities);
     if (c.reasons.length === 0 && c.settings && svc.pkg) {
       c.enablement = planEnablement(svc.pkg.units, svc.spec.units, c.settings.target);
       c.reasons.push(...c.enablement.reasons);
+      // What the container may do: a mount or namespace it cannot make is a skip, not a failed unit.
+      c.reasons.push(...privilegeReasons(c.settings, svc.resolvedSource ?? svc.spec.source, svc.pkg.units, input.capabilities));
     }
     return c;
   });
@@ -230,32 +261,85 @@ function planAll(input: GeneratorInput): GeneratorPlan {
       status.services.push({ name: spec.name, state: 'skipped', source: spec.source || undefined, reasons: c.reasons });
       continue;
     }
-    const s = c.settings;
-    const pkg = c.input.pkg;
-    const own: OutputFile[] = [
-      planMount({ name: s.name, version: s.version, what: c.input.resolvedSource ?? spec.source, where: s.where, kind: c.input.sourceKind ?? 'directory', imageType: c.input.imageType, sourcePath: input.metadata.path }),
-    ];
-    const afterUnits = (spec.after ?? []).flatMap((dep) => enabledUnitsOf.get(dep) ?? []);
-    const dropInReasons: Reason[] = [];
-    for (const unit of pkg.units) {
-      own.push({ kind: 'file', path: unit.name, content: unit.text });
-      for (const d of unit.dropIns ?? []) own.push({ kind: 'file', path: `${unit.name}.d/${d.name}`, content: d.text });
-      const { file, reasons } = planDropIn(unit, { settings: s, spec, afterUnits, hasFile: c.input.hasFile });
-      own.push(file);
-      dropInReasons.push(...reasons);
+    let planned: { files: OutputFile[]; reasons: Reason[] };
+    try {
+      planned = planServiceFiles(c.input, c.settings, c.enablement, { afterUnits: (spec.after ?? []).flatMap((dep) => enabledUnitsOf.get(dep) ?? []), sourcePath: input.metadata.path });
+    } catch (e) {
+      // A planner bug must cost this service only, never the others or the boot.
+      planned = { files: [], reasons: [{ code: 'internal-error', message: `the generator failed while planning this service (${(e as Error).message}); please report it` }] };
     }
-    if (dropInReasons.length > 0) {
-      status.services.push({ name: spec.name, state: 'skipped', source: spec.source, reasons: dropInReasons });
+    if (planned.reasons.length > 0) {
+      status.services.push({ name: spec.name, state: 'skipped', source: spec.source || undefined, reasons: planned.reasons });
       continue;
     }
-    files.push(...own, ...c.enablement.links);
+    files.push(...planned.files);
+    const s = c.settings;
     const entry: ServiceStatus = {
       name: s.name, state: 'enabled', version: s.version, source: spec.source, target: s.target, mode: s.mode, profile: s.profile,
-      mount: mountUnitName(s.where), where: s.where, units: pkg.units.map((u) => u.name), enabled: c.enablement.enabled,
+      mountedBy: s.mountedBy, ...(s.mountedBy === 'generator' ? { mount: mountUnitName(s.where) } : {}),
+      where: s.where, units: c.input.pkg.units.map((u) => u.name), enabled: c.enablement.enabled,
     };
+    const sandbox = sandboxNote(s, c.input.pkg.units);
+    if (sandbox) entry.sandbox = sandbox;
     status.services.push(entry);
   }
   return finish(files, status);
+}
+
+/** The mount, the package's units and drop-ins, the generated drop-ins and the enable links of one service. */
+function planServiceFiles(
+  svc: ServiceInput,
+  s: ServiceSettings,
+  enablement: Enablement,
+  ctx: { afterUnits: string[]; sourcePath: string },
+): { files: OutputFile[]; reasons: Reason[] } {
+  const pkg = svc.pkg!;
+  const { spec } = svc;
+  const own: OutputFile[] = [];
+  /** Output path -> the package file it is a copy of, so a reason names the file to fix. */
+  const origin = new Map<string, string>();
+  const reasons: Reason[] = [];
+  // A package the engine mounted is used in place: no .mount unit.
+  if (s.mountedBy === 'generator') {
+    const mount = planMount({ name: s.name, version: s.version, what: svc.resolvedSource ?? spec.source, where: s.where, kind: svc.sourceKind ?? 'directory', imageType: svc.imageType, sourcePath: ctx.sourcePath });
+    own.push(mount.file);
+    reasons.push(...mount.problems.map((message) => ({ code: 'unit-value-unsafe', file: mount.file.path, message: `generated mount unit: ${message}` })));
+  }
+  for (const unit of pkg.units) {
+    own.push({ kind: 'file', path: unit.name, content: unit.text });
+    origin.set(unit.name, unit.relPath);
+    for (const d of unit.dropIns ?? []) {
+      own.push({ kind: 'file', path: `${unit.name}.d/${d.name}`, content: d.text });
+      origin.set(`${unit.name}.d/${d.name}`, d.relPath);
+    }
+    const dropIn = planDropIn(unit, { settings: s, spec, afterUnits: ctx.afterUnits, hasFile: svc.hasFile, sourcePath: ctx.sourcePath });
+    own.push(dropIn.file);
+    reasons.push(...dropIn.reasons);
+  }
+  const all = [...own, ...enablement.links];
+  if (reasons.length === 0) reasons.push(...outputFileReasons(all, origin));
+  return { files: reasons.length === 0 ? all : [], reasons };
+}
+
+/**
+ * Every file a service would add, checked before any of it is planned: its path stays below the
+ * output directory, and its content reads in systemd exactly as written (unit-text.ts).
+ */
+export function outputFileReasons(files: readonly OutputFile[], origin: ReadonlyMap<string, string> = new Map()): Reason[] {
+  const reasons: Reason[] = [];
+  for (const f of files) {
+    const pathProblem = outputPathProblem(f.path) ?? (f.kind === 'symlink' ? symlinkTargetProblem(f.path, f.target) : undefined);
+    if (pathProblem) {
+      reasons.push({ code: 'output-path-unsafe', message: `${pathProblem}; nothing of this service is written` });
+      continue;
+    }
+    if (f.kind !== 'file') continue;
+    for (const p of unitTextProblems(f.content)) {
+      const file = origin.get(f.path) ?? f.path;
+      reasons.push({ code: 'unit-text-unsafe', file, line: p.line, message: `line ${p.line} of ${file} ${p.message}` });
+    }
+  }
+  return reasons;
 }
 
 function finish(files: OutputFile[], status: Status): GeneratorPlan {

@@ -12,6 +12,7 @@ export interface MountSpec {
   where: string;
   kind: 'directory' | 'image';
   imageType?: 'squashfs' | 'erofs';
+  /** SourcePath=: the metadata the mount was generated from (stable: it exists before boot). */
   sourcePath: string;
 }
 
@@ -19,14 +20,14 @@ export function mountUnitName(where: string): string {
   return unitNameFromPath(where, '.mount');
 }
 
-export function planMount(m: MountSpec): OutputFile {
+export function planMount(m: MountSpec): { file: OutputFile; problems: string[] } {
   const mount: [string, string][] =
     m.kind === 'directory'
       ? [['What', escapeSpecifiers(m.what)], ['Where', escapeSpecifiers(m.where)], ['Type', 'none'], ['Options', 'bind,ro,nosuid,nodev']]
       : [['What', escapeSpecifiers(m.what)], ['Where', escapeSpecifiers(m.where)], ['Type', m.imageType ?? 'squashfs'], ['Options', 'loop,ro,nosuid,nodev']];
-  const content = renderUnit(`${GENERATED_BY} for ${m.name} ${m.version}; do not edit.`, [
+  const { content, problems } = renderUnit(`${GENERATED_BY} for ${m.name} ${m.version}; do not edit.`, [
     ['Unit', [['Description', `composable package ${m.name} ${m.version}`], ['SourcePath', escapeSpecifiers(m.sourcePath)]]],
     ['Mount', mount],
   ]);
-  return { kind: 'file', path: mountUnitName(m.where), content };
+  return { file: { kind: 'file', path: mountUnitName(m.where), content }, problems };
 }

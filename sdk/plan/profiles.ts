@@ -12,6 +12,17 @@ const DEFAULT_CAPABILITIES =
   'CAP_SETUID CAP_SYS_CHROOT CAP_SYS_NICE CAP_SYS_RESOURCE';
 const NONETWORK_CAPABILITIES = DEFAULT_CAPABILITIES.replace(/ CAP_NET_ADMIN CAP_NET_BIND_SERVICE CAP_NET_BROADCAST/, '');
 
+/**
+ * List settings that systemd merges across the unit and its drop-ins (systemd.exec(5),
+ * systemd.resource-control(5)): without an empty assignment first, the unit's own
+ * `CapabilityBoundingSet=CAP_SYS_ADMIN` or `RestrictAddressFamilies=AF_PACKET` would be added to
+ * the profile's list instead of being replaced by it. `IPAddressAllow=` is reset because an
+ * address it allows wins over IPAddressDeny=.
+ */
+function reset(key: string, value: string): Directive[] {
+  return [[key, ''], [key, value]];
+}
+
 const COMMON: Directive[] = [
   ['ProtectKernelTunables', 'yes'],
   ['ProtectKernelModules', 'yes'],
@@ -19,12 +30,13 @@ const COMMON: Directive[] = [
   ['LockPersonality', 'yes'],
   ['RestrictRealtime', 'yes'],
   ['RestrictNamespaces', 'yes'],
-  ['SystemCallArchitectures', 'native'],
+  ...reset('SystemCallArchitectures', 'native'),
 ];
 
 const NO_NETWORK: Directive[] = [
   ['PrivateNetwork', 'yes'],
-  ['IPAddressDeny', 'any'],
+  ['IPAddressAllow', ''],
+  ...reset('IPAddressDeny', 'any'),
 ];
 
 export const PROFILE_DIRECTIVES: Record<Profile, Directive[]> = {
@@ -33,14 +45,14 @@ export const PROFILE_DIRECTIVES: Record<Profile, Directive[]> = {
   default: [
     ...COMMON,
     ['ProtectSystem', 'full'],
-    ['CapabilityBoundingSet', DEFAULT_CAPABILITIES],
-    ['RestrictAddressFamilies', 'AF_UNIX AF_NETLINK AF_INET AF_INET6'],
+    ...reset('CapabilityBoundingSet', DEFAULT_CAPABILITIES),
+    ...reset('RestrictAddressFamilies', 'AF_UNIX AF_NETLINK AF_INET AF_INET6'),
   ],
   nonetwork: [
     ...COMMON,
     ['ProtectSystem', 'full'],
-    ['CapabilityBoundingSet', NONETWORK_CAPABILITIES],
-    ['RestrictAddressFamilies', 'AF_UNIX AF_NETLINK'],
+    ...reset('CapabilityBoundingSet', NONETWORK_CAPABILITIES),
+    ...reset('RestrictAddressFamilies', 'AF_UNIX AF_NETLINK'),
     ...NO_NETWORK,
   ],
   strict: [
@@ -51,8 +63,9 @@ export const PROFILE_DIRECTIVES: Record<Profile, Directive[]> = {
     ['PrivateDevices', 'yes'],
     ['NoNewPrivileges', 'yes'],
     ['CapabilityBoundingSet', ''],
-    ['RestrictAddressFamilies', 'AF_UNIX'],
-    ['SystemCallFilter', '@system-service'],
+    ['AmbientCapabilities', ''],
+    ...reset('RestrictAddressFamilies', 'AF_UNIX'),
+    ...reset('SystemCallFilter', '@system-service'),
     ['SystemCallErrorNumber', 'EPERM'],
     ...NO_NETWORK,
   ],
@@ -66,7 +79,47 @@ export const PROFILE_DIRECTIVES: Record<Profile, Directive[]> = {
  */
 export const CHROOT_DIRECTIVES: Directive[] = [
   ['MountAPIVFS', 'yes'],
+  // With RootDirectoryStartOnly=yes every Exec*= line but ExecStart= would run outside the chroot.
+  ['RootDirectoryStartOnly', 'no'],
   ['BindReadOnlyPaths', '/dev/log /run/systemd/journal/socket /run/systemd/journal/stdout'],
   ['BindReadOnlyPaths', '/etc/machine-id'],
   ['BindReadOnlyPaths', '-/etc/resolv.conf'],
 ];
+
+/**
+ * Profile directives that do nothing without a mount namespace (or, for IPAddressDeny=, without a
+ * BPF cgroup program), which systemd cannot set up for a service when the container lacks
+ * CAP_SYS_ADMIN. systemd 252 then drops them silently or with a warning and starts the service
+ * anyway (measured in an unprivileged podman container; docs/profiles.md). Directives whose
+ * effect is partly a seccomp filter or a capability drop (ProtectKernelModules=, PrivateDevices=)
+ * still do something and are not listed.
+ */
+const WITHOUT_EFFECT_UNPRIVILEGED = new Set([
+  'ProtectSystem', 'ProtectHome', 'PrivateTmp', 'ProtectKernelTunables', 'ProtectControlGroups', 'PrivateNetwork', 'IPAddressDeny',
+]);
+
+/**
+ * Profiles whose promise holds without those directives. `default` and `nonetwork` promise a
+ * reduced capability set, system-call restrictions and (nonetwork) no IP sockets, all enforced
+ * by seccomp and capabilities, which work unprivileged; they lose the read-only /usr and /etc of
+ * ProtectSystem=full. `strict` promises a read-only, private file system view, which needs a
+ * mount namespace: it is not run in its place.
+ */
+const UNPRIVILEGED_VARIANT: Record<Profile, boolean> = { trusted: true, default: true, nonetwork: true, strict: false };
+
+export type ProfileVariant =
+  | { ok: true; directives: Directive[]; dropped: Directive[] }
+  | { ok: false; needsNamespace: Directive[] };
+
+/** The profile's directives for a container that cannot make mount namespaces. */
+export function unprivilegedProfile(profile: Profile): ProfileVariant {
+  const all = PROFILE_DIRECTIVES[profile];
+  const dropped = all.filter(([k]) => WITHOUT_EFFECT_UNPRIVILEGED.has(k));
+  if (!UNPRIVILEGED_VARIANT[profile]) return { ok: false, needsNamespace: dropped };
+  return { ok: true, directives: all.filter(([k]) => !WITHOUT_EFFECT_UNPRIVILEGED.has(k)), dropped };
+}
+
+/** `Key=value` as it would appear in a unit. */
+export function formatDirective([k, v]: Directive): string {
+  return `${k}=${v}`;
+}

@@ -19,7 +19,7 @@ export function planTargets(): OutputFile[] {
       ['Documentation', 'man:systemd.special(7)'],
     ];
     if (i > 0) unit.push(['After', ORDER[i - 1]!]);
-    files.push({ kind: 'file', path: target, content: renderUnit(`${GENERATED_BY}; do not edit.`, [['Unit', unit]]) });
+    files.push({ kind: 'file', path: target, content: renderUnit(`${GENERATED_BY}; do not edit.`, [['Unit', unit]]).content });
     files.push({ kind: 'symlink', path: `multi-user.target.wants/${target}`, target: `../${target}` });
   });
   return files;

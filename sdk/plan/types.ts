@@ -4,6 +4,7 @@
 import type { ComposablePackage, PackageProblem } from '../package.ts';
 import type { Reason, Status } from '../schema/status.ts';
 import type { ServiceSpec } from '../schema/metadata.ts';
+import type { ContainerCapabilities } from '../io/capabilities.ts';
 
 export type MetadataInput =
   | { state: 'absent'; path: string }
@@ -18,6 +19,9 @@ export interface ServiceInput {
   sourceReasons: Reason[];
   /** The container path the source resolved to (symlinks followed inside the container root). */
   resolvedSource?: string;
+  /** `engine` when the source is the package's own stable path: the container engine mounted it
+   *  there (podman --mount type=image, a Kubernetes image volume), so no .mount unit is written. */
+  mountedBy?: 'engine' | 'generator';
   /** `directory` for a package tree, `image` for a squashfs/erofs image file. */
   sourceKind?: 'directory' | 'image';
   imageType?: 'squashfs' | 'erofs';
@@ -34,6 +38,14 @@ export interface GeneratorInput {
   /** Read for each service named in valid metadata, in metadata order. */
   services: ServiceInput[];
   generatorVersion: string;
+  /**
+   * Units the container already has in its unit directories (sdk/io/container-units.ts). A
+   * package may not replace one, nor claim a prefix that covers one. Absent: not checked.
+   */
+  containerUnits?: ReadonlySet<string>;
+  /** What the container may do (CapEff of /proc/self/status); undefined: unknown, every
+   *  capability assumed. */
+  capabilities?: ContainerCapabilities;
 }
 
 export type OutputFile =
@@ -53,4 +65,8 @@ export interface ServiceSettings {
   target: string;
   mode: 'host' | 'chroot';
   profile: 'default' | 'strict' | 'trusted' | 'nonetwork';
+  mountedBy: 'engine' | 'generator';
+  /** `unprivileged`: the container cannot make mount namespaces (no CAP_SYS_ADMIN), so the
+   *  profile's directives that need one are left out (docs/profiles.md). */
+  sandbox: 'full' | 'unprivileged';
 }

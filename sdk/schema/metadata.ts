@@ -1,7 +1,7 @@
 // Metadata v1: what the host agent writes to /run/composable/metadata.json before PID 1 starts.
 import * as z from 'zod/mini';
 import {
-  AbsolutePath, CAPABILITY_PATTERN, CREDENTIAL_NAME_PATTERN, Digest, ENV_NAME_PATTERN, ModeSchema, ProfileSchema,
+  AbsolutePath, Capability, CREDENTIAL_NAME_PATTERN, LONE_SURROGATE, Digest, ENV_NAME_PATTERN, ModeSchema, ProfileSchema,
   ServiceName, Target, USER_PATTERN, UnitName, Version,
 } from './common.ts';
 
@@ -17,8 +17,13 @@ export const ServiceSchema = z.strictObject({
   environment: z.optional(
     z.record(
       z.string().check(z.regex(ENV_NAME_PATTERN, 'environment variable names are [A-Za-z_][A-Za-z0-9_]*')),
-      // NUL cannot be passed through Environment=; everything else is escaped by the generator.
-      z.string().check(z.regex(/^[^\0]*$/, 'must not contain NUL')),
+      // NUL cannot be passed through Environment=, nor a lone surrogate (not UTF-8); everything
+      // else is escaped by the generator, and a value too long for one unit-file line skips the
+      // service (unit-value-unsafe).
+      z.string().check(
+        z.regex(/^[^\0]*$/, 'must not contain NUL'),
+        z.refine((s: string) => !LONE_SURROGATE.test(s), 'must be valid UTF-8 (it holds a lone UTF-16 surrogate)'),
+      ),
     ),
   ),
   credentials: z.optional(
@@ -27,8 +32,8 @@ export const ServiceSchema = z.strictObject({
       AbsolutePath,
     ),
   ),
-  user: z.optional(z.string().check(z.regex(USER_PATTERN, 'must be a user name ([a-z_][a-z0-9_-]*) or a numeric uid'))),
-  capabilities: z.optional(z.array(z.string().check(z.regex(CAPABILITY_PATTERN, 'must be a capability name like CAP_NET_BIND_SERVICE')))),
+  user: z.optional(z.string().check(z.regex(USER_PATTERN, 'must be a user name ([a-z_][a-z0-9_-]*, at most 31 characters) or a numeric uid from 0 to 4294967294 other than 65535'))),
+  capabilities: z.optional(z.array(Capability)),
   profile: z.optional(ProfileSchema),
 });
 

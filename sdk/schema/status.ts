@@ -19,8 +19,20 @@ export const ServiceStatusSchema = z.strictObject({
   target: z.optional(z.string()),
   mode: z.optional(ModeSchema),
   profile: z.optional(ProfileSchema),
+  /** `engine`: the container engine mounted the package at its stable path before boot (no
+   *  `mount`); `generator`: the generator's .mount unit `mount` does. */
+  mountedBy: z.optional(z.enum(['engine', 'generator'])),
   mount: z.optional(z.string()),
   where: z.optional(z.string()),
+  /** Set when the profile runs in its unprivileged variant: the directives left out and why. */
+  sandbox: z.optional(z.strictObject({
+    variant: z.literal('unprivileged'),
+    /** Profile directives the generator left out of the drop-in (`ProtectSystem=full`). */
+    dropped: z.array(z.string()),
+    /** The package's own settings systemd starts the service without (`<file>:<line> Key=value`). */
+    ignored: z.optional(z.array(z.string())),
+    message: z.string(),
+  })),
   units: z.optional(z.array(UnitName)),
   enabled: z.optional(z.array(UnitName)),
   reasons: z.optional(z.array(ReasonSchema)),

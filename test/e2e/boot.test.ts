@@ -16,7 +16,7 @@ const missing = missingRequirements([requirement.root, requirement.nspawn, requi
 const WAITLOG = `waitlog() { for i in $(seq 1 50); do journalctl -u "$1" -o cat --no-pager | grep -q "$2" && break; sleep 0.1; done; journalctl -u "$1" -o cat --no-pager; }\n`;
 
 const show = (unit: string, file = unit): string =>
-  `systemctl show -p ActiveState,SubState,Result,MainPID,ExecMainStatus,ActiveEnterTimestampMonotonic,InactiveEnterTimestampMonotonic,NRestarts,LoadState,FragmentPath,DropInPaths ${unit} > /results/${file}.show\n`;
+  `systemctl show -p ActiveState,SubState,Result,MainPID,ExecMainStatus,ActiveEnterTimestampMonotonic,InactiveEnterTimestampMonotonic,NRestarts,LoadState,FragmentPath,DropInPaths,NeedDaemonReload ${unit} > /results/${file}.show\n`;
 
 describe.skipIf(missing.length > 0)('real systemd in systemd-nspawn', () => {
   const boot = useBoots();
@@ -30,6 +30,8 @@ describe.skipIf(missing.length > 0)('real systemd in systemd-nspawn', () => {
 for s in first second third; do tr '\\0' ' ' < /proc/$(systemctl show -p MainPID --value $s.service)/cmdline > /results/$s.cmdline; done
 findmnt -n -o SOURCE,TARGET,OPTIONS /opt/composable/first > /results/first.mount || true
 systemctl show -p ActiveState --value multi-user.target > /results/multi-user
+systemctl show -p NeedDaemonReload --value opt-composable-first.mount > /results/mount-reload
+systemctl status first.service > /results/first.status 2>&1 || true
 systemctl list-units --failed --no-legend --plain > /results/failed
 `,
     });
@@ -42,7 +44,11 @@ systemctl list-units --failed --no-legend --plain > /results/failed
     expect(b.read('first.cmdline')).toContain('/opt/composable/first/usr/bin/first');
     expect(b.read('first.mount')).toMatch(/\/opt\/composable\/first\s+ro,nosuid,nodev/);
     expect(first.FragmentPath).toBe('/run/systemd/generator/first.service');
-    expect(first.DropInPaths).toContain('/run/systemd/generator/first.service.d/50-composable.conf');
+    expect(first.DropInPaths).toContain('/run/systemd/generator/first.service.d/zz-composable.conf');
+    // SourcePath= names the metadata, which exists before boot: nothing looks changed on disk.
+    for (const s of [first, second, third]) expect(s.NeedDaemonReload).toBe('no');
+    expect(b.read('mount-reload').trim()).toBe('no');
+    expect(b.read('first.status')).not.toContain('changed on disk');
     expect(b.read('multi-user').trim()).toBe('active');
     expect(b.read('failed')).toBe('');
   }, BOOT_TIMEOUT);
@@ -126,7 +132,8 @@ systemctl list-units --failed --no-legend --plain > /results/failed
     expect(codes).toMatchObject({
       good: 'enabled', missing: 'source-missing', wrongname: 'name-mismatch', oldversion: 'version-mismatch', tampered: 'digest-mismatch',
       noosrelease: 'os-release-missing', badosrelease: 'os-release-syntax', badunit: 'unit-parse-error', noprefix: 'unit-prefix',
-      'clash-a': 'unit-conflict', 'clash-b': 'unit-conflict', orphan: 'after-unknown', 'cycle-a': 'after-cycle', 'cycle-b': 'after-cycle',
+      // clash-b claims clash-a's prefix: refused before the two could conflict, so clash-a runs.
+      'clash-a': 'enabled', 'clash-b': 'prefix-owned-by-package', orphan: 'after-unknown', 'cycle-a': 'after-cycle', 'cycle-b': 'after-cycle',
       leaky: 'credential-outside', missingunit: 'unit-not-found',
     });
   }, BOOT_TIMEOUT);

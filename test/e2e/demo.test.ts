@@ -17,6 +17,8 @@ describe.skipIf(missing.length > 0)('composable demo --boot', () => {
     expect(r.stdout).toMatch(/logship\.service +active \(running\)/);
     expect(r.stdout).toMatch(/health\.service +active \(running\)/);
     expect(r.stdout).toMatch(/cleanup\.timer +active \(waiting\)/);
+    // The chroot example, in its own root.
+    expect(r.stdout).toMatch(/heartbeat\.service +active \(running\)/);
     expect(r.stdout).toContain('GET http://127.0.0.1:8081/healthz from inside: 200 {"status":"ok"');
   }, 180_000);
 });

@@ -9,10 +9,14 @@ import { missingRequirements, requirement } from '../helpers/requirements.ts';
 
 const missing = missingRequirements([requirement.root, requirement.nspawn, requirement.debootstrap], 'real-systemd harness tests');
 
-const mounts = (): string[] => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ').slice(3, 5).join(' ')).sort();
-async function nspawnProcesses(): Promise<string> {
-  // e2e files run one at a time (vitest.config.ts), so any nspawn left now is ours.
-  const r = await execa('pgrep', ['-a', 'systemd-nspawn'], { reject: false });
+/** Host mounts of a boot's files (its work directory or the cached root); other containers' mounts do not count. */
+const mounts = (): string[] => readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
+  .map((l) => l.split(' ').slice(3, 5).join(' '))
+  .filter((m) => m.includes('composable'))
+  .sort();
+/** This boot's nspawn, found by its own work directory, so other containers on the machine do not count. */
+async function nspawnProcesses(workDir: string): Promise<string> {
+  const r = await execa('pgrep', ['-a', '-f', `systemd-nspawn .*${workDir}`], { reject: false });
   return r.stdout.trim();
 }
 
@@ -27,15 +31,18 @@ describe.skipIf(missing.length > 0)('the nspawn harness', () => {
     b.cleanup();
     expect(existsSync(b.resultsDir)).toBe(false);
     expect(mounts()).toEqual(before);
-    expect(await nspawnProcesses()).toBe('');
+    expect(await nspawnProcesses(b.workDir)).toBe('');
   }, 90_000);
 
   it('kills a boot that does not finish at its timeout and says so', async () => {
     const before = mounts();
+    // Durations unique to this run, so the check below finds this container's processes only.
+    const token = String(process.pid).padStart(6, '0');
+    const sleeps = [1, 2, 3].map((n) => `60${n}.${token}`);
     // A probe that never ends, and a unit that holds up shutdown: only killing the container helps.
     const b = await bootContainer({
-      probe: 'sleep 601\n',
-      units: { 'e2e-stubborn.service': '[Service]\nExecStart=/bin/sleep 602\nExecStop=/bin/sleep 603\nTimeoutStopSec=infinity\n' },
+      probe: `sleep ${sleeps[0]}\n`,
+      units: { 'e2e-stubborn.service': `[Service]\nExecStart=/bin/sleep ${sleeps[1]}\nExecStop=/bin/sleep ${sleeps[2]}\nTimeoutStopSec=infinity\n` },
       enable: [{ unit: 'e2e-stubborn.service', wantedBy: 'multi-user.target' }],
       timeoutMs: 5_000,
     });
@@ -46,9 +53,9 @@ describe.skipIf(missing.length > 0)('the nspawn harness', () => {
       b.cleanup();
     }
     expect(mounts()).toEqual(before);
-    expect(await nspawnProcesses()).toBe('');
+    expect(await nspawnProcesses(b.workDir)).toBe('');
     // Nothing of the container survives either.
-    const left = await execa('pgrep', ['-f', 'sleep 60[123]'], { reject: false });
+    const left = await execa('pgrep', ['-f', `sleep (${sleeps.join('|')})`], { reject: false });
     expect(left.stdout.trim()).toBe('');
   }, 60_000);
 });

@@ -25,6 +25,7 @@ export const requirement = {
   systemdAnalyze: { name: 'systemd-analyze (apt install systemd)', present: () => hasCommand('systemd-analyze') },
   systemdEscape: { name: 'systemd-escape (apt install systemd)', present: () => hasCommand('systemd-escape') },
   mksquashfs: { name: 'mksquashfs (apt install squashfs-tools)', present: () => hasCommand('mksquashfs') },
+  podman: { name: 'podman and runc (apt install podman runc)', present: () => hasCommand('podman') && hasCommand('runc') },
   loopDevices: { name: 'loop devices (/dev/loop-control; modprobe loop)', present: () => existsSync('/dev/loop-control') },
 } satisfies Record<string, Requirement>;
 

@@ -56,14 +56,14 @@ describe('loadPackage', () => {
     write('usr/lib/systemd/system/other.service', '[Service]\nExecStart=/bin/true\n');
     write('usr/lib/systemd/system/web.mount', '[Mount]\nWhat=/a\nWhere=/b\n');
     write('usr/lib/systemd/system/web.service', '[Service]\nExecStart=/bin/true\n');
-    write('usr/lib/systemd/system/web.service.d/50-composable.conf', '[Service]\n');
+    write('usr/lib/systemd/system/web.service.d/zz-composable.conf', '[Service]\n');
     symlinkSync('/nowhere', join(dir, 'usr/lib/systemd/system/web-dangling.service'));
     const codes = loadPackage(dir).problems.map((p) => `${p.code} ${p.file}`);
     expect(codes).toEqual([
       'symlink-outside usr/lib/systemd/system/web-dangling.service',
       'unit-prefix usr/lib/systemd/system/other.service',
       'unit-prefix usr/lib/systemd/system/web.mount',
-      'dropin-reserved usr/lib/systemd/system/web.service.d/50-composable.conf',
+      'dropin-reserved usr/lib/systemd/system/web.service.d/zz-composable.conf',
     ]);
   });
 });

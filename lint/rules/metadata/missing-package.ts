@@ -1,10 +1,12 @@
 // Every service's `source` must be a package in the store (docs/contract.md, "Store"): the
 // generator skips a service whose source is missing, outside /run/composable/store/ or not a
-// package. Paths are container paths, read below the lint root (--root, or the root a
+// package. A source that is the service's own stable path (/opt/composable/<name>) is a package
+// the container engine mounts there when the container starts: it is checked only when it is
+// already there. Paths are container paths, read below the lint root (--root, or the root a
 // <root>/run/composable/metadata.json path implies, or $COMPOSABLE_ROOT).
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
-import { hostPath, PACKAGE_OS_RELEASE, STORE_ROOT } from '../../../sdk/contract.ts';
+import { hostPath, PACKAGE_OS_RELEASE, STORE_ROOT, stablePath } from '../../../sdk/contract.ts';
 import type { MetadataRule } from '../../types.ts';
 import { metadataDoc } from './doc.ts';
 
@@ -21,7 +23,7 @@ export const rule: MetadataRule = {
     },
     hint: {
       missing: 'Have the agent bind-mount the package there; container paths are read below --root (default: the root the metadata path implies, $COMPOSABLE_ROOT or /).',
-      outside: 'Put the package below {{store}}/ and point `source` at it.',
+      outside: 'Put the package below {{store}}/ and point `source` at it, or have the container engine mount it at /opt/composable/<name> and name that path.',
       notPackage: 'Point `source` at the package directory itself (the one containing usr/).',
     },
   },
@@ -33,6 +35,13 @@ export const rule: MetadataRule = {
       const name = s.name ?? `services[${s.index}]`;
       const range = doc.rangeOf(['services', s.index, 'source']);
       const normal = posix.normalize(source);
+      if (s.name !== undefined && source === stablePath(s.name)) {
+        const mounted = hostPath(source, ctx.metadata.root);
+        if (existsSync(mounted) && (!statSync(mounted).isDirectory() || !existsSync(posix.join(mounted, PACKAGE_OS_RELEASE)))) {
+          ctx.report({ messageId: 'notPackage', data: { name, source, osRelease: PACKAGE_OS_RELEASE }, range });
+        }
+        continue;
+      }
       if (!normal.startsWith(`${STORE_ROOT}/`)) {
         ctx.report({ messageId: 'outside', data: { name, source, store: STORE_ROOT }, range });
         continue;

@@ -3,7 +3,7 @@
 // service on any mismatch, so a stale metadata file starts nothing.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
-import { hostPath, PACKAGE_OS_RELEASE, PACKAGE_UNIT_DIR, STORE_ROOT } from '../../../sdk/contract.ts';
+import { hostPath, PACKAGE_OS_RELEASE, PACKAGE_UNIT_DIR, STORE_ROOT, stablePath } from '../../../sdk/contract.ts';
 import { packageDigest } from '../../../sdk/digest.ts';
 import { parseOsRelease } from '../../../sdk/os-release.ts';
 import type { MetadataRule } from '../../types.ts';
@@ -32,7 +32,9 @@ export const rule: MetadataRule = {
     const doc = metadataDoc(ctx.metadata);
     for (const s of doc.services) {
       const source = s.value.source;
-      if (typeof source !== 'string' || !posix.normalize(source).startsWith(`${STORE_ROOT}/`)) continue;
+      if (typeof source !== 'string') continue;
+      // A store package, or one the engine already mounted at its stable path (checked when it is there).
+      if (!posix.normalize(source).startsWith(`${STORE_ROOT}/`) && !(s.name !== undefined && source === stablePath(s.name))) continue;
       const dir = hostPath(posix.normalize(source), ctx.metadata.root);
       let osText: string;
       try {
