@@ -1,9 +1,8 @@
 // A reproducible tar writer (POSIX ustar, with pax headers for names that do not fit): entries in
 // bytewise path order, owner and group 0 (root), one fixed mtime, modes and symlinks kept. The
 // same tree gives the same bytes, whatever the files' owners and timestamps on disk.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { TreeEntry } from '../digest.ts';
+import { orThrow, PackageTree } from '../io/safe-read.ts';
 
 const BLOCK = 512;
 const RECORD = 20 * BLOCK;
@@ -68,11 +67,14 @@ export interface TarOptions {
 export function writeTar(root: string, entries: readonly TreeEntry[], opts: TarOptions = {}): Buffer {
   const mtime = opts.mtime ?? 0;
   const parts: Buffer[] = [];
+  // Files are read through the safe reader: a walk entry that became a FIFO or a link since the
+  // walk is refused (PackageReadError), never opened.
+  const tree = new PackageTree(root);
   for (const e of entries) {
     if (e.type === 'other') continue; // devices, sockets and fifos have no place in a package
     const path = e.type === 'dir' ? `${e.relPath}/` : e.relPath;
     const type = e.type === 'dir' ? '5' : e.type === 'symlink' ? '2' : '0';
-    const content = e.type === 'file' ? readFileSync(join(root, e.relPath)) : Buffer.alloc(0);
+    const content = e.type === 'file' ? orThrow(tree.readWhole(e.relPath)) : Buffer.alloc(0);
     let split = splitUstar(path);
     const linkname = e.linkTarget ?? '';
     const pax: string[] = [];

@@ -57,4 +57,17 @@ describe.skipIf(missing.length > 0)('hostile: FIFOs', () => {
     expect(r.status.metadata.reasons?.map((x) => x.code)).toEqual(['metadata-unreadable']);
     expect(r.status.metadata.reasons?.[0]?.message).toMatch(/FIFO/);
   });
+
+  it('lint of a package or of metadata naming it, with FIFOs inside: never blocks', async () => {
+    sb = sandbox();
+    const bad = goodPackage(sb, 'bad');
+    mkfifo(join(bad, 'usr/lib/os-release'));
+    mkfifo(join(bad, 'usr/lib/systemd/system/bad-x.service'));
+    writeMetadata(sb, [{ name: 'bad', digest: `sha256:${'0'.repeat(64)}` }]);
+    const { lint } = await import('../../lint/engine.ts');
+    const t0 = performance.now();
+    await lint([bad]);
+    await lint([sb.host('/run/composable/metadata.json')]);
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
 });

@@ -1,5 +1,5 @@
 // composable pack and inspect on the bundle, checked with the system's tar and the reader.
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync, chmodSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -26,6 +26,22 @@ function copyExample(name: string): string {
 }
 
 describe('composable pack', () => {
+  it('-o DIR and -o DIR/ write the artifact into the directory under its default name', async () => {
+    const dir = copyExample('into');
+    const existing = join(work, 'artifacts');
+    mkdirSync(existing);
+    const a = await run(['pack', dir, '-o', existing]);
+    expect(a.exitCode, a.stderr).toBe(0);
+    const fresh = join(work, 'fresh');
+    const b = await run(['pack', dir, '-o', `${fresh}/`]);
+    expect(b.exitCode, b.stderr).toBe(0);
+    for (const d of [existing, fresh]) {
+      const names = readdirSync(d);
+      expect(names.some((n) => n.endsWith('.tar.gz')), d).toBe(true);
+      expect(names.some((n) => n.endsWith('.tar.gz.sha256')), d).toBe(true);
+    }
+  });
+
   it('writes the same tar.gz bytes for the same tree, whatever the mtimes, with a sha256 file', async () => {
     const dir = copyExample('repro');
     const a = await run(['pack', dir, '-o', join(work, 'a.tar.gz')]);

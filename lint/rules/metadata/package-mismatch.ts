@@ -1,10 +1,11 @@
 // What the metadata says about a package must be what the package is: `name` its ID, `version`
 // its VERSION_ID, `digest` its content digest, `units` units it ships. The generator skips a
 // service on any mismatch, so a stale metadata file starts nothing.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { posix } from 'node:path';
 import { hostPath, PACKAGE_OS_RELEASE, PACKAGE_UNIT_DIR, STORE_ROOT, stablePath } from '../../../sdk/contract.ts';
 import { packageDigest } from '../../../sdk/digest.ts';
+import { PackageTree } from '../../../sdk/io/safe-read.ts';
 import { parseOsRelease } from '../../../sdk/os-release.ts';
 import type { MetadataRule } from '../../types.ts';
 import { metadataDoc, stringArray } from './doc.ts';
@@ -38,7 +39,10 @@ export const rule: MetadataRule = {
       const dir = hostPath(posix.normalize(source), ctx.metadata.root);
       let osText: string;
       try {
-        osText = readFileSync(posix.join(dir, PACKAGE_OS_RELEASE), 'utf8');
+        // Through the safe reader: a FIFO or a link out of the package must not block or leak.
+        const read = new PackageTree(dir).readText(PACKAGE_OS_RELEASE);
+        if (!read.ok) throw new Error(read.problem.message);
+        osText = read.value;
       } catch {
         continue; // metadata/missing-package
       }
