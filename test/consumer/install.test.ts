@@ -25,7 +25,7 @@ const repoPackage = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'))
 };
 
 /** The most the published package may weigh: the gzipped tarball, and unpacked in node_modules. */
-const BUDGET = { packedBytes: 512 * 1024, unpackedBytes: 2 * 1024 * 1024 };
+const BUDGET = { packedBytes: 768 * 1024, unpackedBytes: 3 * 1024 * 1024 };
 /** What a user needs; anything else in the tarball is a mistake. */
 const ALLOWED = [
   /^package\.json$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/,
