@@ -59,11 +59,21 @@ export function parsePairs(values: string[], option: string, problems: string[])
   return out;
 }
 
-/** The image ID of what `podman load` put into storage from an OCI archive or layout. */
-async function loadImage(path: string, service: string): Promise<string> {
-  const r = await execa('podman', ['load', '--input', path], { reject: false, timeout: 5 * 60_000, all: true, stdin: 'ignore' });
+/**
+ * The image ID of what `podman load` put into storage from an OCI archive or layout. A layout
+ * directory is streamed in as an archive: given the directory, podman names the image after its
+ * path and fails when the path has a capital letter (an invalid reference).
+ */
+async function loadImage(path: string, isLayout: boolean, service: string): Promise<string> {
+  const limits = { reject: false, timeout: 5 * 60_000 } as const;
+  const r = isLayout
+    ? await execa('tar', ['-C', path, '-c', '.'], { ...limits, stdin: 'ignore' }).pipe('podman', ['load'], { ...limits, all: true })
+    : await execa('podman', ['load', '--input', path], { ...limits, all: true, stdin: 'ignore' });
   const loaded = /^Loaded image(?:\(s\))?: (.+)$/m.exec(r.stdout)?.[1]?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
-  if (r.exitCode !== 0 || loaded.length === 0) throw new PodmanInputError([`package ${service}: podman load --input ${path} failed: ${(r.all ?? '').trim() || `exit ${r.exitCode}`}`]);
+  if (r.exitCode !== 0 || loaded.length === 0) {
+    const said = (r.all ?? '').trim() || `exit ${r.exitCode}`;
+    throw new PodmanInputError([`package ${service}: podman could not load ${path} as an image (${said}); a package file must be an OCI archive (composable pack --format oci-archive), or give the package directory`]);
+  }
   if (loaded.length > 1) throw new PodmanInputError([`package ${service}: ${path} holds ${loaded.length} images (${loaded.join(', ')}); a package is one image`]);
   // By ID, not by the name podman gave it: an unnamed layout is named after its directory, and a
   // second layout of the same directory name would take the name over.
@@ -90,7 +100,7 @@ export async function resolvePackage(service: string, spec: string, cwd: string)
   } catch {
     throw new PodmanInputError([`package ${service}: ${path} does not exist; pass --package ${service}=PATH (a package directory, an OCI archive or layout, or image:REF)`]);
   }
-  if (!isDir || existsSync(join(path, 'oci-layout'))) return { name: service, kind: 'image', image: await loadImage(path, service) };
+  if (!isDir || existsSync(join(path, 'oci-layout'))) return { name: service, kind: 'image', image: await loadImage(path, isDir, service) };
   return { name: service, kind: 'directory', path };
 }
 

@@ -61,6 +61,7 @@ export function register(program: Command): void {
         if (opts.run) {
           // No time limit: a container in the foreground runs as long as its user wants.
           const r = await execa('podman', planned.plan.args, { stdio: 'inherit', reject: false });
+          if (r.exitCode === undefined) process.stderr.write(`composable podman: cannot run podman: ${r.shortMessage}\n`);
           process.exitCode = r.exitCode ?? 1;
           return;
         }

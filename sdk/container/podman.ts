@@ -87,11 +87,30 @@ export async function ensureSystemdImage(opts: SystemdImageOptions = {}): Promis
       }).catch((e: unknown) => {
         throw new Error(`building the podman systemd image ${image} failed: ${(e as { all?: string }).all ?? String(e)}`);
       });
+      await pruneSystemdImages(image);
       return image;
     } finally {
       rmSync(stage, { recursive: true, force: true });
     }
   });
+}
+
+/** How many older systemd images (other generator builds, other checkouts) are kept. */
+const KEEP_OLDER_IMAGES = 3;
+
+/**
+ * Every rebuilt bundle makes a new ~360 MB image: keep the newest few besides `current` and
+ * remove the rest. An image a container still uses is refused by podman and stays.
+ */
+async function pruneSystemdImages(current: string): Promise<void> {
+  const r = await execa('podman', ['images', '--filter', `reference=${IMAGE_REPOSITORY}`, '--format', '{{.Repository}}:{{.Tag}}\t{{.CreatedAt}}'], { reject: false, timeout: 30_000 });
+  const older = r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split('\t') as [string, string])
+    .filter(([ref]) => ref !== current)
+    .sort((a, b) => Date.parse(b[1].replace(/ [A-Z]+$/, '')) - Date.parse(a[1].replace(/ [A-Z]+$/, '')));
+  for (const [ref] of older.slice(KEEP_OLDER_IMAGES)) await execa('podman', ['rmi', ref], { reject: false, timeout: 60_000 });
 }
 
 async function imageExists(image: string): Promise<boolean> {

@@ -77,7 +77,7 @@ describe('hook config', () => {
     expect(all).toContain('/etc/composable/hook.json: store: must be an absolute path');
     expect(all).toContain('unknown key "servces"');
     expect(all).toContain('services.logship.user: must be a user name');
-    expect(all).toMatch(/services\.logship\.capabilities\[0\]: must be a capability name/);
+    expect(all).toMatch(/services\.logship\.capabilities\[0\]: must be a capability systemd knows/);
   });
 
   it('refuses a service name that could not be a package name', () => {

@@ -179,7 +179,7 @@ describe('composable podman (bundled)', () => {
   it('prints the command for package directories and writes the rewritten metadata', async () => {
     const base = join(tmp, 'run');
     const r = await run(['--metadata', 'examples/metadata.json', '--run-dir', base, '--json',
-      '--package', 'logship=examples/logship', '--package', 'health=examples/health', '--package', 'cleanup=examples/cleanup',
+      '--package', 'logship=examples/logship', '--package', 'health=examples/health', '--package', 'cleanup=examples/cleanup', '--package', 'heartbeat=examples/heartbeat',
       '--', '--runtime', 'runc', 'localhost/app:1']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([
@@ -188,10 +188,11 @@ describe('composable podman (bundled)', () => {
       '--mount', `type=bind,source=${REPO}/examples/logship,target=/opt/composable/logship,ro=true`,
       '--mount', `type=bind,source=${REPO}/examples/health,target=/opt/composable/health,ro=true`,
       '--mount', `type=bind,source=${REPO}/examples/cleanup,target=/opt/composable/cleanup,ro=true`,
+      '--mount', `type=bind,source=${REPO}/examples/heartbeat,target=/opt/composable/heartbeat,ro=true`,
       '--runtime', 'runc', 'localhost/app:1',
     ]);
     const written = JSON.parse(readFileSync(join(base, 'demo.1/metadata.json'), 'utf8')) as Metadata;
-    expect(written.services.map((s) => s.source)).toEqual(['/opt/composable/logship', '/opt/composable/health', '/opt/composable/cleanup']);
+    expect(written.services.map((s) => s.source)).toEqual(['/opt/composable/logship', '/opt/composable/health', '/opt/composable/cleanup', '/opt/composable/heartbeat']);
   });
 
   it('names the metadata file and the fix when a source is not on this machine, and writes nothing', async () => {
@@ -201,6 +202,13 @@ describe('composable podman (bundled)', () => {
     expect(r.stderr).toContain('composable podman: package logship: /run/composable/store/logship-1.4.2 does not exist; pass --package logship=PATH');
     expect(r.stdout).toBe('');
     expect(existsSync(base)).toBe(false);
+  });
+
+  it('says what a malformed --package or --credential should look like', async () => {
+    const r = await run(['--metadata', 'examples/metadata.json', '--run-dir', join(tmp, 'run-bad'), '--package', 'logship', '--credential', 'health/token=', '--image', 'x']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('composable podman: --package "logship": expected NAME=PATH');
+    expect(r.stderr).toContain('composable podman: --credential "health/token=": expected SERVICE/NAME=FILE');
   });
 
   it('reports invalid metadata with the file and the JSON path', async () => {

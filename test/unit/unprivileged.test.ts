@@ -120,7 +120,7 @@ describe('packages the engine mounted', () => {
   it('are used in place: no .mount unit, no RequiresMountsFor= but After= the engine mount, status mountedBy engine without mount', () => {
     const r = plan([service({ name: 'web', source: '/opt/composable/web' })]);
     expect(r.files.some((f) => f.path.endsWith('.mount'))).toBe(false);
-    const dropIn = r.file('web.service.d/50-composable.conf')!;
+    const dropIn = r.file('web.service.d/zz-composable.conf')!;
     expect(dropIn).not.toContain('RequiresMountsFor=');
     // Ordered after the engine's mount (known to systemd from mountinfo) so it stops first, requiring nothing.
     expect(dropIn).toContain('After=opt-composable-web.mount\n');
@@ -134,7 +134,7 @@ describe('packages the engine mounted', () => {
   it('store packages beside them keep their mount unit and mountedBy generator', () => {
     const r = plan([service({ name: 'web', source: '/opt/composable/web' }), service({ name: 'log', source: '/run/composable/store/log-1' })]);
     expect(r.file('opt-composable-log.mount')).toContain('What=/run/composable/store/log-1');
-    expect(r.file('log.service.d/50-composable.conf')).toContain('RequiresMountsFor=/opt/composable/log');
+    expect(r.file('log.service.d/zz-composable.conf')).toContain('RequiresMountsFor=/opt/composable/log');
     expect(r.entry('log')).toMatchObject({ mountedBy: 'generator', mount: 'opt-composable-log.mount' });
   });
 
@@ -194,11 +194,11 @@ describe('a container without CAP_SYS_ADMIN', () => {
       service({ name: 'd', source: '/opt/composable/d' }),
       service({ name: 'n', source: '/opt/composable/n' }, { profile: 'nonetwork' }),
     ], unprivileged);
-    const d = r.file('d.service.d/50-composable.conf')!;
+    const d = r.file('d.service.d/zz-composable.conf')!;
     for (const gone of ['ProtectSystem=', 'ProtectKernelTunables=', 'ProtectControlGroups=']) expect(d).not.toContain(gone);
     for (const kept of ['RestrictAddressFamilies=AF_UNIX AF_NETLINK AF_INET AF_INET6', 'CapabilityBoundingSet=CAP_CHOWN', 'SystemCallArchitectures=native', 'RestrictNamespaces=yes']) expect(d).toContain(kept);
     expect(r.entry('d').sandbox).toMatchObject({ variant: 'unprivileged', dropped: ['ProtectKernelTunables=yes', 'ProtectControlGroups=yes', 'ProtectSystem=full'] });
-    const n = r.file('n.service.d/50-composable.conf')!;
+    const n = r.file('n.service.d/zz-composable.conf')!;
     expect(n).not.toContain('PrivateNetwork=');
     expect(n).not.toContain('IPAddressDeny=');
     // The promise of nonetwork, no IP sockets, is kept by the seccomp filter.
@@ -208,7 +208,7 @@ describe('a container without CAP_SYS_ADMIN', () => {
 
   it('writes the full profile and no sandbox note when the container has CAP_SYS_ADMIN', () => {
     const r = plan([service({ name: 'd', source: '/opt/composable/d' })], privileged);
-    expect(r.file('d.service.d/50-composable.conf')).toContain('ProtectSystem=full');
+    expect(r.file('d.service.d/zz-composable.conf')).toContain('ProtectSystem=full');
     expect(r.entry('d')).not.toHaveProperty('sandbox');
   });
 
