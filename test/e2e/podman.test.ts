@@ -194,6 +194,11 @@ describe.skipIf(missing.length > 0)('composable sidecars in an unprivileged podm
       const touch = await c.exec(['touch', '/opt/composable/health/x']);
       expect(touch.stderr).toContain('Read-only file system');
       expect((await c.exec(['ls', '/run/systemd/generator'])).stdout).not.toMatch(/\.mount$/m);
+      // The timer fires 2 s after boot and shows "running" while cleanup runs; then it waits.
+      await waitFor('cleanup.timer waiting', c, async () => {
+        const r = await c.exec(['systemctl', 'show', '-P', 'SubState', 'cleanup.timer']);
+        return r.stdout.trim() === 'waiting' ? true : undefined;
+      });
       const cli = await c.exec(['composable', 'status']);
       // It exits 1 exactly when something was skipped.
       expect(cli.exitCode, cli.stdout + cli.stderr).toBe(Object.keys(SKIPPED_UNPRIVILEGED).length > 0 ? 1 : 0);
