@@ -1,9 +1,9 @@
 // What `composable lint PATH...` accepts and how each kind of input is read.
-import { closeSync, constants, existsSync, fstatSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ArtifactError, extractArtifactTo } from '../../sdk/artifact/extract.ts';
-import { PACKAGE_LIMITS } from '../../sdk/io/safe-read.ts';
+import { PACKAGE_LIMITS, readRegularFile } from '../../sdk/io/safe-read.ts';
 import { unitTypeOf } from '../directives.ts';
 import { isOciArchive, isOciLayoutDir } from './oci.ts';
 
@@ -109,25 +109,10 @@ export function unitFilesIn(dir: string): string[] {
  * device (no blocking), and never more than the text limit.
  */
 export function readTextFile(path: string, maxBytes: number = PACKAGE_LIMITS.metadataBytes): string {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
-  } catch (e) {
-    throw new LintInputError(`${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  const r = readRegularFile(path, path, maxBytes, { followLink: true });
+  if (!r.ok) {
+    const { code, message } = r.problem;
+    throw new LintInputError(code === 'file-special' ? `${message}; give a unit, metadata or package path` : message);
   }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw new LintInputError(`${path}: not a regular file (a FIFO, socket or device); give a unit, metadata or package path`);
-    if (st.size > maxBytes) throw new LintInputError(`${path}: ${st.size} bytes, over the ${maxBytes}-byte limit for a file composable reads`);
-    const buf = Buffer.alloc(st.size);
-    let have = 0;
-    while (have < st.size) {
-      const n = readSync(fd, buf, have, st.size - have, have);
-      if (n === 0) break;
-      have += n;
-    }
-    return buf.subarray(0, have).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
+  return r.value.toString('utf8');
 }

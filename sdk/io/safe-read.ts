@@ -403,11 +403,12 @@ export function orThrow<T>(r: ReadResult<T>): T {
  * Read a single file outside a package (metadata.json) the same careful way: never a FIFO or a
  * device, never blocking, never more than `maxBytes`. `path` is a host path; `shownAs` names it.
  */
-export function readRegularFile(path: string, shownAs: string, maxBytes: number): ReadResult<Buffer> {
+export function readRegularFile(path: string, shownAs: string, maxBytes: number, options: { followLink?: boolean } = {}): ReadResult<Buffer> {
   let fd: number;
   try {
-    // The last component is followed only if the caller resolved it; O_NOFOLLOW refuses a link.
-    fd = openSync(path, OPEN_FLAGS);
+    // The last component is followed only if the caller resolved it (or, for a path a user typed,
+    // says so); O_NOFOLLOW refuses a link.
+    fd = openSync(path, options.followLink ? OPEN_FLAGS & ~constants.O_NOFOLLOW : OPEN_FLAGS);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { ok: false, missing: true, problem: { code: 'path-missing', file: shownAs, message: `${shownAs} does not exist` } };
