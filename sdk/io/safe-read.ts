@@ -121,7 +121,24 @@ export class PackageTree {
     this.limits = { ...PACKAGE_LIMITS, ...limits };
   }
 
+  /**
+   * lstat results by relative path. Resolving a path lstats every component, so without this a
+   * package's unit directory would be lstat'd again for every file in it (the generator's hot
+   * path). Safe to keep for the reader's life: what is finally opened is checked again on the
+   * open descriptor (O_NOFOLLOW, fstat), so a change after the lstat is still refused.
+   */
+  private readonly stats = new Map<string, ReadResult<Stats>>();
+
   private lstat(rel: string): ReadResult<Stats> {
+    let r = this.stats.get(rel);
+    if (r === undefined) {
+      r = this.lstatUncached(rel);
+      this.stats.set(rel, r);
+    }
+    return r;
+  }
+
+  private lstatUncached(rel: string): ReadResult<Stats> {
     try {
       return { ok: true, value: lstatSync(join(this.root, rel)) };
     } catch (e) {
