@@ -1,8 +1,10 @@
-// Generator start-to-finish time for 1, 10, 100 and 500 packages, next to `node -e 0` measured
-// in the same run. Run: npm run build && npx tsx bench/generator.ts [--runs N]
+// Generator start-to-finish time for 1, 10, 100, 500 and 2,000 packages, next to `node -e 0`
+// measured in the same alternating loop. Run: npm run build && npx tsx bench/generator.ts [--runs N]
 // Each figure is the median wall time of N runs of the bundled generator as systemd runs it
 // (a fresh, empty output directory each time, on tmpfs like /run/systemd/generator; metadata
-// and store below COMPOSABLE_ROOT).
+// and store below COMPOSABLE_ROOT). It also reports the cost per package over the start-up floor
+// (the 1-package run) and, per step, the cost of each package the step adds: growth is linear
+// when no step's per-package cost exceeds the first step's by more than LINEAR_TOLERANCE.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +13,9 @@ import { join } from 'node:path';
 const GENERATOR = join(import.meta.dirname, '../dist/composable-generator.cjs');
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 15;
-const SIZES = [1, 10, 100, 500];
+const SIZES = [1, 10, 100, 500, 2000];
+/** A step may cost this much more per added package than the first before growth counts as worse than linear. */
+const LINEAR_TOLERANCE = 1.5;
 
 if (!existsSync(GENERATOR)) {
   console.error('bench/generator: build first (npm run build)');
@@ -46,9 +50,9 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-function time(cmd: string, args: string[], env: NodeJS.ProcessEnv, before?: () => void): number {
+function time(cmd: string, args: string[], env: NodeJS.ProcessEnv, before?: () => void, runs = RUNS): number {
   const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
     before?.();
     const t0 = process.hrtime.bigint();
     const r = spawnSync(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -60,19 +64,37 @@ function time(cmd: string, args: string[], env: NodeJS.ProcessEnv, before?: () =
 }
 
 const node = process.execPath;
-const baseline = time(node, ['-e', '0'], process.env);
-console.log(`node ${execFileSync(node, ['--version']).toString().trim()}, ${RUNS} runs each, median wall time`);
-console.log(`baseline  node -e 0: ${baseline.toFixed(1)} ms`);
-console.log('packages | generator ms | ratio to node -e 0');
+console.log(`node ${execFileSync(node, ['--version']).toString().trim()}, ${RUNS} runs each, median wall time, baseline and generator alternating`);
+console.log('packages | node -e 0 ms | generator ms | ratio | ms per added package (this step)');
+const rows: { n: number; ms: number; baseline: number }[] = [];
 for (const n of SIZES) {
   const root = makeRoot(n);
   // systemd's generator directories live on tmpfs (/run); use one too when the machine has it.
   const out = existsSync('/dev/shm') ? join('/dev/shm', `composable-bench-out-${process.pid}`) : join(root, 'out');
-  const ms = time(node, [GENERATOR, out], { ...process.env, COMPOSABLE_ROOT: root }, () => {
-    rmSync(out, { recursive: true, force: true });
-    mkdirSync(out);
-  });
-  console.log(`${String(n).padStart(8)} | ${ms.toFixed(1).padStart(12)} | ${(ms / baseline).toFixed(2)}x`);
+  const base: number[] = [];
+  const gen: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    base.push(time(node, ['-e', '0'], process.env, undefined, 1));
+    gen.push(time(node, [GENERATOR, out], { ...process.env, COMPOSABLE_ROOT: root }, () => {
+      rmSync(out, { recursive: true, force: true });
+      mkdirSync(out);
+    }, 1));
+  }
+  const row = { n, ms: median(gen), baseline: median(base) };
+  const prev = rows.at(-1);
+  rows.push(row);
+  const step = prev ? ((row.ms - prev.ms) / (n - prev.n)).toFixed(3) : '';
+  console.log(`${String(n).padStart(8)} | ${row.baseline.toFixed(1).padStart(12)} | ${row.ms.toFixed(1).padStart(12)} | ${(row.ms / row.baseline).toFixed(2)}x | ${step}`);
   rmSync(root, { recursive: true, force: true });
   rmSync(out, { recursive: true, force: true });
 }
+const floor = rows[0]!;
+const last = rows.at(-1)!;
+console.log(`start-up floor (1 package) ${floor.ms.toFixed(1)} ms; cost per package over it at ${last.n}: ${((last.ms - floor.ms) / (last.n - 1)).toFixed(3)} ms`);
+const steps = rows.slice(1).map((r, i) => ({ n: r.n, perPackage: (r.ms - rows[i]!.ms) / (r.n - rows[i]!.n) }));
+// The first steps are within the noise of process start-up; judge from the 10 -> 100 step on.
+const reference = steps.find((s) => s.n >= 100)?.perPackage ?? steps[0]!.perPackage;
+const worse = steps.filter((s) => s.n > 100 && s.perPackage > reference * LINEAR_TOLERANCE);
+console.log(worse.length === 0
+  ? `linear: no step from 100 packages on costs more than ${LINEAR_TOLERANCE}x per package than 10 -> 100`
+  : `NOT linear: ${worse.map((s) => `step to ${s.n} costs ${s.perPackage.toFixed(3)} ms per package`).join(', ')} (10 -> 100: ${reference.toFixed(3)})`);
