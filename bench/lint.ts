@@ -6,12 +6,17 @@
 // - verify, per package: one `systemd-analyze verify` per package, the way a packager would check
 //   each package's units (each run starts a manager in test mode).
 // - verify, one call: all unit files in one `systemd-analyze verify` invocation (its best case).
+// - the CLI as a user runs it: `node dist/composable.mjs lint DIR...` as a whole process (build
+//   first), and `composable --version` against `node -e 0`, alternating in the same loop.
 // Each figure is the median of --runs runs (default 5). Ratios are verify time / lint time.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { lint } from '../lint/engine.ts';
+
+const CLI = join(import.meta.dirname, '../dist/composable.mjs');
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(name);
@@ -80,7 +85,17 @@ try {
   const lintTimes: number[] = [];
   const perPackage: number[] = [];
   const oneCall: number[] = [];
+  const cliLint: number[] = [];
+  const cliVersion: number[] = [];
+  const nodeBare: number[] = [];
+  const hasCli = existsSync(CLI);
   for (let run = 0; run < RUNS; run++) {
+    if (hasCli) {
+      nodeBare.push(await time(() => void spawnSync(process.execPath, ['-e', '0'])));
+      cliVersion.push(await time(() => void spawnSync(process.execPath, [CLI, '--version'])));
+      // Exit 1 is expected: some packages carry mistakes on purpose.
+      cliLint.push(await time(() => void spawnSync(process.execPath, [CLI, 'lint', ...dirs], { maxBuffer: 64 * 1024 * 1024 })));
+    }
     lintTimes.push(await time(async () => {
       findings = (await lint(dirs, { config: {} })).diagnostics.length;
     }));
@@ -97,6 +112,15 @@ try {
   console.log(`  composable lint (all rules, in process)   ${fmt(l).padStart(9)}   ${findings} findings`);
   console.log(`  systemd-analyze verify, one per package   ${fmt(p).padStart(9)}   ratio ${(p / l).toFixed(1)}x`);
   console.log(`  systemd-analyze verify, one call          ${fmt(o).padStart(9)}   ratio ${(o / l).toFixed(1)}x`);
+  if (hasCli) {
+    const c = median(cliLint);
+    const v = median(cliVersion);
+    const n = median(nodeBare);
+    console.log(`  composable lint (CLI, whole process)      ${fmt(c).padStart(9)}   verify one call / CLI ${(o / c).toFixed(1)}x, per package / CLI ${(p / c).toFixed(1)}x`);
+    console.log(`  composable --version                      ${fmt(v).padStart(9)}   ${(v / n).toFixed(2)}x node -e 0 (${fmt(n)})`);
+  } else {
+    console.log('  (no dist/composable.mjs: npm run build first to time the CLI as a whole process)');
+  }
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
