@@ -190,7 +190,10 @@ function killQuietly(pid: number): void {
 /** The host's loop devices, bound into the container so it can loop-mount package images. */
 function loopDeviceBinds(): string[] {
   const binds = existsSync('/dev/loop-control') ? ['--bind=/dev/loop-control'] : [];
-  for (let i = 0; i < 64 && existsSync(`/dev/loop${i}`); i++) binds.push(`--bind=/dev/loop${i}`);
+  // Every loop node there is, gaps included: systemd in a container removes the nodes of loop
+  // devices it is done with, and on some hosts that removes them from the host's /dev too.
+  const nodes = readdirSync('/dev').filter((n) => /^loop\d+$/.test(n)).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
+  for (const n of nodes.slice(0, 64)) binds.push(`--bind=/dev/${n}`);
   return binds;
 }
 
