@@ -1,5 +1,5 @@
 // What the generator costs at boot. Boots a real systemd (systemd-nspawn, test/e2e/nspawn.ts)
-// with 1, 10 and 50 packages, twice each way:
+// with 10, 50 and 100 packages, twice each way:
 //   generator: metadata + store, composable-generator installed (the product);
 //   static:    the very same unit tree the generator would write, installed in the image
 //              beforehand, no generator (the baseline).
