@@ -6,10 +6,10 @@
 // with a fixed header, and nothing in the config or manifest depends on the clock unless
 // SOURCE_DATE_EPOCH says so; the same tree gives the same manifest digest.
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { digestEntries, walkTree, type TreeEntry } from '../digest.ts';
+import { packageDigest, walkTree, type TreeEntry } from '../digest.ts';
 import { atomicWriteFile } from '../io/atomic-write.ts';
 import { writeTar } from './tar.ts';
 
@@ -257,7 +257,8 @@ export function packOci(dir: string, out: string, format: OciFormat, opts: OciPa
   const whiteout = whiteoutProblem(entries);
   if (whiteout) throw new OciError(whiteout);
   const mtime = opts.mtime ?? 0;
-  const treeDigest = digestEntries(entries, (rel) => readFileSync(join(dir, rel)));
+  // The package's own digest, through the safe reader (a file swapped for a FIFO after the walk is refused, not read).
+  const treeDigest = packageDigest(dir);
   const image = buildOciImage(writeTar(dir, entries, { mtime }), {
     name: opts.name, version: opts.version, treeDigest, architecture: opts.architecture, description: opts.description, created: mtime,
   });
