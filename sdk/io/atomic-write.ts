@@ -1,17 +1,25 @@
 // Writes that are never seen half-done: a temporary file in the same directory, then a rename
 // (or a hard link when an existing file must not be replaced).
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 
 let counter = 0;
+/** `.<name>.<pid>.<n>.tmp` beside `path` (a dot file: systemd loads no unit from it). */
 function tempName(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${counter++}.tmp`);
+  const slash = path.lastIndexOf('/');
+  return `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.${process.pid}.${counter++}.tmp`;
+}
+
+/** write(2) until everything is written (a write may be short). */
+function writeFully(fd: number, data: string | Uint8Array): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done);
 }
 
 function writeTemp(tmp: string, data: string | Uint8Array, mode: number, fsync: boolean): void {
   const fd = openSync(tmp, 'wx', mode);
   try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    writeFully(fd, data);
     if (fsync) fsyncSync(fd);
   } finally {
     closeSync(fd);
