@@ -12,7 +12,7 @@
 // Every failure is a `PackageProblem` (code, file, message); nothing here throws for bad input.
 // It lives in sdk/io/ because it is the SDK's filesystem edge; sdk/package.ts and sdk/digest.ts
 // keep their pure parts and call it.
-import { closeSync, constants, fstatSync, lstatSync, opendirSync, openSync, readlinkSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, opendirSync, openSync, readdirSync, readlinkSync, readSync, type Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { normalize } from 'node:path';
 
@@ -94,6 +94,9 @@ function components(rel: string): string[] {
   for (const p of rel.split('/')) if (p !== '' && p !== '.') out.push(p);
   return out;
 }
+
+/** See PackageTree.names: directories up to this size are read with one readdir call. */
+const SMALL_DIRECTORY_BYTES = 64 * 1024;
 
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY;
 const CHUNK = 1 * MiB;
@@ -362,6 +365,25 @@ export class PackageTree {
    * the directory entry gives (DT_REG, DT_DIR...; `unknown` where the filesystem gives none).
    */
   private names(rel: string): ReadResult<{ name: string; type: 'file' | 'dir' | 'unknown' }[]> {
+    // A directory whose size (from the lstat that resolved it) says it is small is read in one
+    // call: node's Dir costs three times as much per directory, and a package's unit directory is
+    // read at every boot. Larger ones, or ones never lstat'd, are iterated so the entry limit
+    // stops the reading itself. (An overlayfs directory reports the size of its top layer only.)
+    const known = this.stats.get(rel);
+    if (known?.ok && known.value.isDirectory() && known.value.size <= SMALL_DIRECTORY_BYTES) {
+      try {
+        const names: { name: string; type: 'file' | 'dir' | 'unknown' }[] = [];
+        for (const d of readdirSync(this.abs(rel), { withFileTypes: true })) {
+          names.push({ name: d.name, type: d.isFile() ? 'file' : d.isDirectory() ? 'dir' : 'unknown' });
+        }
+        if (names.length > this.limits.entries) {
+          return problem('too-many-entries', rel, `${rel || 'the package root'} has more than ${this.limits.entries} entries`);
+        }
+        return { ok: true, value: names };
+      } catch {
+        /* read again below, which reports the error */
+      }
+    }
     let dir;
     try {
       dir = opendirSync(this.abs(rel));

@@ -4,7 +4,21 @@
 // `systemctl cat` shows the original and the rewrite. `composable test` uses the same rewrite.
 import { posix } from 'node:path';
 import { getEntries, parseCommandLine, formatCommandLine } from '../unit-file/index.ts';
-import type { UnitFile } from '../unit-file/types.ts';
+import type { EntryNode, UnitFile } from '../unit-file/types.ts';
+
+/**
+ * The parsed command line of an Exec*= entry, parsed once: the privilege check and the path
+ * rewrite both read every Exec*= entry of every unit at boot. Callers must not modify it.
+ */
+export function commandLineOf(entry: EntryNode): ReturnType<typeof parseCommandLine> {
+  let parsed = PARSED.get(entry);
+  if (parsed === undefined) {
+    parsed = parseCommandLine(entry.value);
+    PARSED.set(entry, parsed);
+  }
+  return parsed;
+}
+const PARSED = new WeakMap<EntryNode, ReturnType<typeof parseCommandLine>>();
 
 export const EXEC_DIRECTIVES: Record<string, readonly string[]> = {
   Service: ['ExecCondition', 'ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecReload', 'ExecStop', 'ExecStopPost'],
@@ -42,7 +56,7 @@ export function candidateExecutables(unit: { file: UnitFile; dropIns?: { file: U
     for (const [section, keys] of Object.entries(EXEC_DIRECTIVES)) {
       for (const key of keys) {
         for (const entry of getEntries(file, section, key)) {
-          const parsed = parseCommandLine(entry.value);
+          const parsed = commandLineOf(entry);
           if (!parsed.ok) continue;
           for (const c of parsed.commands) packageExecutable(c.path, (rel) => (out.add(rel), false));
         }
@@ -88,7 +102,7 @@ export function rewriteExecDirectives(
         touched = false;
         continue;
       }
-      const parsed = parseCommandLine(entry.value);
+      const parsed = commandLineOf(entry);
       if (!parsed.ok) {
         problems.push({ key, line: entry.range?.line, column: entry.valueRange?.column, message: parsed.message });
         continue;

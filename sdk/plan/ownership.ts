@@ -62,8 +62,23 @@ export function reservedOwner(prefix: string): string | undefined {
  */
 export function reservedNameOwner(stem: string): string | undefined {
   if (stem.startsWith(GENERATOR_UNIT_STEM)) return GENERATOR_OWNER;
-  return RESERVED_UNIT_STEMS.find((r) => covers(r, stem));
+  // The reserved stems `stem` lies below are its prefixes that end before a `-`, `.` or `@` (or
+  // the whole stem): look those up instead of testing every reserved stem (checked for each unit
+  // of each package at boot). The first in list order wins, as a scan of the list would give.
+  let best: number | undefined;
+  const consider = (candidate: string): void => {
+    const i = RESERVED_INDEX.get(candidate);
+    if (i !== undefined && (best === undefined || i < best)) best = i;
+  };
+  for (let i = 0; i < stem.length; i++) {
+    const c = stem[i];
+    if (c === '-' || c === '.' || c === '@') consider(stem.slice(0, i));
+  }
+  consider(stem);
+  return best === undefined ? undefined : RESERVED_UNIT_STEMS[best];
 }
+
+const RESERVED_INDEX = new Map(RESERVED_UNIT_STEMS.map((r, i) => [r, i]));
 
 export interface OwnershipInput {
   /** The package (service) name: its own namespace. */

@@ -11,10 +11,10 @@
 // Every entry of the unit and of its drop-ins is checked, even one a later assignment resets.
 import { posix } from 'node:path';
 import { CREDENTIALS_ROOT, type Mode, type Profile } from '../contract.ts';
-import { getEntries, parseCommandLine } from '../unit-file/index.ts';
+import { getEntries } from '../unit-file/index.ts';
 import type { EntryNode, UnitFile } from '../unit-file/types.ts';
 import { splitWords } from '../unit-file/words.ts';
-import { EXEC_DIRECTIVES } from './exec-paths.ts';
+import { EXEC_DIRECTIVES, commandLineOf } from './exec-paths.ts';
 import { CHROOT_DIRECTIVES } from './profiles.ts';
 
 export interface PrivilegeContext {
@@ -56,7 +56,7 @@ export function privilegeFindings(file: UnitFile, ctx: PrivilegeContext): Privil
   for (const section of EXEC_SECTIONS) {
     for (const key of EXEC_DIRECTIVES[section] ?? []) {
       for (const entry of getEntries(file, section, key)) {
-        const parsed = parseCommandLine(entry.value);
+        const parsed = commandLineOf(entry);
         if (!parsed.ok) continue;
         for (const cmd of parsed.commands) {
           const prefix = cmd.rawPrefix.includes('+') ? '+' : cmd.rawPrefix.includes('!!') ? '!!' : cmd.rawPrefix.includes('!') ? '!' : undefined;
