@@ -8,13 +8,15 @@
 //   depth), checked against each entry's declared size before any of it is read; data is
 //   streamed, so memory stays at a few blocks whatever the archive declares. A gzip stream is
 //   read only up to the end of the tar archive.
+// - What a tar header means (checksum, numbers, pax records, long names) is decided by
+//   tar-header.ts, the decoder the OCI archive reader (lint/inputs/oci.ts) uses too.
 import { chmodSync, closeSync, fstatSync, constants, createReadStream, mkdirSync, openSync, readSync, symlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { SquashfsError, SquashfsImage } from '../squashfs.ts';
 import { PACKAGE_LIMITS, type PackageLimits } from '../io/safe-read.ts';
 import {
-  applyExtendedHeader, applyOverrides, decodeTarHeader, isExtendedKind, isZeroBlock, NO_OVERRIDES, TAR_BLOCK, type TarEntryKind, type TarPosition, type TarResult,
+  applyExtendedHeader, applyOverrides, decodeTarHeader, isExtendedKind, isZeroBlock, NO_OVERRIDES, TAR_BLOCK, type TarEntryKind, type TarExtendedKind, type TarPosition, type TarResult,
 } from './tar-header.ts';
 
 export class ArtifactError extends Error {
@@ -152,7 +154,7 @@ async function extractTar(path: string, dest: string, name: string, gzip: boolea
   let pad = 0;
   let sink: { write(b: Buffer): void; close(): void } | undefined;
   let extended: Buffer[] = [];
-  let extendedHeader: { kind: Parameters<typeof applyExtendedHeader>[1]; at: TarPosition } | undefined;
+  let extendedHeader: { kind: TarExtendedKind; at: TarPosition } | undefined;
   let overrides = NO_OVERRIDES;
   let zeroBlocks = 0;
   let consumed = 0; // bytes of the (uncompressed) archive before `pending`

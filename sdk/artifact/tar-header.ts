@@ -7,7 +7,7 @@
 // Policy, the stricter reading wherever the two readers used to differ, because an archive is
 // untrusted and two tools must never see two different trees in the same bytes:
 // - The header checksum is verified (unsigned sum, as POSIX and every writer we know compute it).
-// - Numeric fields are octal, with leading or trailing spaces and a NUL terminator, or GNU base-256
+// - Numeric fields are octal, with white space around and a NUL terminator, or GNU base-256
 //   (first byte 0x80), which tar writes for sizes of 8 GiB and more. Base-256 is read, so a large
 //   size is refused by the caller's limits with the same message as any other; a negative value or
 //   one past 2^53 is refused here.
@@ -37,8 +37,10 @@ const KINDS: Record<string, TarEntryKind> = {
   x: 'pax', g: 'pax-global', L: 'gnu-long-name', K: 'gnu-long-link',
 };
 
-/** Whether a header of this kind carries extended data for the entry after it (not an entry itself). */
-export function isExtendedKind(kind: TarEntryKind): kind is 'pax' | 'pax-global' | 'gnu-long-name' | 'gnu-long-link' {
+/** The kinds of header whose data extends the entry after them, not entries themselves. */
+export type TarExtendedKind = 'pax' | 'pax-global' | 'gnu-long-name' | 'gnu-long-link';
+
+export function isExtendedKind(kind: TarEntryKind): kind is TarExtendedKind {
   return kind === 'pax' || kind === 'pax-global' || kind === 'gnu-long-name' || kind === 'gnu-long-link';
 }
 
@@ -108,8 +110,10 @@ function numberField(h: Buffer, field: NumberField, at: TarPosition): TarResult<
   const [start, len] = FIELDS[field];
   const raw = h.subarray(start, start + len);
   if (raw[0]! & 0x80 && field !== 'checksum') {
-    // Base-256, big-endian two's complement: 0x80 marks a positive number, 0xff a negative one.
-    if (raw[0] !== 0x80) return fail('out-of-range', at, `the ${field} field is a negative base-256 number`, field);
+    // Base-256, big-endian two's complement after a marker byte: 0x80 for a positive number, 0xff
+    // for a negative one (as GNU tar reads it; no other first byte is a number).
+    if (raw[0] === 0xff) return fail('out-of-range', at, `the ${field} field is a negative base-256 number`, field);
+    if (raw[0] !== 0x80) return fail('number', at, `the ${field} field is neither an octal nor a base-256 number`, field);
     let n = 0;
     for (let i = 1; i < raw.length; i++) {
       n = n * 256 + raw[i]!;
@@ -117,7 +121,7 @@ function numberField(h: Buffer, field: NumberField, at: TarPosition): TarResult<
     }
     return { ok: true, value: n };
   }
-  const text = cString(h, start, len).replace(/^ +| +$/g, '');
+  const text = cString(h, start, len).trim();
   if (text === '') return { ok: true, value: 0 };
   if (!/^[0-7]+$/.test(text)) return fail('number', at, `the ${field} field is not an octal number`, field);
   return { ok: true, value: parseInt(text, 8) };
@@ -206,7 +210,7 @@ export const NO_OVERRIDES: TarOverrides = Object.freeze({ pax: Object.freeze({})
  * header (`g`) changes nothing: its records would apply to every later entry, and none that we
  * read (path, linkpath, size) means anything for every entry; its records are still checked.
  */
-export function applyExtendedHeader(overrides: TarOverrides, kind: 'pax' | 'pax-global' | 'gnu-long-name' | 'gnu-long-link', body: Buffer, at: TarPosition): TarResult<TarOverrides> {
+export function applyExtendedHeader(overrides: TarOverrides, kind: TarExtendedKind, body: Buffer, at: TarPosition): TarResult<TarOverrides> {
   if (kind === 'gnu-long-name') return { ok: true, value: { ...overrides, gnu: { ...overrides.gnu, path: cString(body, 0, body.length) } } };
   if (kind === 'gnu-long-link') return { ok: true, value: { ...overrides, gnu: { ...overrides.gnu, linkpath: cString(body, 0, body.length) } } };
   const records = decodePaxRecords(body, at);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  applyExtendedHeader, applyOverrides, decodePaxRecords, decodeTarHeader, isZeroBlock, NO_OVERRIDES, type TarOverrides, type TarProblem, type TarResult,
+  applyExtendedHeader, applyOverrides, decodePaxRecords, decodeTarHeader, isZeroBlock, NO_OVERRIDES, type TarHeader, type TarOverrides, type TarProblem, type TarResult,
 } from '../../sdk/artifact/tar-header.ts';
 import { ArtifactError, extractArtifactTo } from '../../sdk/artifact/extract.ts';
 import { bufferSource, listTar, OciReadError } from '../../lint/inputs/oci.ts';
@@ -116,11 +116,14 @@ describe('decodeTarHeader', () => {
     const negative = Buffer.alloc(12, 0xff);
     expect(problem(decodeTarHeader(block({ size: negative }), at))).toMatchObject({ code: 'out-of-range', field: 'size' });
     expect(problem(decodeTarHeader(block({ size: base256(2n ** 64n, 12) }), at))).toMatchObject({ code: 'out-of-range', field: 'size' });
+    const marker = base256(1n, 12);
+    marker[0] = 0x81;
+    expect(problem(decodeTarHeader(block({ size: marker }), at))).toMatchObject({ code: 'number', field: 'size' });
     expect(ok(decodeTarHeader(block({ size: base256(2n ** 53n - 1n, 12) }), at)).size).toBe(Number.MAX_SAFE_INTEGER);
   });
 
   it('reads octal fields with spaces and NULs around the digits, and refuses other text', () => {
-    const size = (s: string): TarResult<unknown> => decodeTarHeader(block({ size: s }), at);
+    const size = (s: string): TarResult<TarHeader> => decodeTarHeader(block({ size: s }), at);
     expect(ok(size('   1750 \0\0\0\0')).size).toBe(0o1750);
     expect(ok(size('1750\0\0\0\0\0\0\0\0')).size).toBe(0o1750);
     expect(ok(size('000000001750')).size).toBe(0o1750); // all twelve bytes digits, no terminator
