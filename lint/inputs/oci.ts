@@ -16,6 +16,9 @@ import {
 } from '../../sdk/artifact/oci.ts';
 import { packageDigest, walkTree } from '../../sdk/digest.ts';
 import { PACKAGE_LIMITS, PackageReadError } from '../../sdk/io/safe-read.ts';
+import {
+  applyExtendedHeader, applyOverrides, decodeTarHeader, isExtendedKind, isZeroBlock, NO_OVERRIDES, TAR_BLOCK, type TarResult,
+} from '../../sdk/artifact/tar-header.ts';
 
 /** Upper bounds for what an image may make us read or write (the tree itself: PACKAGE_LIMITS). */
 export const OCI_LIMITS = {
@@ -33,10 +36,9 @@ export class OciReadError extends Error {
   override name = 'OciReadError';
 }
 
-const BLOCK = 512;
-
 // ---------------------------------------------------------------------------------------------
-// A bounded tar reader (ustar, pax `x` records, GNU long names), over any random-access source.
+// A bounded tar reader over any random-access source; what a header means is decided by the
+// SDK's header decoder (sdk/artifact/tar-header.ts), shared with the streaming extractor.
 
 export interface TarMember {
   path: string;
@@ -46,43 +48,6 @@ export interface TarMember {
   /** Offset of the content in the source. */
   offset: number;
   linkTarget?: string;
-}
-
-function cString(b: Buffer, start: number, len: number): string {
-  const slice = b.subarray(start, start + len);
-  const nul = slice.indexOf(0);
-  return (nul >= 0 ? slice.subarray(0, nul) : slice).toString('utf8');
-}
-
-function octalField(b: Buffer, start: number, len: number, what: string): number {
-  const raw = b.subarray(start, start + len);
-  if ((raw[0]! & 0x80) !== 0) throw new OciReadError(`tar header: base-256 ${what} is not supported`);
-  const text = cString(b, start, len).trim();
-  if (text === '') return 0;
-  if (!/^[0-7]+$/.test(text)) throw new OciReadError(`tar header: ${what} "${text}" is not an octal number`);
-  return parseInt(text, 8);
-}
-
-function checksumOk(h: Buffer): boolean {
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : h[i]!;
-  return sum === octalField(h, 148, 8, 'checksum');
-}
-
-function parsePax(body: Buffer): Record<string, string> {
-  const out: Record<string, string> = {};
-  let i = 0;
-  while (i < body.length) {
-    const sp = body.indexOf(0x20, i);
-    if (sp < 0) break;
-    const len = Number(body.subarray(i, sp).toString('ascii'));
-    if (!Number.isInteger(len) || len <= 0 || i + len > body.length) throw new OciReadError('tar: malformed pax record');
-    const rec = body.subarray(sp + 1, i + len - 1).toString('utf8');
-    const eq = rec.indexOf('=');
-    if (eq > 0) out[rec.slice(0, eq)] = rec.slice(eq + 1);
-    i += len;
-  }
-  return out;
 }
 
 /** A random-access, bounded view of bytes: a file or a buffer. */
@@ -101,47 +66,37 @@ export function bufferSource(b: Buffer): ByteSource {
  */
 export function listTar(src: ByteSource, maxMembers: number, stop?: (m: TarMember) => boolean): TarMember[] {
   const members: TarMember[] = [];
+  const unwrap = <T>(r: TarResult<T>): T => {
+    if (!r.ok) throw new OciReadError(`tar: ${r.problem.message}`);
+    return r.value;
+  };
   let offset = 0;
-  let pax: Record<string, string> = {};
-  let longName: string | undefined;
-  let longLink: string | undefined;
-  while (offset + BLOCK <= src.size) {
-    const h = src.read(offset, BLOCK);
-    if (h.every((byte) => byte === 0)) break;
-    if (!checksumOk(h)) throw new OciReadError(`tar: bad header checksum at byte ${offset}; the file is damaged or not a tar`);
-    const size = octalField(h, 124, 12, 'size');
-    const typeflag = String.fromCharCode(h[156]!);
-    const dataOffset = offset + BLOCK;
-    if (size > src.size - dataOffset) throw new OciReadError(`tar: member at byte ${offset} claims ${size} bytes, more than the file holds; the file is truncated`);
-    const next = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
-    if (typeflag === 'x' || typeflag === 'L' || typeflag === 'K') {
-      if (size > OCI_LIMITS.jsonBytes) throw new OciReadError(`tar: extended header of ${size} bytes is too large`);
-      const body = src.read(dataOffset, size);
-      if (typeflag === 'x') pax = { ...pax, ...parsePax(body) };
-      else if (typeflag === 'L') longName = cString(body, 0, body.length);
-      else longLink = cString(body, 0, body.length);
-      offset = next;
+  let headers = 0;
+  let overrides = NO_OVERRIDES;
+  while (offset + TAR_BLOCK <= src.size) {
+    const h = src.read(offset, TAR_BLOCK);
+    if (isZeroBlock(h)) break;
+    const at = { entry: ++headers, offset };
+    const header = unwrap(decodeTarHeader(h, at));
+    const dataOffset = offset + TAR_BLOCK;
+    if (isExtendedKind(header.kind)) {
+      if (header.size > src.size - dataOffset) throw new OciReadError(`tar: member at byte ${offset} claims ${header.size} bytes, more than the file holds; the file is truncated`);
+      if (header.size > OCI_LIMITS.jsonBytes) throw new OciReadError(`tar: extended header of ${header.size} bytes is too large`);
+      // A global header is read too, so a malformed one is refused like any other.
+      overrides = unwrap(applyExtendedHeader(overrides, header.kind, src.read(dataOffset, header.size), at));
+      offset = dataOffset + Math.ceil(header.size / TAR_BLOCK) * TAR_BLOCK;
       continue;
     }
-    if (typeflag === 'g') {
-      offset = next;
-      continue;
-    }
-    const magic = h.subarray(257, 262).toString('latin1');
-    const prefix = magic === 'ustar' ? cString(h, 345, 155) : '';
-    const name = cString(h, 0, 100);
-    const path = pax.path ?? longName ?? (prefix ? `${prefix}/${name}` : name);
-    const linkTarget = pax.linkpath ?? longLink ?? cString(h, 157, 100);
-    const type = typeflag === '0' || typeflag === '\0' || typeflag === '7' ? 'file' : typeflag === '5' ? 'dir' : typeflag === '2' ? 'symlink' : typeflag === '1' ? 'hardlink' : 'other';
-    const m: TarMember = { path, type, mode: octalField(h, 100, 8, 'mode') & 0o7777, size: type === 'file' ? size : 0, offset: dataOffset };
-    if (type === 'symlink' || type === 'hardlink') m.linkTarget = linkTarget;
+    const entry = applyOverrides(header, overrides);
+    overrides = NO_OVERRIDES;
+    if (entry.size > src.size - dataOffset) throw new OciReadError(`tar: member at byte ${offset} claims ${entry.size} bytes, more than the file holds; the file is truncated`);
+    const type = entry.kind === 'file' || entry.kind === 'dir' || entry.kind === 'symlink' || entry.kind === 'hardlink' ? entry.kind : 'other';
+    const m: TarMember = { path: entry.path, type, mode: entry.mode, size: type === 'file' ? entry.size : 0, offset: dataOffset };
+    if (type === 'symlink' || type === 'hardlink') m.linkTarget = entry.linkName;
     members.push(m);
-    pax = {};
-    longName = undefined;
-    longLink = undefined;
     if (stop?.(m)) break;
     if (members.length > maxMembers) throw new OciReadError(`tar: more than ${maxMembers} members`);
-    offset = next;
+    offset = dataOffset + Math.ceil(entry.size / TAR_BLOCK) * TAR_BLOCK;
   }
   return members;
 }

@@ -8,11 +8,16 @@
 //   depth), checked against each entry's declared size before any of it is read; data is
 //   streamed, so memory stays at a few blocks whatever the archive declares. A gzip stream is
 //   read only up to the end of the tar archive.
+// - What a tar header means (checksum, numbers, pax records, long names) is decided by
+//   tar-header.ts, the decoder the OCI archive reader (lint/inputs/oci.ts) uses too.
 import { chmodSync, closeSync, fstatSync, constants, createReadStream, mkdirSync, openSync, readSync, symlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { SquashfsError, SquashfsImage } from '../squashfs.ts';
 import { PACKAGE_LIMITS, type PackageLimits } from '../io/safe-read.ts';
+import {
+  applyExtendedHeader, applyOverrides, decodeTarHeader, isExtendedKind, isZeroBlock, NO_OVERRIDES, TAR_BLOCK, type TarEntryKind, type TarExtendedKind, type TarPosition, type TarResult,
+} from './tar-header.ts';
 
 export class ArtifactError extends Error {
   constructor(message: string) {
@@ -126,53 +131,12 @@ class BoundedWriter {
   }
 }
 
-const BLOCK = 512;
-
-function parseOctal(b: Buffer, at: number, len: number): number {
-  const field = b.subarray(at, at + len);
-  if (field[0]! & 0x80) {
-    // base-256 (GNU) for sizes over 8 GiB: read it exactly enough to refuse it.
-    let n = 0;
-    for (let i = 1; i < field.length; i++) n = n * 256 + field[i]!;
-    return n;
-  }
-  const text = field.toString('latin1').replace(/\0.*$/s, '').trim();
-  if (text === '') return 0;
-  if (!/^[0-7]+$/.test(text)) throw new ArtifactError(`not a tar archive (bad number field ${JSON.stringify(text.slice(0, 20))})`);
-  return parseInt(text, 8);
-}
-
-function cString(b: Buffer, at: number, len: number): string {
-  const field = b.subarray(at, at + len);
-  const end = field.indexOf(0);
-  return field.subarray(0, end < 0 ? len : end).toString('utf8');
-}
-
-function checksumOk(h: Buffer): boolean {
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : h[i]!;
-  return parseOctal(h, 148, 8) === sum;
-}
-
-/** pax records `len key=value\n`: only path and linkpath matter here. */
-function parsePax(body: Buffer): Record<string, string> {
-  const out: Record<string, string> = {};
-  let p = 0;
-  while (p < body.length) {
-    const sp = body.indexOf(0x20, p);
-    if (sp < 0) break;
-    const len = Number(body.toString('latin1', p, sp));
-    if (!Number.isInteger(len) || len <= 0 || p + len > body.length) break;
-    const rec = body.toString('utf8', sp + 1, p + len - 1);
-    const eq = rec.indexOf('=');
-    if (eq > 0) out[rec.slice(0, eq)] = rec.slice(eq + 1);
-    p += len;
-  }
-  return out;
-}
-
 /** Extended headers (pax, GNU long names) are small: anything bigger is refused. */
 const MAX_EXTENDED = 1024 * 1024;
+
+const ENTRY_WHAT: Partial<Record<TarEntryKind, string>> = {
+  hardlink: 'a hard link', chardev: 'a character device', blockdev: 'a block device', fifo: 'a FIFO', sparse: 'a sparse file',
+};
 
 /** Stream a tar (optionally gzip-compressed) archive into `dest`. */
 async function extractTar(path: string, dest: string, name: string, gzip: boolean, w: BoundedWriter): Promise<void> {
@@ -190,45 +154,49 @@ async function extractTar(path: string, dest: string, name: string, gzip: boolea
   let pad = 0;
   let sink: { write(b: Buffer): void; close(): void } | undefined;
   let extended: Buffer[] = [];
-  let extendedType = '';
-  let next: Record<string, string> = {};
+  let extendedHeader: { kind: TarExtendedKind; at: TarPosition } | undefined;
+  let overrides = NO_OVERRIDES;
   let zeroBlocks = 0;
+  let consumed = 0; // bytes of the (uncompressed) archive before `pending`
+  let headers = 0;
 
-  const onHeader = (h: Buffer): void => {
-    if (h.every((b) => b === 0)) {
+  const unwrap = <T>(r: TarResult<T>): T => {
+    if (!r.ok) throw new ArtifactError(`${name}: ${r.problem.message}`);
+    return r.value;
+  };
+
+  const onHeader = (h: Buffer, offset: number): void => {
+    if (isZeroBlock(h)) {
       if (++zeroBlocks === 2) state = 'end';
       return;
     }
     zeroBlocks = 0;
-    if (!checksumOk(h)) throw new ArtifactError(`${name} is not a tar archive, or is corrupt (bad header checksum)`);
-    const type = String.fromCharCode(h[156]!) || '0';
-    const size = parseOctal(h, 124, 12);
-    const mode = parseOctal(h, 100, 8);
-    const prefix = h.toString('latin1', 257, 263) === 'ustar\0' ? cString(h, 345, 155) : '';
-    let member = next.path ?? (prefix ? `${prefix}/${cString(h, 0, 100)}` : cString(h, 0, 100));
-    const linkname = next.linkpath ?? cString(h, 157, 100);
-    next = {};
-    pad = (BLOCK - (size % BLOCK)) % BLOCK;
-    left = size;
-    if (type === 'x' || type === 'g' || type === 'L' || type === 'K') {
-      if (size > MAX_EXTENDED) throw new ArtifactError(`${name}: an extended header of ${size} bytes is over ${MAX_EXTENDED}`);
+    const at = { entry: ++headers, offset };
+    const header = unwrap(decodeTarHeader(h, at));
+    if (isExtendedKind(header.kind)) {
+      if (header.size > MAX_EXTENDED) throw new ArtifactError(`${name}: an extended header of ${header.size} bytes is over ${MAX_EXTENDED}`);
+      left = header.size;
+      pad = (TAR_BLOCK - (left % TAR_BLOCK)) % TAR_BLOCK;
       extended = [];
-      extendedType = type;
+      extendedHeader = { kind: header.kind, at };
       state = 'extended';
       return;
     }
-    if (type === '0' || type === '\0' || type === '7') {
-      sink = w.file(member, mode, size);
+    const entry = applyOverrides(header, overrides);
+    overrides = NO_OVERRIDES;
+    left = entry.size;
+    pad = (TAR_BLOCK - (left % TAR_BLOCK)) % TAR_BLOCK;
+    if (entry.kind === 'file') {
+      sink = w.file(entry.path, entry.mode, entry.size);
       state = 'data';
       return;
     }
-    if (size > 0 && type !== '5' && type !== '2') throw new ArtifactError(`${name}: ${member} has an entry type (${JSON.stringify(type)}) with data that a package cannot hold`);
-    if (type === '5') w.dir(member, mode);
-    else if (type === '2') w.symlink(member, linkname);
+    if (entry.size > 0 && entry.kind !== 'dir' && entry.kind !== 'symlink') throw new ArtifactError(`${name}: ${entry.path} has an entry type (${JSON.stringify(entry.typeflag)}) with data that a package cannot hold`);
+    if (entry.kind === 'dir') w.dir(entry.path, entry.mode);
+    else if (entry.kind === 'symlink') w.symlink(entry.path, entry.linkName);
     else {
-      const what: Record<string, string> = { '1': 'a hard link', '3': 'a character device', '4': 'a block device', '6': 'a FIFO', S: 'a sparse file' };
-      member = member.slice(0, 200);
-      throw new ArtifactError(`${name}: ${JSON.stringify(member)} is ${what[type] ?? `an entry of type ${JSON.stringify(type)}`}; a package holds only regular files, directories and symbolic links (composable pack writes such an archive)`);
+      const what = ENTRY_WHAT[entry.kind] ?? `an entry of type ${JSON.stringify(entry.typeflag)}`;
+      throw new ArtifactError(`${name}: ${JSON.stringify(entry.path.slice(0, 200))} is ${what}; a package holds only regular files, directories and symbolic links (composable pack writes such an archive)`);
     }
     state = left + pad > 0 ? 'skip' : 'header';
   };
@@ -238,10 +206,10 @@ async function extractTar(path: string, dest: string, name: string, gzip: boolea
     let p = 0;
     while (state !== 'end') {
       if (state === 'header') {
-        if (pending.length - p < BLOCK) break;
-        const h = pending.subarray(p, p + BLOCK);
-        p += BLOCK;
-        onHeader(h);
+        if (pending.length - p < TAR_BLOCK) break;
+        const h = pending.subarray(p, p + TAR_BLOCK);
+        onHeader(h, consumed + p);
+        p += TAR_BLOCK;
         continue;
       }
       // data, extended, skip: take what is there of the member and its padding.
@@ -256,23 +224,24 @@ async function extractTar(path: string, dest: string, name: string, gzip: boolea
         p += n;
         continue;
       }
+      // The member's bytes are all taken: finish it once, then only its padding is left.
       if (state === 'data') {
         sink!.close();
         sink = undefined;
       } else if (state === 'extended') {
-        const body = Buffer.concat(extended);
-        if (extendedType === 'x') next = parsePax(body);
-        else if (extendedType === 'L') next.path = body.toString('utf8').replace(/\0.*$/s, '');
-        else if (extendedType === 'K') next.linkpath = body.toString('utf8').replace(/\0.*$/s, '');
+        overrides = unwrap(applyExtendedHeader(overrides, extendedHeader!.kind, Buffer.concat(extended), extendedHeader!.at));
+        extended = [];
       }
+      state = 'skip';
       const n = Math.min(pad, avail);
       pad -= n;
       p += n;
       if (pad === 0) state = 'header';
     }
+    consumed += p;
     pending = pending.subarray(p);
     // Never more than a header's worth kept between chunks (data is written as it comes).
-    if (pending.length > BLOCK) pending = Buffer.from(pending);
+    if (pending.length > TAR_BLOCK) pending = Buffer.from(pending);
   };
 
   try {
