@@ -18,6 +18,7 @@ const common = { bundle: true, platform: 'node', target: 'node20', legalComments
 // `composable --version` or `composable lint` pay only for the code they use, not for the whole
 // CLI (a single 1.4 MB bundle cost `--version` 1.4x `node -e 0`). Whatever installs the CLI
 // installs dist/cli/ beside the entry (npm's `files`, sdk/container/nspawn.ts and podman.ts).
+const CLI_REQUIRE_BANNER = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
 rmSync('dist/cli', { recursive: true, force: true });
 await build({
   ...common,
@@ -30,9 +31,14 @@ await build({
   splitting: true,
   // Bundled CommonJS dependencies call require(); give every chunk one (only commands that bundle
   // CommonJS code use it).
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  banner: { js: CLI_REQUIRE_BANNER },
+  // The entry answers --version with no import at all (cli/main.ts).
+  define: { __COMPOSABLE_VERSION__: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
 });
-writeFileSync('dist/composable.mjs', `#!/usr/bin/env node\n${readFileSync('dist/composable.mjs', 'utf8')}`);
+// The entry needs no require(): drop the banner there, add the shebang.
+const cliEntry = readFileSync('dist/composable.mjs', 'utf8');
+if (!cliEntry.startsWith(CLI_REQUIRE_BANNER) || /\brequire\b/.test(cliEntry.slice(CLI_REQUIRE_BANNER.length))) throw new Error('dist/composable.mjs: the CLI entry is expected to start with the require banner and not use require()');
+writeFileSync('dist/composable.mjs', `#!/usr/bin/env node\n${cliEntry.slice(CLI_REQUIRE_BANNER.length).trimStart()}`);
 await build({
   ...common,
   entryPoints: ['generator/main.ts'],
