@@ -1,20 +1,39 @@
 // composable's commands assembled with commander. Each command lives in cli/commands/<name>.ts and
 // exports `register(program)`; this file only assembles them. Loaded by cli/main.ts.
+//
+// Commands are loaded lazily: the bundle puts each in its own chunk, and a run loads only the
+// command it names (`composable lint ...` never compiles pack, demo or podman, nor the zod schemas
+// they build). When the first argument is not a command name (`--help`, `help lint`, a typo, an
+// option), every command is loaded, so the help lists them all and commander's suggestions see them.
 import { Command } from 'commander';
 import { VERSION } from '../sdk/version.ts';
-import * as generate from './commands/generate.ts';
-import * as lint from './commands/lint.ts';
-import * as demo from './commands/demo.ts';
-import * as schema from './commands/schema.ts';
-import * as metadata from './commands/metadata.ts';
-import * as apply from './commands/apply.ts';
-import * as status from './commands/status.ts';
-import * as pack from './commands/pack.ts';
-import * as inspect from './commands/inspect.ts';
-import * as test from './commands/test.ts';
-import * as init from './commands/init.ts';
-import * as podman from './commands/podman.ts';
-import * as kube from './commands/kube.ts';
+
+interface CommandModule {
+  register(program: Command): void;
+}
+
+/** Every command, in the order `composable --help` lists them. */
+export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  init: () => import('./commands/init.ts'),
+  lint: () => import('./commands/lint.ts'),
+  test: () => import('./commands/test.ts'),
+  pack: () => import('./commands/pack.ts'),
+  inspect: () => import('./commands/inspect.ts'),
+  generate: () => import('./commands/generate.ts'),
+  metadata: () => import('./commands/metadata.ts'),
+  schema: () => import('./commands/schema.ts'),
+  apply: () => import('./commands/apply.ts'),
+  status: () => import('./commands/status.ts'),
+  demo: () => import('./commands/demo.ts'),
+  podman: () => import('./commands/podman.ts'),
+  kube: () => import('./commands/kube.ts'),
+};
+
+/** The commands a command line needs registered: the one it names, or all of them. */
+export function commandsFor(args: readonly string[]): string[] {
+  const first = args[0];
+  return first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
+}
 
 const program = new Command('composable')
   .description('Build, check and run composable services: sidecar packages for systemd containers')
@@ -28,10 +47,9 @@ program.exitOverride((err) => {
   process.exit(err.exitCode === 0 ? 0 : 2);
 });
 
-for (const command of [init, lint, test, pack, inspect, generate, metadata, schema, apply, status, demo, podman, kube]) command.register(program);
-
-
 try {
+  const modules = await Promise.all(commandsFor(process.argv.slice(2)).map((name) => COMMANDS[name]!()));
+  for (const command of modules) command.register(program);
   await program.parseAsync(process.argv);
 } catch (e) {
   process.stderr.write(`composable: ${(e as Error).message}\n`);

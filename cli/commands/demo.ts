@@ -28,9 +28,10 @@ function shipped(name: string, probe: string): string {
   throw new Error(`cannot find the ${name} folder next to composable`);
 }
 
-/** The bundles to install in a container: next to this file when bundled, else dist/. */
+/** The bundles to install in a container: one level up from this file when bundled (it is a
+ *  chunk in dist/cli/), else dist/. */
 function bundles(): { generator: string; cli: string } {
-  for (const d of [here, join(here, '../../dist')]) {
+  for (const d of [join(here, '..'), join(here, '../../dist')]) {
     if (existsSync(join(d, 'composable-generator.cjs')) && existsSync(join(d, 'composable.mjs'))) return { generator: join(d, 'composable-generator.cjs'), cli: join(d, 'composable.mjs') };
   }
   throw new Error('the generator bundle is missing: run `npm run build`');

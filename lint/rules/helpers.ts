@@ -7,6 +7,7 @@ import { sectionsFor } from '../directives.ts';
 import type { LintPackage, LintUnit, UnitContext } from '../types.ts';
 import { EXEC_DIRECTIVES, EXEC_SEARCH_PATH } from '../../sdk/plan/exec-paths.ts';
 import { parseCommandLine, type ExecCommand } from '../../sdk/unit-file/command-line.ts';
+import { isElf, readElf, type ElfInfo } from '../util/elf.ts';
 
 export interface SectionEntry {
   section: string;
@@ -125,12 +126,36 @@ export function resolveInPackage(pkg: LintPackage, relPath: string, absoluteInsi
   return { kind: 'found', relPath: final, entry, via };
 }
 
-/** The first `n` bytes of a package file. */
-export function readHead(pkg: LintPackage, relPath: string, n = 256): Buffer {
+/** How much of a package file readHead keeps: enough for every rule's ELF or #! check. */
+const HEAD_BYTES = 256;
+/**
+ * What the rules have read of each package's files, per package object (one lint run's view of
+ * it): a program named by a unit is looked at by exec-format, elf-linkage, interpreter and
+ * node-mdwe in turn, and each of them opening it again cost more than the checks themselves.
+ */
+const heads = new WeakMap<LintPackage, Map<string, Buffer>>();
+const elfs = new WeakMap<LintPackage, Map<string, ElfInfo | undefined>>();
+
+function cacheOf<T>(caches: WeakMap<LintPackage, Map<string, T>>, pkg: LintPackage): Map<string, T> {
+  let cache = caches.get(pkg);
+  if (!cache) caches.set(pkg, (cache = new Map()));
+  return cache;
+}
+
+/** The first `n` bytes of a package file (the first 256 read once per package; do not modify them); empty when it cannot be read. */
+export function readHead(pkg: LintPackage, relPath: string, n = HEAD_BYTES): Buffer {
+  if (n > HEAD_BYTES) return readFileHead(posix.join(pkg.root, relPath), n);
+  const cache = cacheOf(heads, pkg);
+  let head = cache.get(relPath);
+  if (head === undefined) cache.set(relPath, (head = readFileHead(posix.join(pkg.root, relPath), HEAD_BYTES)));
+  return head.subarray(0, n);
+}
+
+function readFileHead(path: string, n: number): Buffer {
   const buf = Buffer.alloc(n);
   let fd: number | undefined;
   try {
-    fd = openSync(posix.join(pkg.root, relPath), 'r');
+    fd = openSync(path, 'r');
     const read = readSync(fd, buf, 0, n, 0);
     return buf.subarray(0, read);
   } catch {
@@ -138,6 +163,16 @@ export function readHead(pkg: LintPackage, relPath: string, n = 256): Buffer {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** ELF header of a package file (undefined when it is not ELF), read once per package. */
+export function packageElf(pkg: LintPackage, relPath: string): ElfInfo | undefined {
+  const cache = cacheOf(elfs, pkg);
+  if (cache.has(relPath)) return cache.get(relPath);
+  // A file whose head is not ELF is not opened again.
+  const elf = isElf(readHead(pkg, relPath, 4)) ? readElf(posix.join(pkg.root, relPath)) : undefined;
+  cache.set(relPath, elf);
+  return elf;
 }
 
 /** Exec*= directives per section: the generator's (service, socket) plus mount and swap units'. */

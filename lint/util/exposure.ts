@@ -26,8 +26,20 @@ const bool = (v: string | undefined): boolean | undefined => {
 const isOn = (s: Settings, key: string): boolean => bool(s.get(key)) === true;
 const flag = (key: string) => (s: Settings): number => (isOn(s, key) ? 0 : 1);
 
+/**
+ * List settings parsed once per score: two dozen checks read the bounding set and five the address
+ * families. exposure() fills these for the settings map it builds and never changes; a check
+ * called on any other map parses it afresh.
+ */
+const parsedBoundingSets = new WeakMap<Settings, Set<string> | undefined>();
+const parsedFamilies = new WeakMap<Settings, { allow: boolean; set: Set<string> } | undefined>();
+
 /** Capabilities the bounding set keeps: undefined means all (no CapabilityBoundingSet=). */
 function boundingSet(s: Settings): Set<string> | undefined {
+  return parsedBoundingSets.has(s) ? parsedBoundingSets.get(s) : parseBoundingSet(s);
+}
+
+function parseBoundingSet(s: Settings): Set<string> | undefined {
   const v = s.get('CapabilityBoundingSet');
   if (v === undefined) return undefined;
   const words = v.split(/\s+/).filter(Boolean);
@@ -62,6 +74,10 @@ function capCheck(name: string, weight: number, caps: string[]): ExposureCheck {
 
 /** Address families the service may use: undefined means all. */
 function families(s: Settings): { allow: boolean; set: Set<string> } | undefined {
+  return parsedFamilies.has(s) ? parsedFamilies.get(s) : parseFamilies(s);
+}
+
+function parseFamilies(s: Settings): { allow: boolean; set: Set<string> } | undefined {
   const v = s.get('RestrictAddressFamilies');
   if (v === undefined || v === '') return undefined;
   if (v === 'none') return { allow: true, set: new Set() };
@@ -278,6 +294,8 @@ export function exposure(settings: Settings): Exposure {
   const s = new Map(settings);
   if (bool(s.get('DynamicUser')) === true) for (const [k, v] of DYNAMIC_USER_IMPLIES) if (!s.has(k)) s.set(k, v);
   const root = runsAsRoot(s);
+  parsedBoundingSets.set(s, parseBoundingSet(s));
+  parsedFamilies.set(s, parseFamilies(s));
   let weights = 0;
   let bad = 0;
   const gaps: { name: string; contribution: number }[] = [];

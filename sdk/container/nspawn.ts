@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 
 /** Bump to rebuild cached root file systems after changing how they are prepared. */
@@ -17,6 +17,21 @@ export const CACHE_DIR = process.env.COMPOSABLE_CACHE_DIR ?? join(homedir(), '.c
 /** The source checkout (tests and benchmarks run from it; the bundled demo passes its own paths). */
 export const REPO = join(import.meta.dirname, '..', '..');
 export const DIST = join(REPO, 'dist');
+
+/**
+ * How the CLI is installed in a container: the built entry and its directory of command chunks
+ * (dist/composable.mjs and dist/cli/, built by scripts/build.mjs) side by side in CLI_INSTALL.dir,
+ * the way npm installs them, and `composable` on the PATH at CLI_INSTALL.bin running the entry.
+ * The entry loads its chunks relative to its own path, so the two must stay together.
+ */
+export const CLI_INSTALL = { dir: '/usr/local/lib/composable', entry: 'composable.mjs', chunks: 'cli', bin: '/usr/local/bin/composable' } as const;
+
+/** A built CLI on the host: its entry file and the chunk directory beside it (which must exist). */
+export function builtCli(entry: string): { entry: string; chunks: string } {
+  const chunks = join(dirname(entry), CLI_INSTALL.chunks);
+  if (!existsSync(chunks)) throw new Error(`${chunks} is missing: the CLI ${entry} needs its chunk directory beside it (npm run build writes both)`);
+  return { entry, chunks };
+}
 
 function rootfsKey(): string {
   return createHash('sha256').update(JSON.stringify({ SUITE, INCLUDE, ROOTFS_VERSION })).digest('hex').slice(0, 12);
@@ -108,7 +123,8 @@ export interface PackageMount {
 export interface BootOptions {
   /** Host path of the bundled generator (default: dist/composable-generator.cjs). */
   generator?: string | false;
-  /** Host path of the bundled CLI, bound at /usr/local/bin/composable (default: dist/composable.mjs). */
+  /** Host path of the built CLI's entry (default: dist/composable.mjs); it and its chunk directory
+   *  are bound at CLI_INSTALL.dir, with `composable` at /usr/local/bin/composable running it. */
   cli?: string | false;
   packages?: PackageMount[];
   /** Written as /run/composable/metadata.json before boot. */
@@ -250,7 +266,10 @@ async function bootIn(work: string, rootfs: string, opts: BootOptions): Promise<
   writeFileSync(join(e2eDir, 'probe.sh'), opts.probe);
 
   const generator = opts.generator === false ? undefined : (opts.generator ?? join(DIST, 'composable-generator.cjs'));
-  const cli = opts.cli === false ? undefined : (opts.cli ?? join(DIST, 'composable.mjs'));
+  const cli = opts.cli === false ? undefined : builtCli(opts.cli ?? join(DIST, 'composable.mjs'));
+  // nspawn binds files and directories but cannot make the symlink npm would: a launcher script
+  // in the work dir stands in for it.
+  if (cli) writeFileSync(join(e2eDir, 'composable'), `#!/bin/sh\nexec /usr/local/bin/node ${CLI_INSTALL.dir}/${CLI_INSTALL.entry} "$@"\n`, { mode: 0o755 });
   const args = [
     '--quiet', '--keep-unit', '--register=no', '--volatile=overlay', '--private-network', '--console=read-only',
     `--directory=${rootfs}`,
@@ -261,7 +280,13 @@ async function bootIn(work: string, rootfs: string, opts: BootOptions): Promise<
     `--bind-ro=${unitsDir}:/run/systemd/system`,
     `--bind-ro=${e2eDir}:/run/composable-e2e`,
     ...(generator ? [`--bind-ro=${generator}:/usr/lib/systemd/system-generators/composable-generator`] : []),
-    ...(cli ? [`--bind-ro=${cli}:/usr/local/bin/composable`] : []),
+    ...(cli
+      ? [
+          `--bind-ro=${cli.entry}:${CLI_INSTALL.dir}/${CLI_INSTALL.entry}`,
+          `--bind-ro=${cli.chunks}:${CLI_INSTALL.dir}/${CLI_INSTALL.chunks}`,
+          `--bind-ro=${join(e2eDir, 'composable')}:${CLI_INSTALL.bin}`,
+        ]
+      : []),
     ...(opts.loopDevices ? loopDeviceBinds() : []),
     '--boot',
   ];

@@ -5,11 +5,11 @@
 // label naming this process's harness, so clean-up and leak checks touch only its own containers,
 // never others' on the same machine.
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, copyFileSync, createReadStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, createReadStream, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { execa } from 'execa';
-import { CACHE_DIR, DIST, ensureRootfs, withLock } from './nspawn.ts';
+import { builtCli, CACHE_DIR, CLI_INSTALL, DIST, ensureRootfs, withLock } from './nspawn.ts';
 
 /**
  * This host's podman quirks, for tests only (never product defaults): crun refuses the hybrid
@@ -22,20 +22,21 @@ export const HARNESS_LABEL = 'io.composable.harness';
 export const HARNESS_OWNER = `${process.pid}-${randomBytes(4).toString('hex')}`;
 
 /** Bump to rebuild cached images after changing how they are made. */
-const IMAGE_VERSION = 1;
+const IMAGE_VERSION = 2;
 export const IMAGE_REPOSITORY = 'localhost/composable-systemd';
 
-/** Where the image puts what it installs (paths inside the image). */
+/** Where the image puts what it installs (paths inside the image). The CLI is its entry and chunk
+ *  directory in CLI_INSTALL.dir, with `cli` a symlink to the entry (as npm links a bin). */
 export const IMAGE_PATHS = {
   node: '/usr/local/bin/node',
   generator: '/usr/lib/systemd/system-generators/composable-generator',
-  cli: '/usr/local/bin/composable',
+  cli: CLI_INSTALL.bin,
 } as const;
 
 export interface SystemdImageOptions {
   /** Host path of the bundled generator (default: dist/composable-generator.cjs). */
   generator?: string;
-  /** Host path of the bundled CLI (default: dist/composable.mjs). */
+  /** Host path of the built CLI's entry, its chunk directory beside it (default: dist/composable.mjs). */
   cli?: string;
   /** Host path of node (default: this node, /usr/bin/node on CI). */
   node?: string;
@@ -60,8 +61,12 @@ export async function ensureSystemdImage(opts: SystemdImageOptions = {}): Promis
     generator: opts.generator ?? join(DIST, 'composable-generator.cjs'),
     cli: opts.cli ?? join(DIST, 'composable.mjs'),
   };
+  const cli = builtCli(files.cli);
+  const chunkNames = readdirSync(cli.chunks).sort();
+  const cliDigests = [await fileSha256(cli.entry)];
+  for (const name of chunkNames) cliDigests.push(`${name}:${await fileSha256(join(cli.chunks, name))}`);
   const key = createHash('sha256')
-    .update(JSON.stringify({ IMAGE_VERSION, rootfs: basename(rootfs), node: await fileSha256(files.node), generator: await fileSha256(files.generator), cli: await fileSha256(files.cli) }))
+    .update(JSON.stringify({ IMAGE_VERSION, rootfs: basename(rootfs), node: await fileSha256(files.node), generator: await fileSha256(files.generator), cli: cliDigests }))
     .digest('hex')
     .slice(0, 16);
   const image = `${IMAGE_REPOSITORY}:${key}`;
@@ -71,15 +76,21 @@ export async function ensureSystemdImage(opts: SystemdImageOptions = {}): Promis
     if (await imageExists(image)) return image;
     const stage = mkdtempSync(join(tmpdir(), 'composable-podman-image-'));
     try {
-      for (const [what, path] of Object.entries(IMAGE_PATHS)) {
-        const dst = join(stage, path);
+      const install = (from: string, to: string): void => {
+        const dst = join(stage, to);
         mkdirSync(join(dst, '..'), { recursive: true });
-        copyFileSync(files[what as keyof typeof files], dst);
+        copyFileSync(from, dst);
         chmodSync(dst, 0o755);
-      }
+      };
+      install(files.node, IMAGE_PATHS.node);
+      install(files.generator, IMAGE_PATHS.generator);
+      install(cli.entry, `${CLI_INSTALL.dir}/${CLI_INSTALL.entry}`);
+      for (const name of chunkNames) install(join(cli.chunks, name), `${CLI_INSTALL.dir}/${CLI_INSTALL.chunks}/${name}`);
+      mkdirSync(join(stage, IMAGE_PATHS.cli, '..'), { recursive: true });
+      symlinkSync(`../lib/composable/${CLI_INSTALL.entry}`, join(stage, IMAGE_PATHS.cli));
       // One tar stream: the root, then only the added files (podman import refuses an archive
       // that names a path twice, so the stage's parent directories are not repeated).
-      const added = Object.values(IMAGE_PATHS).map((p) => `.${p}`);
+      const added = [...Object.values(IMAGE_PATHS), CLI_INSTALL.dir].map((p) => `.${p}`);
       const script = 'set -o pipefail; root=$1 stage=$2 image=$3; shift 3; tar --numeric-owner --exclude=./.complete -C "$root" -c . -C "$stage" "$@" | podman import --change \'CMD ["/sbin/init"]\' - "$image"';
       await execa('bash', ['-c', script, 'bash', rootfs, stage, image, ...added], {
         timeout: 10 * 60_000,

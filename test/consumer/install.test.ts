@@ -29,7 +29,7 @@ const BUDGET = { packedBytes: 768 * 1024, unpackedBytes: 3 * 1024 * 1024 };
 /** What a user needs; anything else in the tarball is a mistake. */
 const ALLOWED = [
   /^package\.json$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/,
-  /^dist\/[^/]+\.(js|mjs|cjs|d\.ts)$/, /^dist\/chunks\/[^/]+\.js$/, /^dist\/types\/.+\.d\.ts$/, /^dist\/schemas\/[^/]+\.schema\.json$/,
+  /^dist\/[^/]+\.(js|mjs|cjs|d\.ts)$/, /^dist\/chunks\/[^/]+\.js$/, /^dist\/cli\/[^/]+\.mjs$/, /^dist\/types\/.+\.d\.ts$/, /^dist\/schemas\/[^/]+\.schema\.json$/,
   /^templates\/[^/]+\/.+$/,
   /^docs\/[^/]+\.md$/,
 ];
@@ -178,6 +178,16 @@ describe.skipIf(missing.length > 0)('composable installed from its npm tarball',
   it('npx composable --version prints the package version; composable-generator runs from node_modules/.bin', async () => {
     const version = await run('npx', ['composable', '--version']);
     expect(version.stdout.trim()).toBe(repoPackage.version);
+    // The CLI is an entry and a directory of command chunks: through npm's bin link, every command
+    // the help lists loads from the installed package.
+    const bin = join(project, 'node_modules/.bin/composable');
+    const help = await run(bin, ['--help']);
+    const commands = [...help.stdout.matchAll(/^  ([a-z]+) /gm)].map((m) => m[1]!).filter((c) => c !== 'help');
+    expect(commands).toContain('lint');
+    for (const name of commands) {
+      const r = await run(bin, [name, '--help']);
+      expect(r.exitCode, `${name}: ${r.all}`).toBe(0);
+    }
     const root = join(work, 'root');
     const out = join(work, 'generated');
     mkdirSync(root);

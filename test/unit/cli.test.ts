@@ -1,5 +1,5 @@
 // The bundled CLI as a user runs it (npm test builds dist/ first).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -66,6 +66,22 @@ describe('composable CLI', () => {
     const w = await run(['metadata', 'write', '--from', good, '--root', root]);
     expect(w.exitCode, w.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(root, 'run/composable/metadata.json'), 'utf8')).services).toHaveLength(4);
+  });
+
+  // Each command is a chunk the entry loads only when it is named (cli/program.ts): one missing
+  // from the list, or a chunk the build did not write, would show here and not elsewhere.
+  it('every command in cli/commands is listed by --help and loads on its own with <command> --help', async () => {
+    const commands = readdirSync(join(REPO, 'cli/commands')).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => f.slice(0, -3));
+    const help = await run(['--help']);
+    expect(help.exitCode).toBe(0);
+    for (const name of commands) expect(help.stdout, name).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    const version = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version as string;
+    expect((await run(['--version'])).stdout).toBe(version);
+    for (const name of commands) {
+      const r = await run([name, '--help']);
+      expect(r.exitCode, `${name}: ${r.stderr}`).toBe(0);
+      expect(r.stdout, name).toContain(`Usage: composable ${name} `);
+    }
   });
 
   it('unknown commands and options are usage errors (exit 2)', async () => {

@@ -1,9 +1,7 @@
 // How each Exec*= ELF program is linked. A dynamically linked program in host mode loads its
 // shared libraries from the container, so the container must have them; a static one does not care.
-import { posix } from 'node:path';
 import type { UnitRule } from '../../types.ts';
-import { readElf } from '../../util/elf.ts';
-import { packageMode } from '../helpers.ts';
+import { packageElf, packageMode } from '../helpers.ts';
 import { execTargets } from './exec-common.ts';
 
 export const rule: UnitRule = {
@@ -30,7 +28,7 @@ export const rule: UnitRule = {
       const r = t.resolved;
       if (!r || r.kind !== 'found' || r.entry.type !== 'file' || seen.has(r.relPath)) continue;
       seen.add(r.relPath);
-      const elf = readElf(posix.join(pkg.root, r.relPath));
+      const elf = packageElf(pkg, r.relPath);
       if (!elf) continue;
       const range = ctx.valueRange(t.entry);
       if (elf.interpreter) {

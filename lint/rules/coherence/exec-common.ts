@@ -28,7 +28,20 @@ export function execCandidates(path: string, pkg: LintPackage): string[] {
   return [posix.normalize(path).slice(1)];
 }
 
-export function execTargets(ctx: UnitContext): ExecTarget[] {
+/**
+ * Targets per rule context: the engine gives every rule that checks a unit the same context, and
+ * seven rules ask for the unit's targets, so each unit's command lines are parsed and resolved
+ * once. The list is shared: do not modify it.
+ */
+const targetsByContext = new WeakMap<UnitContext, readonly ExecTarget[]>();
+
+export function execTargets(ctx: UnitContext): readonly ExecTarget[] {
+  let targets = targetsByContext.get(ctx);
+  if (!targets) targetsByContext.set(ctx, (targets = findExecTargets(ctx)));
+  return targets;
+}
+
+function findExecTargets(ctx: UnitContext): ExecTarget[] {
   const pkg = ctx.pkg;
   if (!pkg) return [];
   const chroot = packageMode(pkg) === 'chroot';

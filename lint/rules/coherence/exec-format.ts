@@ -1,10 +1,9 @@
 // Exec*= programs in the package that cannot run on this machine: an ELF for another architecture,
 // a script whose interpreter is neither in the package nor (host mode) in a standard directory,
 // or a file that is neither.
-import { posix } from 'node:path';
 import type { UnitRule } from '../../types.ts';
-import { ELF_MACHINES, hostElfMachine, isElf, parseShebang, readElf } from '../../util/elf.ts';
-import { packageMode, readHead, resolveInPackage, STANDARD_DIRS } from '../helpers.ts';
+import { ELF_MACHINES, hostElfMachine, isElf, parseShebang } from '../../util/elf.ts';
+import { packageElf, packageMode, readHead, resolveInPackage, STANDARD_DIRS } from '../helpers.ts';
 import { execTargets } from './exec-common.ts';
 
 export const rule: UnitRule = {
@@ -35,7 +34,7 @@ export const rule: UnitRule = {
       const range = ctx.valueRange(t.entry);
       const head = readHead(pkg, r.relPath, 256);
       if (isElf(head)) {
-        const elf = readElf(posix.join(pkg.root, r.relPath));
+        const elf = packageElf(pkg, r.relPath);
         if (elf && host !== undefined && elf.machine !== host) {
           ctx.report({ messageId: 'arch', data: { key: t.key, rel: r.relPath, machine: elf.machineName, host: ELF_MACHINES[host] ?? process.arch }, range });
         }

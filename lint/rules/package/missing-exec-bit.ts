@@ -1,8 +1,8 @@
 // Programs without the executable bit: ELF executables, scripts with a #! line, and files in
 // bin/sbin/libexec directories. systemd cannot run them ("Permission denied").
 import type { PackageRule } from '../../types.ts';
-import { isElf, parseShebang, readElf } from '../../util/elf.ts';
-import { readHead } from '../helpers.ts';
+import { isElf, parseShebang } from '../../util/elf.ts';
+import { packageElf, readHead } from '../helpers.ts';
 
 const BIN_DIR = /^(usr\/(local\/)?)?(s?bin)\/[^/]+$|^usr\/libexec\//;
 const LIBRARY = /\.so(\.[0-9.]+)?$|\.(a|o|ko)$/;
@@ -22,7 +22,7 @@ export const rule: PackageRule = {
       const head = readHead(ctx.pkg, f.relPath, 64);
       let what: string | undefined;
       if (isElf(head)) {
-        const elf = readElf(`${ctx.pkg.root}/${f.relPath}`);
+        const elf = packageElf(ctx.pkg, f.relPath);
         // Shared libraries are ET_DYN without an interpreter; only executables need +x.
         if (elf && (elf.type === 2 || (elf.type === 3 && elf.interpreter))) what = 'an ELF executable';
       } else if (parseShebang(head)) what = 'a script';

@@ -5,8 +5,8 @@
 // the ELF loader, and host-mode packages checked as portable.)
 import { posix } from 'node:path';
 import type { UnitRule } from '../../types.ts';
-import { isElf, parseShebang, readElf } from '../../util/elf.ts';
-import { packageMode, readHead, resolveInPackage } from '../helpers.ts';
+import { isElf, parseShebang } from '../../util/elf.ts';
+import { packageElf, packageMode, readHead, resolveInPackage } from '../helpers.ts';
 import { execTargets } from '../coherence/exec-common.ts';
 import { portableApplies } from './common.ts';
 
@@ -42,7 +42,7 @@ export const rule: UnitRule = {
       const range = ctx.valueRange(t.entry);
       const head = readHead(pkg, r.relPath, 256);
       if (isElf(head)) {
-        const interp = readElf(posix.join(pkg.root, r.relPath))?.interpreter;
+        const interp = packageElf(pkg, r.relPath)?.interpreter;
         if (interp && !has(interp)) ctx.report({ messageId: 'loader', data: { key: t.key, rel: r.relPath, interpreter: interp }, range });
         continue;
       }
