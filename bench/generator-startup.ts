@@ -1,0 +1,208 @@
+// Ways to start the generator faster, each timed as a whole process against `node -e 0` in the
+// same alternating loop (issue 15). Run: npm run build && npx tsx bench/generator-startup.ts [--runs N] [--sizes 1,100]
+// Variants, all built here from dist/composable-generator.cjs as built today:
+//   plain        the bundle as systemd runs it (banner sets --no-opt)
+//   opt          the bundle without the --no-opt banner (V8's optimising compiler on)
+//   jitless      `node --jitless`: the interpreter only, no executable memory
+//   no-sparkplug `node --no-sparkplug`: no baseline compiler either
+//   snapshot     a V8 startup snapshot with the bundle's modules already initialised:
+//                `node --snapshot-blob gen.blob --build-snapshot entry.js`, run as
+//                `node --snapshot-blob gen.blob <script> OUT`
+//   code-cache   a launcher that compiles the bundle with `new vm.Script(source, { cachedData })`,
+//                the cache taken after one run on a sample root so lazily compiled functions are in it
+// Each figure is the median of N runs; the output directory is on /dev/shm, fresh and empty each
+// run, as systemd leaves /run/systemd/generator. Before timing, every variant's output is checked
+// byte for byte against the plain bundle's.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const GENERATOR = join(import.meta.dirname, '../dist/composable-generator.cjs');
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const RUNS = Number(arg('--runs') ?? 15);
+const SIZES = (arg('--sizes') ?? '1,100').split(',').map(Number);
+const ONLY = arg('--only')?.split(',');
+const node = process.execPath;
+
+if (!existsSync(GENERATOR)) {
+  console.error('bench/generator-startup: build first (npm run build)');
+  process.exit(2);
+}
+
+// The same packages as bench/generator.ts: a service, a timer and its service per package.
+function makeRoot(n: number): string {
+  const root = mkdtempSync(join(tmpdir(), `composable-bench-startup-${n}-`));
+  const services = [];
+  for (let i = 0; i < n; i++) {
+    const name = `svc${i}`;
+    const dir = join(root, 'run/composable/store', `${name}-1.0.${i}`);
+    mkdirSync(join(dir, 'usr/lib/systemd/system'), { recursive: true });
+    mkdirSync(join(dir, 'usr/bin'), { recursive: true });
+    writeFileSync(join(dir, 'usr/lib/os-release'), `NAME="${name}"\nID=${name}\nVERSION_ID=1.0.${i}\nCOMPOSABLE_TARGET=${['early', 'default', 'late'][i % 3]}\n`);
+    writeFileSync(join(dir, `usr/bin/${name}`), '#!/bin/sh\nexec sleep infinity\n');
+    chmodSync(join(dir, `usr/bin/${name}`), 0o755);
+    writeFileSync(
+      join(dir, `usr/lib/systemd/system/${name}.service`),
+      `[Unit]\nDescription=${name}\n\n[Service]\nExecStart=/usr/bin/${name} --flag\nRestart=on-failure\n\n[Install]\nWantedBy=multi-user.target\n`,
+    );
+    writeFileSync(join(dir, `usr/lib/systemd/system/${name}-tick.timer`), `[Timer]\nOnCalendar=hourly\n\n[Install]\nWantedBy=timers.target\n`);
+    writeFileSync(join(dir, `usr/lib/systemd/system/${name}-tick.service`), `[Service]\nType=oneshot\nExecStart=/usr/bin/${name} --tick\n`);
+    services.push({ name, source: `/run/composable/store/${name}-1.0.${i}`, environment: { INDEX: String(i) } });
+  }
+  writeFileSync(join(root, 'run/composable/metadata.json'), JSON.stringify({ schemaVersion: 1, services }));
+  return root;
+}
+
+interface Variant {
+  name: string;
+  /** Command line for one run writing into `out`. */
+  argv(out: string): string[];
+}
+
+const work = mkdtempSync(join(tmpdir(), 'composable-bench-startup-'));
+const bundle = readFileSync(GENERATOR, 'utf8');
+const [shebang, banner, ...rest] = bundle.split('\n');
+if (shebang !== '#!/usr/bin/env node' || !banner!.includes("setFlagsFromString('--no-opt')")) {
+  throw new Error(`${GENERATOR}: expected the shebang and the --no-opt banner on lines 1-2 (scripts/build.mjs); update this bench`);
+}
+const body = rest.join('\n');
+// The bundle ends by running main: `process.exitCode=<main>(process.argv.slice(2));`.
+const tail = /process\.exitCode=([\w$]+)\(process\.argv\.slice\(2\)\);\s*$/.exec(body);
+if (!tail) throw new Error(`${GENERATOR}: does not end with process.exitCode=main(process.argv.slice(2)); update this bench`);
+
+function plainVariants(): Variant[] {
+  const opt = join(work, 'opt.cjs');
+  writeFileSync(opt, `${shebang}\n${body}`);
+  return [
+    { name: 'plain', argv: (out) => [GENERATOR, out] },
+    { name: 'opt', argv: (out) => [opt, out] },
+    { name: 'jitless', argv: (out) => ['--jitless', GENERATOR, out] },
+    { name: 'no-sparkplug', argv: (out) => ['--no-sparkplug', GENERATOR, out] },
+  ];
+}
+
+/** Everything but the call to main runs while the snapshot is built; main runs after it is deserialised. */
+function snapshotVariant(): Variant {
+  const entry = join(work, 'snapshot-entry.js');
+  const blob = join(work, 'gen.blob');
+  const main = tail![1]!;
+  writeFileSync(
+    entry,
+    `${body.slice(0, tail!.index)}require("node:v8").startupSnapshot.setDeserializeMainFunction(()=>{require("node:v8").setFlagsFromString("--no-opt");process.exitCode=${main}(process.argv.slice(2))});\n`,
+  );
+  execFileSync(node, ['--snapshot-blob', blob, '--build-snapshot', entry], { cwd: work, stdio: 'inherit' });
+  // Run from a snapshot, node keeps argv[1] for the script as if one had been named: systemd's
+  // `#!/usr/bin/env -S node --snapshot-blob BLOB` file would put its own path there.
+  return { name: 'snapshot', argv: (out) => ['--snapshot-blob', blob, entry, out] };
+}
+
+/** A launcher compiling the bundle (without its shebang) with V8's code cache. */
+function codeCacheVariant(sampleRoot: string): Variant {
+  const target = join(work, 'cache-target.cjs');
+  const cache = join(work, 'cache-target.cjs.cache');
+  const launcher = join(work, 'cache-launcher.cjs');
+  writeFileSync(target, `${banner}\n${body}`);
+  // --no-opt is set before compiling, at build and at run time alike: V8's flag hash is part of
+  // the cache's check, and the banner setting it again changes nothing.
+  writeFileSync(
+    launcher,
+    `'use strict';
+const fs = require('node:fs');
+const vm = require('node:vm');
+require('node:v8').setFlagsFromString('--no-opt');
+const target = ${JSON.stringify(target)};
+const cachePath = ${JSON.stringify(cache)};
+const writeCache = process.env.COMPOSABLE_WRITE_CODE_CACHE === '1';
+const source = fs.readFileSync(target, 'utf8');
+let cachedData;
+if (!writeCache) try { cachedData = fs.readFileSync(cachePath); } catch {}
+const script = new vm.Script('(function (exports, require, module, __filename, __dirname) {' + source + '\\n})', { filename: target, cachedData });
+if (process.env.COMPOSABLE_CODE_CACHE_REPORT === '1') process.stderr.write('cachedDataRejected=' + script.cachedDataRejected + '\\n');
+script.runInThisContext()(exports, require, module, target, __dirname);
+if (writeCache) fs.writeFileSync(cachePath, script.createCachedData());
+`,
+  );
+  const out = join(work, 'cache-sample-out');
+  mkdirSync(out);
+  execFileSync(node, [launcher, out], { env: { ...process.env, COMPOSABLE_ROOT: sampleRoot, COMPOSABLE_WRITE_CODE_CACHE: '1' }, stdio: 'ignore' });
+  const report = spawnSync(node, [launcher, join(work, 'cache-check-out')], { env: { ...process.env, COMPOSABLE_ROOT: sampleRoot, COMPOSABLE_CODE_CACHE_REPORT: '1' } });
+  if (!String(report.stderr).includes('cachedDataRejected=false')) throw new Error(`code cache rejected: ${report.stderr}`);
+  return { name: 'code-cache', argv: (o) => [launcher, o] };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Wall time of one process, ms. */
+function timeOnce(args: string[], env: NodeJS.ProcessEnv): number {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(node, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const t1 = process.hrtime.bigint();
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return Number(t1 - t0) / 1e6;
+}
+
+/** Every file below dir: relative path -> content, or `-> target` for a symlink. */
+function tree(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const rel of readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()) {
+    const path = join(dir, rel);
+    const st = lstatSync(path);
+    if (st.isSymbolicLink()) files.set(rel, `-> ${readlinkSync(path)}`);
+    else if (st.isFile()) files.set(rel, readFileSync(path, 'utf8'));
+  }
+  return files;
+}
+
+const out = join(existsSync('/dev/shm') ? '/dev/shm' : work, `composable-bench-startup-out-${process.pid}`);
+const fresh = () => {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out);
+};
+
+const sample = makeRoot(3);
+let variants = [...plainVariants(), snapshotVariant(), codeCacheVariant(sample)];
+if (ONLY) variants = variants.filter((v) => ONLY.includes(v.name));
+rmSync(sample, { recursive: true, force: true });
+
+let load = execFileSync('uptime').toString().trim();
+console.log(`node ${process.version}, ${RUNS} runs each, median wall time, node -e 0 and the variants alternating; load: ${load.replace(/.*load/, 'load')}`);
+for (const n of SIZES) {
+  const root = makeRoot(n);
+  const env = { ...process.env, COMPOSABLE_ROOT: root };
+  let expected: Map<string, string> | undefined;
+  for (const v of variants) {
+    fresh();
+    timeOnce(v.argv(out), env);
+    const got = tree(out);
+    if (!expected) expected = got;
+    else if (JSON.stringify([...got]) !== JSON.stringify([...expected])) throw new Error(`${v.name}: output differs from plain at ${n} packages`);
+  }
+  const samples = new Map<string, number[]>([['node -e 0', []], ...variants.map((v) => [v.name, []] as [string, number[]])]);
+  for (let i = 0; i < RUNS; i++) {
+    samples.get('node -e 0')!.push(timeOnce(['-e', '0'], process.env));
+    for (const v of variants) {
+      fresh();
+      samples.get(v.name)!.push(timeOnce(v.argv(out), env));
+    }
+  }
+  const base = median(samples.get('node -e 0')!);
+  const plain = samples.has('plain') ? median(samples.get('plain')!) : undefined;
+  console.log(`\n${n} package${n === 1 ? '' : 's'}:`);
+  console.log('variant        |     ms | / node -e 0 | / plain');
+  for (const [name, xs] of samples) {
+    const ms = median(xs);
+    console.log(`${name.padEnd(14)} | ${ms.toFixed(1).padStart(6)} | ${(ms / base).toFixed(2).padStart(10)}x | ${plain ? `${(ms / plain).toFixed(2)}x` : ''}`);
+  }
+  rmSync(root, { recursive: true, force: true });
+}
+rmSync(out, { recursive: true, force: true });
+rmSync(work, { recursive: true, force: true });
+load = execFileSync('uptime').toString().trim();
+console.log(`\nafter: ${load.replace(/.*load/, 'load')}`);
