@@ -139,13 +139,34 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-/** Wall time of one process, ms. */
-function timeOnce(args: string[], env: NodeJS.ProcessEnv): number {
+// The machine may be busy (2 cores, other jobs): besides wall time, take each run's CPU time
+// (user + system, all threads), which waiting for a core does not inflate. Node cannot read a
+// child's rusage, so a small python3 helper spawns the run and reports wait4()'s figures.
+const RUSAGE_HELPER = `
+import os, sys, time
+t0 = time.perf_counter_ns()
+pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ, file_actions=[(os.POSIX_SPAWN_OPEN, 0, '/dev/null', os.O_RDONLY, 0), (os.POSIX_SPAWN_OPEN, 1, '/dev/null', os.O_WRONLY, 0)])
+_, status, ru = os.wait4(pid, 0)
+t1 = time.perf_counter_ns()
+sys.stdout.write('%d %d %d' % (os.waitstatus_to_exitcode(status), t1 - t0, round((ru.ru_utime + ru.ru_stime) * 1e9)))
+`;
+const python = spawnSync('python3', ['-c', 'import os; os.wait4; os.posix_spawn; os.waitstatus_to_exitcode'], { stdio: 'ignore' }).status === 0;
+
+interface Sample { wall: number; cpu?: number }
+
+/** Wall time (and CPU time, with python3) of one process, ms. */
+function timeOnce(args: string[], env: NodeJS.ProcessEnv): Sample {
+  if (python) {
+    const r = spawnSync('python3', ['-c', RUSAGE_HELPER, node, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [status, wall, cpu] = String(r.stdout).split(' ').map(Number);
+    if (r.status !== 0 || status !== 0) throw new Error(`node ${args.join(' ')} exited ${status ?? r.status}: ${r.stderr}`);
+    return { wall: wall! / 1e6, cpu: cpu! / 1e6 };
+  }
   const t0 = process.hrtime.bigint();
   const r = spawnSync(node, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   const t1 = process.hrtime.bigint();
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return Number(t1 - t0) / 1e6;
+  return { wall: Number(t1 - t0) / 1e6 };
 }
 
 /** Every file below dir: relative path -> content, or `-> target` for a symlink. */
@@ -168,7 +189,8 @@ const fresh = () => {
 
 const sample = makeRoot(3);
 let variants = [...plainVariants(), snapshotVariant(), codeCacheVariant(sample)];
-if (ONLY) variants = variants.filter((v) => ONLY.includes(v.name));
+// plain is always measured: every ratio is also given against it.
+if (ONLY) variants = variants.filter((v) => v.name === 'plain' || ONLY.includes(v.name));
 rmSync(sample, { recursive: true, force: true });
 
 let load = execFileSync('uptime').toString().trim();
@@ -184,7 +206,7 @@ for (const n of SIZES) {
     if (!expected) expected = got;
     else if (JSON.stringify([...got]) !== JSON.stringify([...expected])) throw new Error(`${v.name}: output differs from plain at ${n} packages`);
   }
-  const samples = new Map<string, number[]>([['node -e 0', []], ...variants.map((v) => [v.name, []] as [string, number[]])]);
+  const samples = new Map<string, Sample[]>([['node -e 0', []], ...variants.map((v) => [v.name, []] as [string, Sample[]])]);
   for (let i = 0; i < RUNS; i++) {
     samples.get('node -e 0')!.push(timeOnce(['-e', '0'], process.env));
     for (const v of variants) {
@@ -192,13 +214,14 @@ for (const n of SIZES) {
       samples.get(v.name)!.push(timeOnce(v.argv(out), env));
     }
   }
-  const base = median(samples.get('node -e 0')!);
-  const plain = samples.has('plain') ? median(samples.get('plain')!) : undefined;
+  const wall = (name: string) => median(samples.get(name)!.map((s) => s.wall));
+  const cpu = (name: string) => (python ? median(samples.get(name)!.map((s) => s.cpu!)) : NaN);
   console.log(`\n${n} package${n === 1 ? '' : 's'}:`);
-  console.log('variant        |     ms | / node -e 0 | / plain');
-  for (const [name, xs] of samples) {
-    const ms = median(xs);
-    console.log(`${name.padEnd(14)} | ${ms.toFixed(1).padStart(6)} | ${(ms / base).toFixed(2).padStart(10)}x | ${plain ? `${(ms / plain).toFixed(2)}x` : ''}`);
+  console.log(`variant        | wall ms | / node -e 0 | / plain${python ? ' | cpu ms | / node -e 0 | / plain' : ''}`);
+  for (const name of samples.keys()) {
+    const w = `${wall(name).toFixed(1).padStart(7)} | ${(wall(name) / wall('node -e 0')).toFixed(2).padStart(10)}x | ${(wall(name) / wall('plain')).toFixed(2).padStart(6)}x`;
+    const c = python ? ` | ${cpu(name).toFixed(1).padStart(6)} | ${(cpu(name) / cpu('node -e 0')).toFixed(2).padStart(10)}x | ${(cpu(name) / cpu('plain')).toFixed(2).padStart(6)}x` : '';
+    console.log(`${name.padEnd(14)} | ${w}${c}`);
   }
   rmSync(root, { recursive: true, force: true });
 }
