@@ -17,6 +17,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bundleBody, launcherSource, produceCodeCache } from '../scripts/build-generator-cache.mjs';
 
 const GENERATOR = join(import.meta.dirname, '../dist/composable-generator.cjs');
 const arg = (name: string): string | undefined => {
@@ -134,6 +135,19 @@ if (writeCache) fs.writeFileSync(cachePath, script.createCachedData());
   return { name: 'code-cache', argv: (o) => [launcher, o] };
 }
 
+/**
+ * What scripts/build-generator-cache.mjs ships: one file, the launcher with the bundle's source
+ * and its cache inside, taken after a sample run or (compile-only) right after compiling.
+ */
+function embeddedCodeCacheVariants(): Variant[] {
+  const body = bundleBody(bundle, GENERATOR);
+  return ([['embedded-cache', true], ['embedded-compile-only', false]] as const).map(([name, sampleRun]) => {
+    const file = join(work, `${name}.cjs`);
+    writeFileSync(file, launcherSource({ body, ...produceCodeCache(body, { sampleRun }) }));
+    return { name, argv: (out: string) => [file, out] };
+  });
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -188,7 +202,7 @@ const fresh = () => {
 };
 
 const sample = makeRoot(3);
-let variants = [...plainVariants(), snapshotVariant(), codeCacheVariant(sample)];
+let variants = [...plainVariants(), snapshotVariant(), codeCacheVariant(sample), ...embeddedCodeCacheVariants()];
 // plain is always measured: every ratio is also given against it.
 if (ONLY) variants = variants.filter((v) => v.name === 'plain' || ONLY.includes(v.name));
 rmSync(sample, { recursive: true, force: true });
