@@ -10,3 +10,4 @@ export interface ProduceOptions {
 }
 export declare function produceCodeCache(body: string, opts?: ProduceOptions): { cache: Buffer; key: string };
 export declare function buildGeneratorCodeCache(file?: string, opts?: ProduceOptions): void;
+export declare function readLauncher(text: string, file?: string): { body: string; cacheBase64: string };

@@ -59,6 +59,17 @@ function cacheBase64() {
 `;
 }
 
+/** The bundle body and the base64 cache inside a launcher's text (tests, and to rebuild it for another node). */
+export function readLauncher(text, file = 'the generator launcher') {
+  const literal = (name) => {
+    const m = new RegExp(`^function ${name}\\(\\) \\{\\n  return (".*");\\n\\}$`, 'm').exec(text);
+    if (!m) throw new Error(`${file}: no ${name}() in it; is it a launcher written by scripts/build-generator-cache.mjs?`);
+    return JSON.parse(m[1]);
+  };
+  const wrapped = literal('source');
+  return { body: wrapped.slice(WRAP_START.length, wrapped.length - WRAP_END.length), cacheBase64: literal('cacheBase64') };
+}
+
 /** A store with two packages (a service, a timer and its service each): runs most of the generator's code. */
 function writeSampleRoot(root) {
   const services = [];
