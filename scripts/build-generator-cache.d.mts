@@ -5,7 +5,6 @@ export declare function bundleBody(bundle: string, file?: string): string;
 export declare function launcherSource(opts: { body: string; cache: Buffer; key: string }): string;
 export interface ProduceOptions {
   node?: string;
-  v8Flags?: string;
   sampleRun?: boolean;
 }
 export declare function produceCodeCache(body: string, opts?: ProduceOptions): { cache: Buffer; key: string };
