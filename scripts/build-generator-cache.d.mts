@@ -8,5 +8,5 @@ export interface ProduceOptions {
   sampleRun?: boolean;
 }
 export declare function produceCodeCache(body: string, opts?: ProduceOptions): { cache: Buffer; key: string };
-export declare function buildGeneratorCodeCache(file?: string, opts?: ProduceOptions): void;
+export declare function buildGeneratorCodeCache(file?: string, opts?: { node?: string; keepDir?: string }): void;
 export declare function readLauncher(text: string, file?: string): { body: string; cacheBase64: string };

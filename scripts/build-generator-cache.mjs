@@ -123,10 +123,26 @@ fs.writeFileSync(${JSON.stringify(join(work, 'key'))}, \`\${process.version} \${
   }
 }
 
-/** Rewrites `file` (the esbuild bundle) as the launcher with its code cache, for `opts.node` (default: this node). */
-export function buildGeneratorCodeCache(file = 'dist/composable-generator.cjs', opts = {}) {
+/**
+ * Rewrites `file` (the esbuild bundle) as the launcher with its code cache, for `opts.node`
+ * (default: this node).
+ * V8's cache differs from run to run for the same source (the string hash seed is random per
+ * process, and fixing it changes V8's flag hash), so a cache made once for a body, node and flags
+ * is kept in `opts.keepDir` and reused: an unchanged bundle rebuilds to the same bytes, and the
+ * podman harness, which keys its image on the generator's digest, reuses its image.
+ */
+export function buildGeneratorCodeCache(file = 'dist/composable-generator.cjs', { node = process.execPath, keepDir = '.tmp/generator-code-cache' } = {}) {
   const body = bundleBody(readFileSync(file, 'utf8'), file);
-  const { cache, key } = produceCodeCache(body, opts);
-  writeFileSync(file, launcherSource({ body, cache, key }));
+  const nodeKey = execFileSync(node, ['-p', 'process.version + " " + process.versions.v8 + " " + process.arch'], { encoding: 'utf8' }).trim();
+  const kept = join(keepDir, `${createHash('sha256').update(`${nodeKey}\n${CODE_CACHE_V8_FLAGS}\n${body}`).digest('hex')}.bin`);
+  let made;
+  try {
+    made = { cache: readFileSync(kept), key: nodeKey };
+  } catch {
+    made = produceCodeCache(body, { node });
+    mkdirSync(keepDir, { recursive: true });
+    writeFileSync(kept, made.cache);
+  }
+  writeFileSync(file, launcherSource({ body, ...made }));
   chmodSync(file, 0o755);
 }
