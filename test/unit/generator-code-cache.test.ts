@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CODE_CACHE_V8_FLAGS, launcherSource, produceCodeCache, readLauncher } from '../../scripts/build-generator-cache.mjs';
+import { buildGeneratorCodeCache, CODE_CACHE_V8_FLAGS, launcherSource, produceCodeCache, readLauncher } from '../../scripts/build-generator-cache.mjs';
 
 const GENERATOR = join(import.meta.dirname, '../../dist/composable-generator.cjs');
 let tmp: string;
@@ -125,5 +125,18 @@ describe('the generator with its code cache', () => {
     const corrupt = launcherFile('corrupt.cjs', text.replace(b64, b64.slice(0, middle) + flipped + b64.slice(middle + 64)));
     expect(readLauncher(readFileSync(corrupt, 'utf8')).cacheBase64).not.toBe(b64);
     expect(await generate(corrupt)).toEqual(await generate(plainFile()));
+  });
+
+  it('an unchanged bundle rebuilds to the same bytes (the cache made once is reused)', () => {
+    const keepDir = join(tmp, 'keep');
+    const build = (name: string) => {
+      const file = join(tmp, name);
+      writeFileSync(file, `#!/usr/bin/env node\n${body}`);
+      buildGeneratorCodeCache(file, { keepDir });
+      return readFileSync(file, 'utf8');
+    };
+    const first = build('rebuild-1.cjs');
+    expect(readLauncher(first).body).toBe(body);
+    expect(build('rebuild-2.cjs')).toBe(first);
   });
 });
