@@ -60,6 +60,8 @@ await build({
   minify: true,
   banner: { js: '#!/usr/bin/env node' },
 });
+// The generator file becomes a launcher holding the bundle and V8's code cache for this node.
+(await import('./build-generator-cache.mjs')).buildGeneratorCodeCache('dist/composable-generator.cjs');
 chmodSync('dist/composable-oci-hook.cjs', 0o755);
 chmodSync('dist/composable.mjs', 0o755);
 chmodSync('dist/composable-generator.cjs', 0o755);
