@@ -5,8 +5,12 @@
 // and store below COMPOSABLE_ROOT). It also reports the cost per package over the start-up floor
 // (the 1-package run) and, per step, the cost of each package the step adds: growth is linear
 // when no step's per-package cost exceeds the first step's by more than LINEAR_TOLERANCE.
+// The "I/O floor" column is what any node generator doing this job must spend: a script with no
+// parsing or checks that reads every file of the store and the metadata and writes the tree the
+// generator wrote (same files, same symlinks) into an empty directory, in the same loop. It shows
+// how much of the gap to `node -e 0` is node's start-up plus the file system, not our code.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -45,6 +49,39 @@ function makeRoot(n: number): string {
   return root;
 }
 
+/** The generator's output tree as a flat list: directories, files with content, symlinks with target. */
+function snapshotTree(dir: string): { dirs: string[]; files: [string, string][]; links: [string, string][] } {
+  const tree = { dirs: [] as string[], files: [] as [string, string][], links: [] as [string, string][] };
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(join(dir, rel)).sort()) {
+      const r = rel ? `${rel}/${name}` : name;
+      const st = lstatSync(join(dir, r));
+      if (st.isSymbolicLink()) tree.links.push([r, readlinkSync(join(dir, r))]);
+      else if (st.isDirectory()) { tree.dirs.push(r); walk(r); }
+      else tree.files.push([r, readFileSync(join(dir, r), 'utf8')]);
+    }
+  };
+  walk('');
+  return tree;
+}
+
+/**
+ * A plain script that does the generator's unavoidable I/O and nothing else: read the metadata
+ * and every file in the store, then create the output tree (exclusive create, one write per
+ * file, as the generator writes small files).
+ */
+const FLOOR_SCRIPT = `'use strict';
+const fs = require('fs');
+const [, , root, out, treeFile] = process.argv;
+fs.readFileSync(root + '/run/composable/metadata.json');
+const readAll = (d) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) { const p = d + '/' + e.name; if (e.isDirectory()) readAll(p); else fs.readFileSync(p); } };
+readAll(root + '/run/composable/store');
+const tree = JSON.parse(fs.readFileSync(treeFile, 'utf8'));
+for (const d of tree.dirs) fs.mkdirSync(out + '/' + d);
+for (const [f, c] of tree.files) { const fd = fs.openSync(out + '/' + f, 'wx', 0o644); fs.writeSync(fd, c); fs.closeSync(fd); }
+for (const [l, t] of tree.links) fs.symlinkSync(t, out + '/' + l);
+`;
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -65,26 +102,40 @@ function time(cmd: string, args: string[], env: NodeJS.ProcessEnv, before?: () =
 
 const node = process.execPath;
 console.log(`node ${execFileSync(node, ['--version']).toString().trim()}, ${RUNS} runs each, median wall time, baseline and generator alternating`);
-console.log('packages | node -e 0 ms | generator ms | ratio | ms per added package (this step)');
-const rows: { n: number; ms: number; baseline: number }[] = [];
+console.log('packages | node -e 0 ms | I/O floor ms | generator ms | generator / node -e 0 | floor / node -e 0, generator / floor | ms per added package (this step)');
+const rows: { n: number; ms: number; baseline: number; io: number }[] = [];
+const scratch = mkdtempSync(join(tmpdir(), 'composable-bench-floor-'));
+const floorScript = join(scratch, 'floor.cjs');
+writeFileSync(floorScript, FLOOR_SCRIPT);
 for (const n of SIZES) {
   const root = makeRoot(n);
   // systemd's generator directories live on tmpfs (/run); use one too when the machine has it.
   const out = existsSync('/dev/shm') ? join('/dev/shm', `composable-bench-out-${process.pid}`) : join(root, 'out');
+  const fresh = (): void => {
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(out);
+  };
+  // One run first, to learn the tree the floor script writes.
+  fresh();
+  time(node, [GENERATOR, out], { ...process.env, COMPOSABLE_ROOT: root }, undefined, 1);
+  const treeFile = join(scratch, `tree-${n}.json`);
+  writeFileSync(treeFile, JSON.stringify(snapshotTree(out)));
   const base: number[] = [];
+  const ioFloor: number[] = [];
   const gen: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     base.push(time(node, ['-e', '0'], process.env, undefined, 1));
+    ioFloor.push(time(node, [floorScript, root, out, treeFile], process.env, fresh, 1));
     gen.push(time(node, [GENERATOR, out], { ...process.env, COMPOSABLE_ROOT: root }, () => {
       rmSync(out, { recursive: true, force: true });
       mkdirSync(out);
     }, 1));
   }
-  const row = { n, ms: median(gen), baseline: median(base) };
+  const row = { n, ms: median(gen), baseline: median(base), io: median(ioFloor) };
   const prev = rows.at(-1);
   rows.push(row);
   const step = prev ? ((row.ms - prev.ms) / (n - prev.n)).toFixed(3) : '';
-  console.log(`${String(n).padStart(8)} | ${row.baseline.toFixed(1).padStart(12)} | ${row.ms.toFixed(1).padStart(12)} | ${(row.ms / row.baseline).toFixed(2)}x | ${step}`);
+  console.log(`${String(n).padStart(8)} | ${row.baseline.toFixed(1).padStart(12)} | ${row.io.toFixed(1).padStart(12)} | ${row.ms.toFixed(1).padStart(12)} | ${(row.ms / row.baseline).toFixed(2)}x | ${(row.io / row.baseline).toFixed(2)}x floor, ${(row.ms / row.io).toFixed(2)}x gen/floor | ${step}`);
   rmSync(root, { recursive: true, force: true });
   rmSync(out, { recursive: true, force: true });
 }
@@ -98,3 +149,4 @@ const worse = steps.filter((s) => s.n > 100 && s.perPackage > reference * LINEAR
 console.log(worse.length === 0
   ? `linear: no step from 100 packages on costs more than ${LINEAR_TOLERANCE}x per package than 10 -> 100`
   : `NOT linear: ${worse.map((s) => `step to ${s.n} costs ${s.perPackage.toFixed(3)} ms per package`).join(', ')} (10 -> 100: ${reference.toFixed(3)})`);
+rmSync(scratch, { recursive: true, force: true });
