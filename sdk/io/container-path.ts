@@ -2,10 +2,14 @@
 // container's root directory) an absolute symlink inside the tree means a path inside the
 // container, so symlinks are followed by hand, never by the host's kernel: a source cannot
 // escape the store through `..` or an absolute link.
-import { lstatSync, readlinkSync } from 'node:fs';
+import { lstatSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 
-export type ResolveResult = { ok: true; path: string } | { ok: false; code: 'missing' | 'loop' | 'unreadable'; message: string };
+/**
+ * `stat`: the lstat of the path's last component, taken while resolving it (absent when nothing
+ * below `known` had to be looked at), so a caller need not lstat the same path again.
+ */
+export type ResolveResult = { ok: true; path: string; stat?: Stats } | { ok: false; code: 'missing' | 'loop' | 'unreadable'; message: string };
 
 /**
  * Resolve `containerPath` inside `root` like the kernel would inside a chroot at `root`.
@@ -15,6 +19,7 @@ export type ResolveResult = { ok: true; path: string } | { ok: false; code: 'mis
 export function resolveInRoot(root: string, containerPath: string, known?: { path: string; resolved: string }): ResolveResult {
   let pending = containerPath.split('/').filter(Boolean);
   let resolved: string[] = [];
+  let last: Stats | undefined;
   if (known && containerPath.startsWith(`${known.path}/`)) {
     pending = containerPath.slice(known.path.length).split('/').filter(Boolean);
     resolved = known.resolved.split('/').filter(Boolean);
@@ -25,6 +30,7 @@ export function resolveInRoot(root: string, containerPath: string, known?: { pat
     if (part === '.') continue;
     if (part === '..') {
       resolved.pop();
+      last = undefined;
       continue;
     }
     const candidate = [...resolved, part];
@@ -43,12 +49,14 @@ export function resolveInRoot(root: string, containerPath: string, known?: { pat
     if (st.isSymbolicLink()) {
       if (++hops > 40) return { ok: false, code: 'loop', message: `too many levels of symbolic links at /${candidate.join('/')}` };
       if (target.startsWith('/')) resolved = [];
+      last = undefined;
       pending = [...target.split('/').filter(Boolean), ...pending];
       continue;
     }
     resolved = candidate;
+    last = st;
   }
-  return { ok: true, path: `/${resolved.join('/')}` };
+  return last ? { ok: true, path: `/${resolved.join('/')}`, stat: last } : { ok: true, path: `/${resolved.join('/')}` };
 }
 
 /** Whether `path` is strictly below `dir` (both absolute, normalised). */

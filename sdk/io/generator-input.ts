@@ -5,7 +5,7 @@
 import { closeSync, constants, lstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { METADATA_PATH, STORE_ROOT, stablePath } from '../contract.ts';
-import { imageReader, loadPackage, loadPackageFrom } from '../package.ts';
+import { imageReader, loadPackageFrom } from '../package.ts';
 import { SquashfsError, SquashfsImage } from '../squashfs.ts';
 import { fileDigest, packageDigestResult } from '../digest.ts';
 import { candidateExecutables } from '../plan/exec-paths.ts';
@@ -74,8 +74,8 @@ function readServiceUnguarded(root: string, spec: ServiceSpec, storeRoot: string
     return { ...base, sourceReasons: [{ code: 'source-outside-store', message: `source ${spec.source} resolves to ${resolved.path}, outside the store ${STORE_ROOT}/; packages must be below the store root` }] };
   }
   const dir = join(root, resolved.path);
-  // resolveInRoot followed every link, so this is the source itself.
-  const st = lstatSync(dir);
+  // resolveInRoot followed every link, so this is the source itself (its lstat, when it took one).
+  const st = resolved.stat ?? lstatSync(dir);
   if (st.isFile()) return readImageService(spec, dir, resolved.path, limits);
   if (!st.isDirectory()) {
     return { ...base, resolvedSource: resolved.path, sourceReasons: [{ code: 'source-unsupported', message: `source ${spec.source} is neither a directory nor an image file` }] };
@@ -105,9 +105,11 @@ function readEngineMountedService(root: string, spec: ServiceSpec, limits?: Part
 }
 
 function readDirectoryService(spec: ServiceSpec, dir: string, resolvedSource: string, limits?: Partial<PackageLimits>): ServiceInput {
-  const { package: pkg, problems } = loadPackage(dir, { limits });
-  // Exec rewriting asks whether the package has a program: answered inside the package only.
+  // One reader for the package and for the Exec rewriting's question whether it has a program
+  // (answered inside the package only), so no path is lstat'd twice. The caller has checked that
+  // `dir` is a directory.
   const tree = new PackageTree(dir, limits);
+  const { package: pkg, problems } = loadPackageFrom({ readText: (rel) => tree.readText(rel), list: (rel) => tree.list(rel), isFile: (rel) => tree.isFile(rel) }, dir);
   let digest: string | undefined;
   // Hashing a whole package costs time at boot; it is done only when the agent asks for it.
   if (spec.digest !== undefined && pkg) {

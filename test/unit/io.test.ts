@@ -17,7 +17,20 @@ describe('resolveInRoot', () => {
   it('follows absolute symlinks inside the root, not on the host', () => {
     mkdirSync(join(dir, 'run/composable/store/pkg-1'), { recursive: true });
     symlinkSync('/run/composable/store/pkg-1', join(dir, 'run/composable/store/pkg'));
-    expect(resolveInRoot(dir, '/run/composable/store/pkg')).toEqual({ ok: true, path: '/run/composable/store/pkg-1' });
+    const r = resolveInRoot(dir, '/run/composable/store/pkg');
+    expect(r).toMatchObject({ ok: true, path: '/run/composable/store/pkg-1' });
+    // The lstat it took of the result comes back, so the generator does not take it again.
+    expect(r.ok && r.stat?.isDirectory()).toBe(true);
+    expect(r.ok && r.stat?.ino).toBe(statSync(join(dir, 'run/composable/store/pkg-1')).ino);
+  });
+
+  it('returns no lstat when the result is not the last path it looked at', () => {
+    mkdirSync(join(dir, 'run/composable/store/a'), { recursive: true });
+    symlinkSync('/', join(dir, 'run/composable/store/root'));
+    expect(resolveInRoot(dir, '/run/composable/store/root')).toEqual({ ok: true, path: '/' });
+    expect(resolveInRoot(dir, '/run/composable/store/a/..')).toEqual({ ok: true, path: '/run/composable/store' });
+    const dot = resolveInRoot(dir, '/run/composable/store/a/.');
+    expect(dot.ok && dot.stat?.ino).toBe(statSync(join(dir, 'run/composable/store/a')).ino);
   });
 
   it('shows a relative symlink that climbs out of the store for what it is', () => {
@@ -25,7 +38,7 @@ describe('resolveInRoot', () => {
     mkdirSync(join(dir, 'etc'));
     symlinkSync('../../../etc', join(dir, 'run/composable/store/evil'));
     const r = resolveInRoot(dir, '/run/composable/store/evil');
-    expect(r).toEqual({ ok: true, path: '/etc' });
+    expect(r).toMatchObject({ ok: true, path: '/etc' });
     expect(isBelow('/etc', '/run/composable/store')).toBe(false);
   });
 
