@@ -2,12 +2,15 @@
 // with 10, 50 and 100 packages, twice each way:
 //   generator: metadata + store, composable-generator installed (the product);
 //   static:    the very same unit tree the generator would write, installed in the image
-//              beforehand, no generator (the baseline).
+//              beforehand, no generator (the baseline);
+//   node noop: the static tree plus a generator that is an empty node script: what any generator
+//              written for node costs at boot before it does anything (node's own start-up in
+//              the container), the floor under ours.
 // Reported per run, median over --runs boots: the time from systemd's start (the manager's
 // UserspaceTimestampMonotonic) until the last sidecar became active, and the time systemd spent
 // in generators. The difference between the two columns is the generator's cost at boot.
 // Run as root: npm run build && npx tsx bench/boot.ts [--runs N]
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bootContainer, ensureRootfs, parseShow } from '../test/e2e/nspawn.ts';
@@ -30,13 +33,17 @@ systemctl show -p UserspaceTimestampMonotonic,GeneratorsStartTimestampMonotonic,
 for s in ${names.join(' ')}; do systemctl show -p ActiveEnterTimestampMonotonic --value $s.service; done > /results/active
 `;
 
-async function measure(n: number, mode: 'generator' | 'static'): Promise<{ untilActiveMs: number; generatorsMs: number }[]> {
+const NOOP_GENERATOR = join(mkdtempSync(join(tmpdir(), 'composable-bench-noop-')), 'noop-generator');
+writeFileSync(NOOP_GENERATOR, '#!/usr/bin/env node\n');
+chmodSync(NOOP_GENERATOR, 0o755);
+
+async function measure(n: number, mode: 'generator' | 'static' | 'noop'): Promise<{ untilActiveMs: number; generatorsMs: number }[]> {
   const names = Array.from({ length: n }, (_, i) => `bench${i}`);
   const packages = names.map((name, i) => buildPackage(daemonPackage(name, ['early', 'default', 'late'][i % 3]!)));
   const metadata = { schemaVersion: 1, services: packages.map((p, i) => serviceEntry(p, names[i]!)) };
   const units: Record<string, string> = {};
   const enable: { unit: string; wantedBy: string }[] = [];
-  if (mode === 'static') {
+  if (mode !== 'generator') {
     // The generator's own output for this metadata, computed offline and installed in the image.
     const root = mkdtempSync(join(tmpdir(), 'composable-bench-root-'));
     mkdirSync(join(root, 'run/composable/store'), { recursive: true });
@@ -51,7 +58,7 @@ async function measure(n: number, mode: 'generator' | 'static'): Promise<{ until
   }
   const out: { untilActiveMs: number; generatorsMs: number }[] = [];
   for (let r = 0; r < RUNS; r++) {
-    const b = await bootContainer({ packages, metadata, units, enable, generator: mode === 'generator' ? undefined : false, probe: PROBE(names), timeoutMs: 120_000 });
+    const b = await bootContainer({ packages, metadata, units, enable, generator: mode === 'generator' ? undefined : mode === 'noop' ? NOOP_GENERATOR : false, probe: PROBE(names), timeoutMs: 120_000 });
     try {
       const m = parseShow(b.read('manager'));
       const active = b.read('active').split('\n').filter(Boolean).map(Number);
@@ -68,13 +75,15 @@ async function measure(n: number, mode: 'generator' | 'static'): Promise<{ until
 
 await ensureRootfs();
 console.log(`median of ${RUNS} boots each; times from systemd's start (ms)`);
-console.log('packages | static: all active | generator: all active | added by generator | generators phase (static / generator)');
+console.log('packages | static: all active | node noop generator: all active | composable generator: all active | added by composable (over static) | generators phase: static / node noop / composable | composable over node noop, generators phase');
 for (const n of SIZES) {
   const s = await measure(n, 'static');
+  const z = await measure(n, 'noop');
   const g = await measure(n, 'generator');
-  const sa = median(s.map((x) => x.untilActiveMs));
-  const ga = median(g.map((x) => x.untilActiveMs));
+  const active = (xs: { untilActiveMs: number }[]): number => median(xs.map((x) => x.untilActiveMs));
+  const phase = (xs: { generatorsMs: number }[]): number => median(xs.map((x) => x.generatorsMs));
   console.log(
-    `${String(n).padStart(8)} | ${sa.toFixed(1).padStart(18)} | ${ga.toFixed(1).padStart(21)} | ${(ga - sa).toFixed(1).padStart(18)} | ${median(s.map((x) => x.generatorsMs)).toFixed(1)} / ${median(g.map((x) => x.generatorsMs)).toFixed(1)}`,
+    `${String(n).padStart(8)} | ${active(s).toFixed(1).padStart(18)} | ${active(z).toFixed(1).padStart(30)} | ${active(g).toFixed(1).padStart(32)} | ${(active(g) - active(s)).toFixed(1).padStart(32)} | ${phase(s).toFixed(1)} / ${phase(z).toFixed(1)} / ${phase(g).toFixed(1)} | ${(phase(g) - phase(z)).toFixed(1)}`,
   );
 }
+rmSync(NOOP_GENERATOR, { force: true });
