@@ -17,9 +17,10 @@
 // run, as systemd leaves /run/systemd/generator. Before timing, every variant's output is checked
 // byte for byte against the plain bundle's.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeBenchRoot } from './store.ts';
 import { bundleBody, launcherSource, produceCodeCache, readLauncher } from '../scripts/build-generator-cache.mjs';
 
 const GENERATOR = join(import.meta.dirname, '../dist/composable-generator.cjs');
@@ -37,29 +38,6 @@ if (!existsSync(GENERATOR)) {
   process.exit(2);
 }
 
-// The same packages as bench/generator.ts: a service, a timer and its service per package.
-function makeRoot(n: number): string {
-  const root = mkdtempSync(join(tmpdir(), `composable-bench-startup-${n}-`));
-  const services = [];
-  for (let i = 0; i < n; i++) {
-    const name = `svc${i}`;
-    const dir = join(root, 'run/composable/store', `${name}-1.0.${i}`);
-    mkdirSync(join(dir, 'usr/lib/systemd/system'), { recursive: true });
-    mkdirSync(join(dir, 'usr/bin'), { recursive: true });
-    writeFileSync(join(dir, 'usr/lib/os-release'), `NAME="${name}"\nID=${name}\nVERSION_ID=1.0.${i}\nCOMPOSABLE_TARGET=${['early', 'default', 'late'][i % 3]}\n`);
-    writeFileSync(join(dir, `usr/bin/${name}`), '#!/bin/sh\nexec sleep infinity\n');
-    chmodSync(join(dir, `usr/bin/${name}`), 0o755);
-    writeFileSync(
-      join(dir, `usr/lib/systemd/system/${name}.service`),
-      `[Unit]\nDescription=${name}\n\n[Service]\nExecStart=/usr/bin/${name} --flag\nRestart=on-failure\n\n[Install]\nWantedBy=multi-user.target\n`,
-    );
-    writeFileSync(join(dir, `usr/lib/systemd/system/${name}-tick.timer`), `[Timer]\nOnCalendar=hourly\n\n[Install]\nWantedBy=timers.target\n`);
-    writeFileSync(join(dir, `usr/lib/systemd/system/${name}-tick.service`), `[Service]\nType=oneshot\nExecStart=/usr/bin/${name} --tick\n`);
-    services.push({ name, source: `/run/composable/store/${name}-1.0.${i}`, environment: { INDEX: String(i) } });
-  }
-  writeFileSync(join(root, 'run/composable/metadata.json'), JSON.stringify({ schemaVersion: 1, services }));
-  return root;
-}
 
 interface Variant {
   name: string;
@@ -213,7 +191,7 @@ const fresh = () => {
   mkdirSync(out);
 };
 
-const sample = makeRoot(3);
+const sample = makeBenchRoot(3, 'startup');
 let variants = [...plainVariants(), snapshotVariant(), codeCacheVariant(sample), ...embeddedCodeCacheVariants()];
 // plain is always measured: every ratio is also given against it.
 if (ONLY) variants = variants.filter((v) => v.name === 'plain' || ONLY.includes(v.name));
@@ -222,7 +200,7 @@ rmSync(sample, { recursive: true, force: true });
 let load = execFileSync('uptime').toString().trim();
 console.log(`node ${process.version}, ${RUNS} runs each, median wall time, node -e 0 and the variants alternating; load: ${load.replace(/.*load/, 'load')}`);
 for (const n of SIZES) {
-  const root = makeRoot(n);
+  const root = makeBenchRoot(n, 'startup');
   const env = { ...process.env, COMPOSABLE_ROOT: root };
   let expected: Map<string, string> | undefined;
   for (const v of variants) {

@@ -11,9 +11,10 @@
 // generator wrote (same files, same symlinks) into an empty directory, in the same loop. It shows
 // how much of the gap to `node -e 0` is node's start-up plus the file system, not our code.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeBenchRoot } from './store.ts';
 
 const GENERATOR = join(import.meta.dirname, '../dist/composable-generator.cjs');
 const runsArg = process.argv.indexOf('--runs');
@@ -27,28 +28,6 @@ if (!existsSync(GENERATOR)) {
   process.exit(2);
 }
 
-function makeRoot(n: number): string {
-  const root = mkdtempSync(join(tmpdir(), `composable-bench-${n}-`));
-  const services = [];
-  for (let i = 0; i < n; i++) {
-    const name = `svc${i}`;
-    const dir = join(root, 'run/composable/store', `${name}-1.0.${i}`);
-    mkdirSync(join(dir, 'usr/lib/systemd/system'), { recursive: true });
-    mkdirSync(join(dir, 'usr/bin'), { recursive: true });
-    writeFileSync(join(dir, 'usr/lib/os-release'), `NAME="${name}"\nID=${name}\nVERSION_ID=1.0.${i}\nCOMPOSABLE_TARGET=${['early', 'default', 'late'][i % 3]}\n`);
-    writeFileSync(join(dir, `usr/bin/${name}`), '#!/bin/sh\nexec sleep infinity\n');
-    chmodSync(join(dir, `usr/bin/${name}`), 0o755);
-    writeFileSync(
-      join(dir, `usr/lib/systemd/system/${name}.service`),
-      `[Unit]\nDescription=${name}\n\n[Service]\nExecStart=/usr/bin/${name} --flag\nRestart=on-failure\n\n[Install]\nWantedBy=multi-user.target\n`,
-    );
-    writeFileSync(join(dir, `usr/lib/systemd/system/${name}-tick.timer`), `[Timer]\nOnCalendar=hourly\n\n[Install]\nWantedBy=timers.target\n`);
-    writeFileSync(join(dir, `usr/lib/systemd/system/${name}-tick.service`), `[Service]\nType=oneshot\nExecStart=/usr/bin/${name} --tick\n`);
-    services.push({ name, source: `/run/composable/store/${name}-1.0.${i}`, environment: { INDEX: String(i) } });
-  }
-  writeFileSync(join(root, 'run/composable/metadata.json'), JSON.stringify({ schemaVersion: 1, services }));
-  return root;
-}
 
 /** The generator's output tree as a flat list: directories, files with content, symlinks with target. */
 function snapshotTree(dir: string): { dirs: string[]; files: [string, string][]; links: [string, string][] } {
@@ -109,7 +88,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'composable-bench-floor-'));
 const floorScript = join(scratch, 'floor.cjs');
 writeFileSync(floorScript, FLOOR_SCRIPT);
 for (const n of SIZES) {
-  const root = makeRoot(n);
+  const root = makeBenchRoot(n, 'generator');
   // systemd's generator directories live on tmpfs (/run); use one too when the machine has it.
   const out = existsSync('/dev/shm') ? join('/dev/shm', `composable-bench-out-${process.pid}`) : join(root, 'out');
   const fresh = (): void => {
