@@ -6,8 +6,9 @@ import { lstatSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * `stat`: the lstat of the path's last component, taken while resolving it (absent when nothing
- * below `known` had to be looked at), so a caller need not lstat the same path again.
+ * `stat`: the lstat of the resolved path, taken while resolving it, so a caller need not lstat it
+ * again; absent when the last step was not a lookup of the result (nothing below `known`, a
+ * trailing `..`, a link to `/`).
  */
 export type ResolveResult = { ok: true; path: string; stat?: Stats } | { ok: false; code: 'missing' | 'loop' | 'unreadable'; message: string };
 

@@ -5,7 +5,7 @@
 import { closeSync, constants, lstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { METADATA_PATH, STORE_ROOT, stablePath } from '../contract.ts';
-import { imageReader, loadPackageFrom } from '../package.ts';
+import { directoryReader, imageReader, loadPackageFrom } from '../package.ts';
 import { SquashfsError, SquashfsImage } from '../squashfs.ts';
 import { fileDigest, packageDigestResult } from '../digest.ts';
 import { candidateExecutables } from '../plan/exec-paths.ts';
@@ -14,7 +14,7 @@ import type { GeneratorInput, MetadataInput, ServiceInput } from '../plan/types.
 import type { ServiceSpec } from '../schema/metadata.ts';
 import { isBelow, resolveInRoot } from './container-path.ts';
 import { readContainerUnits } from './container-units.ts';
-import { PACKAGE_LIMITS, PackageTree, readRegularFile, type PackageLimits } from './safe-read.ts';
+import { PACKAGE_LIMITS, readRegularFile, type PackageLimits } from './safe-read.ts';
 
 const PACKAGE_LIMITS_METADATA = PACKAGE_LIMITS.metadataBytes;
 import { VERSION } from '../version.ts';
@@ -108,8 +108,8 @@ function readDirectoryService(spec: ServiceSpec, dir: string, resolvedSource: st
   // One reader for the package and for the Exec rewriting's question whether it has a program
   // (answered inside the package only), so no path is lstat'd twice. The caller has checked that
   // `dir` is a directory.
-  const tree = new PackageTree(dir, limits);
-  const { package: pkg, problems } = loadPackageFrom({ readText: (rel) => tree.readText(rel), list: (rel) => tree.list(rel), isFile: (rel) => tree.isFile(rel) }, dir);
+  const reader = directoryReader(dir, limits);
+  const { package: pkg, problems } = loadPackageFrom(reader, dir);
   let digest: string | undefined;
   // Hashing a whole package costs time at boot; it is done only when the agent asks for it.
   if (spec.digest !== undefined && pkg) {
@@ -125,7 +125,7 @@ function readDirectoryService(spec: ServiceSpec, dir: string, resolvedSource: st
     pkg: problems.length > 0 ? undefined : pkg,
     packageProblems: problems,
     digest,
-    hasFile: (rel) => tree.isFile(rel),
+    hasFile: (rel) => reader.isFile(rel),
   };
 }
 

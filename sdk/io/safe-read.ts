@@ -367,13 +367,12 @@ export class PackageTree {
   private names(rel: string): ReadResult<{ name: string; type: 'file' | 'dir' | 'unknown' }[]> {
     // A directory whose size (from the lstat that resolved it) says it is small is read in one
     // call: node's Dir costs three times as much per directory, and a package's unit directory is
-    // read at every boot. Larger ones, or ones never lstat'd, are iterated so the entry limit
-    // stops the reading itself. (An overlayfs directory reports the size of its top layer only.)
-    // A directory known only from its parent's entry is lstat'd here: one call, where node's Dir
-    // costs an open, a close and two promisified functions per directory (a third of a lint run's
-    // listing time over 200 packages).
+    // read at every boot. Larger ones are iterated so the entry limit stops the reading itself.
+    // (An overlayfs directory reports the size of its top layer only.) A directory known only from
+    // its parent's entry is lstat'd here: one call, where node's Dir costs an open, a close and two
+    // promisified functions per directory (a third of a lint run's listing time over 200 packages).
     const known = this.lstat(rel);
-    if (known?.ok && known.value.isDirectory() && known.value.size <= SMALL_DIRECTORY_BYTES) {
+    if (known.ok && known.value.isDirectory() && known.value.size <= SMALL_DIRECTORY_BYTES) {
       try {
         const names: { name: string; type: 'file' | 'dir' | 'unknown' }[] = [];
         for (const d of readdirSync(this.abs(rel), { withFileTypes: true })) {
