@@ -17,10 +17,10 @@
 // run, as systemd leaves /run/systemd/generator. Before timing, every variant's output is checked
 // byte for byte against the plain bundle's.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeBenchRoot } from './store.ts';
+import { makeBenchRoot, readOutputTree } from './store.ts';
 import { bundleBody, launcherSource, produceCodeCache, readLauncher } from '../scripts/build-generator-cache.mjs';
 
 const GENERATOR = join(import.meta.dirname, '../dist/composable-generator.cjs');
@@ -173,18 +173,6 @@ function timeOnce(args: string[], env: NodeJS.ProcessEnv): Sample {
   return { wall: Number(t1 - t0) / 1e6 };
 }
 
-/** Every file below dir: relative path -> content, or `-> target` for a symlink. */
-function tree(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const rel of readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()) {
-    const path = join(dir, rel);
-    const st = lstatSync(path);
-    if (st.isSymbolicLink()) files.set(rel, `-> ${readlinkSync(path)}`);
-    else if (st.isFile()) files.set(rel, readFileSync(path, 'utf8'));
-  }
-  return files;
-}
-
 const out = join(existsSync('/dev/shm') ? '/dev/shm' : work, `composable-bench-startup-out-${process.pid}`);
 const fresh = () => {
   rmSync(out, { recursive: true, force: true });
@@ -202,13 +190,13 @@ console.log(`node ${process.version}, ${RUNS} runs each, median wall time, node 
 for (const n of SIZES) {
   const root = makeBenchRoot(n, 'startup');
   const env = { ...process.env, COMPOSABLE_ROOT: root };
-  let expected: Map<string, string> | undefined;
+  let expected: string | undefined;
   for (const v of variants) {
     fresh();
     timeOnce(v.argv(out), env);
-    const got = tree(out);
-    if (!expected) expected = got;
-    else if (JSON.stringify([...got]) !== JSON.stringify([...expected])) throw new Error(`${v.name}: output differs from plain at ${n} packages`);
+    const got = JSON.stringify(readOutputTree(out));
+    if (expected === undefined) expected = got;
+    else if (got !== expected) throw new Error(`${v.name}: output differs from plain at ${n} packages`);
   }
   const samples = new Map<string, Sample[]>([['node -e 0', []], ...variants.map((v) => [v.name, []] as [string, Sample[]])]);
   for (let i = 0; i < RUNS; i++) {

@@ -11,10 +11,10 @@
 // generator wrote (same files, same symlinks) into an empty directory, in the same loop. It shows
 // how much of the gap to `node -e 0` is node's start-up plus the file system, not our code.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeBenchRoot } from './store.ts';
+import { makeBenchRoot, readOutputTree } from './store.ts';
 
 const GENERATOR = join(import.meta.dirname, '../dist/composable-generator.cjs');
 const runsArg = process.argv.indexOf('--runs');
@@ -28,22 +28,6 @@ if (!existsSync(GENERATOR)) {
   process.exit(2);
 }
 
-
-/** The generator's output tree as a flat list: directories, files with content, symlinks with target. */
-function snapshotTree(dir: string): { dirs: string[]; files: [string, string][]; links: [string, string][] } {
-  const tree = { dirs: [] as string[], files: [] as [string, string][], links: [] as [string, string][] };
-  const walk = (rel: string): void => {
-    for (const name of readdirSync(join(dir, rel)).sort()) {
-      const r = rel ? `${rel}/${name}` : name;
-      const st = lstatSync(join(dir, r));
-      if (st.isSymbolicLink()) tree.links.push([r, readlinkSync(join(dir, r))]);
-      else if (st.isDirectory()) { tree.dirs.push(r); walk(r); }
-      else tree.files.push([r, readFileSync(join(dir, r), 'utf8')]);
-    }
-  };
-  walk('');
-  return tree;
-}
 
 /**
  * A plain script that does the generator's unavoidable I/O and nothing else: read the metadata
@@ -99,17 +83,14 @@ for (const n of SIZES) {
   fresh();
   time(node, [GENERATOR, out], { ...process.env, COMPOSABLE_ROOT: root }, undefined, 1);
   const treeFile = join(scratch, `tree-${n}.json`);
-  writeFileSync(treeFile, JSON.stringify(snapshotTree(out)));
+  writeFileSync(treeFile, JSON.stringify(readOutputTree(out)));
   const base: number[] = [];
   const ioFloor: number[] = [];
   const gen: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     base.push(time(node, ['-e', '0'], process.env, undefined, 1));
     ioFloor.push(time(node, [floorScript, root, out, treeFile], process.env, fresh, 1));
-    gen.push(time(node, [GENERATOR, out], { ...process.env, COMPOSABLE_ROOT: root }, () => {
-      rmSync(out, { recursive: true, force: true });
-      mkdirSync(out);
-    }, 1));
+    gen.push(time(node, [GENERATOR, out], { ...process.env, COMPOSABLE_ROOT: root }, fresh, 1));
   }
   // The cost over node's start-up, pair by pair: a busy machine slows both runs of a pair alike,
   // so the per-step figures below compare these rather than raw medians.
