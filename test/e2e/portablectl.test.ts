@@ -105,11 +105,17 @@ function portableProbe(c: PortableCase): string {
   if (!attach.command) throw new Error(`no portablectl command for ${c.image}`);
   const units = Object.keys(c.units).join(' ');
   const main = c.main ?? Object.keys(c.units)[0]!;
+  // The work's evidence is written while a timer's service still runs (the timer shows "running"
+  // until it ends): give each unit up to 5 s to reach the state asserted, then record what it is.
+  const settle = Object.entries(c.units)
+    .map(([u, sub]) => `for i in $(seq 1 50); do [ "$(systemctl show -P SubState ${u})" = ${sub} ] && break; sleep 0.1; done`)
+    .join('\n');
   return `
 echo '${attach.command}' > /results/${c.tag}.command
 ${attach.command} > /results/${c.tag}.attach 2>&1; echo $? > /results/${c.tag}.attach.rc
 for i in $(seq 1 150); do ${c.done} && break; sleep 0.1; done
 (${c.evidence}) > /results/${c.tag}.evidence 2>&1
+${settle}
 for u in ${units}; do systemctl show -p ActiveState,SubState,Result,FragmentPath,DropInPaths $u | sed "s/^/$u./"; done > /results/${c.tag}.show
 pid=$(systemctl show -p MainPID --value ${main})
 grep '^ID=' /proc/$pid/root/usr/lib/os-release > /results/${c.tag}.root-id 2>&1 || true
