@@ -82,7 +82,10 @@ export interface PackageReader {
 }
 
 export function directoryReader(dir: string, limits?: Partial<PackageLimits>): PackageReader {
-  const tree = new PackageTree(dir, limits);
+  return treeReader(new PackageTree(dir, limits));
+}
+
+function treeReader(tree: PackageTree): PackageReader {
   return {
     readText: (rel) => tree.readText(rel),
     list: (rel) => tree.list(rel),
@@ -216,7 +219,8 @@ export function loadPackage(dir: string, options: LoadPackageOptions = {}): Load
     return { problems: [{ code: 'source-not-directory', file: '', message: `${dir} is not a directory; unpack the artifact or pass the package directory` }] };
   }
   const tree = new PackageTree(dir, options.limits);
-  const result = loadPackageFrom({ readText: (rel) => tree.readText(rel), list: (rel) => tree.list(rel), isFile: (rel) => tree.isFile(rel) }, dir);
+  // The tree itself, not directoryReader(dir): its walk() lists the files afterwards.
+  const result = loadPackageFrom(treeReader(tree), dir);
   if (result.package && options.listFiles) {
     const walked = tree.walk();
     if (walked.ok) result.package.files = walked.value;
