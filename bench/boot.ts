@@ -10,14 +10,13 @@
 // UserspaceTimestampMonotonic) until the last sidecar became active, and the time systemd spent
 // in generators. The difference between the two columns is the generator's cost at boot.
 // Run as root: npm run build && npx tsx bench/boot.ts [--runs N]
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bootContainer, ensureRootfs, parseShow } from '../test/e2e/nspawn.ts';
 import { buildPackage, daemonPackage, removeBuiltPackages, serviceEntry } from '../test/e2e/packages.ts';
 import { planGeneration } from '../sdk/plan/generate.ts';
 import { readGeneratorInput } from '../sdk/io/generator-input.ts';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
@@ -33,7 +32,8 @@ systemctl show -p UserspaceTimestampMonotonic,GeneratorsStartTimestampMonotonic,
 for s in ${names.join(' ')}; do systemctl show -p ActiveEnterTimestampMonotonic --value $s.service; done > /results/active
 `;
 
-const NOOP_GENERATOR = join(mkdtempSync(join(tmpdir(), 'composable-bench-noop-')), 'noop-generator');
+const NOOP_DIR = mkdtempSync(join(tmpdir(), 'composable-bench-noop-'));
+const NOOP_GENERATOR = join(NOOP_DIR, 'noop-generator');
 writeFileSync(NOOP_GENERATOR, '#!/usr/bin/env node\n');
 chmodSync(NOOP_GENERATOR, 0o755);
 
@@ -86,4 +86,4 @@ for (const n of SIZES) {
     `${String(n).padStart(8)} | ${active(s).toFixed(1).padStart(18)} | ${active(z).toFixed(1).padStart(30)} | ${active(g).toFixed(1).padStart(32)} | ${(active(g) - active(s)).toFixed(1).padStart(32)} | ${phase(s).toFixed(1)} / ${phase(z).toFixed(1)} / ${phase(g).toFixed(1)} | ${(phase(g) - phase(z)).toFixed(1)}`,
   );
 }
-rmSync(NOOP_GENERATOR, { force: true });
+rmSync(NOOP_DIR, { recursive: true, force: true });
