@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 // The package's own names resolve to its sources in the repository's tests (package.json
 // `exports` points at the compiled dist/ for installed copies; tsconfig.json `paths` agrees).
-const SOURCE_ENTRIES = { composable: 'sdk/index.ts', 'composable/lint': 'lint/index.ts', 'composable/testing': 'sdk/testing/index.ts' };
+const SOURCE_ENTRIES = { composable: 'sdk/index.ts', 'composable/host': 'host/index.ts', 'composable/lint': 'lint/index.ts', 'composable/testing': 'sdk/testing/index.ts' };
 
 export default defineConfig({
   resolve: {
@@ -16,7 +16,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'test/golden/**/*.test.ts', 'test/hostile/**/*.test.ts', 'lint/**/*.test.ts', 'templates/**/*.test.ts'],
+          include: ['test/{sdk,generator,host,lint,cli,scripts,repo}/**/*.test.ts', 'test/golden/**/*.test.ts', 'test/hostile/**/*.test.ts', 'templates/**/*.test.ts'],
           testTimeout: 30_000,
         },
       },

@@ -1,4 +1,4 @@
-// What the generator costs at boot. Boots a real systemd (systemd-nspawn, test/e2e/nspawn.ts)
+// What the generator costs at boot. Boots a real systemd (systemd-nspawn, test/harness/nspawn.ts)
 // with 10, 50 and 100 packages, twice each way:
 //   generator: metadata + store, composable-generator installed (the product);
 //   static:    the very same unit tree the generator would write, installed in the image
@@ -13,10 +13,10 @@
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootContainer, ensureRootfs, parseShow } from '../test/e2e/nspawn.ts';
+import { bootContainer, ensureRootfs, parseShow } from '../test/harness/nspawn.ts';
 import { buildPackage, daemonPackage, removeBuiltPackages, serviceEntry } from '../test/e2e/packages.ts';
-import { planGeneration } from '../sdk/plan/generate.ts';
-import { readGeneratorInput } from '../sdk/io/generator-input.ts';
+import { planGeneration } from '../generator/plan/plan-generation.ts';
+import { readGeneratorInput } from '../generator/input/read-input.ts';
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;

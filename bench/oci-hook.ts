@@ -11,7 +11,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { ensureSystemdImage, harnessRunArgs, containerName, removeContainer } from '../sdk/container/podman.ts';
+import { ensureSystemdImage, harnessRunArgs, containerName, removeContainer } from '../test/harness/podman.ts';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);

@@ -2,9 +2,9 @@
 // Writes only into NORMAL. Never mounts, never calls systemctl, never waits; a bad package is
 // skipped and recorded in /run/composable/status.json, and the others are still generated.
 import { createLogger } from './log.ts';
-import { failedRunStatus, runGenerator, writeFreshStatus } from './run.ts';
-import { planTargets } from '../sdk/plan/targets.ts';
-import { writePlanFiles } from '../sdk/io/write-plan.ts';
+import { failedRunStatus, runGenerator, writeFreshStatus } from './run-generator.ts';
+import { planTargets } from './plan/targets.ts';
+import { writePlanFiles } from './output/write-tree.ts';
 
 function main(argv: string[]): number {
   const logger = createLogger();

@@ -3,14 +3,14 @@
 import { basename, dirname } from 'node:path';
 import { readdirSync } from 'node:fs';
 import type { EntryNode, SourceRange } from '../sdk/unit-file/types.ts';
-import { parseUnitFile } from '../sdk/unit-file/index.ts';
+import { parseUnitFile } from '../sdk/unit-file/parse.ts';
 import { METADATA_PATH, PACKAGE_UNIT_DIR } from '../sdk/contract.ts';
 import type { LintConfig } from './config.ts';
 import { unitTypeOf } from './directives.ts';
 import { classifyInput, extractArtifact, LintInputError, readTextFile, unitFilesIn, type LintInput } from './inputs/index.ts';
 import { readPackage, stripArtifactSuffix } from './inputs/package.ts';
-import { extractOciPackage, OciReadError, type ExtractedOciPackage } from './inputs/oci.ts';
-import { ANNOTATION_NAME } from '../sdk/artifact/oci.ts';
+import { extractOciPackage, OciReadError, type ExtractedOciPackage } from '../sdk/artifact/oci-read.ts';
+import { ANNOTATION_NAME } from '../sdk/artifact/oci-pack.ts';
 import { RULES } from './rules/index.ts';
 import type {
   Diagnostic, LintMetadata, LintPackage, LintPolicy, LintUnit, ReportDescriptor, Rule, Severity, SeveritySetting,

@@ -11,7 +11,7 @@ export { classifyInput, LintInputError, type LintInput, type InputKind } from '.
 export { readPackage } from './inputs/package.ts';
 export { checkCalendar, type CalendarResult } from './util/calendar.ts';
 export { exposure, exposureLevel, EXPOSURE_CHECKS, type Exposure } from './util/exposure.ts';
-export { readElf, type ElfInfo } from './util/elf.ts';
+export { readElf, type ElfInfo } from '../sdk/artifact/elf.ts';
 export { DIRECTIVES_SYSTEMD_VERSION, DIRECTIVES_SYSTEMD_FULL, isKnownDirective, directiveKind, sectionsFor, unitTypeOf } from './directives.ts';
 export type {
   Diagnostic, Severity, SeveritySetting, Rule, RuleMeta, RuleGroup, UnitRule, PackageRule, MetadataRule,

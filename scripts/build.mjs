@@ -17,7 +17,7 @@ const common = { bundle: true, platform: 'node', target: 'node20', legalComments
 // share) in dist/cli/, loaded only when that command runs. Node compiles every module it loads, so
 // `composable --version` or `composable lint` pay only for the code they use, not for the whole
 // CLI (a single 1.4 MB bundle cost `--version` 1.4x `node -e 0`). Whatever installs the CLI
-// installs dist/cli/ beside the entry (npm's `files`, sdk/container/nspawn.ts and podman.ts).
+// installs dist/cli/ beside the entry (npm's `files`, test/harness/nspawn.ts and podman.ts).
 const CLI_REQUIRE_BANNER = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
 rmSync('dist/cli', { recursive: true, force: true });
 await build({
@@ -72,7 +72,7 @@ chmodSync('dist/composable-generator.cjs', 0o755);
 // npm installs and dedupes them, and the .d.ts files name the same zod.
 // No CommonJS build: every supported node (>= 20) can import ES modules, and require() of them
 // works from node 20.19 / 22.12 on.
-const LIBRARY_ENTRIES = { index: 'sdk/index.ts', lint: 'lint/index.ts', testing: 'sdk/testing/index.ts' };
+const LIBRARY_ENTRIES = { index: 'sdk/index.ts', host: 'host/index.ts', lint: 'lint/index.ts', testing: 'sdk/testing/index.ts' };
 rmSync('dist/chunks', { recursive: true, force: true });
 await build({
   ...common,

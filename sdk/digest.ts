@@ -1,13 +1,13 @@
 // The content digest of a package: the same for a directory, a tar or a tar.gz of it, because it
 // is computed over the tree (paths, types, modes, contents, link targets), not over an archive.
 // Owners, groups and mtimes are left out: `composable pack` normalises them anyway.
-// Trees are read through the safe package reader (sdk/io/safe-read.ts): no symlink is followed,
+// Trees are read through the safe package reader (sdk/fs/safe-read.ts): no symlink is followed,
 // no FIFO or device is opened, and the package limits hold.
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { orThrow, PackageTree, type PackageLimits, type PackageProblem, type ReadResult, type TreeEntry } from './io/safe-read.ts';
+import { orThrow, PackageTree, type PackageLimits, type PackageProblem, type ReadResult, type TreeEntry } from './fs/safe-read.ts';
 
-export type { TreeEntry } from './io/safe-read.ts';
+export type { TreeEntry } from './fs/safe-read.ts';
 
 /**
  * All entries below `root`, sorted by path (bytewise), without following symlinks. Throws a

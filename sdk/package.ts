@@ -4,14 +4,14 @@ import { lstatSync } from 'node:fs';
 import { DROP_IN_NAME, PACKAGE_OS_RELEASE, PACKAGE_UNIT_DIR, type Mode, type Profile } from './contract.ts';
 import { parseOsRelease } from './os-release.ts';
 import { hasPortablePrefix, parseUnitName } from './unit-name.ts';
-import { parseUnitFile } from './unit-file/index.ts';
+import { parseUnitFile } from './unit-file/parse.ts';
 import type { UnitFile } from './unit-file/types.ts';
 import { PackageOsReleaseSchema } from './schema/os-release.ts';
 import { schemaProblems } from './schema/issues.ts';
-import { PackageTree, type ListedEntry, type PackageLimits, type PackageProblem, type ReadResult, type TreeEntry } from './io/safe-read.ts';
-import { SquashfsError, type SquashfsImage } from './squashfs.ts';
+import { PackageTree, type ListedEntry, type PackageLimits, type PackageProblem, type ReadResult, type TreeEntry } from './fs/safe-read.ts';
+import { SquashfsError, type SquashfsImage } from './artifact/squashfs.ts';
 
-export type { PackageProblem } from './io/safe-read.ts';
+export type { PackageProblem } from './fs/safe-read.ts';
 
 export interface PackageDropIn {
   /** File name inside `<unit>.d/`, e.g. `10-limits.conf`. */

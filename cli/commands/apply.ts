@@ -1,8 +1,8 @@
 // composable apply [--dry-run] [--json] — reconcile a running container with changed metadata.
 import type { Command } from 'commander';
 import { hostPath } from '../../sdk/contract.ts';
-import { runApply, type ApplyOutcome } from '../../sdk/apply/run.ts';
-import type { ApplyPlan } from '../../sdk/apply/plan.ts';
+import { runApply, type ApplyOutcome } from '../../host/apply/apply-changes.ts';
+import type { ApplyPlan } from '../../host/apply/plan-apply.ts';
 
 export function renderPlan(plan: ApplyPlan): string {
   const line = (label: string, units: string[]): string => `  ${label.padEnd(10)} ${units.length > 0 ? units.join(' ') : '-'}`;

@@ -11,12 +11,12 @@ import { execa } from 'execa';
 import { METADATA_PATH, STORE_ROOT, TARGETS, hostPath } from '../../sdk/contract.ts';
 import { loadPackage } from '../../sdk/package.ts';
 import { packageDigest } from '../../sdk/digest.ts';
-import { writeMetadata } from '../../sdk/agent.ts';
+import { writeMetadata } from '../../host/agent.ts';
 import { packPackage } from '../../sdk/artifact/pack.ts';
-import type { OutputFile } from '../../sdk/plan/types.ts';
+import type { OutputFile } from '../../generator/plan/types.ts';
 import type { Status } from '../../sdk/schema/status.ts';
-import { bootContainer, ensureRootfs } from '../../sdk/container/nspawn.ts';
-import { runGenerator, describeReason } from '../../generator/run.ts';
+import { bootContainer, ensureRootfs } from '../../test/harness/nspawn.ts';
+import { runGenerator, describeReason } from '../../generator/run-generator.ts';
 import { completeChrootPackage } from './init.ts';
 import { ScaffoldError } from '../../sdk/scaffold.ts';
 

@@ -1,8 +1,8 @@
 // composable generate [--root DIR] [--out DIR | --dry-run] — the generator, offline.
 import type { Command } from 'commander';
-import { renderDryRun } from '../../sdk/io/write-plan.ts';
+import { renderDryRun } from '../../generator/output/write-tree.ts';
 import { createLogger } from '../../generator/log.ts';
-import { runGenerator } from '../../generator/run.ts';
+import { runGenerator } from '../../generator/run-generator.ts';
 
 export function register(program: Command): void {
   program

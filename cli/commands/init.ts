@@ -10,8 +10,8 @@ import {
   CHROOT_TEMPLATES, ScaffoldError, TEMPLATES, checkPackageName, existingPaths, planChrootCompletion, readUnitTexts, renderTemplate,
   writeChrootEntries, writeScaffold, type ChrootEntry, type PackageMode, type TemplateName,
 } from '../../sdk/scaffold.ts';
-import { readElf } from '../../lint/util/elf.ts';
-import { PORTABLE_NAME } from '../../sdk/portable.ts';
+import { readElf } from '../../sdk/artifact/elf.ts';
+import { PORTABLE_NAME } from '../../host/portable.ts';
 
 /** templates/ next to the bundle (dist/ -> ../templates) or the sources (cli/commands -> ../../templates). */
 function templatesDir(): string {

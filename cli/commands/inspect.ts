@@ -2,7 +2,7 @@
 // os-release, units and the target each lands in, mode, profile, binaries, size, digest.
 // PATH is a package directory or an artifact (tar, tar.gz, squashfs, OCI image layout or
 // archive), which is unpacked first by the SDK's bounded reader (files, directories and links only,
-// within the package limits; lint/inputs/oci.ts checks an OCI image's digests first).
+// within the package limits; sdk/artifact/oci-read.ts checks an OCI image's digests first).
 import type { Command } from 'commander';
 import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,10 +11,10 @@ import { extractArtifactTo } from '../../sdk/artifact/extract.ts';
 import { resolveTarget } from '../../sdk/contract.ts';
 import { fileDigest, packageDigest } from '../../sdk/digest.ts';
 import { loadPackage } from '../../sdk/package.ts';
-import { getList } from '../../sdk/unit-file/index.ts';
-import { readElf } from '../../lint/util/elf.ts';
-import { extractOciPackage, isOciArchive, isOciLayoutDir } from '../../lint/inputs/oci.ts';
-import { portablectlAttach } from '../../sdk/portable.ts';
+import { getList } from '../../sdk/unit-file/lookup.ts';
+import { readElf } from '../../sdk/artifact/elf.ts';
+import { extractOciPackage, isOciArchive, isOciLayoutDir } from '../../sdk/artifact/oci-read.ts';
+import { portablectlAttach } from '../../host/portable.ts';
 
 export interface Inspection {
   path: string;

@@ -7,9 +7,9 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { validateMetadata } from '../../sdk/agent.ts';
-import { ANNOTATION_DIGEST, ANNOTATION_NAME, ANNOTATION_VERSION, ociRepository, ociTag } from '../../sdk/artifact/oci.ts';
-import { OciReadError, readOciImage } from '../../lint/inputs/oci.ts';
+import { validateMetadata } from '../../host/agent.ts';
+import { ANNOTATION_DIGEST, ANNOTATION_NAME, ANNOTATION_VERSION, ociRepository, ociTag } from '../../sdk/artifact/oci-pack.ts';
+import { OciReadError, readOciImage } from '../../sdk/artifact/oci-read.ts';
 import {
   isDnsSubdomain, PULL_POLICIES, renderDeployment, renderDeploymentPatch, renderKube, type PullPolicy,
 } from '../../host/kube.ts';

@@ -1,6 +1,6 @@
 // composable lint PATH... — check packages, artifacts, unit files and metadata before they ship.
 // Exit status: 0 clean, 1 errors (or more warnings than --max-warnings), 2 usage or internal error.
-import { atomicWriteFile } from '../../sdk/io/atomic-write.ts';
+import { atomicWriteFile } from '../../sdk/fs/atomic-write.ts';
 import { Option, type Command } from 'commander';
 import { findConfigFile, loadConfigFile, LintConfigError, type LintConfig } from '../../lint/config.ts';
 import { lint } from '../../lint/engine.ts';

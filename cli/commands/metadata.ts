@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { METADATA_PATH, hostPath } from '../../sdk/contract.ts';
-import { ContractError, validateMetadata, writeMetadata } from '../../sdk/agent.ts';
+import { ContractError, validateMetadata, writeMetadata } from '../../host/agent.ts';
 
 function readJson(file: string): { ok: true; value: unknown } | { ok: false; message: string } {
   let text: string;

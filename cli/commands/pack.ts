@@ -6,13 +6,13 @@ import { join, resolve } from 'node:path';
 import { lint } from '../../lint/engine.ts';
 import { format as formatDiagnostics } from '../../lint/formatters/index.ts';
 import { loadPackage } from '../../sdk/package.ts';
-import { PackageReadError } from '../../sdk/io/safe-read.ts';
+import { PackageReadError } from '../../sdk/fs/safe-read.ts';
 import { ARTIFACT_FORMATS, PackError, defaultArtifactName, packPackage, type ArtifactFormat } from '../../sdk/artifact/pack.ts';
-import { OCI_FORMATS, OciError, packOci, type OciFormat } from '../../sdk/artifact/oci.ts';
-import { ociArchitectureOfElf, hostOciArchitecture, OCI_ARCHITECTURES } from '../../sdk/artifact/oci.ts';
+import { OCI_FORMATS, OciError, packOci, type OciFormat } from '../../sdk/artifact/oci-pack.ts';
+import { ociArchitectureOfElf, hostOciArchitecture, OCI_ARCHITECTURES } from '../../sdk/artifact/oci-pack.ts';
 import { walkTree } from '../../sdk/digest.ts';
-import { readElf } from '../../lint/util/elf.ts';
-import { isOciLayoutDir } from '../../lint/inputs/oci.ts';
+import { readElf } from '../../sdk/artifact/elf.ts';
+import { isOciLayoutDir } from '../../sdk/artifact/oci-read.ts';
 
 const FORMATS: readonly string[] = [...ARTIFACT_FORMATS, ...OCI_FORMATS];
 /** Default file name suffix per format (an OCI layout is a directory, its archive a tar). */

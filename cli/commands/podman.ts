@@ -5,8 +5,8 @@
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
-import { CONTAINER_NAME_PATTERN, formatCommand, planPodmanRun } from '../../host/podman.ts';
-import { PODMAN_RUN_BASE, PodmanInputError, parsePairs, readMetadataFile, resolvePackages, writeRunDir } from '../../host/podman-run.ts';
+import { CONTAINER_NAME_PATTERN, formatCommand, planPodmanRun } from '../../host/podman/plan-podman-run.ts';
+import { PODMAN_RUN_BASE, PodmanInputError, parsePairs, readMetadataFile, resolvePackages, writeRunDir } from '../../host/podman/podman-run-io.ts';
 
 interface Options {
   metadata: string;

@@ -2,8 +2,8 @@
 // units with their live state, and why a service was skipped.
 import type { Command } from 'commander';
 import { RUN_DIR, hostPath } from '../../sdk/contract.ts';
-import { readStatus } from '../../sdk/agent.ts';
-import { showUnits, type UnitState } from '../../sdk/apply/systemctl.ts';
+import { readStatus } from '../../host/agent.ts';
+import { showUnits, type UnitState } from '../../host/apply/systemctl.ts';
 import type { Status } from '../../sdk/schema/status.ts';
 
 const useColor = (): boolean => Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;

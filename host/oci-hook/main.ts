@@ -11,9 +11,9 @@ import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG_PATH, DEFAULT_RUN_ROOT, parseHookConfig, type HookConfig } from './config.ts';
 import { containerRootOwner, parseOciConfig, parseOciState, rootfsPath, type OciConfig } from './oci.ts';
-import { containerDirFor, parseServiceNames, planHook, requestedServices, RUN_KEY_PATTERN, type HookPlan, type Resolution } from './plan.ts';
+import { containerDirFor, parseServiceNames, planHook, requestedServices, RUN_KEY_PATTERN, type HookPlan, type Resolution } from './plan-hook.ts';
 import { realStore, resolveInStore } from './store.ts';
-import { chownRunDir, CONTAINER_RECORD_FILE, copyCredentials, makeContainerDir, mountIntoContainer, processIdentity, readContainerRecord, removeContainerDir, removeStaleContainerDirs, writeRunFiles } from './apply.ts';
+import { chownRunDir, CONTAINER_RECORD_FILE, copyCredentials, makeContainerDir, mountIntoContainer, processIdentity, readContainerRecord, removeContainerDir, removeStaleContainerDirs, writeRunFiles } from './apply-hook.ts';
 import { addHookMounts, isPrecreateKey, newPrecreateKey, RUN_KEY_ANNOTATION } from './precreate.ts';
 import { createHookLog, type HookLog } from './log.ts';
 

@@ -5,7 +5,7 @@
 // later stages (poststop) read back.
 import { randomBytes } from 'node:crypto';
 import type { OciConfig } from './oci.ts';
-import { mountOptions, type HookPlan } from './plan.ts';
+import { mountOptions, type HookPlan } from './plan-hook.ts';
 
 /** Annotation naming the run directory key chosen at precreate; poststop removes that directory. */
 export const RUN_KEY_ANNOTATION = 'io.composable.hook.run-key';

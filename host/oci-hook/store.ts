@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { parseOsRelease } from '../../sdk/os-release.ts';
 import { VERSION_PATTERN } from '../../sdk/schema/common.ts';
 import { PACKAGE_OS_RELEASE } from '../../sdk/contract.ts';
-import type { Resolution } from './plan.ts';
+import type { Resolution } from './plan-hook.ts';
 
 function errCode(e: unknown): string {
   return (e as NodeJS.ErrnoException).code ?? String(e);

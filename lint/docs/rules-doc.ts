@@ -1,6 +1,6 @@
 // Renders docs/rules.md from the rule registry and each rule's fixtures: every rule with its
 // default severity, what it checks, an example and the real output of `composable lint` on it.
-// `npx tsx lint/docs/rules-doc.ts` rewrites the file; test/unit/lint/docs.test.ts fails when the
+// `npx tsx lint/docs/rules-doc.ts` rewrites the file; test/lint/docs/rules-doc.test.ts fails when the
 // checked-in file differs from what this renders.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

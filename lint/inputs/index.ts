@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ArtifactError, extractArtifactTo } from '../../sdk/artifact/extract.ts';
-import { PACKAGE_LIMITS, readRegularFile } from '../../sdk/io/safe-read.ts';
+import { PACKAGE_LIMITS, readRegularFile } from '../../sdk/fs/safe-read.ts';
 import { unitTypeOf } from '../directives.ts';
-import { isOciArchive, isOciLayoutDir } from './oci.ts';
+import { isOciArchive, isOciLayoutDir } from '../../sdk/artifact/oci-read.ts';
 
 export type InputKind = 'package' | 'artifact' | 'oci' | 'unit' | 'unit-dir' | 'metadata';
 

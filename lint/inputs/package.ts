@@ -4,11 +4,11 @@
 // opened, a symlink that leaves the package (to a host file, say) is never followed, so no host
 // content reaches a diagnostic, and the package limits hold.
 import { basename } from 'node:path';
-import { PackageTree, type TreeEntry } from '../../sdk/io/safe-read.ts';
+import { PackageTree, type TreeEntry } from '../../sdk/fs/safe-read.ts';
 import { PACKAGE_OS_RELEASE, PACKAGE_UNIT_DIR } from '../../sdk/contract.ts';
 import { parseOsRelease } from '../../sdk/os-release.ts';
 import { manifestFromOsRelease } from '../../sdk/package.ts';
-import { parseUnitFile } from '../../sdk/unit-file/index.ts';
+import { parseUnitFile } from '../../sdk/unit-file/parse.ts';
 import { unitTypeOf } from '../directives.ts';
 import type { LintOsRelease, LintPackage, LintUnit } from '../types.ts';
 import { LintInputError } from './index.ts';

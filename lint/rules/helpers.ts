@@ -5,9 +5,9 @@ import type { TreeEntry } from '../../sdk/digest.ts';
 import type { EntryNode, UnitFile } from '../../sdk/unit-file/types.ts';
 import { sectionsFor } from '../directives.ts';
 import type { LintPackage, LintUnit, UnitContext } from '../types.ts';
-import { EXEC_DIRECTIVES, EXEC_SEARCH_PATH } from '../../sdk/plan/exec-paths.ts';
+import { EXEC_DIRECTIVES, EXEC_SEARCH_PATH } from '../../sdk/unit-file/exec-search.ts';
 import { parseCommandLine, type ExecCommand } from '../../sdk/unit-file/command-line.ts';
-import { isElf, readElf, type ElfInfo } from '../util/elf.ts';
+import { isElf, readElf, type ElfInfo } from '../../sdk/artifact/elf.ts';
 
 export interface SectionEntry {
   section: string;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { LintConfig } from '../config.ts';
 import { lint, type LintResult } from '../engine.ts';
-import { hostElfMachine } from '../util/elf.ts';
+import { hostElfMachine } from '../../sdk/artifact/elf.ts';
 
 export type FileSpec =
   | string

@@ -1,6 +1,6 @@
 // A validator for systemd.time(7) calendar event expressions (OnCalendar=), written from the man
 // page and checked against `systemd-analyze calendar` on a table of expressions
-// (lint/util/calendar.test.ts). It answers "does systemd accept this?" and, when not, says why.
+// (test/lint/util/calendar.test.ts). It answers "does systemd accept this?" and, when not, says why.
 //
 //   [WEEKDAYS] [[YEAR-]MONTH-DAY | [YEAR-]MONTH~DAY] [HOUR:MINUTE[:SECOND]] [TIMEZONE]
 //   minutely hourly daily weekly monthly yearly annually quarterly semiannually semi-annually

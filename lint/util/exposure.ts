@@ -2,7 +2,7 @@
 // check names and relative weights (as systemd 252 prints them for an unhardened service), each
 // check scoring a badness between 0 (locked down) and 1 (open), and the score
 // 10 × Σ(weight × badness) / Σ(weight). It is an estimate for comparing units and finding the
-// biggest gaps, not a reimplementation: lint/util/exposure.test.ts keeps it within one point of
+// biggest gaps, not a reimplementation: test/lint/util/exposure.test.ts keeps it within one point of
 // systemd's own score on a table of units.
 
 /** Effective settings: key → the last assigned value (lists joined), after the profile drop-in. */

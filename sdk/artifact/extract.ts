@@ -9,12 +9,12 @@
 //   streamed, so memory stays at a few blocks whatever the archive declares. A gzip stream is
 //   read only up to the end of the tar archive.
 // - What a tar header means (checksum, numbers, pax records, long names) is decided by
-//   tar-header.ts, the decoder the OCI archive reader (lint/inputs/oci.ts) uses too.
+//   tar-header.ts, the decoder the OCI archive reader (sdk/artifact/oci-read.ts) uses too.
 import { chmodSync, closeSync, fstatSync, constants, createReadStream, mkdirSync, openSync, readSync, symlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { SquashfsError, SquashfsImage } from '../squashfs.ts';
-import { PACKAGE_LIMITS, type PackageLimits } from '../io/safe-read.ts';
+import { SquashfsError, SquashfsImage } from './squashfs.ts';
+import { PACKAGE_LIMITS, type PackageLimits } from '../fs/safe-read.ts';
 import {
   applyExtendedHeader, applyOverrides, decodeTarHeader, isExtendedKind, isZeroBlock, NO_OVERRIDES, TAR_BLOCK, type TarEntryKind, type TarExtendedKind, type TarPosition, type TarResult,
 } from './tar-header.ts';

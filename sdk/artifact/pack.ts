@@ -7,7 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { execa } from 'execa';
 import { walkTree } from '../digest.ts';
-import { atomicWriteFile } from '../io/atomic-write.ts';
+import { atomicWriteFile } from '../fs/atomic-write.ts';
 import { writeTar } from './tar.ts';
 
 export const ARTIFACT_FORMATS = ['tar', 'tar.gz', 'squashfs', 'raw'] as const;

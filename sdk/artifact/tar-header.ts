@@ -1,7 +1,7 @@
 // Decoding tar headers: one 512-byte header block, the records of a pax extended header and the
 // body of a GNU long name, into typed values or a typed problem. Pure (bytes in, values out), so
 // both tar readers share it: the streaming extractor (sdk/artifact/extract.ts) and the random-
-// access OCI archive reader (lint/inputs/oci.ts). Each reader does its own I/O and keeps its own
+// access OCI archive reader (sdk/artifact/oci-read.ts). Each reader does its own I/O and keeps its own
 // limits; what a header means is decided here, once.
 //
 // Policy, the stricter reading wherever the two readers used to differ, because an archive is

@@ -2,7 +2,7 @@
 // bytewise path order, owner and group 0 (root), one fixed mtime, modes and symlinks kept. The
 // same tree gives the same bytes, whatever the files' owners and timestamps on disk.
 import type { TreeEntry } from '../digest.ts';
-import { orThrow, PackageTree } from '../io/safe-read.ts';
+import { orThrow, PackageTree } from '../fs/safe-read.ts';
 
 const BLOCK = 512;
 const RECORD = 20 * BLOCK;

@@ -2,7 +2,8 @@
 // Environment=, EnvironmentFile=, PassEnvironment=, UnsetEnvironment=, specifiers, and `$VAR` /
 // `${VAR}` expansion in Exec*= lines.
 import { readFileSync } from 'node:fs';
-import { getEntries, getList, splitWords } from '../unit-file/index.ts';
+import { getEntries, getList } from '../unit-file/lookup.ts';
+import { splitWords } from '../unit-file/words.ts';
 import type { UnitFile } from '../unit-file/types.ts';
 import { parseUnitName } from '../unit-name.ts';
 

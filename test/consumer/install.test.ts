@@ -34,7 +34,7 @@ const ALLOWED = [
   /^docs\/[^/]+\.md$/,
 ];
 const DEV_TOOLS = ['typescript', 'vitest', '@types/node'];
-const ENTRIES = ['composable', 'composable/lint', 'composable/testing'];
+const ENTRIES = ['composable', 'composable/host', 'composable/lint', 'composable/testing'];
 
 const missing = missingRequirements(
   [{ name: 'a git checkout (git ls-files says what a clean copy holds)', present: () => hasCommand('git') && existsSync(join(REPO, '.git')) }],

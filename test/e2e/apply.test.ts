@@ -1,6 +1,6 @@
 // Scenario e: the agent changes the metadata of a running container and runs `composable apply`.
 import { describe, expect, it } from 'vitest';
-import { parseShow } from './nspawn.ts';
+import { parseShow } from '../harness/nspawn.ts';
 import { buildPackage, daemonPackage, serviceEntry } from './packages.ts';
 import { BOOT_TIMEOUT, useBoots } from './suite.ts';
 import { missingRequirements, requirement } from '../helpers/requirements.ts';

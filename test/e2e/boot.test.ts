@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { execa } from 'execa';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseShow, REPO } from './nspawn.ts';
+import { parseShow, REPO } from '../harness/nspawn.ts';
 import { BOOT_TIMEOUT, useBoots } from './suite.ts';
 import { buildPackage, busyboxChrootPackage, daemonPackage, serviceEntry } from './packages.ts';
 import { missingRequirements, requirement } from '../helpers/requirements.ts';

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { bootContainer } from './nspawn.ts';
+import { bootContainer } from '../harness/nspawn.ts';
 import { useBoots } from './suite.ts';
 import { missingRequirements, requirement } from '../helpers/requirements.ts';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { hasCommand, missingRequirements, requirement, type Requirement } from '../helpers/requirements.ts';
-import { ensureSystemdImage, PODMAN_HOST_ARGS, removeHarnessContainers, startContainer, type PodmanContainer } from '../../sdk/container/podman.ts';
+import { ensureSystemdImage, PODMAN_HOST_ARGS, removeHarnessContainers, startContainer, type PodmanContainer } from '../harness/podman.ts';
 
 const REPO = join(import.meta.dirname, '../..');
 const HOOK_BIN = join(REPO, 'dist/composable-oci-hook.cjs');

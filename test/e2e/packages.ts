@@ -2,7 +2,7 @@
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readElf } from '../../lint/util/elf.ts';
+import { readElf } from '../../sdk/artifact/elf.ts';
 
 export interface TestPackage {
   name: string;

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIST } from '../../sdk/container/nspawn.ts';
-import { ensureSystemdImage, harnessContainers, HARNESS_LABEL, removeHarnessContainers, startContainer, withContainer } from '../../sdk/container/podman.ts';
+import { DIST } from '../harness/nspawn.ts';
+import { ensureSystemdImage, harnessContainers, HARNESS_LABEL, removeHarnessContainers, startContainer, withContainer } from '../harness/podman.ts';
 import { missingRequirements, requirement } from '../helpers/requirements.ts';
 
 const missing = missingRequirements([requirement.root, requirement.podman, requirement.debootstrap], 'podman harness tests');

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOOT_TIMEOUT, useBoots } from './suite.ts';
-import { DIST, REPO, parseShow } from './nspawn.ts';
+import { DIST, REPO, parseShow } from '../harness/nspawn.ts';
 import { completeChrootPackage } from '../../cli/commands/init.ts';
 import { packPackage } from '../../sdk/artifact/pack.ts';
-import { portablectlAttach } from '../../sdk/portable.ts';
-import { readElf } from '../../lint/util/elf.ts';
+import { portablectlAttach } from '../../host/portable.ts';
+import { readElf } from '../../sdk/artifact/elf.ts';
 import { missingRequirements, requirement, type Requirement } from '../helpers/requirements.ts';
 
 const staticBusybox: Requirement = {

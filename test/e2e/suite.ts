@@ -2,7 +2,7 @@
 // with a timeout that fails loudly, and clean up every boot's temporary files afterwards.
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
-import { bootContainer, ensureRootfs, DIST, type BootOptions, type BootResult } from './nspawn.ts';
+import { bootContainer, ensureRootfs, DIST, type BootOptions, type BootResult } from '../harness/nspawn.ts';
 import { removeBuiltPackages } from './packages.ts';
 
 export const BOOT_TIMEOUT = 90_000;

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseShow, REPO } from './nspawn.ts';
+import { parseShow, REPO } from '../harness/nspawn.ts';
 import { BOOT_TIMEOUT, useBoots } from './suite.ts';
 import { startService } from '../../sdk/testing/index.ts';
 import { missingRequirements, requirement } from '../helpers/requirements.ts';

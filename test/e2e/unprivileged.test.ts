@@ -8,11 +8,11 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIST } from '../../sdk/container/nspawn.ts';
-import { ensureSystemdImage, removeHarnessContainers, withContainer } from '../../sdk/container/podman.ts';
+import { DIST } from '../harness/nspawn.ts';
+import { ensureSystemdImage, removeHarnessContainers, withContainer } from '../harness/podman.ts';
 import type { Status } from '../../sdk/schema/status.ts';
-import { settingsNeedingNamespace, settingsWithoutEffect } from '../../sdk/plan/unprivileged.ts';
-import { parseUnitFile } from '../../sdk/unit-file/index.ts';
+import { settingsNeedingNamespace, settingsWithoutEffect } from '../../generator/plan/unprivileged.ts';
+import { parseUnitFile } from '../../sdk/unit-file/parse.ts';
 import { missingRequirements, requirement } from '../helpers/requirements.ts';
 
 const missing = missingRequirements([requirement.root, requirement.podman, requirement.debootstrap], 'unprivileged generator e2e');
@@ -95,7 +95,7 @@ describe.skipIf(missing.length > 0)('the generator in an unprivileged podman con
     });
   }, 20 * 60_000);
 
-  // The measurements behind docs/profiles.md and sdk/plan/unprivileged.ts, held against real
+  // The measurements behind docs/profiles.md and generator/plan/unprivileged.ts, held against real
   // systemd: what the planner skips fails with 226/NAMESPACE, what it calls without effect runs
   // with none, and the seccomp and capability settings it keeps work.
   it('systemd fails exactly the settings the planner skips, and runs the ones it calls without effect with none', async () => {

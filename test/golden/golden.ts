@@ -10,7 +10,7 @@ import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, r
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runGenerator } from '../../generator/run.ts';
+import { runGenerator } from '../../generator/run-generator.ts';
 import type { Logger } from '../../generator/log.ts';
 
 export const CASES_DIR = join(dirname(fileURLToPath(import.meta.url)), 'cases');

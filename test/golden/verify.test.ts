@@ -5,8 +5,10 @@
 // each package at its stable path, so Exec paths are checked where systemd would find them.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseUnitFile, getEntries, parseCommandLine } from '../../sdk/unit-file/index.ts';
-import { EXEC_DIRECTIVES } from '../../sdk/plan/exec-paths.ts';
+import { parseUnitFile } from '../../sdk/unit-file/parse.ts';
+import { getEntries } from '../../sdk/unit-file/lookup.ts';
+import { parseCommandLine } from '../../sdk/unit-file/command-line.ts';
+import { EXEC_DIRECTIVES } from '../../sdk/unit-file/exec-search.ts';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectIsolated, generate, goodPackage, sandbox, service, writeMetadata, type Sandbox } from './harness.ts';
 import { packageDigest } from '../../sdk/digest.ts';
-import { PACKAGE_LIMITS } from '../../sdk/io/safe-read.ts';
+import { PACKAGE_LIMITS } from '../../sdk/fs/safe-read.ts';
 
 let sb: Sandbox;
 afterEach(() => sb?.dispose());
@@ -50,7 +50,7 @@ describe('hostile: deep trees', () => {
   });
 
   it('a deep chain of `after` (5000 services, iterative cycle search)', async () => {
-    const { servicesInCycles } = await import('../../sdk/plan/after-graph.ts');
+    const { servicesInCycles } = await import('../../generator/plan/after-graph.ts');
     const edges = new Map<string, string[]>();
     for (let i = 0; i < 5000; i++) edges.set(`s${i}`, i > 0 ? [`s${i - 1}`] : []);
     expect(servicesInCycles(edges).size).toBe(0);

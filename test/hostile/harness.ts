@@ -7,8 +7,8 @@ import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkS
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
-import { runGenerator } from '../../generator/run.ts';
-import type { PackageLimits } from '../../sdk/io/safe-read.ts';
+import { runGenerator } from '../../generator/run-generator.ts';
+import type { PackageLimits } from '../../sdk/fs/safe-read.ts';
 import { StatusSchema, type Status } from '../../sdk/schema/status.ts';
 
 /** Planted in a credential file and in hostile packages: it must never appear in any output. */

@@ -4,7 +4,7 @@
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { runGenerator } from '../../generator/run.ts';
+import { runGenerator } from '../../generator/run-generator.ts';
 import type { Status, ServiceStatus } from '../../sdk/schema/status.ts';
 
 export interface HostilePackage {

@@ -5,7 +5,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readContainerUnits } from '../../sdk/io/container-units.ts';
+import { readContainerUnits } from '../../generator/input/container-units.ts';
 import { codesOf, goodPackage, runBesideGood, runHostile, withWork, type HostilePackage } from './units-harness.ts';
 
 export function expectRefused(evil: HostilePackage, code: string, container?: Record<string, string>): void {

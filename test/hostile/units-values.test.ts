@@ -7,11 +7,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DROP_IN_NAME, UNIT_LINE_MAX } from '../../sdk/contract.ts';
-import { readGeneratorInput } from '../../sdk/io/generator-input.ts';
-import { writePlanFiles } from '../../sdk/io/write-plan.ts';
-import { planGeneration } from '../../sdk/plan/generate.ts';
-import { unitTextProblems } from '../../sdk/plan/unit-text.ts';
-import type { GeneratorInput } from '../../sdk/plan/types.ts';
+import { readGeneratorInput } from '../../generator/input/read-input.ts';
+import { writePlanFiles } from '../../generator/output/write-tree.ts';
+import { planGeneration } from '../../generator/plan/plan-generation.ts';
+import { unitTextProblems } from '../../generator/plan/unit-text.ts';
+import type { GeneratorInput } from '../../generator/plan/types.ts';
 import { missingRequirements, requirement } from '../helpers/requirements.ts';
 import { buildRoot, codesOf, goodPackage, listTree, packageWith, runBesideGood, runHostile, withWork, type HostilePackage } from './units-harness.ts';
 

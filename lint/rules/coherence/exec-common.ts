@@ -2,7 +2,7 @@
 // Shared by the coherence rules (not a rule itself).
 import { posix } from 'node:path';
 import { MOUNT_PREFIX } from '../../../sdk/contract.ts';
-import { parseCommandLine } from '../../../sdk/unit-file/index.ts';
+import { parseCommandLine } from '../../../sdk/unit-file/command-line.ts';
 import type { EntryNode } from '../../../sdk/unit-file/types.ts';
 import type { LintPackage, UnitContext } from '../../types.ts';
 import { entriesOf, EXEC_KEYS, EXEC_SEARCH_PATH, packageMode, resolveInPackage, type Resolved, STANDARD_DIRS } from '../helpers.ts';

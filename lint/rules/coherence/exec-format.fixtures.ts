@@ -1,4 +1,4 @@
-import { hostElfMachine } from '../../util/elf.ts';
+import { hostElfMachine } from '../../../sdk/artifact/elf.ts';
 import { demoUnit, fakeElf, type RuleFixtures } from '../../testing/fixtures.ts';
 
 const other = hostElfMachine() === 183 ? 62 : 183;

@@ -2,7 +2,7 @@
 // a script whose interpreter is neither in the package nor (host mode) in a standard directory,
 // or a file that is neither.
 import type { UnitRule } from '../../types.ts';
-import { ELF_MACHINES, hostElfMachine, isElf, parseShebang } from '../../util/elf.ts';
+import { ELF_MACHINES, hostElfMachine, isElf, parseShebang } from '../../../sdk/artifact/elf.ts';
 import { packageElf, packageMode, readHead, resolveInPackage, STANDARD_DIRS } from '../helpers.ts';
 import { execTargets } from './exec-common.ts';
 

@@ -1,6 +1,6 @@
 // `after` edges must not form a cycle: systemd would break the ordering loop at an arbitrary unit
 // (or refuse the start job), so the services would not start in any predictable order.
-import { servicesInCycles } from '../../../sdk/plan/after-graph.ts';
+import { servicesInCycles } from '../../../generator/plan/after-graph.ts';
 import type { MetadataRule } from '../../types.ts';
 import { metadataDoc, stringArray } from './doc.ts';
 

@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { posix } from 'node:path';
 import { hostPath, PACKAGE_OS_RELEASE, PACKAGE_UNIT_DIR, STORE_ROOT, stablePath } from '../../../sdk/contract.ts';
 import { packageDigest } from '../../../sdk/digest.ts';
-import { PackageTree } from '../../../sdk/io/safe-read.ts';
+import { PackageTree } from '../../../sdk/fs/safe-read.ts';
 import { parseOsRelease } from '../../../sdk/os-release.ts';
 import type { MetadataRule } from '../../types.ts';
 import { metadataDoc, stringArray } from './doc.ts';

@@ -1,7 +1,7 @@
 // Programs without the executable bit: ELF executables, scripts with a #! line, and files in
 // bin/sbin/libexec directories. systemd cannot run them ("Permission denied").
 import type { PackageRule } from '../../types.ts';
-import { isElf, parseShebang } from '../../util/elf.ts';
+import { isElf, parseShebang } from '../../../sdk/artifact/elf.ts';
 import { packageElf, readHead } from '../helpers.ts';
 
 const BIN_DIR = /^(usr\/(local\/)?)?(s?bin)\/[^/]+$|^usr\/libexec\//;

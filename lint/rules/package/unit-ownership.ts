@@ -2,7 +2,7 @@
 // PORTABLE_PREFIXES entry that overlaps systemd's or the base system's units (sshd, systemd-*,
 // multi-user, getty, ...), the generator's own (composable*), or a unit the base container has
 // (policy baseUnits), would let its units replace those. The generator skips such a package.
-import { ownershipProblems } from '../../../sdk/plan/ownership.ts';
+import { ownershipProblems } from '../../../generator/plan/ownership.ts';
 import type { PackageRule } from '../../types.ts';
 
 export const rule: PackageRule = {
@@ -13,7 +13,7 @@ export const rule: PackageRule = {
     description: 'Package names, PORTABLE_PREFIXES and units that claim unit names the package does not own',
     messages: { owned: '{{message}}; the generator skips the package ({{code}})' },
     hint: 'Name the package and its units after the sidecar itself; PORTABLE_PREFIXES may only add prefixes nobody else uses.',
-    docs: 'Reserved: the generator\'s `composable*` units, `systemd-*`, `sshd`, `ssh`, `getty`, `dbus`, `user` and the other stems in `RESERVED_UNIT_STEMS` (sdk/plan/ownership.ts), and every target of systemd.special(7); a name overlaps one when it is equal, or one of them followed by `-`, `.` or `@` starts the other. The generator also refuses prefixes that overlap another package of the same metadata and units the container already has; lint checks the units listed in the policy\'s `baseUnits`.',
+    docs: 'Reserved: the generator\'s `composable*` units, `systemd-*`, `sshd`, `ssh`, `getty`, `dbus`, `user` and the other stems in `RESERVED_UNIT_STEMS` (generator/plan/ownership.ts), and every target of systemd.special(7); a name overlaps one when it is equal, or one of them followed by `-`, `.` or `@` starts the other. The generator also refuses prefixes that overlap another package of the same metadata and units the container already has; lint checks the units listed in the policy\'s `baseUnits`.',
   },
   check(ctx) {
     const { pkg } = ctx;

@@ -1,10 +1,10 @@
 // What the generator refuses in a package's units under every profile but `trusted`
-// (sdk/plan/privileges.ts): Exec*= commands with `+`, `!` or `!!`, credentials loaded from outside
+// (generator/plan/privileges.ts): Exec*= commands with `+`, `!` or `!!`, credentials loaded from outside
 // the package and its own credentials directory, and in chroot mode binds, images and extensions
 // from outside the package. The profile and mode are the package's (COMPOSABLE_PROFILE,
 // COMPOSABLE_MODE); metadata can override both, and the generator decides with those.
 import { stablePath } from '../../../sdk/contract.ts';
-import { privilegeFindings } from '../../../sdk/plan/privileges.ts';
+import { privilegeFindings } from '../../../generator/plan/privileges.ts';
 import type { UnitRule } from '../../types.ts';
 
 export const rule: UnitRule = {

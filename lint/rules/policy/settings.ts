@@ -1,6 +1,6 @@
 // A service's effective [Service] settings as composable runs it: its own file, its drop-ins, then
 // what the generator adds for the package's profile and mode. Shared by policy rules.
-import { PROFILE_DIRECTIVES } from '../../../sdk/plan/profiles.ts';
+import { PROFILE_DIRECTIVES } from '../../../generator/plan/profiles.ts';
 import type { Profile } from '../../../sdk/contract.ts';
 import type { UnitContext } from '../../types.ts';
 import type { Settings } from '../../util/exposure.ts';

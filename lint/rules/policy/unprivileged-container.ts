@@ -3,7 +3,7 @@
 // package whose service would fail for it (DynamicUser=, RootDirectory=, ...; chroot mode; the
 // strict profile), and systemd silently leaves out the sandboxing that only restricts
 // (ProtectSystem=, PrivateTmp=, ...). Measured in an unprivileged podman container: docs/profiles.md.
-import { settingsNeedingNamespace, WITHOUT_EFFECT_UNPRIVILEGED } from '../../../sdk/plan/unprivileged.ts';
+import { settingsNeedingNamespace, WITHOUT_EFFECT_UNPRIVILEGED } from '../../../generator/plan/unprivileged.ts';
 import { parseBoolean } from '../../../sdk/unit-file/values.ts';
 import type { EntryNode, SourceRange } from '../../../sdk/unit-file/types.ts';
 import type { PackageRule } from '../../types.ts';

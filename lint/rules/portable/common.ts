@@ -10,7 +10,7 @@ export function portableApplies(pkg: LintPackage | undefined, policy: LintPolicy
   return policy.portable === true || packageMode(pkg) === 'chroot';
 }
 
-export { PORTABLE_NAME, portablePrefixOf, MDWE_PROFILES } from '../../../sdk/portable.ts';
+export { PORTABLE_NAME, portablePrefixOf, MDWE_PROFILES } from '../../../host/portable.ts';
 
 // The mount points and directory stubs a chroot package needs are the scaffold's, so what
 // `composable init --complete-chroot` adds is exactly what these rules ask for.

@@ -5,7 +5,7 @@
 // the ELF loader, and host-mode packages checked as portable.)
 import { posix } from 'node:path';
 import type { UnitRule } from '../../types.ts';
-import { isElf, parseShebang } from '../../util/elf.ts';
+import { isElf, parseShebang } from '../../../sdk/artifact/elf.ts';
 import { packageElf, packageMode, readHead, resolveInPackage } from '../helpers.ts';
 import { execTargets } from '../coherence/exec-common.ts';
 import { portableApplies } from './common.ts';

@@ -4,7 +4,7 @@
 // composable's own profiles never set it (docs/profiles.md).
 import { posix } from 'node:path';
 import type { UnitRule } from '../../types.ts';
-import { parseShebang } from '../../util/elf.ts';
+import { parseShebang } from '../../../sdk/artifact/elf.ts';
 import { effectiveValue, packageProfile, parseBool, readHead } from '../helpers.ts';
 import { execTargets } from '../coherence/exec-common.ts';
 import { MDWE_PROFILES, portableApplies } from './common.ts';

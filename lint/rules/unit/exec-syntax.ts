@@ -1,7 +1,7 @@
 // Exec*= command lines systemd cannot use: unknown or misplaced prefixes, unbalanced quotes, an
 // executable that is neither absolute nor a plain name ("Neither a valid executable name nor an
 // absolute path"). systemd refuses to load such a unit. The parsing is the SDK's parseCommandLine.
-import { parseCommandLine } from '../../../sdk/unit-file/index.ts';
+import { parseCommandLine } from '../../../sdk/unit-file/command-line.ts';
 import type { UnitRule } from '../../types.ts';
 import { entriesOf, EXEC_KEYS } from '../helpers.ts';
 

@@ -1,6 +1,6 @@
 // Time span settings (systemd.time(7): "5min 20s", "1h", "infinity") whose value systemd cannot
 // read: "Failed to parse sec value, ignoring". The setting keeps its default.
-import { parseTimeSpan } from '../../../sdk/unit-file/index.ts';
+import { parseTimeSpan } from '../../../sdk/unit-file/values.ts';
 import { directiveKind } from '../../directives.ts';
 import type { UnitRule } from '../../types.ts';
 import { entriesOf } from '../helpers.ts';

@@ -1,0 +1,261 @@
+// I/O at the edge: write a planned run directory, and make the planned mounts inside a container's
+// mount namespace at createRuntime (runc runs that stage after the container's mounts are set up,
+// before the root switch: the namespace still sees the host's tree, so host paths are valid bind
+// sources there).
+import { chmodSync, closeSync, lchownSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { dirname, join, posix } from 'node:path';
+import { writeCredential, writeMetadata } from '../agent.ts';
+import { atomicWriteFile } from '../../sdk/fs/atomic-write.ts';
+import { mountOptions, withoutService, type HookMount, type HookPlan } from './plan-hook.ts';
+import type { HostOwner } from './oci.ts';
+
+export const HOOK_STATUS_FILE = 'hook-status.json';
+/** Host-only record of a container's selection, beside (not inside) its run directory. */
+export const CONTAINER_RECORD_FILE = 'container.json';
+
+export interface ContainerRecord {
+  schemaVersion: 1;
+  key: string;
+  containerId?: string;
+  stage: string;
+  /** Valid names the annotation asked for. */
+  requested: string[];
+  /** Services whose package is mounted in the container (only these can be switched on later). */
+  mounted: string[];
+  /** Host owner of the run directory for a container with a user namespace. */
+  owner?: HostOwner;
+  /** The container's init process (createRuntime): when it is gone, so is the container. */
+  process?: { pid: number; startTime: string };
+}
+
+function errText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return err.code ? `${err.code}: ${err.message}` : String(err.message ?? e);
+}
+
+/** Create `<runRoot>/<key>/` (0700: credentials live below it) and its `run/` (0755). */
+export function makeContainerDir(plan: HookPlan): void {
+  // A restarted container (same ID) whose poststop did not run starts from an empty directory:
+  // no credential of an earlier run is left behind.
+  rmSync(plan.containerDir, { recursive: true, force: true });
+  mkdirSync(plan.containerDir, { recursive: true, mode: 0o700 });
+  chmodSync(plan.containerDir, 0o700);
+  mkdirSync(plan.runDir, { recursive: true, mode: 0o755 });
+  chmodSync(plan.runDir, 0o755);
+}
+
+/**
+ * Copy each planned credential from its host file into `run/credentials/<service>/<name>`
+ * (0700/0600). A service whose credential cannot be read is dropped, with the reason (the file
+ * and the error code, never the content).
+ */
+export function copyCredentials(plan: HookPlan): HookPlan {
+  let out = plan;
+  for (const c of plan.credentials) {
+    if (!out.metadata.services.some((s) => s.name === c.service)) continue;
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(c.hostFile);
+    } catch (e) {
+      out = withoutService(out, c.service, `credential ${c.name}: cannot read ${c.hostFile} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+      continue;
+    }
+    writeCredential(plan.runDir, c.service, c.name, bytes);
+    bytes.fill(0);
+  }
+  return out;
+}
+
+/** Write metadata.json (validated by the SDK), hook-status.json and the host-only record. */
+export function writeRunFiles(plan: HookPlan, record: Omit<ContainerRecord, 'schemaVersion'>): void {
+  writeMetadata(plan.runDir, plan.metadata);
+  const status = {
+    schemaVersion: 1,
+    hook: 'composable-oci-hook',
+    stage: record.stage,
+    ...(record.containerId ? { containerId: record.containerId } : {}),
+    services: plan.metadata.services.map((s) => s.name),
+    refused: plan.refused,
+  };
+  atomicWriteFile(join(plan.runDir, HOOK_STATUS_FILE), `${JSON.stringify(status, null, 2)}\n`, { mode: 0o644 });
+  const full: ContainerRecord = { schemaVersion: 1, ...record };
+  atomicWriteFile(join(plan.containerDir, CONTAINER_RECORD_FILE), `${JSON.stringify(full, null, 2)}\n`, { mode: 0o600 });
+}
+
+/**
+ * Give the run directory and everything in it to the container's root (a user-namespaced
+ * container's root is an unprivileged host uid), without following symlinks. The directory above
+ * it stays root's, 0700.
+ */
+export function chownRunDir(runDir: string, owner: HostOwner | undefined): void {
+  if (!owner) return;
+  const walk = (p: string): void => {
+    lchownSync(p, owner.uid, owner.gid);
+    if (lstatSync(p).isDirectory()) for (const e of readdirSync(p)) walk(join(p, e));
+  };
+  walk(runDir);
+}
+
+export function readContainerRecord(containerDir: string): ContainerRecord {
+  return JSON.parse(readFileSync(join(containerDir, CONTAINER_RECORD_FILE), 'utf8')) as ContainerRecord;
+}
+
+/** A process's pid and start time (/proc/<pid>/stat field 22): a pid alone may be reused. */
+export function processIdentity(pid: number): { pid: number; startTime: string } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may itself contain spaces.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const startTime = rest[19];
+    return startTime ? { pid, startTime } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Remove run directories of containers set up at createRuntime whose init process is gone. A
+ * container whose creation fails after the hook ran never gets its poststop; this keeps such
+ * directories from piling up. Directories from precreate (no process recorded) are left alone.
+ */
+export function removeStaleContainerDirs(currentDir: string, log: { log(p: 'info', m: string): void }): void {
+  const runRoot = dirname(currentDir);
+  let entries: string[];
+  try {
+    entries = readdirSync(runRoot);
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    const dir = join(runRoot, name);
+    if (dir === currentDir) continue;
+    let record: ContainerRecord;
+    try {
+      record = readContainerRecord(dir);
+    } catch {
+      continue;
+    }
+    const p = record.process;
+    if (!p) continue;
+    const now = processIdentity(p.pid);
+    if (now === undefined || now.startTime !== p.startTime) {
+      removeContainerDir(dir);
+      log.log('info', `removed the stale run directory ${dir} (its container's process ${p.pid} is gone)`);
+    }
+  }
+}
+
+export function removeContainerDir(dir: string): boolean {
+  try {
+    lstatSync(dir);
+  } catch {
+    return false;
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return true;
+}
+
+/**
+ * Make `destination` exist as a directory below the container's root without following any
+ * symlink: each component is looked at with lstat through `/proc/<pid>/root` (the container's
+ * mount namespace, so its own tmpfs on /run is what is seen), a symlink or non-directory is
+ * refused, a missing component is created (0755). Nothing in the container runs yet (its init
+ * waits for the hooks), so what is checked here is what mount(8) finds.
+ * Returns the destination as a path in the container's namespace (`<rootfs>/<destination>`).
+ */
+export function prepareMountPoint(procRoot: string, rootfs: string, destination: string): { ok: true; path: string } | { ok: false; reason: string } {
+  let current = rootfs;
+  for (const part of destination.split('/').filter((p) => p !== '')) {
+    current = posix.join(current, part);
+    const seen = procRoot + current;
+    try {
+      const st = lstatSync(seen);
+      if (st.isSymbolicLink()) return { ok: false, reason: `${posix.relative(rootfs, current) ? '/' + posix.relative(rootfs, current) : '/'} is a symbolic link in the container's image; the hook does not mount through links an image plants` };
+      if (!st.isDirectory()) return { ok: false, reason: `/${posix.relative(rootfs, current)} in the container is not a directory` };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return { ok: false, reason: `cannot look at /${posix.relative(rootfs, current)} in the container: ${errText(e)}` };
+      try {
+        mkdirSync(seen, { mode: 0o755 });
+      } catch (e2) {
+        return { ok: false, reason: `cannot create /${posix.relative(rootfs, current)} in the container (${(e2 as NodeJS.ErrnoException).code ?? 'error'}); a read-only image needs the directory to exist` };
+      }
+    }
+  }
+  // Open it without following a link, as a last check that nothing was swapped in between.
+  try {
+    const fd = openSync(procRoot + current, O_PATH | O_NOFOLLOW | O_DIRECTORY);
+    closeSync(fd);
+  } catch (e) {
+    return { ok: false, reason: `/${destination.replace(/^\//, '')} in the container cannot be opened without following links (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+  }
+  return { ok: true, path: current };
+}
+
+// Linux open(2) flags (x86-64 and arm64 share these values); node's fs.constants lacks O_PATH.
+const O_PATH = 0o10000000;
+const O_NOFOLLOW = 0o400000;
+const O_DIRECTORY = 0o200000;
+
+// Runs inside the container's mount namespace: one bind mount per (source, target, options)
+// triple, printing `ok` or `fail <mount's message>` for each, so one bad mount costs one package.
+const MOUNT_SCRIPT = `while [ $# -ge 3 ]; do
+  if out=$(mount --bind -o "$3" -- "$1" "$2" 2>&1); then echo ok; else echo "fail $out" | tr -d '\\n'; echo; fi
+  shift 3
+done`;
+
+export interface MountOutcome {
+  mount: HookMount;
+  ok: boolean;
+  reason?: string;
+}
+
+/** Bind-mount each (already prepared) mount inside the namespace of `pid`, with one nsenter. */
+export function mountInNamespace(pid: number, mounts: { mount: HookMount; target: string }[], timeoutMs = 5000): MountOutcome[] {
+  if (mounts.length === 0) return [];
+  const args = mounts.flatMap(({ mount, target }) => [mount.source, target, mountOptions(mount).join(',')]);
+  const r = spawnSync('/usr/bin/nsenter', [`--mount=/proc/${pid}/ns/mnt`, '--', '/bin/sh', '-c', MOUNT_SCRIPT, 'composable-mount', ...args], {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' },
+  });
+  const results = (r.stdout ?? '').split('\n').filter((l) => l !== '');
+  return mounts.map(({ mount }, i) => {
+    const line = results[i];
+    if (line === 'ok') return { mount, ok: true };
+    const reason = line?.startsWith('fail ')
+      ? `mount failed: ${line.slice(5)}`
+      : `mount did not run (${r.error ? errText(r.error) : `nsenter exited ${String(r.status ?? r.signal)}: ${(r.stderr ?? '').trim()}`})`;
+    return { mount, ok: false, reason };
+  });
+}
+
+/**
+ * createRuntime's work on the container: prepare each mount point symlink-safely, then mount. A
+ * package whose mount point or mount fails is dropped from the plan with the reason; if the run
+ * directory itself cannot be mounted, every service is dropped (the container starts without
+ * composable and the log says why).
+ */
+export function mountIntoContainer(plan: HookPlan, pid: number, rootfs: string): HookPlan {
+  const procRoot = `/proc/${pid}/root`;
+  let out = plan;
+  const ready: { mount: HookMount; target: string }[] = [];
+  for (const m of plan.mounts) {
+    const p = prepareMountPoint(procRoot, rootfs, m.destination);
+    if (p.ok) ready.push({ mount: m, target: p.path });
+    else if (m.service) out = withoutService(out, m.service, `mount point ${m.destination}: ${p.reason}`);
+    else return dropAll(out, `the run directory cannot be mounted at ${m.destination}: ${p.reason}`);
+  }
+  for (const r of mountInNamespace(pid, ready)) {
+    if (r.ok) continue;
+    if (r.mount.service) out = withoutService(out, r.mount.service, r.reason ?? 'mount failed');
+    else return dropAll(out, `the run directory cannot be mounted at ${r.mount.destination}: ${r.reason}`);
+  }
+  return out;
+}
+
+function dropAll(plan: HookPlan, reason: string): HookPlan {
+  let out = plan;
+  for (const s of plan.metadata.services) out = withoutService(out, s.name, reason);
+  return { ...out, mounts: [], runDirError: reason };
+}

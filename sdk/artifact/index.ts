@@ -1,3 +1,0 @@
-export * from './tar.ts';
-export * from './pack.ts';
-export * from './extract.ts';
