@@ -3,11 +3,19 @@ import { defineConfig } from 'vitest/config';
 
 // The package's own names resolve to its sources in the repository's tests (package.json
 // `exports` points at the compiled dist/ for installed copies; tsconfig.json `paths` agrees).
-const SOURCE_ENTRIES = { composable: 'sdk/index.ts', 'composable/host': 'host/index.ts', 'composable/lint': 'lint/index.ts', 'composable/testing': 'sdk/testing/index.ts' };
+const SOURCE_ENTRIES = {
+  composable: 'sdk/index.ts',
+  'composable/host': 'host/index.ts',
+  'composable/lint': 'lint/index.ts',
+  'composable/testing': 'sdk/testing/index.ts',
+};
 
 export default defineConfig({
   resolve: {
-    alias: Object.entries(SOURCE_ENTRIES).map(([name, source]) => ({ find: new RegExp(`^${name}$`), replacement: fileURLToPath(new URL(source, import.meta.url)) })),
+    alias: Object.entries(SOURCE_ENTRIES).map(([name, source]) => ({
+      find: new RegExp(`^${name}$`),
+      replacement: fileURLToPath(new URL(source, import.meta.url)),
+    })),
   },
   test: {
     pool: 'forks',
@@ -16,7 +24,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['test/{sdk,generator,host,lint,cli,scripts,repo}/**/*.test.ts', 'test/golden/**/*.test.ts', 'test/hostile/**/*.test.ts', 'templates/**/*.test.ts'],
+          include: [
+            'test/{sdk,generator,host,lint,cli,scripts,repo}/**/*.test.ts',
+            'test/golden/**/*.test.ts',
+            'test/hostile/**/*.test.ts',
+            'templates/**/*.test.ts',
+          ],
           testTimeout: 30_000,
         },
       },

@@ -27,7 +27,9 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-const PROBE = (names: string[]): string => `for i in $(seq 1 200); do n=0; for s in ${names.join(' ')}; do [ "$(systemctl show -p ActiveState --value $s.service)" = active ] && n=$((n+1)); done; [ $n = ${names.length} ] && break; sleep 0.05; done
+const PROBE = (
+  names: string[],
+): string => `for i in $(seq 1 200); do n=0; for s in ${names.join(' ')}; do [ "$(systemctl show -p ActiveState --value $s.service)" = active ] && n=$((n+1)); done; [ $n = ${names.length} ] && break; sleep 0.05; done
 systemctl show -p UserspaceTimestampMonotonic,GeneratorsStartTimestampMonotonic,GeneratorsFinishTimestampMonotonic > /results/manager
 for s in ${names.join(' ')}; do systemctl show -p ActiveEnterTimestampMonotonic --value $s.service; done > /results/active
 `;
@@ -58,13 +60,25 @@ async function measure(n: number, mode: 'generator' | 'static' | 'noop'): Promis
   }
   const out: { untilActiveMs: number; generatorsMs: number }[] = [];
   for (let r = 0; r < RUNS; r++) {
-    const b = await bootContainer({ packages, metadata, units, enable, generator: mode === 'generator' ? undefined : mode === 'noop' ? NOOP_GENERATOR : false, probe: PROBE(names), timeoutMs: 120_000 });
+    const b = await bootContainer({
+      packages,
+      metadata,
+      units,
+      enable,
+      generator: mode === 'generator' ? undefined : mode === 'noop' ? NOOP_GENERATOR : false,
+      probe: PROBE(names),
+      timeoutMs: 120_000,
+    });
     try {
       const m = parseShow(b.read('manager'));
       const active = b.read('active').split('\n').filter(Boolean).map(Number);
-      if (active.length !== n || active.some((x) => !(x > 0))) throw new Error(`not all ${n} sidecars became active (${mode}); console:\n${b.console.slice(-3000)}`);
+      if (active.length !== n || active.some((x) => !(x > 0)))
+        throw new Error(`not all ${n} sidecars became active (${mode}); console:\n${b.console.slice(-3000)}`);
       const start = Number(m.UserspaceTimestampMonotonic);
-      out.push({ untilActiveMs: (Math.max(...active) - start) / 1000, generatorsMs: (Number(m.GeneratorsFinishTimestampMonotonic) - Number(m.GeneratorsStartTimestampMonotonic)) / 1000 });
+      out.push({
+        untilActiveMs: (Math.max(...active) - start) / 1000,
+        generatorsMs: (Number(m.GeneratorsFinishTimestampMonotonic) - Number(m.GeneratorsStartTimestampMonotonic)) / 1000,
+      });
     } finally {
       b.cleanup();
     }
@@ -75,7 +89,9 @@ async function measure(n: number, mode: 'generator' | 'static' | 'noop'): Promis
 
 await ensureRootfs();
 console.log(`median of ${RUNS} boots each; times from systemd's start (ms)`);
-console.log('packages | static: all active | node noop generator: all active | composable generator: all active | added by composable (over static) | generators phase: static / node noop / composable | composable over node noop, generators phase');
+console.log(
+  'packages | static: all active | node noop generator: all active | composable generator: all active | added by composable (over static) | generators phase: static / node noop / composable | composable over node noop, generators phase',
+);
 for (const n of SIZES) {
   const s = await measure(n, 'static');
   const z = await measure(n, 'noop');

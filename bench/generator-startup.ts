@@ -38,7 +38,6 @@ if (!existsSync(GENERATOR)) {
   process.exit(2);
 }
 
-
 interface Variant {
   name: string;
   /** Command line for one run writing into `out`. */
@@ -49,7 +48,9 @@ const work = mkdtempSync(join(tmpdir(), 'composable-bench-startup-'));
 // dist/ holds the launcher with the code cache (scripts/build-generator-cache.mjs); the plain
 // bundle, as esbuild wrote it, is the body inside with its shebang back.
 const built = readFileSync(GENERATOR, 'utf8');
-const bundle = built.includes('built by scripts/build-generator-cache.mjs') ? `#!/usr/bin/env node\n${readLauncher(built, GENERATOR).body}` : built;
+const bundle = built.includes('built by scripts/build-generator-cache.mjs')
+  ? `#!/usr/bin/env node\n${readLauncher(built, GENERATOR).body}`
+  : built;
 const PLAIN = join(work, 'plain.cjs');
 writeFileSync(PLAIN, bundle);
 const [shebang, banner, ...rest] = bundle.split('\n');
@@ -115,8 +116,13 @@ if (writeCache) fs.writeFileSync(cachePath, script.createCachedData());
   );
   const out = join(work, 'cache-sample-out');
   mkdirSync(out);
-  execFileSync(node, [launcher, out], { env: { ...process.env, COMPOSABLE_ROOT: sampleRoot, COMPOSABLE_WRITE_CODE_CACHE: '1' }, stdio: 'ignore' });
-  const report = spawnSync(node, [launcher, join(work, 'cache-check-out')], { env: { ...process.env, COMPOSABLE_ROOT: sampleRoot, COMPOSABLE_CODE_CACHE_REPORT: '1' } });
+  execFileSync(node, [launcher, out], {
+    env: { ...process.env, COMPOSABLE_ROOT: sampleRoot, COMPOSABLE_WRITE_CODE_CACHE: '1' },
+    stdio: 'ignore',
+  });
+  const report = spawnSync(node, [launcher, join(work, 'cache-check-out')], {
+    env: { ...process.env, COMPOSABLE_ROOT: sampleRoot, COMPOSABLE_CODE_CACHE_REPORT: '1' },
+  });
   if (!String(report.stderr).includes('cachedDataRejected=false')) throw new Error(`code cache rejected: ${report.stderr}`);
   return { name: 'code-cache', argv: (o) => [launcher, o] };
 }
@@ -127,7 +133,12 @@ if (writeCache) fs.writeFileSync(cachePath, script.createCachedData());
  */
 function embeddedCodeCacheVariants(): Variant[] {
   const body = bundleBody(bundle, GENERATOR);
-  const variants = ([['embedded-cache', true], ['embedded-compile-only', false]] as const).map(([name, sampleRun]) => {
+  const variants = (
+    [
+      ['embedded-cache', true],
+      ['embedded-compile-only', false],
+    ] as const
+  ).map(([name, sampleRun]) => {
     const file = join(work, `${name}.cjs`);
     writeFileSync(file, launcherSource({ body, ...produceCodeCache(body, { sampleRun }) }));
     return { name, argv: (out: string) => [file, out] };
@@ -154,9 +165,13 @@ _, status, ru = os.wait4(pid, 0)
 t1 = time.perf_counter_ns()
 sys.stdout.write('%d %d %d' % (os.waitstatus_to_exitcode(status), t1 - t0, round((ru.ru_utime + ru.ru_stime) * 1e9)))
 `;
-const python = spawnSync('python3', ['-c', 'import os; os.wait4; os.posix_spawn; os.waitstatus_to_exitcode'], { stdio: 'ignore' }).status === 0;
+const python =
+  spawnSync('python3', ['-c', 'import os; os.wait4; os.posix_spawn; os.waitstatus_to_exitcode'], { stdio: 'ignore' }).status === 0;
 
-interface Sample { wall: number; cpu?: number }
+interface Sample {
+  wall: number;
+  cpu?: number;
+}
 
 /** Wall time (and CPU time, with python3) of one process, ms. */
 function timeOnce(args: string[], env: NodeJS.ProcessEnv): Sample {
@@ -186,7 +201,9 @@ if (ONLY) variants = variants.filter((v) => v.name === 'plain' || ONLY.includes(
 rmSync(sample, { recursive: true, force: true });
 
 let load = execFileSync('uptime').toString().trim();
-console.log(`node ${process.version}, ${RUNS} runs each, median wall time, node -e 0 and the variants alternating; load: ${load.replace(/.*load/, 'load')}`);
+console.log(
+  `node ${process.version}, ${RUNS} runs each, median wall time, node -e 0 and the variants alternating; load: ${load.replace(/.*load/, 'load')}`,
+);
 for (const n of SIZES) {
   const root = makeBenchRoot(n, 'startup');
   const env = { ...process.env, COMPOSABLE_ROOT: root };
@@ -212,7 +229,9 @@ for (const n of SIZES) {
   console.log(`variant               | wall ms | / node -e 0 | / plain${python ? ' | cpu ms | / node -e 0 | / plain' : ''}`);
   for (const name of samples.keys()) {
     const w = `${wall(name).toFixed(1).padStart(7)} | ${(wall(name) / wall('node -e 0')).toFixed(2).padStart(10)}x | ${(wall(name) / wall('plain')).toFixed(2).padStart(6)}x`;
-    const c = python ? ` | ${cpu(name).toFixed(1).padStart(6)} | ${(cpu(name) / cpu('node -e 0')).toFixed(2).padStart(10)}x | ${(cpu(name) / cpu('plain')).toFixed(2).padStart(6)}x` : '';
+    const c = python
+      ? ` | ${cpu(name).toFixed(1).padStart(6)} | ${(cpu(name) / cpu('node -e 0')).toFixed(2).padStart(10)}x | ${(cpu(name) / cpu('plain')).toFixed(2).padStart(6)}x`
+      : '';
     console.log(`${name.padEnd(21)} | ${w}${c}`);
   }
   rmSync(root, { recursive: true, force: true });

@@ -28,7 +28,6 @@ if (!existsSync(GENERATOR)) {
   process.exit(2);
 }
 
-
 /**
  * A plain script that does the generator's unavoidable I/O and nothing else: read the metadata
  * and every file in the store, then create the output tree (exclusive create, one write per
@@ -65,8 +64,12 @@ function time(cmd: string, args: string[], env: NodeJS.ProcessEnv, before?: () =
 }
 
 const node = process.execPath;
-console.log(`node ${execFileSync(node, ['--version']).toString().trim()}, ${RUNS} runs each, median wall time, baseline and generator alternating`);
-console.log('packages | node -e 0 ms | I/O floor ms | generator ms | generator / node -e 0 | floor / node -e 0, generator / floor | ms over node -e 0 (median of pairs) | ms per added package (this step)');
+console.log(
+  `node ${execFileSync(node, ['--version']).toString().trim()}, ${RUNS} runs each, median wall time, baseline and generator alternating`,
+);
+console.log(
+  'packages | node -e 0 ms | I/O floor ms | generator ms | generator / node -e 0 | floor / node -e 0, generator / floor | ms over node -e 0 (median of pairs) | ms per added package (this step)',
+);
 const rows: { n: number; ms: number; baseline: number; io: number; over: number }[] = [];
 const scratch = mkdtempSync(join(tmpdir(), 'composable-bench-floor-'));
 const floorScript = join(scratch, 'floor.cjs');
@@ -99,18 +102,24 @@ for (const n of SIZES) {
   const prev = rows.at(-1);
   rows.push(row);
   const step = prev ? ((row.over - prev.over) / (n - prev.n)).toFixed(3) : '';
-  console.log(`${String(n).padStart(8)} | ${row.baseline.toFixed(1).padStart(12)} | ${row.io.toFixed(1).padStart(12)} | ${row.ms.toFixed(1).padStart(12)} | ${(row.ms / row.baseline).toFixed(2)}x | ${(row.io / row.baseline).toFixed(2)}x floor, ${(row.ms / row.io).toFixed(2)}x gen/floor | ${row.over.toFixed(1)} | ${step}`);
+  console.log(
+    `${String(n).padStart(8)} | ${row.baseline.toFixed(1).padStart(12)} | ${row.io.toFixed(1).padStart(12)} | ${row.ms.toFixed(1).padStart(12)} | ${(row.ms / row.baseline).toFixed(2)}x | ${(row.io / row.baseline).toFixed(2)}x floor, ${(row.ms / row.io).toFixed(2)}x gen/floor | ${row.over.toFixed(1)} | ${step}`,
+  );
   rmSync(root, { recursive: true, force: true });
   rmSync(out, { recursive: true, force: true });
 }
 const floor = rows[0]!;
 const last = rows.at(-1)!;
-console.log(`start-up floor (1 package) ${floor.ms.toFixed(1)} ms; cost per package over it at ${last.n}: ${((last.over - floor.over) / (last.n - 1)).toFixed(3)} ms`);
+console.log(
+  `start-up floor (1 package) ${floor.ms.toFixed(1)} ms; cost per package over it at ${last.n}: ${((last.over - floor.over) / (last.n - 1)).toFixed(3)} ms`,
+);
 const steps = rows.slice(1).map((r, i) => ({ n: r.n, perPackage: (r.over - rows[i]!.over) / (r.n - rows[i]!.n) }));
 // The first steps are within the noise of process start-up; judge from the 10 -> 100 step on.
 const reference = steps.find((s) => s.n >= 100)?.perPackage ?? steps[0]!.perPackage;
 const worse = steps.filter((s) => s.n > 100 && s.perPackage > reference * LINEAR_TOLERANCE);
-console.log(worse.length === 0
-  ? `linear: no step from 100 packages on costs more than ${LINEAR_TOLERANCE}x per package than 10 -> 100`
-  : `NOT linear: ${worse.map((s) => `step to ${s.n} costs ${s.perPackage.toFixed(3)} ms per package`).join(', ')} (10 -> 100: ${reference.toFixed(3)})`);
+console.log(
+  worse.length === 0
+    ? `linear: no step from 100 packages on costs more than ${LINEAR_TOLERANCE}x per package than 10 -> 100`
+    : `NOT linear: ${worse.map((s) => `step to ${s.n} costs ${s.perPackage.toFixed(3)} ms per package`).join(', ')} (10 -> 100: ${reference.toFixed(3)})`,
+);
 rmSync(scratch, { recursive: true, force: true });

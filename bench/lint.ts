@@ -36,7 +36,10 @@ function makePackages(n: number): { root: string; dirs: string[]; units: string[
     const unitDir = join(dir, 'usr/lib/systemd/system');
     mkdirSync(unitDir, { recursive: true });
     mkdirSync(join(dir, 'usr/bin'), { recursive: true });
-    writeFileSync(join(dir, 'usr/lib/os-release'), `NAME="${name}"\nID=${name}\nVERSION_ID=1.0.${i}\nCOMPOSABLE_PROFILE=${i % 4 === 0 ? 'strict' : 'default'}\n`);
+    writeFileSync(
+      join(dir, 'usr/lib/os-release'),
+      `NAME="${name}"\nID=${name}\nVERSION_ID=1.0.${i}\nCOMPOSABLE_PROFILE=${i % 4 === 0 ? 'strict' : 'default'}\n`,
+    );
     writeFileSync(join(dir, `usr/bin/${name}`), '#!/bin/sh\nexec sleep infinity\n');
     chmodSync(join(dir, `usr/bin/${name}`), 0o755);
     // Every tenth package has a typo, every seventh an invalid value: both tools have work to do.
@@ -100,12 +103,16 @@ try {
       // Exit 1 is expected: some packages carry mistakes on purpose.
       cliLint.push(await time(() => void spawnSync(process.execPath, [CLI, 'lint', ...dirs], { maxBuffer: 64 * 1024 * 1024 })));
     }
-    lintTimes.push(await time(async () => {
-      findings = (await lint(dirs, { config: {} })).diagnostics.length;
-    }));
-    perPackage.push(await time(() => {
-      for (const files of units) verify(files);
-    }));
+    lintTimes.push(
+      await time(async () => {
+        findings = (await lint(dirs, { config: {} })).diagnostics.length;
+      }),
+    );
+    perPackage.push(
+      await time(() => {
+        for (const files of units) verify(files);
+      }),
+    );
     oneCall.push(await time(() => verify(units.flat())));
   }
   const l = median(lintTimes);
@@ -120,7 +127,9 @@ try {
     const c = median(cliLint);
     const v = median(cliVersion);
     const n = median(nodeBare);
-    console.log(`  composable lint (CLI, whole process)      ${fmt(c).padStart(9)}   verify one call / CLI ${(o / c).toFixed(1)}x, per package / CLI ${(p / c).toFixed(1)}x`);
+    console.log(
+      `  composable lint (CLI, whole process)      ${fmt(c).padStart(9)}   verify one call / CLI ${(o / c).toFixed(1)}x, per package / CLI ${(p / c).toFixed(1)}x`,
+    );
     console.log(`  composable --version                      ${fmt(v).padStart(9)}   ${(v / n).toFixed(2)}x node -e 0 (${fmt(n)})`);
   } else {
     console.log('  (no dist/composable.mjs: npm run build first to time the CLI as a whole process)');

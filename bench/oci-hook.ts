@@ -38,7 +38,10 @@ try {
     writeFileSync(join(dir, 'usr/lib/os-release'), `NAME=${name}\nID=${name}\nVERSION_ID=1.0\n`);
     writeFileSync(join(dir, 'usr/bin', name), '#!/bin/sh\nwhile :; do sleep 3600; done\n');
     chmodSync(join(dir, 'usr/bin', name), 0o755);
-    writeFileSync(join(dir, 'usr/lib/systemd/system', `${name}.service`), `[Service]\nExecStart=/usr/bin/${name}\n[Install]\nWantedBy=multi-user.target\n`);
+    writeFileSync(
+      join(dir, 'usr/lib/systemd/system', `${name}.service`),
+      `[Service]\nExecStart=/usr/bin/${name}\n[Install]\nWantedBy=multi-user.target\n`,
+    );
   }
   const configPath = join(work, 'hook.json');
   writeFileSync(configPath, JSON.stringify({ store, runRoot: join(work, 'run') }));
@@ -55,7 +58,15 @@ try {
 
   async function once(annotated: boolean): Promise<{ runMs: number; systemdMs?: number }> {
     const name = containerName('composable-bench');
-    const args = ['run', ...harnessRunArgs(name), '--systemd=always', '--hooks-dir', hooksDir, ...(annotated ? ['--annotation', `io.composable.services=${names.join(' ')}`] : []), image];
+    const args = [
+      'run',
+      ...harnessRunArgs(name),
+      '--systemd=always',
+      '--hooks-dir',
+      hooksDir,
+      ...(annotated ? ['--annotation', `io.composable.services=${names.join(' ')}`] : []),
+      image,
+    ];
     try {
       const t0 = performance.now();
       await execa('podman', args, { timeout: 120_000, stdin: 'ignore' });

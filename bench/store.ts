@@ -15,14 +15,20 @@ export function makeBenchRoot(n: number, label: string): string {
     const dir = join(root, 'run/composable/store', `${name}-1.0.${i}`);
     mkdirSync(join(dir, 'usr/lib/systemd/system'), { recursive: true });
     mkdirSync(join(dir, 'usr/bin'), { recursive: true });
-    writeFileSync(join(dir, 'usr/lib/os-release'), `NAME="${name}"\nID=${name}\nVERSION_ID=1.0.${i}\nCOMPOSABLE_TARGET=${['early', 'default', 'late'][i % 3]}\n`);
+    writeFileSync(
+      join(dir, 'usr/lib/os-release'),
+      `NAME="${name}"\nID=${name}\nVERSION_ID=1.0.${i}\nCOMPOSABLE_TARGET=${['early', 'default', 'late'][i % 3]}\n`,
+    );
     writeFileSync(join(dir, `usr/bin/${name}`), '#!/bin/sh\nexec sleep infinity\n');
     chmodSync(join(dir, `usr/bin/${name}`), 0o755);
     writeFileSync(
       join(dir, `usr/lib/systemd/system/${name}.service`),
       `[Unit]\nDescription=${name}\n\n[Service]\nExecStart=/usr/bin/${name} --flag\nRestart=on-failure\n\n[Install]\nWantedBy=multi-user.target\n`,
     );
-    writeFileSync(join(dir, `usr/lib/systemd/system/${name}-tick.timer`), `[Timer]\nOnCalendar=hourly\n\n[Install]\nWantedBy=timers.target\n`);
+    writeFileSync(
+      join(dir, `usr/lib/systemd/system/${name}-tick.timer`),
+      `[Timer]\nOnCalendar=hourly\n\n[Install]\nWantedBy=timers.target\n`,
+    );
     writeFileSync(join(dir, `usr/lib/systemd/system/${name}-tick.service`), `[Service]\nType=oneshot\nExecStart=/usr/bin/${name} --tick\n`);
     services.push({ name, source: `/run/composable/store/${name}-1.0.${i}`, environment: { INDEX: String(i) } });
   }
@@ -47,8 +53,10 @@ export function readOutputTree(dir: string): OutputTree {
       const r = rel ? `${rel}/${name}` : name;
       const st = lstatSync(join(dir, r));
       if (st.isSymbolicLink()) tree.links.push([r, readlinkSync(join(dir, r))]);
-      else if (st.isDirectory()) { tree.dirs.push(r); walk(r); }
-      else tree.files.push([r, readFileSync(join(dir, r), 'utf8')]);
+      else if (st.isDirectory()) {
+        tree.dirs.push(r);
+        walk(r);
+      } else tree.files.push([r, readFileSync(join(dir, r), 'utf8')]);
     }
   };
   walk('');

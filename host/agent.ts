@@ -10,7 +10,10 @@ import { CREDENTIAL_NAME_PATTERN, SERVICE_NAME_PATTERN } from '../sdk/schema/com
 import { formatSchemaProblems, schemaProblems } from '../sdk/schema/issues.ts';
 
 export class ContractError extends Error {
-  constructor(message: string, readonly problems: string[] = []) {
+  constructor(
+    message: string,
+    readonly problems: string[] = [],
+  ) {
     super(problems.length > 0 ? `${message}:\n  ${problems.join('\n  ')}` : message);
     this.name = 'ContractError';
   }
@@ -21,7 +24,11 @@ export function validateMetadata(value: unknown): { ok: true; metadata: Metadata
   const r = MetadataSchema.safeParse(value);
   if (r.success) {
     const names = new Set<string>();
-    const dupes = r.data.services.map((s, i) => (names.has(s.name) ? `services[${i}].name: "${s.name}" is used twice; service names must be unique` : (names.add(s.name), undefined))).filter((x): x is string => x !== undefined);
+    const dupes = r.data.services
+      .map((s, i) =>
+        names.has(s.name) ? `services[${i}].name: "${s.name}" is used twice; service names must be unique` : (names.add(s.name), undefined),
+      )
+      .filter((x): x is string => x !== undefined);
     if (dupes.length > 0) return { ok: false, problems: dupes };
     return { ok: true, metadata: r.data };
   }
@@ -43,8 +50,10 @@ export function writeMetadata(runDir: string, metadata: unknown): Metadata {
  * is never logged or echoed in errors.
  */
 export function writeCredential(runDir: string, service: string, name: string, bytes: Uint8Array | string): string {
-  if (!SERVICE_NAME_PATTERN.test(service)) throw new ContractError(`service name ${JSON.stringify(service)} is not valid (docs/contract.md, Names)`);
-  if (!CREDENTIAL_NAME_PATTERN.test(name)) throw new ContractError(`credential name ${JSON.stringify(name)} is not valid: use A-Z a-z 0-9 _ . - and do not start with .`);
+  if (!SERVICE_NAME_PATTERN.test(service))
+    throw new ContractError(`service name ${JSON.stringify(service)} is not valid (docs/contract.md, Names)`);
+  if (!CREDENTIAL_NAME_PATTERN.test(name))
+    throw new ContractError(`credential name ${JSON.stringify(name)} is not valid: use A-Z a-z 0-9 _ . - and do not start with .`);
   const root = join(runDir, 'credentials');
   const dir = join(root, service);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -65,6 +74,10 @@ export function readStatus(runDir: string): Status | undefined {
     throw e;
   }
   const r = StatusSchema.safeParse(JSON.parse(text));
-  if (!r.success) throw new ContractError(`${join(runDir, 'status.json')} does not match the status schema`, formatSchemaProblems(schemaProblems(r.error.issues)));
+  if (!r.success)
+    throw new ContractError(
+      `${join(runDir, 'status.json')} does not match the status schema`,
+      formatSchemaProblems(schemaProblems(r.error.issues)),
+    );
   return r.data;
 }

@@ -16,13 +16,13 @@ export {
   type MetadataEntry,
   type ParsedMetadata,
 } from '../generator/plan/plan-generation.ts';
-export {
-  type GeneratorInput,
-  type GeneratorPlan,
-  type MetadataInput,
-  type OutputFile,
-  type ServiceInput,
-  type ServiceSettings,
+export type {
+  GeneratorInput,
+  GeneratorPlan,
+  MetadataInput,
+  OutputFile,
+  ServiceInput,
+  ServiceSettings,
 } from '../generator/plan/types.ts';
 export {
   planApply,

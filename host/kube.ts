@@ -98,7 +98,10 @@ export function volumeName(prefix: string, service: string): string {
   const plain = `${prefix}-${service}`;
   if (isDnsLabel(plain)) return plain;
   const hash = createHash('sha256').update(service).digest('hex').slice(0, 8);
-  const cleaned = service.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const cleaned = service
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   const room = 63 - prefix.length - hash.length - 2;
   const middle = cleaned.slice(0, room).replace(/-+$/, '');
   return middle ? `${prefix}-${middle}-${hash}` : `${prefix}-${hash}`;
@@ -113,16 +116,20 @@ export function renderKube(input: KubeRenderInput): KubeRenderResult {
   const problems: string[] = [];
   const { metadata, name } = input;
   if (!isDnsSubdomain(name) || name.length > 240) {
-    problems.push(`name ${JSON.stringify(name)} is not a Kubernetes object name (lower-case letters, digits, - and ., at most 240 here); pass --name`);
+    problems.push(
+      `name ${JSON.stringify(name)} is not a Kubernetes object name (lower-case letters, digits, - and ., at most 240 here); pass --name`,
+    );
   }
   const serviceNames = new Set(metadata.services.map((s) => s.name));
   for (const service of Object.keys(input.images)) {
-    if (!serviceNames.has(service)) problems.push(`an image is given for ${service}, which is not a service of the metadata; add it to the metadata or drop it`);
+    if (!serviceNames.has(service))
+      problems.push(`an image is given for ${service}, which is not a service of the metadata; add it to the metadata or drop it`);
   }
   for (const service of Object.keys(input.secrets)) {
     const spec = metadata.services.find((s) => s.name === service);
     if (!spec) problems.push(`a Secret is given for ${service}, which is not a service of the metadata`);
-    else if (Object.keys(spec.credentials ?? {}).length === 0) problems.push(`a Secret is given for ${service}, which has no credentials in the metadata; add them or drop --secret ${service}`);
+    else if (Object.keys(spec.credentials ?? {}).length === 0)
+      problems.push(`a Secret is given for ${service}, which has no credentials in the metadata; add them or drop --secret ${service}`);
   }
 
   const volumes: KubeVolume[] = [];
@@ -148,15 +155,20 @@ export function renderKube(input: KubeRenderInput): KubeRenderResult {
       // A Secret volume is one directory: every credential must be a file directly in the
       // service's credentials directory, as the contract has the agent write it.
       if (posix.dirname(posix.normalize(path)) !== dir) {
-        problems.push(`service ${s.name}: credential ${credName} is at ${path}; on Kubernetes it must be a file directly in ${dir}/ (one Secret volume per service)`);
+        problems.push(
+          `service ${s.name}: credential ${credName} is at ${path}; on Kubernetes it must be a file directly in ${dir}/ (one Secret volume per service)`,
+        );
         continue;
       }
-      if (!CONFIG_KEY.test(credName)) problems.push(`service ${s.name}: credential name ${JSON.stringify(credName)} cannot be a Secret key (A-Z a-z 0-9 - _ .)`);
+      if (!CONFIG_KEY.test(credName))
+        problems.push(`service ${s.name}: credential name ${JSON.stringify(credName)} cannot be a Secret key (A-Z a-z 0-9 - _ .)`);
       items.push({ key: credName, path: posix.basename(path) });
     }
     const secretName = input.secrets[s.name] ?? `${name}-${s.name}-credentials`;
     if (!isDnsSubdomain(secretName)) {
-      problems.push(`service ${s.name}: ${JSON.stringify(secretName)} is not a Secret name (lower-case letters, digits, - and .); pass --secret ${s.name}=NAME`);
+      problems.push(
+        `service ${s.name}: ${JSON.stringify(secretName)} is not a Secret name (lower-case letters, digits, - and .); pass --secret ${s.name}=NAME`,
+      );
     }
     const vol = volumeName('cred', s.name);
     volumes.push({ name: vol, secret: { secretName, items, defaultMode: CREDENTIAL_FILE_MODE } });
@@ -241,7 +253,10 @@ export function renderDeployment(render: KubeRender, input: Pick<KubeRenderInput
               volumeMounts: [...SYSTEMD_TMPFS.map((t) => ({ name: t.name, mountPath: t.mountPath })), ...render.volumeMounts],
             },
           ],
-          volumes: [...SYSTEMD_TMPFS.map((t) => ({ name: t.name, emptyDir: { medium: 'Memory' as const, sizeLimit: t.sizeLimit } })), ...render.volumes],
+          volumes: [
+            ...SYSTEMD_TMPFS.map((t) => ({ name: t.name, emptyDir: { medium: 'Memory' as const, sizeLimit: t.sizeLimit } })),
+            ...render.volumes,
+          ],
         },
       },
     },
@@ -258,6 +273,8 @@ export function renderDeploymentPatch(render: KubeRender, input: Pick<KubeRender
     apiVersion: 'apps/v1' as const,
     kind: 'Deployment' as const,
     metadata: { name: input.name },
-    spec: { template: { spec: { containers: [{ name: input.containerName, volumeMounts: render.volumeMounts }], volumes: render.volumes } } },
+    spec: {
+      template: { spec: { containers: [{ name: input.containerName, volumeMounts: render.volumeMounts }], volumes: render.volumes } },
+    },
   };
 }

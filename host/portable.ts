@@ -42,16 +42,32 @@ function shellQuote(s: string): string {
  * The exact `portablectl attach` command for a package, or why there is none. Explicit prefixes
  * are added only when the image's name does not give portablectl the package's own.
  */
-export function portablectlAttach(image: PortableImage): { command: string; detach: string; note?: string } | { command: null; reason: string } {
+export function portablectlAttach(
+  image: PortableImage,
+): { command: string; detach: string; note?: string } | { command: null; reason: string } {
   if (image.mode !== 'chroot') {
-    return { command: null, reason: 'a host-mode package is not a portable image: it runs in the container\'s root with the container\'s programs (COMPOSABLE_MODE=chroot packages are)' };
+    return {
+      command: null,
+      reason:
+        "a host-mode package is not a portable image: it runs in the container's root with the container's programs (COMPOSABLE_MODE=chroot packages are)",
+    };
   }
   const rawName = `${image.name}_${image.version}.raw`;
-  if (image.kind === 'tar') return { command: null, reason: `portablectl takes no tar archives; use the directory, or \`composable pack DIR --format raw\` (${rawName})` };
-  if (image.kind === 'squashfs') return { command: null, reason: `portablectl takes image files only with the .raw suffix; this is the same squashfs as \`composable pack DIR --format raw\` writes (${rawName}): rename it to that` };
+  if (image.kind === 'tar')
+    return {
+      command: null,
+      reason: `portablectl takes no tar archives; use the directory, or \`composable pack DIR --format raw\` (${rawName})`,
+    };
+  if (image.kind === 'squashfs')
+    return {
+      command: null,
+      reason: `portablectl takes image files only with the .raw suffix; this is the same squashfs as \`composable pack DIR --format raw\` writes (${rawName}): rename it to that`,
+    };
   const derived = portablePrefixOf(basename(image.path));
   const explicit = derived.valid && image.prefixes.length === 1 && image.prefixes[0] === derived.prefix ? [] : [...image.prefixes];
-  const command = ['portablectl', 'attach', '--enable', '--now', `--profile=${image.profile}`, image.path, ...explicit].map(shellQuote).join(' ');
+  const command = ['portablectl', 'attach', '--enable', '--now', `--profile=${image.profile}`, image.path, ...explicit]
+    .map(shellQuote)
+    .join(' ');
   // detach --now derives the units to stop from the name the same way, so it needs the same prefixes.
   const detach = ['portablectl', 'detach', '--enable', '--now', image.path, ...explicit].map(shellQuote).join(' ');
   const note = explicit.length > 0 ? `named ${image.kind === 'raw' ? rawName : image.name} it would need no prefix arguments` : undefined;

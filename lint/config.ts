@@ -58,7 +58,9 @@ export function validateConfig(value: unknown, file: string, knownRules: Readonl
   }
   const unknown = Object.keys(checked.data.rules ?? {}).filter((id) => !knownRules.has(id));
   if (unknown.length > 0) {
-    throw new LintConfigError(`${file}: unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}; \`composable lint --list-rules\` lists them`);
+    throw new LintConfigError(
+      `${file}: unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}; \`composable lint --list-rules\` lists them`,
+    );
   }
   const { $schema: _ignored, ...config } = checked.data;
   return config as LintConfig;

@@ -13,7 +13,15 @@ import { extractOciPackage, OciReadError, type ExtractedOciPackage } from '../sd
 import { ANNOTATION_NAME } from '../sdk/artifact/oci-pack.ts';
 import { RULES } from './rules/index.ts';
 import type {
-  Diagnostic, LintMetadata, LintPackage, LintPolicy, LintUnit, ReportDescriptor, Rule, Severity, SeveritySetting,
+  Diagnostic,
+  LintMetadata,
+  LintPackage,
+  LintPolicy,
+  LintUnit,
+  ReportDescriptor,
+  Rule,
+  Severity,
+  SeveritySetting,
 } from './types.ts';
 import { isSuppressed, parseSuppressions, type Suppressions } from './util/disable.ts';
 import { interpolate } from './util/template.ts';
@@ -149,7 +157,9 @@ export class Runner {
   result(): LintResult {
     const diagnostics = [...this.diagnostics].sort(compareDiagnostics);
     // Identical findings (e.g. the same rule reached twice through an alias) count once.
-    const unique = diagnostics.filter((d, i) => i === 0 || compareDiagnostics(d, diagnostics[i - 1]!) !== 0 || d.severity !== diagnostics[i - 1]!.severity);
+    const unique = diagnostics.filter(
+      (d, i) => i === 0 || compareDiagnostics(d, diagnostics[i - 1]!) !== 0 || d.severity !== diagnostics[i - 1]!.severity,
+    );
     return {
       diagnostics: unique,
       sources: this.sources,
@@ -162,7 +172,11 @@ export class Runner {
 }
 
 /** Lint one unit file given as text (editor integrations, tests). */
-export function lintUnitText(name: string, text: string, options: { file?: string; config?: LintConfig; rules?: readonly Rule[]; availableUnits?: Iterable<string> } = {}): LintResult {
+export function lintUnitText(
+  name: string,
+  text: string,
+  options: { file?: string; config?: LintConfig; rules?: readonly Rule[]; availableUnits?: Iterable<string> } = {},
+): LintResult {
   const runner = new Runner(options.rules, options.config);
   const file = options.file ?? name;
   runner.lintUnit(looseUnit(name, file, text), undefined, new Set([name, ...(options.availableUnits ?? [])]));
@@ -209,7 +223,13 @@ async function lintInput(runner: Runner, input: LintInput, options: LintOptions)
     case 'oci': {
       const { dir, dispose, image } = await extractOciInput(input.path);
       try {
-        runner.lintPackage(readPackage(dir, `${input.display}!`, image.annotations[ANNOTATION_NAME] ?? stripArtifactSuffix(basename(input.path)).replace(/\.oci$/, '')));
+        runner.lintPackage(
+          readPackage(
+            dir,
+            `${input.display}!`,
+            image.annotations[ANNOTATION_NAME] ?? stripArtifactSuffix(basename(input.path)).replace(/\.oci$/, ''),
+          ),
+        );
       } finally {
         dispose();
       }

@@ -23,12 +23,13 @@ export const API_ENTRIES = [
     specifier: 'composable/host',
     source: 'host/index.ts',
     about:
-      'The host agent\'s side: metadata and credentials into a container, the generator\'s status back, the generator\'s pure planner (to render ahead of time) and `composable apply`\'s planning.',
+      "The host agent's side: metadata and credentials into a container, the generator's status back, the generator's pure planner (to render ahead of time) and `composable apply`'s planning.",
   },
   {
     specifier: 'composable/lint',
     source: 'lint/index.ts',
-    about: 'The linter behind `composable lint`: run it, its rules, formatters (stylish, JSON, SARIF, GitHub annotations) and configuration.',
+    about:
+      'The linter behind `composable lint`: run it, its rules, formatters (stylish, JSON, SARIF, GitHub annotations) and configuration.',
   },
   {
     specifier: 'composable/testing',
@@ -51,10 +52,14 @@ export interface ApiExport {
 function signatureOf(checker: ts.TypeChecker, symbol: ts.Symbol): string {
   if (!(symbol.flags & ts.SymbolFlags.Function) && !(symbol.flags & ts.SymbolFlags.Variable)) return '';
   const signatures = checker.getTypeOfSymbol(symbol).getCallSignatures();
-  return signatures
-    // Whole, however long: the table is the API's reference, not a summary of the .d.ts.
-    .map((sig) => checker.signatureToString(sig, undefined, ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.WriteArrowStyleSignature))
-    .join('; ');
+  return (
+    signatures
+      // Whole, however long: the table is the API's reference, not a summary of the .d.ts.
+      .map((sig) =>
+        checker.signatureToString(sig, undefined, ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.WriteArrowStyleSignature),
+      )
+      .join('; ')
+  );
 }
 
 function kindOf(decl: ts.Declaration | undefined): ApiKind {
@@ -64,7 +69,12 @@ function kindOf(decl: ts.Declaration | undefined): ApiKind {
   if (ts.isEnumDeclaration(decl)) return 'enum';
   if (ts.isInterfaceDeclaration(decl)) return 'interface';
   if (ts.isTypeAliasDeclaration(decl)) return 'type';
-  if (ts.isVariableDeclaration(decl) && decl.initializer && (ts.isArrowFunction(decl.initializer) || ts.isFunctionExpression(decl.initializer))) return 'function';
+  if (
+    ts.isVariableDeclaration(decl) &&
+    decl.initializer &&
+    (ts.isArrowFunction(decl.initializer) || ts.isFunctionExpression(decl.initializer))
+  )
+    return 'function';
   return 'const';
 }
 
@@ -87,9 +97,16 @@ function lineComment(decl: ts.Declaration | undefined): string {
 
 /** Every export of each entry, sorted by name, as the type checker sees it. */
 export function readApi(): Map<string, ApiExport[]> {
-  const config = ts.getParsedCommandLineOfConfigFile(join(REPO, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(REPO, 'tsconfig.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  );
   if (!config) throw new Error('cannot read tsconfig.json');
-  const program = ts.createProgram(API_ENTRIES.map((e) => join(REPO, e.source)), config.options);
+  const program = ts.createProgram(
+    API_ENTRIES.map((e) => join(REPO, e.source)),
+    config.options,
+  );
   const checker = program.getTypeChecker();
   const api = new Map<string, ApiExport[]>();
   for (const entry of API_ENTRIES) {

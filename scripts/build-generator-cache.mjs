@@ -81,10 +81,19 @@ function writeSampleRoot(root) {
     const dir = join(root, 'run/composable/store', `${name}-1.0.${i}`);
     mkdirSync(join(dir, 'usr/lib/systemd/system'), { recursive: true });
     mkdirSync(join(dir, 'usr/bin'), { recursive: true });
-    writeFileSync(join(dir, 'usr/lib/os-release'), `NAME="${name}"\nID=${name}\nVERSION_ID=1.0.${i}\nCOMPOSABLE_TARGET=${i ? 'late' : 'early'}\n`);
+    writeFileSync(
+      join(dir, 'usr/lib/os-release'),
+      `NAME="${name}"\nID=${name}\nVERSION_ID=1.0.${i}\nCOMPOSABLE_TARGET=${i ? 'late' : 'early'}\n`,
+    );
     writeFileSync(join(dir, `usr/bin/${name}`), '#!/bin/sh\nexec sleep infinity\n', { mode: 0o755 });
-    writeFileSync(join(dir, `usr/lib/systemd/system/${name}.service`), `[Unit]\nDescription=${name}\n\n[Service]\nExecStart=/usr/bin/${name}\n\n[Install]\nWantedBy=multi-user.target\n`);
-    writeFileSync(join(dir, `usr/lib/systemd/system/${name}-tick.timer`), '[Timer]\nOnCalendar=hourly\n\n[Install]\nWantedBy=timers.target\n');
+    writeFileSync(
+      join(dir, `usr/lib/systemd/system/${name}.service`),
+      `[Unit]\nDescription=${name}\n\n[Service]\nExecStart=/usr/bin/${name}\n\n[Install]\nWantedBy=multi-user.target\n`,
+    );
+    writeFileSync(
+      join(dir, `usr/lib/systemd/system/${name}-tick.timer`),
+      '[Timer]\nOnCalendar=hourly\n\n[Install]\nWantedBy=timers.target\n',
+    );
     writeFileSync(join(dir, `usr/lib/systemd/system/${name}-tick.service`), `[Service]\nType=oneshot\nExecStart=/usr/bin/${name} --tick\n`);
     services.push({ name, source: `/run/composable/store/${name}-1.0.${i}`, environment: { INDEX: String(i) } });
   }
@@ -114,7 +123,10 @@ fs.writeFileSync(${JSON.stringify(join(work, 'cache'))}, script.createCachedData
 fs.writeFileSync(${JSON.stringify(join(work, 'key'))}, \`\${process.version} \${process.versions.v8} \${process.arch}\`);
 `,
     );
-    execFileSync(node, [join(work, 'produce.cjs')], { env: { ...process.env, COMPOSABLE_ROOT: join(work, 'root') }, stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(node, [join(work, 'produce.cjs')], {
+      env: { ...process.env, COMPOSABLE_ROOT: join(work, 'root') },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     return { cache: readFileSync(join(work, 'cache')), key: readFileSync(join(work, 'key'), 'utf8') };
   } catch (e) {
     throw new Error(`build-generator-cache: the sample run failed; the plain bundle is not fit to ship either: ${e.stderr ?? e.message}`);
@@ -131,9 +143,14 @@ fs.writeFileSync(${JSON.stringify(join(work, 'key'))}, \`\${process.version} \${
  * is kept in `opts.keepDir` and reused: an unchanged bundle rebuilds to the same bytes, and the
  * podman harness, which keys its image on the generator's digest, reuses its image.
  */
-export function buildGeneratorCodeCache(file = 'dist/composable-generator.cjs', { node = process.execPath, keepDir = '.tmp/generator-code-cache' } = {}) {
+export function buildGeneratorCodeCache(
+  file = 'dist/composable-generator.cjs',
+  { node = process.execPath, keepDir = '.tmp/generator-code-cache' } = {},
+) {
   const body = bundleBody(readFileSync(file, 'utf8'), file);
-  const nodeKey = execFileSync(node, ['-p', 'process.version + " " + process.versions.v8 + " " + process.arch'], { encoding: 'utf8' }).trim();
+  const nodeKey = execFileSync(node, ['-p', 'process.version + " " + process.versions.v8 + " " + process.arch'], {
+    encoding: 'utf8',
+  }).trim();
   const kept = join(keepDir, `${createHash('sha256').update(`${nodeKey}\n${CODE_CACHE_V8_FLAGS}\n${body}`).digest('hex')}.bin`);
   let made;
   try {

@@ -37,7 +37,8 @@ await build({
 });
 // The entry needs no require(): drop the banner there, add the shebang.
 const cliEntry = readFileSync('dist/composable.mjs', 'utf8');
-if (!cliEntry.startsWith(CLI_REQUIRE_BANNER) || /\brequire\b/.test(cliEntry.slice(CLI_REQUIRE_BANNER.length))) throw new Error('dist/composable.mjs: the CLI entry is expected to start with the require banner and not use require()');
+if (!cliEntry.startsWith(CLI_REQUIRE_BANNER) || /\brequire\b/.test(cliEntry.slice(CLI_REQUIRE_BANNER.length)))
+  throw new Error('dist/composable.mjs: the CLI entry is expected to start with the require banner and not use require()');
 writeFileSync('dist/composable.mjs', `#!/usr/bin/env node\n${cliEntry.slice(CLI_REQUIRE_BANNER.length).trimStart()}`);
 await build({
   ...common,

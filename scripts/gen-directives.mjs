@@ -49,7 +49,16 @@ for (const line of run(['--dump-configuration-items']).split('\n')) {
 
 // Sorted output so that the file's diff shows only what systemd changed.
 const sortedSections = Object.fromEntries(
-  Object.keys(sections).sort().map((s) => [s, Object.fromEntries(Object.keys(sections[s]).sort().map((k) => [k, sections[s][k]]))]),
+  Object.keys(sections)
+    .sort()
+    .map((s) => [
+      s,
+      Object.fromEntries(
+        Object.keys(sections[s])
+          .sort()
+          .map((k) => [k, sections[s][k]]),
+      ),
+    ]),
 );
 
 // Which sections each unit type reads (systemd's unit vtables: "Unit", the type's own section,
@@ -84,5 +93,7 @@ if (check) {
   writeFileSync(tmp, text);
   renameSync(tmp, out);
   const keys = Object.values(sortedSections).reduce((n, s) => n + Object.keys(s).length, 0);
-  console.log(`gen-directives: wrote ${out}: ${Object.keys(sortedSections).length} sections, ${keys} keys from systemd ${table.systemd.full}`);
+  console.log(
+    `gen-directives: wrote ${out}: ${Object.keys(sortedSections).length} sections, ${keys} keys from systemd ${table.systemd.full}`,
+  );
 }

@@ -2,17 +2,17 @@
 // unit-name formats, the contract (paths, constants, zod schemas and their JSON Schema), the
 // package model and its digest. Exported by name, so nothing internal becomes API by accident;
 // docs/api.md lists it (scripts/api-doc.ts). The agent's side is `composable/host`.
-export {
-  type BlankNode,
-  type CommentNode,
-  type EntryNode,
-  type InvalidNode,
-  type SectionHeaderNode,
-  type SourceRange,
-  type UnitFile,
-  type UnitFileProblem,
-  type UnitNode,
-  type UnitSection,
+export type {
+  BlankNode,
+  CommentNode,
+  EntryNode,
+  InvalidNode,
+  SectionHeaderNode,
+  SourceRange,
+  UnitFile,
+  UnitFileProblem,
+  UnitNode,
+  UnitSection,
 } from './unit-file/types.ts';
 export {
   LONG_LINE_MAX,
@@ -222,6 +222,4 @@ export {
   walkTree,
   type TreeEntry,
 } from './digest.ts';
-export {
-  VERSION,
-} from './version.ts';
+export { VERSION } from './version.ts';

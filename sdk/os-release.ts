@@ -141,7 +141,11 @@ export function parseOsRelease(text: string, path?: string): ParsedOsRelease {
       }
     }
     if (!KEY_PATTERN.test(key)) {
-      problem(startLine, startCol, 'the name before "=" is not a valid variable name: use letters, digits and _, not starting with a digit');
+      problem(
+        startLine,
+        startCol,
+        'the name before "=" is not a valid variable name: use letters, digits and _, not starting with a digit',
+      );
       continue;
     }
     if (!bad) entries.push({ key, value, line: startLine });

@@ -126,10 +126,17 @@ export function imageReader(image: SquashfsImage, limits?: Partial<PackageLimits
 }
 
 /** Parse and validate os-release text into a manifest (pure). */
-export function manifestFromOsRelease(text: string, relPath = PACKAGE_OS_RELEASE): { manifest?: PackageManifest; fields: Record<string, string>; problems: PackageProblem[] } {
+export function manifestFromOsRelease(
+  text: string,
+  relPath = PACKAGE_OS_RELEASE,
+): { manifest?: PackageManifest; fields: Record<string, string>; problems: PackageProblem[] } {
   const parsed = parseOsRelease(text, relPath);
   const problems: PackageProblem[] = parsed.problems.map((p) => ({
-    code: 'os-release-syntax', file: relPath, line: p.line, column: p.column, message: p.message,
+    code: 'os-release-syntax',
+    file: relPath,
+    line: p.line,
+    column: p.column,
+    message: p.message,
   }));
   const lineOf = (key: string): number | undefined => parsed.entries.find((e) => e.key === key)?.line;
   const checked = PackageOsReleaseSchema.safeParse(parsed.fields);
@@ -137,9 +144,7 @@ export function manifestFromOsRelease(text: string, relPath = PACKAGE_OS_RELEASE
     for (const sp of schemaProblems(checked.error.issues)) {
       const key = sp.path.split(/[.[]/)[0] ?? '';
       const line = key ? lineOf(key) : undefined;
-      const message = sp.path
-        ? (line === undefined ? `${sp.path} is required: ${sp.message}` : `${sp.path} ${sp.message}`)
-        : sp.message;
+      const message = sp.path ? (line === undefined ? `${sp.path} is required: ${sp.message}` : `${sp.path} ${sp.message}`) : sp.message;
       problems.push({ code: 'os-release-invalid', file: relPath, line, message });
     }
   }
@@ -187,7 +192,11 @@ function readDropIns(reader: PackageReader, unitName: string, problems: PackageP
   for (const name of listing.value.filter((e) => e.kind === 'file' && e.name.endsWith('.conf')).map((e) => e.name)) {
     const relPath = `${relDir}/${name}`;
     if (name === DROP_IN_NAME) {
-      problems.push({ code: 'dropin-reserved', file: relPath, message: `${DROP_IN_NAME} is the name of the drop-in composable generates; rename this file (for example 40-${unitName.split('.')[0]}.conf)` });
+      problems.push({
+        code: 'dropin-reserved',
+        file: relPath,
+        message: `${DROP_IN_NAME} is the name of the drop-in composable generates; rename this file (for example 40-${unitName.split('.')[0]}.conf)`,
+      });
       continue;
     }
     const read = reader.readText(relPath);
@@ -197,7 +206,8 @@ function readDropIns(reader: PackageReader, unitName: string, problems: PackageP
     }
     const text = read.value;
     const file = parseUnitFile(text, relPath);
-    for (const p of file.problems) problems.push({ code: 'unit-parse-error', file: relPath, line: p.line, column: p.column, message: p.message });
+    for (const p of file.problems)
+      problems.push({ code: 'unit-parse-error', file: relPath, line: p.line, column: p.column, message: p.message });
     out.push({ name, relPath, text, file });
   }
   return out;
@@ -212,11 +222,23 @@ export function loadPackage(dir: string, options: LoadPackageOptions = {}): Load
   try {
     rootStat = lstatSync(dir, { throwIfNoEntry: false });
   } catch (e) {
-    return { problems: [{ code: 'source-missing', file: '', message: `package directory ${dir} cannot be reached (${(e as NodeJS.ErrnoException).code ?? 'error'})` }] };
+    return {
+      problems: [
+        {
+          code: 'source-missing',
+          file: '',
+          message: `package directory ${dir} cannot be reached (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+        },
+      ],
+    };
   }
   if (!rootStat) return { problems: [{ code: 'source-missing', file: '', message: `package directory ${dir} does not exist` }] };
   if (!rootStat.isDirectory()) {
-    return { problems: [{ code: 'source-not-directory', file: '', message: `${dir} is not a directory; unpack the artifact or pass the package directory` }] };
+    return {
+      problems: [
+        { code: 'source-not-directory', file: '', message: `${dir} is not a directory; unpack the artifact or pass the package directory` },
+      ],
+    };
   }
   const tree = new PackageTree(dir, options.limits);
   // The tree itself, not directoryReader(dir): its walk() lists the files afterwards.
@@ -236,7 +258,13 @@ export function loadPackageFrom(reader: PackageReader, root: string): LoadPackag
   if (!osRead.ok) {
     if (!osRead.missing) return { problems: [osRead.problem] };
     return {
-      problems: [{ code: 'os-release-missing', file: PACKAGE_OS_RELEASE, message: `missing ${PACKAGE_OS_RELEASE}; every package needs one with NAME, ID and VERSION_ID (composable init creates it)` }],
+      problems: [
+        {
+          code: 'os-release-missing',
+          file: PACKAGE_OS_RELEASE,
+          message: `missing ${PACKAGE_OS_RELEASE}; every package needs one with NAME, ID and VERSION_ID (composable init creates it)`,
+        },
+      ],
     };
   }
   const osText = osRead.value;
@@ -246,7 +274,11 @@ export function loadPackageFrom(reader: PackageReader, root: string): LoadPackag
   const units: PackageUnit[] = [];
   const listed = reader.list(PACKAGE_UNIT_DIR);
   if (!listed.ok) {
-    problems.push(listed.missing ? { code: 'no-units', file: PACKAGE_UNIT_DIR, message: `missing ${PACKAGE_UNIT_DIR}/; put the package's unit files there` } : listed.problem);
+    problems.push(
+      listed.missing
+        ? { code: 'no-units', file: PACKAGE_UNIT_DIR, message: `missing ${PACKAGE_UNIT_DIR}/; put the package's unit files there` }
+        : listed.problem,
+    );
   }
   const listing = listed.ok ? listed.value : [];
   // One listing of the unit directory: its files are units, `<unit>.d` directories their drop-ins.

@@ -8,7 +8,19 @@
 // shell and tools its script needs), the mount points systemd mounts onto, and a directory per
 // StateDirectory=/CacheDirectory=/LogsDirectory=. The busybox binary is copied from the machine at
 // init time, never kept in this repository (docs/packaging.md says why).
-import { constants as fsConstants, copyFileSync, chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  constants as fsConstants,
+  copyFileSync,
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { SERVICE_NAME_PATTERN } from './schema/common.ts';
 import { PACKAGE_UNIT_DIR } from './contract.ts';
@@ -119,7 +131,11 @@ export function directoryStubs(unitTexts: readonly string[]): string[] {
  * (`busybox --list-full`, e.g. `bin/sh`, `usr/bin/awk`); `busybox` is the binary to copy in, or
  * undefined when the package brings its own runtime. Nothing that exists is replaced.
  */
-export function planChrootCompletion(existing: ReadonlySet<string>, unitTexts: readonly string[], busybox?: { from: string; applets: readonly string[] }): ChrootEntry[] {
+export function planChrootCompletion(
+  existing: ReadonlySet<string>,
+  unitTexts: readonly string[],
+  busybox?: { from: string; applets: readonly string[] },
+): ChrootEntry[] {
   const out: ChrootEntry[] = [];
   const has = (p: string): boolean => existing.has(p) || out.some((e) => e.path === p);
   for (const d of CHROOT_MOUNT_DIRS) if (!has(d)) out.push({ kind: 'dir', path: d, why: 'mount point' });

@@ -1,7 +1,19 @@
 // Unit names exactly as systemd makes and checks them (src/basic/unit-name.c behaviour; the
 // tests compare with the real `systemd-escape`).
 
-export const UNIT_TYPES = ['service', 'socket', 'target', 'device', 'mount', 'automount', 'swap', 'timer', 'path', 'slice', 'scope'] as const;
+export const UNIT_TYPES = [
+  'service',
+  'socket',
+  'target',
+  'device',
+  'mount',
+  'automount',
+  'swap',
+  'timer',
+  'path',
+  'slice',
+  'scope',
+] as const;
 export type UnitType = (typeof UNIT_TYPES)[number];
 
 /** Longest unit name systemd accepts (UNIT_NAME_MAX - 1). */
@@ -72,7 +84,8 @@ export function unitNameFromPath(path: string, suffix: string): string {
   const simple = simplifyPath(path);
   const dot = suffix.startsWith('.') ? suffix : `.${suffix}`;
   if (simple === '/' || simple === '') return `-${dot}`;
-  if (!isNormalized(simple)) throw new Error(`path "${path}" is not normalized (it has .. components); systemd cannot name a unit after it`);
+  if (!isNormalized(simple))
+    throw new Error(`path "${path}" is not normalized (it has .. components); systemd cannot name a unit after it`);
   return `${escapeUnitNamePart(simple.replace(/^\/+/, '').replace(/\/+$/, ''))}${dot}`;
 }
 
@@ -82,7 +95,14 @@ export function pathFromUnitName(name: string): string {
   const prefix = parsed ? name.slice(0, name.length - parsed.type.length - 1) : name;
   if (prefix === '-') return '/';
   const path = `/${unescapeUnitNamePart(prefix)}`;
-  if (!isNormalized(path) || path.endsWith('/') || path.split('/').slice(1).some((p) => p === '.')) {
+  if (
+    !isNormalized(path) ||
+    path.endsWith('/') ||
+    path
+      .split('/')
+      .slice(1)
+      .some((p) => p === '.')
+  ) {
     throw new Error(`"${name}" does not name a normalized path`);
   }
   return path;
@@ -91,7 +111,7 @@ export function pathFromUnitName(name: string): string {
 /** `systemd-escape --template=foo@.service INSTANCE`. */
 export function unitNameFromTemplate(template: string, instance: string): string {
   const parsed = parseUnitName(template);
-  if (!parsed || !parsed.template) throw new Error(`"${template}" is not a template unit name such as foo@.service`);
+  if (!parsed?.template) throw new Error(`"${template}" is not a template unit name such as foo@.service`);
   return `${parsed.prefix}@${escapeUnitNamePart(instance)}.${parsed.type}`;
 }
 
@@ -124,7 +144,9 @@ export function parseUnitName(name: string): ParsedUnitName | undefined {
   const prefix = stem.slice(0, at);
   const instance = stem.slice(at + 1);
   if (!validChars(prefix, false) || !validChars(instance, true)) return undefined;
-  return instance === '' ? { prefix, template: true, type: type as UnitType } : { prefix, instance, template: false, type: type as UnitType };
+  return instance === ''
+    ? { prefix, template: true, type: type as UnitType }
+    : { prefix, instance, template: false, type: type as UnitType };
 }
 
 export interface UnitNameRules {

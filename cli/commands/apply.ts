@@ -20,7 +20,13 @@ function renderOutcome(o: ApplyOutcome): string {
   for (const c of o.commands) out.push(`  ${c.command}${c.exitCode === 0 ? '' : `  (exit ${c.exitCode}: ${c.stderr.trim()})`}`);
   if (o.commands.length === 0) out.push('  nothing');
   if (o.failed.length === 0) out.push('ok: every started or restarted unit is running');
-  for (const f of o.failed) out.push(`FAILED ${f.unit}: ${f.state}\n  last journal lines:\n${f.journal.split('\n').map((l) => `    ${l}`).join('\n')}`);
+  for (const f of o.failed)
+    out.push(
+      `FAILED ${f.unit}: ${f.state}\n  last journal lines:\n${f.journal
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n')}`,
+    );
   return out.join('\n');
 }
 
@@ -36,13 +42,20 @@ export function register(program: Command): void {
       const root = opts.root ?? process.env.COMPOSABLE_ROOT ?? '/';
       let outcome: ApplyOutcome;
       try {
-        outcome = await runApply({ root, generatorDir: opts.generatorDir ?? hostPath('/run/systemd/generator', root), dryRun: Boolean(opts.dryRun), settleMs: 500 });
+        outcome = await runApply({
+          root,
+          generatorDir: opts.generatorDir ?? hostPath('/run/systemd/generator', root),
+          dryRun: Boolean(opts.dryRun),
+          settleMs: 500,
+        });
       } catch (e) {
         process.stderr.write(`composable apply: ${(e as Error).message}\n`);
         process.exitCode = 2;
         return;
       }
-      process.stdout.write(opts.json ? `${JSON.stringify(outcome, null, 2)}\n` : `${opts.dryRun ? renderPlan(outcome.plan) : renderOutcome(outcome)}\n`);
+      process.stdout.write(
+        opts.json ? `${JSON.stringify(outcome, null, 2)}\n` : `${opts.dryRun ? renderPlan(outcome.plan) : renderOutcome(outcome)}\n`,
+      );
       process.exitCode = outcome.ok ? 0 : 1;
     });
 }

@@ -32,7 +32,8 @@ function shipped(name: string, probe: string): string {
  *  chunk in dist/cli/), else dist/. */
 function bundles(): { generator: string; cli: string } {
   for (const d of [join(here, '..'), join(here, '../../dist')]) {
-    if (existsSync(join(d, 'composable-generator.cjs')) && existsSync(join(d, 'composable.mjs'))) return { generator: join(d, 'composable-generator.cjs'), cli: join(d, 'composable.mjs') };
+    if (existsSync(join(d, 'composable-generator.cjs')) && existsSync(join(d, 'composable.mjs')))
+      return { generator: join(d, 'composable-generator.cjs'), cli: join(d, 'composable.mjs') };
   }
   throw new Error('the generator bundle is missing: run `npm run build`');
 }
@@ -50,7 +51,8 @@ export function renderStartOrder(status: Status): string {
     for (const s of services) lines.push(`  ├─ ${s.name} ${s.version}: ${(s.enabled ?? []).join(', ')}`);
     if (target !== TARGETS.late) lines.push('  │', '  ▼');
   }
-  for (const s of status.services.filter((x) => x.state === 'enabled' && !order.includes(x.target as (typeof order)[number]))) lines.push(`${s.target}: ${s.name}`);
+  for (const s of status.services.filter((x) => x.state === 'enabled' && !order.includes(x.target as (typeof order)[number])))
+    lines.push(`${s.target}: ${s.name}`);
   return lines.join('\n');
 }
 
@@ -66,13 +68,18 @@ async function canBoot(): Promise<string | undefined> {
 export function register(program: Command): void {
   program
     .command('demo')
-    .description('the whole flow on the shipped examples: pack, store, metadata, generated units, start-up order, status; boots them for real when it can')
+    .description(
+      'the whole flow on the shipped examples: pack, store, metadata, generated units, start-up order, status; boots them for real when it can',
+    )
     .option('--boot', 'also boot a real systemd container with them (needs root, systemd-nspawn, debootstrap)')
     .option('--no-boot', 'never boot, even when it could')
     .option('--keep', 'keep the temporary directory and print its path')
     .action(async (opts: { boot?: boolean; keep?: boolean }) => {
       const examples = shipped('examples', 'metadata.json');
-      const metadata = JSON.parse(readFileSync(join(examples, 'metadata.json'), 'utf8')) as { schemaVersion: 1; services: { name: string; source: string; digest?: string }[] };
+      const metadata = JSON.parse(readFileSync(join(examples, 'metadata.json'), 'utf8')) as {
+        schemaVersion: 1;
+        services: { name: string; source: string; digest?: string }[];
+      };
       const work = mkdtempSync(join(tmpdir(), 'composable-demo-'));
       const root = join(work, 'root');
       const out = join(root, 'run/systemd/generator');
@@ -104,7 +111,9 @@ export function register(program: Command): void {
           }
           const m = pkg.manifest;
           const artifact = await packPackage(dir, join(work, `${m.name}-${m.version}.tar.gz`), 'tar.gz');
-          say(`  ${m.name} ${m.version}  target=${m.target ?? 'default'} mode=${m.mode} profile=${m.profile}  units: ${pkg.units.map((u) => u.name).join(' ')}`);
+          say(
+            `  ${m.name} ${m.version}  target=${m.target ?? 'default'} mode=${m.mode} profile=${m.profile}  units: ${pkg.units.map((u) => u.name).join(' ')}`,
+          );
           say(`    ${artifact.artifact.slice(work.length + 1)}  sha256:${artifact.sha256.slice(0, 16)}…`);
           // As the agent does: unpack into the store, record the package's digest in the metadata.
           const storeDir = hostPath(svc.source, root);
@@ -121,7 +130,11 @@ export function register(program: Command): void {
         say(renderStartOrder(plan.status));
         say('\n== 5. /run/composable/status.json:');
         for (const s of plan.status.services) {
-          say(s.state === 'enabled' ? `  ${s.name}: enabled (${(s.enabled ?? []).join(', ')}) at ${s.where} from ${s.mount}` : `  ${s.name}: skipped`);
+          say(
+            s.state === 'enabled'
+              ? `  ${s.name}: enabled (${(s.enabled ?? []).join(', ')}) at ${s.where} from ${s.mount}`
+              : `  ${s.name}: skipped`,
+          );
           for (const r of s.reasons ?? []) say(`    ${describeReason(r)}`);
         }
         const why = await canBoot();
@@ -132,13 +145,19 @@ export function register(program: Command): void {
           return;
         }
         if (!boot) {
-          say(`\n(not booting a container: ${opts.boot === false ? '--no-boot' : why}; as root with systemd-nspawn and debootstrap, composable demo --boot shows them running)`);
+          say(
+            `\n(not booting a container: ${opts.boot === false ? '--no-boot' : why}; as root with systemd-nspawn and debootstrap, composable demo --boot shows them running)`,
+          );
         } else {
-          say('\n== 6. Booting a real systemd container with them (a Debian root is built once with debootstrap; later boots take about a second)...');
+          say(
+            '\n== 6. Booting a real systemd container with them (a Debian root is built once with debootstrap; later boots take about a second)...',
+          );
           await ensureRootfs();
           const { generator, cli } = bundles();
           const b = await bootContainer({
-            generator, cli, metadata,
+            generator,
+            cli,
+            metadata,
             packages: metadata.services.map((s) => ({ dir: hostPath(s.source, root), storeName: s.source.split('/').pop()! })),
             probe: `for i in $(seq 1 50); do [ "$(systemctl show -p ActiveState --value health.service)" = active ] && [ "$(systemctl show -p ActiveState --value heartbeat.service)" = active ] && [ "$(systemctl show -p SubState --value cleanup.timer)" = waiting ] && break; sleep 0.1; done
 sleep 0.5
@@ -150,7 +169,14 @@ node -e 'require("http").get("http://127.0.0.1:8081/healthz", r => { let b = "";
           try {
             if (b.timedOut) throw new Error(`the container did not finish booting in time:\n${b.console.slice(-2000)}`);
             say('\n  composable status, inside the container:');
-            say(b.read('status').trimEnd().split('\n').map((l) => `    ${l}`).join('\n'));
+            say(
+              b
+                .read('status')
+                .trimEnd()
+                .split('\n')
+                .map((l) => `    ${l}`)
+                .join('\n'),
+            );
             say(`\n  GET http://127.0.0.1:8081/healthz from inside: ${b.read('healthz').trim()}`);
           } finally {
             b.cleanup();

@@ -23,7 +23,12 @@ export function register(program: Command): void {
         return;
       }
       const root = opts.root ?? process.env.COMPOSABLE_ROOT ?? '/';
-      const { plan, ok } = runGenerator({ root, outDir: opts.out, logger: createLogger('composable generate'), writeStatusFile: !opts.dryRun });
+      const { plan, ok } = runGenerator({
+        root,
+        outDir: opts.out,
+        logger: createLogger('composable generate'),
+        writeStatusFile: !opts.dryRun,
+      });
       if (opts.dryRun) process.stdout.write(renderDryRun(plan.files, plan.status));
       process.exitCode = ok ? 0 : 1;
     });

@@ -70,7 +70,10 @@ export async function inspectPath(path: string): Promise<Inspection> {
         path,
         artifactSha256: isDir ? undefined : fileDigest(path),
         // The inner inspection named the temporary unpacked tree; portablectl takes no OCI image.
-        portablectl: { command: null, reason: 'portablectl attaches directories and .raw images, not OCI images; composable pack --format raw writes one' },
+        portablectl: {
+          command: null,
+          reason: 'portablectl attaches directories and .raw images, not OCI images; composable pack --format raw writes one',
+        },
         oci: { manifestDigest: image.manifestDigest, architecture: image.architecture, os: image.os, annotations: image.annotations },
       };
     } finally {
@@ -89,7 +92,11 @@ export async function inspectPath(path: string): Promise<Inspection> {
       .map((f) => {
         const full = join(dir, f.relPath);
         const elf = readElf(full);
-        if (elf) return { path: `/${f.relPath}`, kind: `ELF ${elf.bits}-bit ${elf.machineName}, ${elf.interpreter ? `dynamic (${elf.interpreter})` : 'static'}` };
+        if (elf)
+          return {
+            path: `/${f.relPath}`,
+            kind: `ELF ${elf.bits}-bit ${elf.machineName}, ${elf.interpreter ? `dynamic (${elf.interpreter})` : 'static'}`,
+          };
         const line = firstLine(full);
         return { path: `/${f.relPath}`, kind: line.startsWith('#!') ? `script (${line.slice(2).trim()})` : 'executable data' };
       });
@@ -133,7 +140,10 @@ export function renderInspection(i: Inspection): string {
     `  mode     ${i.mode}`,
     `  profile  ${i.profile}`,
     '  units:',
-    ...i.units.map((u) => `    ${u.name.padEnd(32)} ${u.enabledIn ? `enabled in ${u.enabledIn} (from ${u.installs.join(', ')})` : 'not enabled by default'}`),
+    ...i.units.map(
+      (u) =>
+        `    ${u.name.padEnd(32)} ${u.enabledIn ? `enabled in ${u.enabledIn} (from ${u.installs.join(', ')})` : 'not enabled by default'}`,
+    ),
     '  binaries:',
     ...(i.binaries.length > 0 ? i.binaries.map((b) => `    ${b.path.padEnd(32)} ${b.kind}`) : ['    none']),
     `  size     ${i.bytes} bytes in ${i.files} entries`,

@@ -10,9 +10,7 @@ import { stringify } from 'yaml';
 import { validateMetadata } from '../../host/agent.ts';
 import { ANNOTATION_DIGEST, ANNOTATION_NAME, ANNOTATION_VERSION, ociRepository, ociTag } from '../../sdk/artifact/oci-pack.ts';
 import { OciReadError, readOciImage } from '../../sdk/artifact/oci-read.ts';
-import {
-  isDnsSubdomain, PULL_POLICIES, renderDeployment, renderDeploymentPatch, renderKube, type PullPolicy,
-} from '../../host/kube.ts';
+import { isDnsSubdomain, PULL_POLICIES, renderDeployment, renderDeploymentPatch, renderKube, type PullPolicy } from '../../host/kube.ts';
 
 interface Options {
   metadata: string;
@@ -59,7 +57,13 @@ function pairs(values: string[], option: string, problems: string[]): Record<str
  * composable is pushed under `<registry>/composable/<name>` and pinned by its manifest digest;
  * otherwise `<registry>/composable/<name>:<version>`, the name `composable pack` gives it.
  */
-function imageReferences(metadataFile: string, specs: Record<string, string>, registry: string | undefined, services: { name: string; version?: string; digest?: string }[], problems: string[]): Record<string, string> {
+function imageReferences(
+  metadataFile: string,
+  specs: Record<string, string>,
+  registry: string | undefined,
+  services: { name: string; version?: string; digest?: string }[],
+  problems: string[],
+): Record<string, string> {
   const refs: Record<string, string> = {};
   const prefix = registry?.replace(/\/+$/, '');
   for (const s of services) {
@@ -71,7 +75,9 @@ function imageReferences(metadataFile: string, specs: Record<string, string>, re
     const repository = `${prefix}/composable/${ociRepository(s.name)}`;
     if (spec !== undefined) {
       if (!prefix) {
-        problems.push(`--package ${s.name}=${spec}: an OCI image on disk needs --registry, the registry it is pushed to (skopeo copy oci-archive:${spec} docker://REGISTRY/composable/${s.name}:VERSION)`);
+        problems.push(
+          `--package ${s.name}=${spec}: an OCI image on disk needs --registry, the registry it is pushed to (skopeo copy oci-archive:${spec} docker://REGISTRY/composable/${s.name}:VERSION)`,
+        );
         continue;
       }
       try {
@@ -100,7 +106,10 @@ function imageReferences(metadataFile: string, specs: Record<string, string>, re
       continue;
     }
     if (prefix && s.version) refs[s.name] = `${repository}:${ociTag(s.version)}`;
-    else if (prefix) problems.push(`${metadataFile}: service ${s.name} has no version, so its image tag is unknown; add "version" or pass --package ${s.name}=image:REF`);
+    else if (prefix)
+      problems.push(
+        `${metadataFile}: service ${s.name} has no version, so its image tag is unknown; add "version" or pass --package ${s.name}=image:REF`,
+      );
   }
   return refs;
 }
@@ -108,18 +117,45 @@ function imageReferences(metadataFile: string, specs: Record<string, string>, re
 export function register(program: Command): void {
   program
     .command('kube')
-    .description('print Kubernetes YAML that mounts the metadata\'s packages as image volumes: a ConfigMap, and a Deployment or a patch for one (docs/engines.md)')
+    .description(
+      "print Kubernetes YAML that mounts the metadata's packages as image volumes: a ConfigMap, and a Deployment or a patch for one (docs/engines.md)",
+    )
     .requiredOption('--metadata <file>', 'metadata JSON (docs/contract.md); sources are rewritten to the stable paths')
-    .option('--package <name=ref>', 'a service\'s image: image:REF, or an OCI layout/archive made by composable pack (pinned by digest under --registry); repeatable', collect, [])
+    .option(
+      '--package <name=ref>',
+      "a service's image: image:REF, or an OCI layout/archive made by composable pack (pinned by digest under --registry); repeatable",
+      collect,
+      [],
+    )
     .option('--registry <prefix>', 'registry and path packages are pushed to: images default to PREFIX/composable/<name>:<version>')
     .option('--pull-policy <policy>', `image volume pull policy: ${PULL_POLICIES.join(', ')}`, 'IfNotPresent')
-    .option('--secret <service=name>', 'the Secret holding a service\'s credentials (default <name>-<service>-credentials); repeatable', collect, [])
-    .option('--name <name>', 'name of the Deployment (default: the metadata\'s container.id)')
+    .option(
+      '--secret <service=name>',
+      "the Secret holding a service's credentials (default <name>-<service>-credentials); repeatable",
+      collect,
+      [],
+    )
+    .option('--name <name>', "name of the Deployment (default: the metadata's container.id)")
     .option('--container <name>', 'the container that runs systemd', 'systemd')
-    .option('--container-image <image>', 'print a complete Deployment running this image; without it, a patch for the existing Deployment --name')
-    .option('--output <what>', `all (the ConfigMap, then the Deployment or patch), configmap or workload (the Deployment or patch alone)`, 'all')
-    .option('--pull-secret <name>', 'imagePullSecrets of the Deployment, for a private registry (image volumes are pulled with them too); repeatable', collect, [])
-    .option('--runtime-class <name>', 'runtimeClassName of the Deployment (a handler that gives the container a writable cgroup; docs/engines.md)')
+    .option(
+      '--container-image <image>',
+      'print a complete Deployment running this image; without it, a patch for the existing Deployment --name',
+    )
+    .option(
+      '--output <what>',
+      `all (the ConfigMap, then the Deployment or patch), configmap or workload (the Deployment or patch alone)`,
+      'all',
+    )
+    .option(
+      '--pull-secret <name>',
+      'imagePullSecrets of the Deployment, for a private registry (image volumes are pulled with them too); repeatable',
+      collect,
+      [],
+    )
+    .option(
+      '--runtime-class <name>',
+      'runtimeClassName of the Deployment (a handler that gives the container a writable cgroup; docs/engines.md)',
+    )
     .action((opts: Options) => {
       try {
         const problems: string[] = [];
@@ -127,17 +163,23 @@ export function register(program: Command): void {
         try {
           raw = JSON.parse(readFileSync(opts.metadata, 'utf8'));
         } catch (e) {
-          throw new KubeInputError([`${opts.metadata}: cannot read it as JSON: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`]);
+          throw new KubeInputError([
+            `${opts.metadata}: cannot read it as JSON: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+          ]);
         }
         const checked = validateMetadata(raw);
         if (!checked.ok) throw new KubeInputError(checked.problems.map((p) => `${opts.metadata}: ${p}`));
         const metadata = checked.metadata;
-        for (const secret of opts.pullSecret) if (!isDnsSubdomain(secret)) problems.push(`--pull-secret ${JSON.stringify(secret)} is not a Secret name (lower-case letters, digits, - and .)`);
+        for (const secret of opts.pullSecret)
+          if (!isDnsSubdomain(secret))
+            problems.push(`--pull-secret ${JSON.stringify(secret)} is not a Secret name (lower-case letters, digits, - and .)`);
         if (!(OUTPUTS as readonly string[]).includes(opts.output)) problems.push(`--output must be one of ${OUTPUTS.join(', ')}`);
-        if (!(PULL_POLICIES as readonly string[]).includes(opts.pullPolicy)) problems.push(`--pull-policy must be one of ${PULL_POLICIES.join(', ')}`);
+        if (!(PULL_POLICIES as readonly string[]).includes(opts.pullPolicy))
+          problems.push(`--pull-policy must be one of ${PULL_POLICIES.join(', ')}`);
         const name = opts.name ?? metadata.container?.id;
         if (name === undefined) problems.push(`${opts.metadata}: no container.id; pass --name NAME`);
-        else if (opts.name === undefined && !isDnsSubdomain(name)) problems.push(`${opts.metadata}: container.id ${JSON.stringify(name)} is not a Kubernetes name; pass --name NAME`);
+        else if (opts.name === undefined && !isDnsSubdomain(name))
+          problems.push(`${opts.metadata}: container.id ${JSON.stringify(name)} is not a Kubernetes name; pass --name NAME`);
         const specs = pairs(opts.package, '--package', problems);
         const secrets = pairs(opts.secret, '--secret', problems);
         const serviceNames = new Set(metadata.services.map((s) => s.name));
@@ -149,17 +191,26 @@ export function register(program: Command): void {
         const r = renderKube(input);
         if (!r.ok) throw new KubeInputError(r.problems);
         const workload = opts.containerImage
-          ? renderDeployment(r.render, input, { image: opts.containerImage, runtimeClassName: opts.runtimeClass, imagePullSecrets: opts.pullSecret })
+          ? renderDeployment(r.render, input, {
+              image: opts.containerImage,
+              runtimeClassName: opts.runtimeClass,
+              imagePullSecrets: opts.pullSecret,
+            })
           : renderDeploymentPatch(r.render, input);
-        const docs = opts.output === 'configmap' ? [r.render.configMap] : opts.output === 'workload' ? [workload] : [r.render.configMap, workload];
+        const docs =
+          opts.output === 'configmap' ? [r.render.configMap] : opts.output === 'workload' ? [workload] : [r.render.configMap, workload];
         const yaml = docs.map((doc) => stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
         process.stdout.write(yaml);
         // What the platform must provide; names and keys only, never a value.
         for (const s of r.render.secrets) {
-          process.stderr.write(`composable kube: ${s.service} reads its credentials from Secret ${s.secretName} (keys: ${s.keys.join(', ')}); create it, e.g. kubectl create secret generic ${s.secretName} ${s.keys.map((k) => `--from-file=${k}=FILE`).join(' ')}\n`);
+          process.stderr.write(
+            `composable kube: ${s.service} reads its credentials from Secret ${s.secretName} (keys: ${s.keys.join(', ')}); create it, e.g. kubectl create secret generic ${s.secretName} ${s.keys.map((k) => `--from-file=${k}=FILE`).join(' ')}\n`,
+          );
         }
         if (!opts.containerImage && opts.output === 'all') {
-          process.stderr.write(`composable kube: no --container-image, so the second document patches the existing Deployment ${name}: apply the ConfigMap (--output configmap), then kubectl patch deployment ${name} --patch "$(composable kube ... --output workload)"\n`);
+          process.stderr.write(
+            `composable kube: no --container-image, so the second document patches the existing Deployment ${name}: apply the ConfigMap (--output configmap), then kubectl patch deployment ${name} --patch "$(composable kube ... --output workload)"\n`,
+          );
         }
       } catch (e) {
         if (!(e instanceof KubeInputError)) throw e;

@@ -77,7 +77,10 @@ export function register(program: Command): void {
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('stylish'))
     .option('-c, --config <file>', 'configuration file (default: ./composable-lint.json if present)')
     .option('--no-config', 'ignore ./composable-lint.json')
-    .option('--root <dir>', 'container root that metadata paths resolve against (default: implied by the metadata path, $COMPOSABLE_ROOT or /)')
+    .option(
+      '--root <dir>',
+      'container root that metadata paths resolve against (default: implied by the metadata path, $COMPOSABLE_ROOT or /)',
+    )
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
     .option('-o, --output-file <file>', 'write the report to a file instead of standard output')
     .option('--color', 'force colors in stylish output')

@@ -20,7 +20,7 @@ function readJson(file: string): { ok: true; value: unknown } | { ok: false; mes
 }
 
 export function register(program: Command): void {
-  const metadata = program.command('metadata').description('validate and write the agent\'s metadata (docs/contract.md section 3)');
+  const metadata = program.command('metadata').description("validate and write the agent's metadata (docs/contract.md section 3)");
   metadata
     .command('validate')
     .description('check a metadata file against the contract; each error names its JSON path')
@@ -38,7 +38,9 @@ export function register(program: Command): void {
         return;
       }
       for (const p of r.problems) process.stderr.write(`${file}: ${p}\n`);
-      process.stderr.write(`${file}: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}; see docs/contract.md or \`composable schema metadata\`\n`);
+      process.stderr.write(
+        `${file}: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}; see docs/contract.md or \`composable schema metadata\`\n`,
+      );
       process.exitCode = 1;
     });
   metadata

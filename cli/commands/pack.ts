@@ -33,7 +33,9 @@ export function ociArchitectureOf(dir: string): string {
   }
   if (found.size > 1) {
     const list = [...found].map(([arch, path]) => `${path} (${arch})`).join(', ');
-    throw new OciError(`${dir}: binaries for more than one architecture: ${list}; an OCI image has one, pack one image per architecture (--arch)`);
+    throw new OciError(
+      `${dir}: binaries for more than one architecture: ${list}; an OCI image has one, pack one image per architecture (--arch)`,
+    );
   }
   return [...found.keys()][0] ?? hostOciArchitecture();
 }
@@ -43,9 +45,12 @@ export function register(program: Command): void {
     .command('pack')
     .description('lint a package directory, then write a reproducible artifact and its .sha256')
     .argument('<dir>', 'package directory')
-    .option('-o, --output <path>', 'artifact path, or a directory to write <name>-<version>.<format> (for raw <name>_<version>.raw) into (default: the current directory; the OCI formats end in .oci and .oci.tar)')
+    .option(
+      '-o, --output <path>',
+      'artifact path, or a directory to write <name>-<version>.<format> (for raw <name>_<version>.raw) into (default: the current directory; the OCI formats end in .oci and .oci.tar)',
+    )
     .option('--format <format>', `one of ${FORMATS.join(', ')}`, 'tar.gz')
-    .option('--arch <arch>', 'oci, oci-archive: the image architecture (default: that of the package\'s ELF binaries, else this machine\'s)')
+    .option('--arch <arch>', "oci, oci-archive: the image architecture (default: that of the package's ELF binaries, else this machine's)")
     .action(async (dir: string, opts: { output?: string; format: string; arch?: string }) => {
       if (!FORMATS.includes(opts.format)) {
         process.stderr.write(`composable pack: --format must be one of ${FORMATS.join(', ')}\n`);
@@ -62,12 +67,16 @@ export function register(program: Command): void {
         return;
       }
       const fmt = opts.format as ArtifactFormat | OciFormat;
-      const defaultName = fmt === 'oci' || fmt === 'oci-archive' ? `${pkg.manifest.name}-${pkg.manifest.version}.${SUFFIX[fmt]}` : defaultArtifactName(pkg.manifest.name, pkg.manifest.version, fmt);
+      const defaultName =
+        fmt === 'oci' || fmt === 'oci-archive'
+          ? `${pkg.manifest.name}-${pkg.manifest.version}.${SUFFIX[fmt]}`
+          : defaultArtifactName(pkg.manifest.name, pkg.manifest.version, fmt);
       // `-o DIR` or `-o DIR/` means "write the artifact into DIR" under its default name; an
       // existing OCI layout given with --format oci is the artifact itself, packed again.
       const given = opts.output;
       const repack = fmt === 'oci' && given !== undefined && !given.endsWith('/') && isOciLayoutDir(given);
-      const intoDir = given !== undefined && !repack && (given.endsWith('/') || statSync(given, { throwIfNoEntry: false })?.isDirectory() === true);
+      const intoDir =
+        given !== undefined && !repack && (given.endsWith('/') || statSync(given, { throwIfNoEntry: false })?.isDirectory() === true);
       const out = resolve(given === undefined ? defaultName : intoDir ? join(given, defaultName) : given);
       if (intoDir) mkdirSync(given!, { recursive: true });
       const epoch = process.env.SOURCE_DATE_EPOCH ? Number(process.env.SOURCE_DATE_EPOCH) : 0;
@@ -79,12 +88,18 @@ export function register(program: Command): void {
           }
           const architecture = opts.arch ?? ociArchitectureOf(dir);
           const r = packOci(dir, out, fmt as OciFormat, {
-            name: pkg.manifest.name, version: pkg.manifest.version, architecture, description: pkg.osRelease.fields.PRETTY_NAME,
+            name: pkg.manifest.name,
+            version: pkg.manifest.version,
+            architecture,
+            description: pkg.osRelease.fields.PRETTY_NAME,
             mtime: Number.isInteger(epoch) && epoch >= 0 ? epoch : 0,
           });
-          process.stdout.write(`${r.artifact}\n  ${r.entries} entries, ${r.bytes} bytes, ${architecture}\n  manifest ${r.manifestDigest}\n  package  ${r.treeDigest}\n`);
+          process.stdout.write(
+            `${r.artifact}\n  ${r.entries} entries, ${r.bytes} bytes, ${architecture}\n  manifest ${r.manifestDigest}\n  package  ${r.treeDigest}\n`,
+          );
           if (r.checksumFile) process.stdout.write(`  sha256 ${r.sha256} (${r.checksumFile})\n`);
-          if (result.warningCount > 0) process.stderr.write(`composable pack: packed with ${result.warningCount} lint warning(s); run composable lint ${dir}\n`);
+          if (result.warningCount > 0)
+            process.stderr.write(`composable pack: packed with ${result.warningCount} lint warning(s); run composable lint ${dir}\n`);
         } catch (e) {
           if (!(e instanceof OciError) && !(e instanceof PackageReadError)) throw e;
           process.stderr.write(`composable pack: ${e.message}\n`);
@@ -95,7 +110,8 @@ export function register(program: Command): void {
       try {
         const r = await packPackage(dir, out, fmt as ArtifactFormat, { mtime: Number.isInteger(epoch) && epoch >= 0 ? epoch : 0 });
         process.stdout.write(`${r.artifact}\n  ${r.entries} entries, ${r.bytes} bytes\n  sha256 ${r.sha256} (${r.checksumFile})\n`);
-        if (result.warningCount > 0) process.stderr.write(`composable pack: packed with ${result.warningCount} lint warning(s); run composable lint ${dir}\n`);
+        if (result.warningCount > 0)
+          process.stderr.write(`composable pack: packed with ${result.warningCount} lint warning(s); run composable lint ${dir}\n`);
       } catch (e) {
         if (!(e instanceof PackError) && !(e instanceof PackageReadError)) throw e;
         process.stderr.write(`composable pack: ${e.message}\n`);

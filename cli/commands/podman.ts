@@ -6,7 +6,14 @@ import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { CONTAINER_NAME_PATTERN, formatCommand, planPodmanRun } from '../../host/podman/plan-podman-run.ts';
-import { PODMAN_RUN_BASE, PodmanInputError, parsePairs, readMetadataFile, resolvePackages, writeRunDir } from '../../host/podman/podman-run-io.ts';
+import {
+  PODMAN_RUN_BASE,
+  PodmanInputError,
+  parsePairs,
+  readMetadataFile,
+  resolvePackages,
+  writeRunDir,
+} from '../../host/podman/podman-run-io.ts';
 
 interface Options {
   metadata: string;
@@ -26,10 +33,15 @@ export function register(program: Command): void {
     .command('podman')
     .description('print or run the `podman run` for a systemd container with composable packages mounted by podman (docs/engines.md)')
     .requiredOption('--metadata <file>', 'metadata JSON (docs/contract.md); sources are rewritten to the stable paths')
-    .option('--package <name=path>', 'a service\'s package: its directory, an OCI archive or layout, or image:REF (default: the service\'s source as a path here); repeatable', collect, [])
+    .option(
+      '--package <name=path>',
+      "a service's package: its directory, an OCI archive or layout, or image:REF (default: the service's source as a path here); repeatable",
+      collect,
+      [],
+    )
     .option('--credential <service/name=file>', 'a secret the metadata names, read from FILE into a tmpfs; repeatable', collect, [])
-    .option('--name <name>', 'container name (default: the metadata\'s container.id)')
-    .option('--run-dir <dir>', 'host tmpfs directory for each container\'s metadata and credentials', PODMAN_RUN_BASE)
+    .option('--name <name>', "container name (default: the metadata's container.id)")
+    .option('--run-dir <dir>', "host tmpfs directory for each container's metadata and credentials", PODMAN_RUN_BASE)
     .option('--image <image>', 'the container image (else give it after --)')
     .option('--json', 'print the command as a JSON array')
     .option('--run', 'run podman instead of printing the command')
@@ -42,7 +54,8 @@ export function register(program: Command): void {
         const credentials = parsePairs(opts.credential, '--credential', problems);
         const containerName = opts.name ?? metadata.container?.id;
         if (containerName === undefined) problems.push(`${opts.metadata}: no container.id; pass --name NAME`);
-        else if (opts.name === undefined && !CONTAINER_NAME_PATTERN.test(containerName)) problems.push(`${opts.metadata}: container.id ${JSON.stringify(containerName)} is not a podman container name; pass --name NAME`);
+        else if (opts.name === undefined && !CONTAINER_NAME_PATTERN.test(containerName))
+          problems.push(`${opts.metadata}: container.id ${JSON.stringify(containerName)} is not a podman container name; pass --name NAME`);
         if (problems.length > 0) throw new PodmanInputError(problems);
         const packages = await resolvePackages(metadata, packageSpecs, process.cwd());
         const runDir = join(resolve(opts.runDir), containerName!);

@@ -51,7 +51,8 @@ export function renderReport(report: ServiceReport[]): string {
       continue;
     }
     lines.push(`● ${s.name} ${s.version ?? ''}  ${s.target ?? ''}  mode=${s.mode ?? 'host'}`);
-    for (const u of s.units) lines.push(`    ${u.unit.padEnd(40)} ${paint(`${u.activeState}${u.subState ? ` (${u.subState})` : ''}`, u.activeState)}`);
+    for (const u of s.units)
+      lines.push(`    ${u.unit.padEnd(40)} ${paint(`${u.activeState}${u.subState ? ` (${u.subState})` : ''}`, u.activeState)}`);
     if (s.sandbox) lines.push(`    sandbox: ${s.sandbox}`);
   }
   return lines.length > 0 ? lines.join('\n') : 'no composable services in the metadata';
@@ -74,7 +75,9 @@ export function register(program: Command): void {
         return;
       }
       if (!status) {
-        process.stderr.write(`composable status: no ${RUN_DIR}/status.json; the generator has not run (is composable-generator installed?)\n`);
+        process.stderr.write(
+          `composable status: no ${RUN_DIR}/status.json; the generator has not run (is composable-generator installed?)\n`,
+        );
         process.exitCode = 1;
         return;
       }

@@ -22,11 +22,13 @@ export async function testService(dir: string, opts: { unit?: string; forSeconds
   let problem: string | undefined;
   try {
     const oneshotDone = h.type === 'oneshot' && h.state === 'inactive' && h.result === 'success';
-    if (h.state === 'failed') problem = `failed to start (${h.result}${h.exitCode !== undefined && h.exitCode !== null ? `, status ${h.exitCode}` : ''})`;
+    if (h.state === 'failed')
+      problem = `failed to start (${h.result}${h.exitCode !== undefined && h.exitCode !== null ? `, status ${h.exitCode}` : ''})`;
     else if (!oneshotDone && h.state !== 'active') problem = `did not become active (state ${h.state})`;
     if (!problem && h.state === 'active') {
       await new Promise((r) => setTimeout(r, opts.forSeconds * 1000));
-      if (h.state !== 'active') problem = `stopped by itself after start (${h.result ?? h.state}${h.exitCode != null ? `, status ${h.exitCode}` : ''})`;
+      if (h.state !== 'active')
+        problem = `stopped by itself after start (${h.result ?? h.state}${h.exitCode != null ? `, status ${h.exitCode}` : ''})`;
       else if (h.nRestarts > 0) problem = `restarted ${h.nRestarts} time(s)`;
     }
     if (h.state === 'active') {
@@ -37,8 +39,16 @@ export async function testService(dir: string, opts: { unit?: string; forSeconds
     h.cleanup();
   }
   return {
-    unit: h.unit, type: h.type, behaved: problem === undefined, problem, result: h.result, state: h.state,
-    startLatencyMs: h.startLatencyMs, stopLatencyMs: h.stopLatencyMs, restarts: h.nRestarts, warnings: h.warnings,
+    unit: h.unit,
+    type: h.type,
+    behaved: problem === undefined,
+    problem,
+    result: h.result,
+    state: h.state,
+    startLatencyMs: h.startLatencyMs,
+    stopLatencyMs: h.stopLatencyMs,
+    restarts: h.nRestarts,
+    warnings: h.warnings,
     lastLines: h.logs.slice(-10).map((l) => `${l.stream === 'stderr' ? '! ' : '  '}${l.text}`),
   };
 }
@@ -46,7 +56,7 @@ export async function testService(dir: string, opts: { unit?: string; forSeconds
 export function register(program: Command): void {
   program
     .command('test')
-    .description('run a package\'s service outside any container, keep it up, stop it, and report whether it behaved')
+    .description("run a package's service outside any container, keep it up, stop it, and report whether it behaved")
     .argument('<dir>', 'package directory')
     .option('--unit <unit>', 'service to run (default: the enabled one)')
     .option('--for <seconds>', 'how long it must stay up', '1')

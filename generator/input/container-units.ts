@@ -10,7 +10,12 @@ import { resolveInRoot } from '../../sdk/fs/container-path.ts';
  * File Load Path"). The generator directories are left out: they hold what generators, this one
  * included, write at every boot.
  */
-export const CONTAINER_UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system'] as const;
+export const CONTAINER_UNIT_DIRS = [
+  '/etc/systemd/system',
+  '/run/systemd/system',
+  '/usr/lib/systemd/system',
+  '/lib/systemd/system',
+] as const;
 
 /** More entries than any real unit directory has; a directory beyond it is read only this far. */
 export const CONTAINER_UNIT_DIR_MAX_ENTRIES = 100_000;

@@ -43,13 +43,20 @@ export function resolveStoreRoot(root: string): string {
   return store.ok ? store.path : STORE_ROOT;
 }
 
-export function readService(root: string, spec: ServiceSpec, storeRoot: string = resolveStoreRoot(root), limits?: Partial<PackageLimits>): ServiceInput {
+export function readService(
+  root: string,
+  spec: ServiceSpec,
+  storeRoot: string = resolveStoreRoot(root),
+  limits?: Partial<PackageLimits>,
+): ServiceInput {
   try {
     return readServiceUnguarded(root, spec, storeRoot, limits);
   } catch (e) {
     // A bug or an I/O error nobody foresaw: this service is skipped, the others go on.
     return {
-      spec, packageProblems: [], hasFile: () => false,
+      spec,
+      packageProblems: [],
+      hasFile: () => false,
       sourceReasons: [{ code: 'package-unreadable', message: `the package at ${spec.source} could not be read: ${oneLine(e)}` }],
     };
   }
@@ -59,7 +66,7 @@ export function readService(root: string, spec: ServiceSpec, storeRoot: string =
 function oneLine(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   if (typeof code === 'string') return code;
-  return (e instanceof Error ? e.name : 'error');
+  return e instanceof Error ? e.name : 'error';
 }
 
 function readServiceUnguarded(root: string, spec: ServiceSpec, storeRoot: string, limits?: Partial<PackageLimits>): ServiceInput {
@@ -68,17 +75,37 @@ function readServiceUnguarded(root: string, spec: ServiceSpec, storeRoot: string
   if (spec.source === stablePath(spec.name)) return readEngineMountedService(root, spec, limits);
   const resolved = resolveInRoot(root, spec.source, { path: STORE_ROOT, resolved: storeRoot });
   if (!resolved.ok) {
-    return { ...base, sourceReasons: [{ code: 'source-missing', message: `source ${spec.source} cannot be used: ${resolved.message}; the agent must bind-mount the package there before PID 1 starts` }] };
+    return {
+      ...base,
+      sourceReasons: [
+        {
+          code: 'source-missing',
+          message: `source ${spec.source} cannot be used: ${resolved.message}; the agent must bind-mount the package there before PID 1 starts`,
+        },
+      ],
+    };
   }
   if (!isBelow(resolved.path, storeRoot)) {
-    return { ...base, sourceReasons: [{ code: 'source-outside-store', message: `source ${spec.source} resolves to ${resolved.path}, outside the store ${STORE_ROOT}/; packages must be below the store root` }] };
+    return {
+      ...base,
+      sourceReasons: [
+        {
+          code: 'source-outside-store',
+          message: `source ${spec.source} resolves to ${resolved.path}, outside the store ${STORE_ROOT}/; packages must be below the store root`,
+        },
+      ],
+    };
   }
   const dir = join(root, resolved.path);
   // resolveInRoot followed every link, so this is the source itself (its lstat, when it took one).
   const st = resolved.stat ?? lstatSync(dir);
   if (st.isFile()) return readImageService(spec, dir, resolved.path, limits);
   if (!st.isDirectory()) {
-    return { ...base, resolvedSource: resolved.path, sourceReasons: [{ code: 'source-unsupported', message: `source ${spec.source} is neither a directory nor an image file` }] };
+    return {
+      ...base,
+      resolvedSource: resolved.path,
+      sourceReasons: [{ code: 'source-unsupported', message: `source ${spec.source} is neither a directory nor an image file` }],
+    };
   }
   return readDirectoryService(spec, dir, resolved.path, limits);
 }
@@ -92,14 +119,39 @@ function readEngineMountedService(root: string, spec: ServiceSpec, limits?: Part
   const base = { spec, packageProblems: [], hasFile: (): boolean => false, mountedBy: 'engine' as const };
   const resolved = resolveInRoot(root, spec.source);
   if (!resolved.ok) {
-    return { ...base, sourceReasons: [{ code: 'source-missing', message: `source ${spec.source} cannot be used: ${resolved.message}; the container engine must mount the package there before PID 1 starts (podman --mount type=image, a Kubernetes image volume)` }] };
+    return {
+      ...base,
+      sourceReasons: [
+        {
+          code: 'source-missing',
+          message: `source ${spec.source} cannot be used: ${resolved.message}; the container engine must mount the package there before PID 1 starts (podman --mount type=image, a Kubernetes image volume)`,
+        },
+      ],
+    };
   }
   if (resolved.path !== spec.source) {
-    return { ...base, sourceReasons: [{ code: 'source-outside-store', message: `source ${spec.source} resolves to ${resolved.path}; a package the engine mounts must be at its stable path itself, not a symlink` }] };
+    return {
+      ...base,
+      sourceReasons: [
+        {
+          code: 'source-outside-store',
+          message: `source ${spec.source} resolves to ${resolved.path}; a package the engine mounts must be at its stable path itself, not a symlink`,
+        },
+      ],
+    };
   }
   const dir = join(root, resolved.path);
   if (!lstatSync(dir).isDirectory()) {
-    return { ...base, resolvedSource: resolved.path, sourceReasons: [{ code: 'source-not-directory', message: `source ${spec.source} is not a directory; the engine must mount the package tree (an image's root) there` }] };
+    return {
+      ...base,
+      resolvedSource: resolved.path,
+      sourceReasons: [
+        {
+          code: 'source-not-directory',
+          message: `source ${spec.source} is not a directory; the engine must mount the package tree (an image's root) there`,
+        },
+      ],
+    };
   }
   return { ...readDirectoryService(spec, dir, resolved.path, limits), mountedBy: 'engine' };
 }
@@ -134,9 +186,10 @@ function readImageService(spec: ServiceSpec, file: string, resolvedSource: strin
   const base = { spec, packageProblems: [], hasFile: (): boolean => false, resolvedSource };
   const type = imageType(file);
   if (type !== 'squashfs') {
-    const message = type === 'erofs'
-      ? `source ${spec.source} is an erofs image; this generator reads squashfs images (mksquashfs -comp gzip) and package directories`
-      : `source ${spec.source} is a file but not a squashfs image`;
+    const message =
+      type === 'erofs'
+        ? `source ${spec.source} is an erofs image; this generator reads squashfs images (mksquashfs -comp gzip) and package directories`
+        : `source ${spec.source} is a file but not a squashfs image`;
     return { ...base, sourceReasons: [{ code: 'source-unsupported', message }] };
   }
   let image: SquashfsImage;
@@ -164,36 +217,69 @@ function readImageService(spec: ServiceSpec, file: string, resolvedSource: strin
     };
     for (const u of pkg?.units ?? []) for (const r of candidateExecutables(u)) hasFile(r);
     return {
-      spec, sourceReasons: [], resolvedSource, sourceKind: 'image', imageType: 'squashfs', pkg, packageProblems: problems,
+      spec,
+      sourceReasons: [],
+      resolvedSource,
+      sourceKind: 'image',
+      imageType: 'squashfs',
+      pkg,
+      packageProblems: problems,
       // For an image, the digest is the sha256 of the image file (docs/contract.md).
       digest: spec.digest !== undefined && pkg ? fileDigest(file) : undefined,
       hasFile: (rel) => files.get(rel) ?? false,
     };
   } catch (e) {
     const code = (e as { code?: unknown }).code;
-    return { ...base, sourceReasons: [{ code: typeof code === 'string' && /^[a-z-]+$/.test(code) ? code : 'source-unsupported', message: `source ${spec.source}: ${(e as Error).message}` }] };
+    return {
+      ...base,
+      sourceReasons: [
+        {
+          code: typeof code === 'string' && /^[a-z-]+$/.test(code) ? code : 'source-unsupported',
+          message: `source ${spec.source}: ${(e as Error).message}`,
+        },
+      ],
+    };
   } finally {
     image.close();
   }
 }
 
-export function readMetadata(root: string, limits?: Partial<PackageLimits>): { metadata: MetadataInput; services: ServiceSpec[]; entries: MetadataEntry[] } {
+export function readMetadata(
+  root: string,
+  limits?: Partial<PackageLimits>,
+): { metadata: MetadataInput; services: ServiceSpec[]; entries: MetadataEntry[] } {
   const path = METADATA_PATH;
   // Follow links by hand inside the root (an agent may link the file), then open the result
   // without following anything: a FIFO, a device or /dev/zero is refused, never read.
   const resolved = resolveInRoot(root, path);
   if (!resolved.ok) {
     if (resolved.code === 'missing') return { metadata: { state: 'absent', path }, services: [], entries: [] };
-    return { metadata: { state: 'invalid', path, reasons: [{ code: 'metadata-unreadable', file: path, message: `cannot read ${path}: ${resolved.message}` }] }, services: [], entries: [] };
+    return {
+      metadata: {
+        state: 'invalid',
+        path,
+        reasons: [{ code: 'metadata-unreadable', file: path, message: `cannot read ${path}: ${resolved.message}` }],
+      },
+      services: [],
+      entries: [],
+    };
   }
   const read = readRegularFile(join(root, resolved.path), path, limits?.metadataBytes ?? PACKAGE_LIMITS_METADATA);
   if (!read.ok) {
     if (read.missing) return { metadata: { state: 'absent', path }, services: [], entries: [] };
-    return { metadata: { state: 'invalid', path, reasons: [{ code: 'metadata-unreadable', file: path, message: read.problem.message }] }, services: [], entries: [] };
+    return {
+      metadata: { state: 'invalid', path, reasons: [{ code: 'metadata-unreadable', file: path, message: read.problem.message }] },
+      services: [],
+      entries: [],
+    };
   }
   const parsed = parseMetadata(read.value.toString('utf8'), path);
   if (!parsed.ok) return { metadata: { state: 'invalid', path, reasons: parsed.reasons }, services: [], entries: [] };
-  return { metadata: { state: 'ok', path, ...(parsed.reasons.length > 0 ? { reasons: parsed.reasons } : {}) }, services: parsed.services, entries: parsed.entries };
+  return {
+    metadata: { state: 'ok', path, ...(parsed.reasons.length > 0 ? { reasons: parsed.reasons } : {}) },
+    services: parsed.services,
+    entries: parsed.entries,
+  };
 }
 
 /** Read everything the planner needs from the container rooted at `root`. */
@@ -206,8 +292,17 @@ export function readGeneratorInput(root: string = process.env.COMPOSABLE_ROOT ??
     storeRoot = STORE_ROOT;
   }
   // An entry that failed the schema is not read at all: it is skipped with its schema reasons.
-  const services = entries.map((e): ServiceInput => (e.reasons.length > 0
-    ? { spec: e.spec, sourceReasons: e.reasons, packageProblems: [], hasFile: () => false }
-    : readService(root, e.spec, storeRoot, limits)));
-  return { metadata, services, generatorVersion: VERSION, containerUnits: services.length > 0 ? readContainerUnits(root) : undefined, capabilities: readCapabilities(root) };
+  const services = entries.map(
+    (e): ServiceInput =>
+      e.reasons.length > 0
+        ? { spec: e.spec, sourceReasons: e.reasons, packageProblems: [], hasFile: () => false }
+        : readService(root, e.spec, storeRoot, limits),
+  );
+  return {
+    metadata,
+    services,
+    generatorVersion: VERSION,
+    containerUnits: services.length > 0 ? readContainerUnits(root) : undefined,
+    capabilities: readCapabilities(root),
+  };
 }

@@ -47,7 +47,11 @@ export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: Outpu
   for (const d of unit.dropIns) {
     // systemd applies drop-ins in file-name order (bytewise); a later one would undo ours.
     if (Buffer.compare(Buffer.from(d.name), Buffer.from(DROP_IN_NAME)) > 0) {
-      reasons.push({ code: 'dropin-sorts-after-generated', file: d.relPath, message: `drop-in ${d.name} sorts after the generated ${DROP_IN_NAME} and would override User=, capabilities and the profile; rename it to sort before (for example 50-${d.name})` });
+      reasons.push({
+        code: 'dropin-sorts-after-generated',
+        file: d.relPath,
+        message: `drop-in ${d.name} sorts after the generated ${DROP_IN_NAME} and would override User=, capabilities and the profile; rename it to sort before (for example 50-${d.name})`,
+      });
     }
   }
   const privilegeContext = { name: settings.name, where: settings.where, mode: settings.mode, profile: settings.profile };
@@ -57,7 +61,13 @@ export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: Outpu
     }
   }
   // Exec lines are rewritten from the unit as the package's own drop-ins leave it.
-  const effective = unit.dropIns.length > 0 ? mergeDropIns(unit.file, unit.dropIns.map((d) => d.file)) : unit.file;
+  const effective =
+    unit.dropIns.length > 0
+      ? mergeDropIns(
+          unit.file,
+          unit.dropIns.map((d) => d.file),
+        )
+      : unit.file;
   const unitSection: Directive[] = [['SourcePath', escapeSpecifiers(ctx.sourcePath)]];
   if (settings.mountedBy === 'generator') unitSection.push(['RequiresMountsFor', escapeSpecifiers(settings.where)]);
   // A package the engine mounted is there before PID 1 starts, and systemd knows its mount from
@@ -96,13 +106,19 @@ export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: Outpu
     if (spec.capabilities !== undefined) {
       // Reset first: the metadata's list is the whole set, whatever the unit or profile said.
       const caps = spec.capabilities.join(' ');
-      service.push(['CapabilityBoundingSet', ''], ['CapabilityBoundingSet', caps], ['AmbientCapabilities', ''], ['AmbientCapabilities', caps]);
+      service.push(
+        ['CapabilityBoundingSet', ''],
+        ['CapabilityBoundingSet', caps],
+        ['AmbientCapabilities', ''],
+        ['AmbientCapabilities', caps],
+      );
     }
     if (settings.mode === 'chroot') {
       service.push(['RootDirectory', escapeSpecifiers(settings.where)], ...CHROOT_DIRECTIVES);
     } else {
       const { rewrites, problems } = rewriteExecDirectives(effective, 'Service', settings.where, ctx.hasFile);
-      for (const p of problems) reasons.push({ code: 'exec-parse-error', file: unit.relPath, line: p.line, column: p.column, message: `${p.key}=: ${p.message}` });
+      for (const p of problems)
+        reasons.push({ code: 'exec-parse-error', file: unit.relPath, line: p.line, column: p.column, message: `${p.key}=: ${p.message}` });
       for (const r of rewrites) {
         service.push([r.key, '']);
         for (const v of r.values) service.push([r.key, v]);
@@ -123,6 +139,7 @@ export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: Outpu
 
   const header = `${GENERATED_BY} for ${settings.name} ${settings.version}; do not edit.`;
   const { content, problems } = renderUnit(header, sections);
-  for (const message of problems) reasons.push({ code: 'unit-value-unsafe', file: dropInPath(unit.name), message: `generated drop-in of ${unit.name}: ${message}` });
+  for (const message of problems)
+    reasons.push({ code: 'unit-value-unsafe', file: dropInPath(unit.name), message: `generated drop-in of ${unit.name}: ${message}` });
   return { file: { kind: 'file', path: dropInPath(unit.name), content }, reasons };
 }

@@ -39,7 +39,11 @@ export function planEnablement(units: readonly PackageUnit[], requested: readonl
     if (parsed?.template && !parsed.instance) {
       const defaultInstance = getList(unit.file, 'Install', 'DefaultInstance').at(-1);
       if (!defaultInstance) {
-        reasons.push({ code: 'template-without-instance', file: unit.relPath, message: `${name} is a template; name an instance such as ${parsed.prefix}@x.${parsed.type} in "units", or set DefaultInstance=` });
+        reasons.push({
+          code: 'template-without-instance',
+          file: unit.relPath,
+          message: `${name} is a template; name an instance such as ${parsed.prefix}@x.${parsed.type} in "units", or set DefaultInstance=`,
+        });
         return;
       }
       name = `${parsed.prefix}@${defaultInstance}.${parsed.type}`;

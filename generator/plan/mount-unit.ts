@@ -23,10 +23,26 @@ export function mountUnitName(where: string): string {
 export function planMount(m: MountSpec): { file: OutputFile; problems: string[] } {
   const mount: [string, string][] =
     m.kind === 'directory'
-      ? [['What', escapeSpecifiers(m.what)], ['Where', escapeSpecifiers(m.where)], ['Type', 'none'], ['Options', 'bind,ro,nosuid,nodev']]
-      : [['What', escapeSpecifiers(m.what)], ['Where', escapeSpecifiers(m.where)], ['Type', m.imageType ?? 'squashfs'], ['Options', 'loop,ro,nosuid,nodev']];
+      ? [
+          ['What', escapeSpecifiers(m.what)],
+          ['Where', escapeSpecifiers(m.where)],
+          ['Type', 'none'],
+          ['Options', 'bind,ro,nosuid,nodev'],
+        ]
+      : [
+          ['What', escapeSpecifiers(m.what)],
+          ['Where', escapeSpecifiers(m.where)],
+          ['Type', m.imageType ?? 'squashfs'],
+          ['Options', 'loop,ro,nosuid,nodev'],
+        ];
   const { content, problems } = renderUnit(`${GENERATED_BY} for ${m.name} ${m.version}; do not edit.`, [
-    ['Unit', [['Description', `composable package ${m.name} ${m.version}`], ['SourcePath', escapeSpecifiers(m.sourcePath)]]],
+    [
+      'Unit',
+      [
+        ['Description', `composable package ${m.name} ${m.version}`],
+        ['SourcePath', escapeSpecifiers(m.sourcePath)],
+      ],
+    ],
     ['Mount', mount],
   ]);
   return { file: { kind: 'file', path: mountUnitName(m.where), content }, problems };

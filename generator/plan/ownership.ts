@@ -16,19 +16,110 @@ import { hasPortablePrefix, parseUnitName } from '../../sdk/unit-name.ts';
  */
 export const RESERVED_UNIT_STEMS: readonly string[] = [
   // systemd's own units and the daemons a container's boot and login depend on.
-  'systemd', 'dbus', 'dbus-broker', 'sshd', 'ssh', 'getty', 'serial-getty', 'console-getty', 'container-getty', 'autovt',
-  'user', 'user-runtime-dir', 'init', 'emergency', 'rescue', 'debug-shell', 'display-manager', 'syslog', 'rc-local',
-  'kmod-static-nodes', 'ldconfig', 'modprobe', 'quotaon', 'polkit', 'cron', 'udev', 'system', 'machine', 'machines',
+  'systemd',
+  'dbus',
+  'dbus-broker',
+  'sshd',
+  'ssh',
+  'getty',
+  'serial-getty',
+  'console-getty',
+  'container-getty',
+  'autovt',
+  'user',
+  'user-runtime-dir',
+  'init',
+  'emergency',
+  'rescue',
+  'debug-shell',
+  'display-manager',
+  'syslog',
+  'rc-local',
+  'kmod-static-nodes',
+  'ldconfig',
+  'modprobe',
+  'quotaon',
+  'polkit',
+  'cron',
+  'udev',
+  'system',
+  'machine',
+  'machines',
   // Targets of systemd.special(7).
-  'basic', 'blockdev', 'bluetooth', 'boot-complete', 'cryptsetup', 'cryptsetup-pre', 'ctrl-alt-del', 'default', 'exit',
-  'factory-reset', 'final', 'first-boot-complete', 'getty-pre', 'graphical', 'halt', 'hibernate', 'hybrid-sleep', 'initrd',
-  'initrd-fs', 'initrd-root-device', 'initrd-root-fs', 'initrd-usr-fs', 'initrd-switch-root', 'integritysetup',
-  'integritysetup-pre', 'kbrequest', 'kexec', 'local-fs', 'local-fs-pre', 'multi-user', 'network', 'network-online',
-  'network-pre', 'nss-lookup', 'nss-user-lookup', 'paths', 'poweroff', 'printer', 'reboot', 'remote-cryptsetup',
-  'remote-fs', 'remote-fs-pre', 'remote-integritysetup', 'remote-veritysetup', 'rpcbind', 'runlevel0', 'runlevel1',
-  'runlevel2', 'runlevel3', 'runlevel4', 'runlevel5', 'runlevel6', 'shutdown', 'sigpwr', 'sleep', 'slices', 'smartcard',
-  'sockets', 'soft-reboot', 'sound', 'suspend', 'suspend-then-hibernate', 'swap', 'sysinit', 'system-update',
-  'system-update-pre', 'time-set', 'time-sync', 'timers', 'tpm2', 'umount', 'usb', 'veritysetup', 'veritysetup-pre',
+  'basic',
+  'blockdev',
+  'bluetooth',
+  'boot-complete',
+  'cryptsetup',
+  'cryptsetup-pre',
+  'ctrl-alt-del',
+  'default',
+  'exit',
+  'factory-reset',
+  'final',
+  'first-boot-complete',
+  'getty-pre',
+  'graphical',
+  'halt',
+  'hibernate',
+  'hybrid-sleep',
+  'initrd',
+  'initrd-fs',
+  'initrd-root-device',
+  'initrd-root-fs',
+  'initrd-usr-fs',
+  'initrd-switch-root',
+  'integritysetup',
+  'integritysetup-pre',
+  'kbrequest',
+  'kexec',
+  'local-fs',
+  'local-fs-pre',
+  'multi-user',
+  'network',
+  'network-online',
+  'network-pre',
+  'nss-lookup',
+  'nss-user-lookup',
+  'paths',
+  'poweroff',
+  'printer',
+  'reboot',
+  'remote-cryptsetup',
+  'remote-fs',
+  'remote-fs-pre',
+  'remote-integritysetup',
+  'remote-veritysetup',
+  'rpcbind',
+  'runlevel0',
+  'runlevel1',
+  'runlevel2',
+  'runlevel3',
+  'runlevel4',
+  'runlevel5',
+  'runlevel6',
+  'shutdown',
+  'sigpwr',
+  'sleep',
+  'slices',
+  'smartcard',
+  'sockets',
+  'soft-reboot',
+  'sound',
+  'suspend',
+  'suspend-then-hibernate',
+  'swap',
+  'sysinit',
+  'system-update',
+  'system-update-pre',
+  'time-set',
+  'time-sync',
+  'timers',
+  'tpm2',
+  'umount',
+  'usb',
+  'veritysetup',
+  'veritysetup-pre',
 ];
 
 /** The generator's own units: every name starting with this belongs to composable. */
@@ -94,7 +185,14 @@ export interface OwnershipInput {
 }
 
 export interface OwnershipProblem {
-  code: 'name-reserved' | 'unit-reserved' | 'prefix-reserved' | 'prefix-owned-by-package' | 'prefix-owned-by-container' | 'unit-shadows-container' | 'unit-prefix-dropin';
+  code:
+    | 'name-reserved'
+    | 'unit-reserved'
+    | 'prefix-reserved'
+    | 'prefix-owned-by-package'
+    | 'prefix-owned-by-container'
+    | 'unit-shadows-container'
+    | 'unit-prefix-dropin';
   message: string;
   /** The unit the problem is about, when it is one unit. */
   unit?: string;
@@ -105,34 +203,63 @@ export function ownershipProblems(input: OwnershipInput): OwnershipProblem[] {
   const out: OwnershipProblem[] = [];
   const nameOwner = reservedNameOwner(input.name);
   if (nameOwner) {
-    out.push({ code: 'name-reserved', message: `the package name "${input.name}" overlaps the reserved unit names ${nameOwner}; its units could replace the container's own. Choose another ID` });
+    out.push({
+      code: 'name-reserved',
+      message: `the package name "${input.name}" overlaps the reserved unit names ${nameOwner}; its units could replace the container's own. Choose another ID`,
+    });
   }
   for (const prefix of input.prefixes) {
     if (prefix === input.name) continue;
     const owner = reservedOwner(prefix);
     if (owner) {
-      out.push({ code: 'prefix-reserved', message: `PORTABLE_PREFIXES entry "${prefix}" overlaps the reserved unit names ${owner}; remove it` });
+      out.push({
+        code: 'prefix-reserved',
+        message: `PORTABLE_PREFIXES entry "${prefix}" overlaps the reserved unit names ${owner}; remove it`,
+      });
       continue;
     }
-    const other = (input.others ?? []).find((o) => o.name !== input.name && (namespacesOverlap(prefix, o.name) || (o.prefixes ?? []).some((q) => q !== o.name && namespacesOverlap(prefix, q))));
+    const other = (input.others ?? []).find(
+      (o) =>
+        o.name !== input.name &&
+        (namespacesOverlap(prefix, o.name) || (o.prefixes ?? []).some((q) => q !== o.name && namespacesOverlap(prefix, q))),
+    );
     if (other) {
-      out.push({ code: 'prefix-owned-by-package', message: `PORTABLE_PREFIXES entry "${prefix}" overlaps the unit names of package ${other.name} in the same metadata; remove it` });
+      out.push({
+        code: 'prefix-owned-by-package',
+        message: `PORTABLE_PREFIXES entry "${prefix}" overlaps the unit names of package ${other.name} in the same metadata; remove it`,
+      });
       continue;
     }
     const unit = [...(input.containerUnits ?? [])].sort().find((u) => hasPortablePrefix(u, prefix));
-    if (unit) out.push({ code: 'prefix-owned-by-container', message: `PORTABLE_PREFIXES entry "${prefix}" covers the container's unit ${unit}; remove it` });
+    if (unit)
+      out.push({
+        code: 'prefix-owned-by-container',
+        message: `PORTABLE_PREFIXES entry "${prefix}" covers the container's unit ${unit}; remove it`,
+      });
   }
   for (const unit of input.unitNames) {
     const parsed = parseUnitName(unit);
     const unitOwner = !nameOwner && parsed ? reservedNameOwner(parsed.prefix) : undefined;
     if (unitOwner) {
-      out.push({ code: 'unit-reserved', unit, message: `${unit} is named like the reserved units ${unitOwner}; it could replace the container's own. Rename it` });
+      out.push({
+        code: 'unit-reserved',
+        unit,
+        message: `${unit} is named like the reserved units ${unitOwner}; it could replace the container's own. Rename it`,
+      });
     }
     if (input.containerUnits?.has(unit)) {
-      out.push({ code: 'unit-shadows-container', unit, message: `${unit} is a unit the container already has; a package may not replace it. Rename the unit` });
+      out.push({
+        code: 'unit-shadows-container',
+        unit,
+        message: `${unit} is a unit the container already has; a package may not replace it. Rename the unit`,
+      });
     }
-    if (parsed && parsed.prefix.endsWith('-') && !parsed.instance) {
-      out.push({ code: 'unit-prefix-dropin', unit, message: `${unit} ends in "-", so its drop-in directory ${unit}.d would apply to every unit named ${parsed.prefix}*.${parsed.type}, including other packages'; rename it` });
+    if (parsed?.prefix.endsWith('-') && !parsed.instance) {
+      out.push({
+        code: 'unit-prefix-dropin',
+        unit,
+        message: `${unit} ends in "-", so its drop-in directory ${unit}.d would apply to every unit named ${parsed.prefix}*.${parsed.type}, including other packages'; rename it`,
+      });
     }
   }
   return out;

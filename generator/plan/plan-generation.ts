@@ -57,7 +57,12 @@ export function parseMetadata(text: string, path = METADATA_PATH): ParsedMetadat
     const msg = (e as Error).message;
     const at = /at position (\d+)/.exec(msg);
     const where = at ? ` at ${lineColumn(text, Number(at[1]))}` : /end of JSON input/.test(msg) ? ': it ends early' : '';
-    return { ok: false, reasons: [{ code: 'metadata-json', file: path, message: `${path} is not valid JSON${where}; the agent must write it with a JSON encoder` }] };
+    return {
+      ok: false,
+      reasons: [
+        { code: 'metadata-json', file: path, message: `${path} is not valid JSON${where}; the agent must write it with a JSON encoder` },
+      ],
+    };
   }
   const invalid = (message: string): ParsedMetadata => ({ ok: false, reasons: [{ code: 'metadata-schema', file: path, message }] });
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return invalid('(document): expected an object');
@@ -67,7 +72,11 @@ export function parseMetadata(text: string, path = METADATA_PATH): ParsedMetadat
   const rest = MetadataSchema.safeParse({ ...doc, services: [] });
   const reasons: Reason[] = rest.success
     ? []
-    : schemaProblems(rest.error.issues).map((p) => ({ code: 'metadata-schema', file: path, message: `${p.path || '(document)'}: ${p.message}; ignored` }));
+    : schemaProblems(rest.error.issues).map((p) => ({
+        code: 'metadata-schema',
+        file: path,
+        message: `${p.path || '(document)'}: ${p.message}; ignored`,
+      }));
   const entries: MetadataEntry[] = doc.services.map((raw: unknown, i: number) => {
     const checked = ServiceSchema.safeParse(raw);
     if (checked.success) {
@@ -81,7 +90,9 @@ export function parseMetadata(text: string, path = METADATA_PATH): ParsedMetadat
     return {
       spec,
       reasons: schemaProblems(checked.error.issues).map((p) => ({
-        code: 'service-schema', file: path, message: `services[${i}]${p.path ? (p.path.startsWith('[') ? p.path : `.${p.path}`) : ''}: ${p.message}`,
+        code: 'service-schema',
+        file: path,
+        message: `services[${i}]${p.path ? (p.path.startsWith('[') ? p.path : `.${p.path}`) : ''}: ${p.message}`,
       })),
     };
   });
@@ -121,23 +132,38 @@ function settingsFor(input: ServiceInput, capabilities: GeneratorInput['capabili
 function ownReasons(input: ServiceInput): Reason[] {
   const reasons: Reason[] = [...input.sourceReasons];
   if (reasons.length > 0) return reasons;
-  for (const p of input.packageProblems) reasons.push({ code: p.code, message: p.message, file: p.file || undefined, line: p.line, column: p.column });
+  for (const p of input.packageProblems)
+    reasons.push({ code: p.code, message: p.message, file: p.file || undefined, line: p.line, column: p.column });
   const pkg = input.pkg;
   if (!pkg) return reasons;
   const { spec } = input;
   if (pkg.manifest.name !== spec.name) {
-    reasons.push({ code: 'name-mismatch', file: pkg.osRelease.relPath, message: `metadata names the service "${spec.name}" but the package's ID is "${pkg.manifest.name}"` });
+    reasons.push({
+      code: 'name-mismatch',
+      file: pkg.osRelease.relPath,
+      message: `metadata names the service "${spec.name}" but the package's ID is "${pkg.manifest.name}"`,
+    });
   }
   if (spec.version !== undefined && spec.version !== pkg.manifest.version) {
-    reasons.push({ code: 'version-mismatch', file: pkg.osRelease.relPath, message: `metadata expects version ${spec.version} but the package has VERSION_ID=${pkg.manifest.version}` });
+    reasons.push({
+      code: 'version-mismatch',
+      file: pkg.osRelease.relPath,
+      message: `metadata expects version ${spec.version} but the package has VERSION_ID=${pkg.manifest.version}`,
+    });
   }
   if (spec.digest !== undefined && input.digest !== undefined && spec.digest !== input.digest) {
-    reasons.push({ code: 'digest-mismatch', message: `metadata expects digest ${spec.digest} but the package's content digest is ${input.digest}` });
+    reasons.push({
+      code: 'digest-mismatch',
+      message: `metadata expects digest ${spec.digest} but the package's content digest is ${input.digest}`,
+    });
   }
   for (const [id, path] of Object.entries(spec.credentials ?? {})) {
     const dir = credentialDir(spec.name);
     if (!posix.normalize(path).startsWith(`${dir}/`)) {
-      reasons.push({ code: 'credential-outside', message: `credential "${id}" is at ${path}; credentials of ${spec.name} must be files below ${dir}/` });
+      reasons.push({
+        code: 'credential-outside',
+        message: `credential "${id}" is at ${path}; credentials of ${spec.name} must be files below ${dir}/`,
+      });
     }
   }
   return reasons;
@@ -157,7 +183,12 @@ export function planGeneration(input: GeneratorInput): GeneratorPlan {
         planAll({ ...input, services: [{ ...svc, spec: { ...svc.spec, after: undefined } }] });
         return svc;
       } catch (e) {
-        return { spec: { name: svc.spec.name, source: svc.spec.source }, sourceReasons: [internalError(e)], packageProblems: [], hasFile: () => false };
+        return {
+          spec: { name: svc.spec.name, source: svc.spec.source },
+          sourceReasons: [internalError(e)],
+          packageProblems: [],
+          hasFile: () => false,
+        };
       }
     });
     return planAll({ ...input, services });
@@ -194,7 +225,10 @@ function planAll(input: GeneratorInput): GeneratorPlan {
   const candidates: Candidate[] = input.services.map((svc) => {
     const c: Candidate = { input: svc, reasons: [] };
     if (seen.has(svc.spec.name)) {
-      c.reasons.push({ code: 'duplicate-service', message: `service "${svc.spec.name}" appears more than once in the metadata; only the first is used` });
+      c.reasons.push({
+        code: 'duplicate-service',
+        message: `service "${svc.spec.name}" appears more than once in the metadata; only the first is used`,
+      });
       return c;
     }
     seen.add(svc.spec.name);
@@ -203,17 +237,24 @@ function planAll(input: GeneratorInput): GeneratorPlan {
     // parseMetadata rejected already carries its schema reasons as source reasons.)
     const checked = svc.sourceReasons.length > 0 || SCHEMA_CHECKED.has(svc.spec) ? undefined : ServiceSchema.safeParse(svc.spec);
     if (checked && !checked.success) {
-      for (const p of schemaProblems(checked.error.issues)) c.reasons.push({ code: 'service-schema', file: input.metadata.path, message: `${p.path || '(service)'}: ${p.message}` });
+      for (const p of schemaProblems(checked.error.issues))
+        c.reasons.push({ code: 'service-schema', file: input.metadata.path, message: `${p.path || '(service)'}: ${p.message}` });
       return c;
     }
     c.reasons.push(...ownReasons(svc));
     if (svc.pkg) {
       const claims = ownershipProblems({
-        name: svc.spec.name, prefixes: svc.pkg.manifest.prefixes, unitNames: svc.pkg.units.map((u) => u.name), others, containerUnits: input.containerUnits,
+        name: svc.spec.name,
+        prefixes: svc.pkg.manifest.prefixes,
+        unitNames: svc.pkg.units.map((u) => u.name),
+        others,
+        containerUnits: input.containerUnits,
       });
-      for (const p of claims) c.reasons.push({ code: p.code, file: p.unit ? `${PACKAGE_UNIT_DIR}/${p.unit}` : svc.pkg.osRelease.relPath, message: p.message });
+      for (const p of claims)
+        c.reasons.push({ code: p.code, file: p.unit ? `${PACKAGE_UNIT_DIR}/${p.unit}` : svc.pkg.osRelease.relPath, message: p.message });
     }
-    if (c.reasons.length === 0 && !svc.pkg) c.reasons.push({ code: 'package-unreadable', message: `the package at ${svc.spec.source} could not be read` });
+    if (c.reasons.length === 0 && !svc.pkg)
+      c.reasons.push({ code: 'package-unreadable', message: `the package at ${svc.spec.source} could not be read` });
     c.settings = settingsFor(svc, input.capabilities);
     if (c.reasons.length === 0 && c.settings && svc.pkg) {
       c.enablement = planEnablement(svc.pkg.units, svc.spec.units, c.settings.target);
@@ -234,7 +275,11 @@ function planAll(input: GeneratorInput): GeneratorPlan {
     if (owners.length < 2) continue;
     for (const c of owners) {
       const others = owners.filter((o) => o !== c).map((o) => o.input.spec.name);
-      c.reasons.push({ code: 'unit-conflict', file: `usr/lib/systemd/system/${unit}`, message: `${unit} is also provided by ${others.join(', ')}; unit names must be unique across packages` });
+      c.reasons.push({
+        code: 'unit-conflict',
+        file: `usr/lib/systemd/system/${unit}`,
+        message: `${unit} is also provided by ${others.join(', ')}; unit names must be unique across packages`,
+      });
     }
   }
 
@@ -242,14 +287,18 @@ function planAll(input: GeneratorInput): GeneratorPlan {
   const known = new Set(candidates.map((c) => c.input.spec.name));
   for (const c of candidates) {
     for (const dep of c.input.spec.after ?? []) {
-      if (!known.has(dep)) c.reasons.push({ code: 'after-unknown', message: `"after" names ${dep}, which is not a service of this metadata` });
+      if (!known.has(dep))
+        c.reasons.push({ code: 'after-unknown', message: `"after" names ${dep}, which is not a service of this metadata` });
     }
   }
   const edges = new Map<string, string[]>();
   for (const c of candidates) if (c.reasons.length === 0) edges.set(c.input.spec.name, [...(c.input.spec.after ?? [])]);
   for (const [name, cycle] of servicesInCycles(edges)) {
     const c = candidates.find((x) => x.input.spec.name === name && x.reasons.length === 0)!;
-    c.reasons.push({ code: 'after-cycle', message: `"after" forms a cycle: ${cycle.join(' -> ')} -> ${cycle[0]}; every service of the cycle is skipped` });
+    c.reasons.push({
+      code: 'after-cycle',
+      message: `"after" forms a cycle: ${cycle.join(' -> ')} -> ${cycle[0]}; every service of the cycle is skipped`,
+    });
   }
 
   // 4. Files for every service still standing.
@@ -263,10 +312,21 @@ function planAll(input: GeneratorInput): GeneratorPlan {
     }
     let planned: { files: OutputFile[]; reasons: Reason[] };
     try {
-      planned = planServiceFiles(c.input, c.settings, c.enablement, { afterUnits: (spec.after ?? []).flatMap((dep) => enabledUnitsOf.get(dep) ?? []), sourcePath: input.metadata.path });
+      planned = planServiceFiles(c.input, c.settings, c.enablement, {
+        afterUnits: (spec.after ?? []).flatMap((dep) => enabledUnitsOf.get(dep) ?? []),
+        sourcePath: input.metadata.path,
+      });
     } catch (e) {
       // A planner bug must cost this service only, never the others or the boot.
-      planned = { files: [], reasons: [{ code: 'internal-error', message: `the generator failed while planning this service (${(e as Error).message}); please report it` }] };
+      planned = {
+        files: [],
+        reasons: [
+          {
+            code: 'internal-error',
+            message: `the generator failed while planning this service (${(e as Error).message}); please report it`,
+          },
+        ],
+      };
     }
     if (planned.reasons.length > 0) {
       status.services.push({ name: spec.name, state: 'skipped', source: spec.source || undefined, reasons: planned.reasons });
@@ -275,9 +335,18 @@ function planAll(input: GeneratorInput): GeneratorPlan {
     files.push(...planned.files);
     const s = c.settings;
     const entry: ServiceStatus = {
-      name: s.name, state: 'enabled', version: s.version, source: spec.source, target: s.target, mode: s.mode, profile: s.profile,
-      mountedBy: s.mountedBy, ...(s.mountedBy === 'generator' ? { mount: mountUnitName(s.where) } : {}),
-      where: s.where, units: c.input.pkg.units.map((u) => u.name), enabled: c.enablement.enabled,
+      name: s.name,
+      state: 'enabled',
+      version: s.version,
+      source: spec.source,
+      target: s.target,
+      mode: s.mode,
+      profile: s.profile,
+      mountedBy: s.mountedBy,
+      ...(s.mountedBy === 'generator' ? { mount: mountUnitName(s.where) } : {}),
+      where: s.where,
+      units: c.input.pkg.units.map((u) => u.name),
+      enabled: c.enablement.enabled,
     };
     const sandbox = sandboxNote(s, c.input.pkg.units);
     if (sandbox) entry.sandbox = sandbox;
@@ -301,9 +370,23 @@ function planServiceFiles(
   const reasons: Reason[] = [];
   // A package the engine mounted is used in place: no .mount unit.
   if (s.mountedBy === 'generator') {
-    const mount = planMount({ name: s.name, version: s.version, what: svc.resolvedSource ?? spec.source, where: s.where, kind: svc.sourceKind ?? 'directory', imageType: svc.imageType, sourcePath: ctx.sourcePath });
+    const mount = planMount({
+      name: s.name,
+      version: s.version,
+      what: svc.resolvedSource ?? spec.source,
+      where: s.where,
+      kind: svc.sourceKind ?? 'directory',
+      imageType: svc.imageType,
+      sourcePath: ctx.sourcePath,
+    });
     own.push(mount.file);
-    reasons.push(...mount.problems.map((message) => ({ code: 'unit-value-unsafe', file: mount.file.path, message: `generated mount unit: ${message}` })));
+    reasons.push(
+      ...mount.problems.map((message) => ({
+        code: 'unit-value-unsafe',
+        file: mount.file.path,
+        message: `generated mount unit: ${message}`,
+      })),
+    );
   }
   for (const unit of pkg.units) {
     own.push({ kind: 'file', path: unit.name, content: unit.text });

@@ -60,9 +60,19 @@ export function privilegeFindings(file: UnitFile, ctx: PrivilegeContext): Privil
         const parsed = commandLineOf(entry);
         if (!parsed.ok) continue;
         for (const cmd of parsed.commands) {
-          const prefix = cmd.rawPrefix.includes('+') ? '+' : cmd.rawPrefix.includes('!!') ? '!!' : cmd.rawPrefix.includes('!') ? '!' : undefined;
+          const prefix = cmd.rawPrefix.includes('+')
+            ? '+'
+            : cmd.rawPrefix.includes('!!')
+              ? '!!'
+              : cmd.rawPrefix.includes('!')
+                ? '!'
+                : undefined;
           if (prefix) {
-            out.push({ code: 'exec-privileged-prefix', entry, message: `${key}= runs ${cmd.path} with the prefix "${prefix}", which ${prefix === '+' ? 'lifts every sandbox and user setting' : 'skips the user change'}; only the trusted profile allows it` });
+            out.push({
+              code: 'exec-privileged-prefix',
+              entry,
+              message: `${key}= runs ${cmd.path} with the prefix "${prefix}", which ${prefix === '+' ? 'lifts every sandbox and user setting' : 'skips the user change'}; only the trusted profile allows it`,
+            });
           }
         }
       }
@@ -74,7 +84,11 @@ export function privilegeFindings(file: UnitFile, ctx: PrivilegeContext): Privil
         const colon = entry.value.indexOf(':');
         const path = colon < 0 ? undefined : plainPath(entry.value.slice(colon + 1).trim());
         if (path === undefined || !(isWithin(path, ctx.where) || isWithin(path, ownCredentials))) {
-          out.push({ code: 'credential-outside-package', entry, message: `${key}=${entry.value} loads a credential from outside the package and ${ownCredentials}/; systemd reads it as root, so only those are allowed` });
+          out.push({
+            code: 'credential-outside-package',
+            entry,
+            message: `${key}=${entry.value} loads a credential from outside the package and ${ownCredentials}/; systemd reads it as root, so only those are allowed`,
+          });
         }
       }
     }
@@ -88,7 +102,11 @@ export function privilegeFindings(file: UnitFile, ctx: PrivilegeContext): Privil
         for (const word of words) {
           const source = word.split(':')[0]!;
           if (!allowed(plainPath(source))) {
-            out.push({ code: 'chroot-path-outside', entry, message: `${key}= brings ${source} into the chroot; in chroot mode a unit may only bind paths below ${ctx.where} (or ${CHROOT_GRANTED_PATHS.join(', ')})` });
+            out.push({
+              code: 'chroot-path-outside',
+              entry,
+              message: `${key}= brings ${source} into the chroot; in chroot mode a unit may only bind paths below ${ctx.where} (or ${CHROOT_GRANTED_PATHS.join(', ')})`,
+            });
           }
         }
       }

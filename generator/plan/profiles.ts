@@ -20,7 +20,10 @@ const NONETWORK_CAPABILITIES = DEFAULT_CAPABILITIES.replace(/ CAP_NET_ADMIN CAP_
  * address it allows wins over IPAddressDeny=.
  */
 function reset(key: string, value: string): Directive[] {
-  return [[key, ''], [key, value]];
+  return [
+    [key, ''],
+    [key, value],
+  ];
 }
 
 const COMMON: Directive[] = [
@@ -33,11 +36,7 @@ const COMMON: Directive[] = [
   ...reset('SystemCallArchitectures', 'native'),
 ];
 
-const NO_NETWORK: Directive[] = [
-  ['PrivateNetwork', 'yes'],
-  ['IPAddressAllow', ''],
-  ...reset('IPAddressDeny', 'any'),
-];
+const NO_NETWORK: Directive[] = [['PrivateNetwork', 'yes'], ['IPAddressAllow', ''], ...reset('IPAddressDeny', 'any')];
 
 export const PROFILE_DIRECTIVES: Record<Profile, Directive[]> = {
   // Nothing added: the service runs as its unit file says.
@@ -95,7 +94,13 @@ export const CHROOT_DIRECTIVES: Directive[] = [
  * still do something and are not listed.
  */
 const WITHOUT_EFFECT_UNPRIVILEGED = new Set([
-  'ProtectSystem', 'ProtectHome', 'PrivateTmp', 'ProtectKernelTunables', 'ProtectControlGroups', 'PrivateNetwork', 'IPAddressDeny',
+  'ProtectSystem',
+  'ProtectHome',
+  'PrivateTmp',
+  'ProtectKernelTunables',
+  'ProtectControlGroups',
+  'PrivateNetwork',
+  'IPAddressDeny',
 ]);
 
 /**
@@ -107,9 +112,7 @@ const WITHOUT_EFFECT_UNPRIVILEGED = new Set([
  */
 const UNPRIVILEGED_VARIANT: Record<Profile, boolean> = { trusted: true, default: true, nonetwork: true, strict: false };
 
-export type ProfileVariant =
-  | { ok: true; directives: Directive[]; dropped: Directive[] }
-  | { ok: false; needsNamespace: Directive[] };
+export type ProfileVariant = { ok: true; directives: Directive[]; dropped: Directive[] } | { ok: false; needsNamespace: Directive[] };
 
 /** The profile's directives for a container that cannot make mount namespaces. */
 export function unprivilegedProfile(profile: Profile): ProfileVariant {

@@ -48,9 +48,7 @@ export interface GeneratorInput {
   capabilities?: ContainerCapabilities;
 }
 
-export type OutputFile =
-  | { kind: 'file'; path: string; content: string }
-  | { kind: 'symlink'; path: string; target: string };
+export type OutputFile = { kind: 'file'; path: string; content: string } | { kind: 'symlink'; path: string; target: string };
 
 export interface GeneratorPlan {
   /** Paths relative to the generator's output directory, sorted. */

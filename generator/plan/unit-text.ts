@@ -30,7 +30,8 @@ export function unitValueProblem(key: string, value: string): string | undefined
   if (value !== value.trim()) return `${key}= value starts or ends with white space, which systemd strips`;
   if (LONE_SURROGATE.test(value)) return `${key}= value is not valid UTF-8 (it holds a lone surrogate)`;
   const bytes = Buffer.byteLength(`${key}=${value}`);
-  if (bytes >= UNIT_LINE_MAX) return `${key}= line is ${bytes} bytes; systemd stops reading a unit file at a line of ${UNIT_LINE_MAX} bytes or more`;
+  if (bytes >= UNIT_LINE_MAX)
+    return `${key}= line is ${bytes} bytes; systemd stops reading a unit file at a line of ${UNIT_LINE_MAX} bytes or more`;
   return undefined;
 }
 
@@ -56,10 +57,14 @@ export function unitTextProblems(text: string): TextProblem[] {
     const line = i + 1;
     const physical = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (physical.includes('\0')) problems.push({ line, message: 'contains a NUL, which ends the line for systemd' });
-    if (physical.includes('\r')) problems.push({ line, message: 'contains a carriage return that is not part of a CRLF line end; systemd ends the line there' });
+    if (physical.includes('\r'))
+      problems.push({ line, message: 'contains a carriage return that is not part of a CRLF line end; systemd ends the line there' });
     const bytes = Buffer.byteLength(physical);
     if (bytes >= UNIT_LINE_MAX) {
-      problems.push({ line, message: `is ${bytes} bytes long; systemd stops reading the file at a line of ${UNIT_LINE_MAX} bytes or more` });
+      problems.push({
+        line,
+        message: `is ${bytes} bytes long; systemd stops reading the file at a line of ${UNIT_LINE_MAX} bytes or more`,
+      });
       continued = 0;
       return;
     }
@@ -67,7 +72,10 @@ export function unitTextProblems(text: string): TextProblem[] {
     // Comment lines are skipped even inside a continuation (systemd 252 conf-parser.c).
     if (trimmed.startsWith('#') || trimmed.startsWith(';')) return;
     if (continued > 0 && continued + bytes > UNIT_LINE_MAX) {
-      problems.push({ line, message: `continues line ${continuedFrom} to ${continued + bytes} bytes; systemd stops reading the file at a continued line of more than ${UNIT_LINE_MAX} bytes` });
+      problems.push({
+        line,
+        message: `continues line ${continuedFrom} to ${continued + bytes} bytes; systemd stops reading the file at a continued line of more than ${UNIT_LINE_MAX} bytes`,
+      });
       continued = 0;
       return;
     }
@@ -108,9 +116,11 @@ export function outputPathProblem(path: string): string | undefined {
 
 /** Why a planned symlink could point outside the output directory, or undefined. */
 export function symlinkTargetProblem(path: string, target: string): string | undefined {
-  if (target === '' || target.startsWith('/') || CONTROL.test(target)) return `symlink ${printable(path)} has an unsafe target "${printable(target)}"`;
+  if (target === '' || target.startsWith('/') || CONTROL.test(target))
+    return `symlink ${printable(path)} has an unsafe target "${printable(target)}"`;
   const resolved = posix.normalize(posix.join(posix.dirname(path), target));
-  if (resolved === '..' || resolved.startsWith('../') || resolved === '.') return `symlink ${printable(path)} points outside the output directory`;
+  if (resolved === '..' || resolved.startsWith('../') || resolved === '.')
+    return `symlink ${printable(path)} points outside the output directory`;
   return undefined;
 }
 

@@ -18,11 +18,22 @@ import type { ServiceSettings } from './types.ts';
 export const SYS_ADMIN = 'CAP_SYS_ADMIN';
 
 /** Directives that make a service fail with 226/NAMESPACE whenever they are set (non-empty). */
-const ALWAYS_NEEDS_NAMESPACE = ['RootDirectory', 'RootImage', 'TemporaryFileSystem', 'MountImages', 'ExtensionImages', 'ExtensionDirectories', 'LogNamespace'];
+const ALWAYS_NEEDS_NAMESPACE = [
+  'RootDirectory',
+  'RootImage',
+  'TemporaryFileSystem',
+  'MountImages',
+  'ExtensionImages',
+  'ExtensionDirectories',
+  'LogNamespace',
+];
 const BIND_DIRECTIVES = ['BindPaths', 'BindReadOnlyPaths'];
 
 /** An assignment and where it came from (a unit file or one of its drop-ins). */
-export interface Origin<T> { entry: EntryNode; origin: T }
+export interface Origin<T> {
+  entry: EntryNode;
+  origin: T;
+}
 
 /** The assignments of `key` in `section` across `files` in order, after the last empty (resetting) one. */
 function effectiveEntries<T>(files: readonly { unit: UnitFile; origin: T }[], section: string, key: string): Origin<T>[] {
@@ -69,8 +80,21 @@ export function settingsNeedingNamespace<T>(files: readonly { unit: UnitFile; or
  * when it cannot make a namespace for the service; a false value asks for nothing.
  */
 export const WITHOUT_EFFECT_UNPRIVILEGED = new Set([
-  'ProtectSystem', 'ProtectHome', 'PrivateTmp', 'PrivateDevices', 'PrivateMounts', 'ProtectKernelTunables', 'ProtectControlGroups',
-  'ProtectHostname', 'PrivateNetwork', 'IPAddressDeny', 'ReadOnlyPaths', 'InaccessiblePaths', 'ReadWritePaths', 'ExecPaths', 'NoExecPaths',
+  'ProtectSystem',
+  'ProtectHome',
+  'PrivateTmp',
+  'PrivateDevices',
+  'PrivateMounts',
+  'ProtectKernelTunables',
+  'ProtectControlGroups',
+  'ProtectHostname',
+  'PrivateNetwork',
+  'IPAddressDeny',
+  'ReadOnlyPaths',
+  'InaccessiblePaths',
+  'ReadWritePaths',
+  'ExecPaths',
+  'NoExecPaths',
 ]);
 
 /** The settings of WITHOUT_EFFECT_UNPRIVILEGED a unit (with its drop-ins) has in force. */
@@ -114,7 +138,12 @@ export function canMount(capabilities: ContainerCapabilities | undefined): boole
  * Everything that stops a service in a container without CAP_SYS_ADMIN: the generator's own
  * mount, chroot mode, a profile that needs a mount namespace, package units that insist on one.
  */
-export function privilegeReasons(settings: ServiceSettings, source: string, pkgUnits: readonly PackageUnit[], capabilities: ContainerCapabilities | undefined): Reason[] {
+export function privilegeReasons(
+  settings: ServiceSettings,
+  source: string,
+  pkgUnits: readonly PackageUnit[],
+  capabilities: ContainerCapabilities | undefined,
+): Reason[] {
   if (canMount(capabilities)) return [];
   const reasons: Reason[] = [];
   const lacks = `this container lacks ${SYS_ADMIN} (${capabilities!.source} CapEff)`;
@@ -155,7 +184,11 @@ export function sandboxNote(settings: ServiceSettings, pkgUnits: readonly Packag
   const dropped = variant.ok ? variant.dropped.map(formatDirective) : [];
   const ignored = pkgUnits
     .filter((u) => parseUnitName(u.name)?.type === 'service')
-    .flatMap((u) => settingsWithoutEffect(unitWithDropIns(u)).map(({ entry, origin }) => `${origin}:${entry.range?.line ?? 0} ${entry.key}=${entry.value}`));
+    .flatMap((u) =>
+      settingsWithoutEffect(unitWithDropIns(u)).map(
+        ({ entry, origin }) => `${origin}:${entry.range?.line ?? 0} ${entry.key}=${entry.value}`,
+      ),
+    );
   if (dropped.length === 0 && ignored.length === 0) return undefined;
   return {
     variant: 'unprivileged',

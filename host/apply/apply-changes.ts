@@ -69,5 +69,11 @@ export async function runApply(opts: ApplyOptions): Promise<ApplyOutcome> {
     const verdict = judge(states.get(unit));
     if (verdict) failed.push({ unit, state: verdict, journal: await journalTail(unit) });
   }
-  return { plan: { ...plan, stop: [...planned.stop, ...lateStops] }, commands, states: [...states.values()], failed, ok: failed.length === 0 };
+  return {
+    plan: { ...plan, stop: [...planned.stop, ...lateStops] },
+    commands,
+    states: [...states.values()],
+    failed,
+    ok: failed.length === 0,
+  };
 }

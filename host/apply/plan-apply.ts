@@ -43,7 +43,9 @@ export function planApply(before: GeneratedSet, after: GeneratedSet): ApplyPlan 
 
   // Stop late before default before early, services before mounts (mounts are last to go).
   const stopRank = (u: string): number => (u.endsWith('.mount') ? 3 : 2 - (TARGET_RANK[before.enabledIn.get(u) ?? ''] ?? 1));
-  const stop = [...new Set([...removed, ...enabledRemoved])].filter((u) => !BASE_UNITS.has(u)).sort((a, b) => stopRank(a) - stopRank(b) || (a < b ? -1 : 1));
+  const stop = [...new Set([...removed, ...enabledRemoved])]
+    .filter((u) => !BASE_UNITS.has(u))
+    .sort((a, b) => stopRank(a) - stopRank(b) || (a < b ? -1 : 1));
 
   const restart = sorted(changed.filter((u) => !BASE_UNITS.has(u)));
   // Starting a unit that already runs is a no-op, so every newly enabled unit is started.

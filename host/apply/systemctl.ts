@@ -18,7 +18,11 @@ export async function systemctl(args: string[], timeoutMs = SYSTEMCTL_TIMEOUT_MS
 }
 
 export async function journalTail(unit: string, lines = 20): Promise<string> {
-  const r = await execa('journalctl', ['-u', unit, '-n', String(lines), '--no-pager', '-o', 'short-monotonic'], { reject: false, timeout: 30_000, env: { SYSTEMD_PAGER: '' } });
+  const r = await execa('journalctl', ['-u', unit, '-n', String(lines), '--no-pager', '-o', 'short-monotonic'], {
+    reject: false,
+    timeout: 30_000,
+    env: { SYSTEMD_PAGER: '' },
+  });
   return r.stdout;
 }
 
@@ -42,7 +46,15 @@ export async function showUnits(units: readonly string[]): Promise<Map<string, U
       const eq = line.indexOf('=');
       if (eq > 0) kv[line.slice(0, eq)] = line.slice(eq + 1);
     }
-    if (kv.Id) out.set(kv.Id, { id: kv.Id, activeState: kv.ActiveState ?? '', subState: kv.SubState ?? '', result: kv.Result ?? '', loadState: kv.LoadState ?? '', mainPid: kv.MainPID ?? '' });
+    if (kv.Id)
+      out.set(kv.Id, {
+        id: kv.Id,
+        activeState: kv.ActiveState ?? '',
+        subState: kv.SubState ?? '',
+        result: kv.Result ?? '',
+        loadState: kv.LoadState ?? '',
+        mainPid: kv.MainPID ?? '',
+      });
   }
   return out;
 }

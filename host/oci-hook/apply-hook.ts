@@ -58,7 +58,11 @@ export function copyCredentials(plan: HookPlan): HookPlan {
     try {
       bytes = readFileSync(c.hostFile);
     } catch (e) {
-      out = withoutService(out, c.service, `credential ${c.name}: cannot read ${c.hostFile} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+      out = withoutService(
+        out,
+        c.service,
+        `credential ${c.name}: cannot read ${c.hostFile} (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
       continue;
     }
     writeCredential(plan.runDir, c.service, c.name, bytes);
@@ -164,21 +168,33 @@ export function removeContainerDir(dir: string): boolean {
  * waits for the hooks), so what is checked here is what mount(8) finds.
  * Returns the destination as a path in the container's namespace (`<rootfs>/<destination>`).
  */
-export function prepareMountPoint(procRoot: string, rootfs: string, destination: string): { ok: true; path: string } | { ok: false; reason: string } {
+export function prepareMountPoint(
+  procRoot: string,
+  rootfs: string,
+  destination: string,
+): { ok: true; path: string } | { ok: false; reason: string } {
   let current = rootfs;
   for (const part of destination.split('/').filter((p) => p !== '')) {
     current = posix.join(current, part);
     const seen = procRoot + current;
     try {
       const st = lstatSync(seen);
-      if (st.isSymbolicLink()) return { ok: false, reason: `${posix.relative(rootfs, current) ? '/' + posix.relative(rootfs, current) : '/'} is a symbolic link in the container's image; the hook does not mount through links an image plants` };
+      if (st.isSymbolicLink())
+        return {
+          ok: false,
+          reason: `${posix.relative(rootfs, current) ? `/${posix.relative(rootfs, current)}` : '/'} is a symbolic link in the container's image; the hook does not mount through links an image plants`,
+        };
       if (!st.isDirectory()) return { ok: false, reason: `/${posix.relative(rootfs, current)} in the container is not a directory` };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return { ok: false, reason: `cannot look at /${posix.relative(rootfs, current)} in the container: ${errText(e)}` };
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+        return { ok: false, reason: `cannot look at /${posix.relative(rootfs, current)} in the container: ${errText(e)}` };
       try {
         mkdirSync(seen, { mode: 0o755 });
       } catch (e2) {
-        return { ok: false, reason: `cannot create /${posix.relative(rootfs, current)} in the container (${(e2 as NodeJS.ErrnoException).code ?? 'error'}); a read-only image needs the directory to exist` };
+        return {
+          ok: false,
+          reason: `cannot create /${posix.relative(rootfs, current)} in the container (${(e2 as NodeJS.ErrnoException).code ?? 'error'}); a read-only image needs the directory to exist`,
+        };
       }
     }
   }
@@ -187,7 +203,10 @@ export function prepareMountPoint(procRoot: string, rootfs: string, destination:
     const fd = openSync(procRoot + current, O_PATH | O_NOFOLLOW | O_DIRECTORY);
     closeSync(fd);
   } catch (e) {
-    return { ok: false, reason: `/${destination.replace(/^\//, '')} in the container cannot be opened without following links (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+    return {
+      ok: false,
+      reason: `/${destination.replace(/^\//, '')} in the container cannot be opened without following links (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+    };
   }
   return { ok: true, path: current };
 }
@@ -214,11 +233,15 @@ export interface MountOutcome {
 export function mountInNamespace(pid: number, mounts: { mount: HookMount; target: string }[], timeoutMs = 5000): MountOutcome[] {
   if (mounts.length === 0) return [];
   const args = mounts.flatMap(({ mount, target }) => [mount.source, target, mountOptions(mount).join(',')]);
-  const r = spawnSync('/usr/bin/nsenter', [`--mount=/proc/${pid}/ns/mnt`, '--', '/bin/sh', '-c', MOUNT_SCRIPT, 'composable-mount', ...args], {
-    encoding: 'utf8',
-    timeout: timeoutMs,
-    env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' },
-  });
+  const r = spawnSync(
+    '/usr/bin/nsenter',
+    [`--mount=/proc/${pid}/ns/mnt`, '--', '/bin/sh', '-c', MOUNT_SCRIPT, 'composable-mount', ...args],
+    {
+      encoding: 'utf8',
+      timeout: timeoutMs,
+      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' },
+    },
+  );
   const results = (r.stdout ?? '').split('\n').filter((l) => l !== '');
   return mounts.map(({ mount }, i) => {
     const line = results[i];

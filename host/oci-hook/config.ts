@@ -65,12 +65,17 @@ export function parseHookConfig(text: string, file: string): ConfigResult {
     const where = at ? lineColumn(text, Number(at[1])) : undefined;
     return {
       ok: false,
-      problems: [`${file}${where ? `:${where.line}:${where.column}` : ''}: not valid JSON (${message.replace(/^JSON\.parse: /, '')}); fix the syntax`],
+      problems: [
+        `${file}${where ? `:${where.line}:${where.column}` : ''}: not valid JSON (${message.replace(/^JSON\.parse: /, '')}); fix the syntax`,
+      ],
     };
   }
   const r = HookConfigSchema.safeParse(value);
   if (!r.success) {
-    return { ok: false, problems: formatSchemaProblems(schemaProblems(r.error.issues)).map((p) => `${file}: ${p} (docs/engines.md, OCI hook)`) };
+    return {
+      ok: false,
+      problems: formatSchemaProblems(schemaProblems(r.error.issues)).map((p) => `${file}: ${p} (docs/engines.md, OCI hook)`),
+    };
   }
   return { ok: true, config: r.data };
 }

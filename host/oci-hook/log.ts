@@ -41,7 +41,11 @@ export function createHookLog(stage: string, toStderr = true): HookLog {
       const logFile = hookLog.logFile;
       if (logFile) {
         try {
-          appendFileSync(logFile, lines.map((l) => `${new Date().toISOString()} ${LOG_IDENT}[${process.pid}] ${l.priority}: ${l.message}\n`).join(''), { mode: 0o600 });
+          appendFileSync(
+            logFile,
+            lines.map((l) => `${new Date().toISOString()} ${LOG_IDENT}[${process.pid}] ${l.priority}: ${l.message}\n`).join(''),
+            { mode: 0o600 },
+          );
         } catch {
           // The system log below still gets the lines.
         }
@@ -49,7 +53,11 @@ export function createHookLog(stage: string, toStderr = true): HookLog {
       if (!systemLog) return;
       if (existsSync('/dev/log') && existsSync('/usr/bin/logger')) {
         const input = lines.map((l) => `<${FACILITY_DAEMON + LEVEL[l.priority]}>${l.message}\n`).join('');
-        const r = spawnSync('/usr/bin/logger', ['--id=' + process.pid, '-t', LOG_IDENT, '--prio-prefix'], { input, timeout: 2000, stdio: ['pipe', 'ignore', 'ignore'] });
+        const r = spawnSync('/usr/bin/logger', [`--id=${process.pid}`, '-t', LOG_IDENT, '--prio-prefix'], {
+          input,
+          timeout: 2000,
+          stdio: ['pipe', 'ignore', 'ignore'],
+        });
         if (r.status === 0) return;
       }
       let fd: number | undefined;

@@ -11,9 +11,28 @@ import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG_PATH, DEFAULT_RUN_ROOT, parseHookConfig, type HookConfig } from './config.ts';
 import { containerRootOwner, parseOciConfig, parseOciState, rootfsPath, type OciConfig } from './oci.ts';
-import { containerDirFor, parseServiceNames, planHook, requestedServices, RUN_KEY_PATTERN, type HookPlan, type Resolution } from './plan-hook.ts';
+import {
+  containerDirFor,
+  parseServiceNames,
+  planHook,
+  requestedServices,
+  RUN_KEY_PATTERN,
+  type HookPlan,
+  type Resolution,
+} from './plan-hook.ts';
 import { realStore, resolveInStore } from './store.ts';
-import { chownRunDir, CONTAINER_RECORD_FILE, copyCredentials, makeContainerDir, mountIntoContainer, processIdentity, readContainerRecord, removeContainerDir, removeStaleContainerDirs, writeRunFiles } from './apply-hook.ts';
+import {
+  chownRunDir,
+  CONTAINER_RECORD_FILE,
+  copyCredentials,
+  makeContainerDir,
+  mountIntoContainer,
+  processIdentity,
+  readContainerRecord,
+  removeContainerDir,
+  removeStaleContainerDirs,
+  writeRunFiles,
+} from './apply-hook.ts';
 import { addHookMounts, isPrecreateKey, newPrecreateKey, RUN_KEY_ANNOTATION } from './precreate.ts';
 import { createHookLog, type HookLog } from './log.ts';
 
@@ -34,7 +53,9 @@ function loadConfig(path: string, log: HookLog): HookConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ConfigError([`${path}: cannot read the hook's config (${(e as NodeJS.ErrnoException).code ?? 'error'}); create it (docs/engines.md, OCI hook) or name another with --config`]);
+    throw new ConfigError([
+      `${path}: cannot read the hook's config (${(e as NodeJS.ErrnoException).code ?? 'error'}); create it (docs/engines.md, OCI hook) or name another with --config`,
+    ]);
   }
   const r = parseHookConfig(text, path);
   if (!r.ok) throw new ConfigError(r.problems);
@@ -75,7 +96,9 @@ function storeOf(config: HookConfig, configPath: string): string {
   try {
     return realStore(config.store);
   } catch (e) {
-    throw new ConfigError([`${configPath}: store ${config.store} cannot be used (${(e as NodeJS.ErrnoException).code ?? 'error'}); create it or fix "store"`]);
+    throw new ConfigError([
+      `${configPath}: store ${config.store} cannot be used (${(e as NodeJS.ErrnoException).code ?? 'error'}); create it or fix "store"`,
+    ]);
   }
 }
 
@@ -116,7 +139,15 @@ function createRuntime(configPath: string, log: HookLog, io: HookIO): void {
   plan = copyCredentials(plan);
   plan = mountIntoContainer(plan, state.pid, rootfsPath(oci, state.bundle));
   const owner = containerRootOwner(oci);
-  writeRunFiles(plan, { key: state.id, containerId: state.id, stage: 'createRuntime', requested: parseServiceNames(value).names, mounted: plan.metadata.services.map((s) => s.name), owner, process: processIdentity(state.pid) });
+  writeRunFiles(plan, {
+    key: state.id,
+    containerId: state.id,
+    stage: 'createRuntime',
+    requested: parseServiceNames(value).names,
+    mounted: plan.metadata.services.map((s) => s.name),
+    owner,
+    process: processIdentity(state.pid),
+  });
   chownRunDir(plan.runDir, owner);
   logRefusals(log, who, plan);
   log.log('info', `${who}: ${describe(plan)}; run directory ${plan.runDir}`);
@@ -135,7 +166,13 @@ function precreate(configPath: string, log: HookLog, io: HookIO): void {
       makeContainerDir(plan);
       plan = copyCredentials(plan);
       const owner = containerRootOwner(oci);
-      writeRunFiles(plan, { key, stage: 'precreate', requested: parseServiceNames(value).names, mounted: plan.metadata.services.map((s) => s.name), owner });
+      writeRunFiles(plan, {
+        key,
+        stage: 'precreate',
+        requested: parseServiceNames(value).names,
+        mounted: plan.metadata.services.map((s) => s.name),
+        owner,
+      });
       chownRunDir(plan.runDir, owner);
       out = JSON.stringify(addHookMounts(oci, plan, key));
       logRefusals(log, `container (run key ${key})`, plan);
@@ -150,7 +187,12 @@ function precreate(configPath: string, log: HookLog, io: HookIO): void {
 function poststop(configPath: string, log: HookLog, io: HookIO): void {
   const state = parseOciState(io.stdin());
   // Nothing was set up for a container that did not ask (the same test createRuntime makes).
-  if (requestedServices(state.annotations) === undefined && state.annotations[RUN_KEY_ANNOTATION] === undefined && Object.keys(state.annotations).length > 0) return;
+  if (
+    requestedServices(state.annotations) === undefined &&
+    state.annotations[RUN_KEY_ANNOTATION] === undefined &&
+    Object.keys(state.annotations).length > 0
+  )
+    return;
   let config: HookConfig | undefined;
   try {
     config = loadConfig(configPath, log);
@@ -172,7 +214,9 @@ function poststop(configPath: string, log: HookLog, io: HookIO): void {
   }
   // The annotation is only trusted to name a precreate key (random, never shown by the engine):
   // set by hand to another container's ID it must not remove that container's directory.
-  const keys = [state.id, runKey].filter((k): k is string => k !== undefined && RUN_KEY_PATTERN.test(k) && (k === state.id || isPrecreateKey(k)));
+  const keys = [state.id, runKey].filter(
+    (k): k is string => k !== undefined && RUN_KEY_PATTERN.test(k) && (k === state.id || isPrecreateKey(k)),
+  );
   const removed = keys.map((k) => containerDirFor(base, k)).filter((dir) => removeContainerDir(dir));
   if (removed.length > 0) log.log('info', `container ${state.id}: removed ${removed.join(' ')}`);
 }
@@ -184,12 +228,15 @@ function refreshOne(config: HookConfig, storeReal: string, key: string, log: Hoo
   try {
     record = readContainerRecord(containerDir);
   } catch (e) {
-    throw new ConfigError([`${containerDir}: no container record (${(e as NodeJS.ErrnoException).code ?? 'error'}); is ${key} a running container the hook set up? (podman: the full ID; after precreate: the p-... run key; or --all)`]);
+    throw new ConfigError([
+      `${containerDir}: no container record (${(e as NodeJS.ErrnoException).code ?? 'error'}); is ${key} a running container the hook set up? (podman: the full ID; after precreate: the p-... run key; or --all)`,
+    ]);
   }
   // Only packages mounted when the container was created can run in it; the version is left to
   // the mounted package itself (the store may hold a newer one by now).
   const resolutions: Resolution[] = record.requested.map((n) => {
-    if (!record.mounted.includes(n)) return { ok: false, reason: 'its package was not mounted when the container was created; recreate the container to add it' };
+    if (!record.mounted.includes(n))
+      return { ok: false, reason: 'its package was not mounted when the container was created; recreate the container to add it' };
     const r = resolveInStore(storeReal, n);
     return r.ok ? { ok: true, pkg: { name: r.pkg.name, hostPath: r.pkg.hostPath } } : r;
   });
@@ -197,7 +244,15 @@ function refreshOne(config: HookConfig, storeReal: string, key: string, log: Hoo
   rmSync(join(plan.runDir, 'credentials'), { recursive: true, force: true });
   plan = copyCredentials(plan);
   // The record keeps what is mounted, not what is enabled now: a service switched off can come back.
-  writeRunFiles(plan, { key: record.key, containerId: record.containerId, stage: 'refresh', requested: record.requested, mounted: record.mounted, owner: record.owner, process: record.process });
+  writeRunFiles(plan, {
+    key: record.key,
+    containerId: record.containerId,
+    stage: 'refresh',
+    requested: record.requested,
+    mounted: record.mounted,
+    owner: record.owner,
+    process: record.process,
+  });
   chownRunDir(plan.runDir, record.owner);
   const who = `container ${record.containerId ?? `(run key ${record.key})`}`;
   logRefusals(log, who, plan);

@@ -53,7 +53,8 @@ function parseJsonObject(text: string, what: string): Record<string, unknown> {
 export function parseOciState(text: string): OciState {
   const v = parseJsonObject(text, 'the container state on stdin');
   if (typeof v.id !== 'string' || v.id === '') throw new HookInputError('the container state on stdin has no "id"');
-  if (typeof v.bundle !== 'string' || !v.bundle.startsWith('/')) throw new HookInputError('the container state on stdin has no absolute "bundle"');
+  if (typeof v.bundle !== 'string' || !v.bundle.startsWith('/'))
+    throw new HookInputError('the container state on stdin has no absolute "bundle"');
   const pid = typeof v.pid === 'number' && Number.isInteger(v.pid) && v.pid > 0 ? v.pid : undefined;
   return { id: v.id, pid, bundle: v.bundle, annotations: stringRecord(v.annotations, 'state.annotations') };
 }

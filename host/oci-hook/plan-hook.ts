@@ -70,7 +70,10 @@ export function parseServiceNames(value: string): { names: string[]; refused: Re
   const refused: Refusal[] = [];
   for (const word of value.split(/[\s]+/).filter((w) => w !== '')) {
     if (!SERVICE_NAME_PATTERN.test(word)) {
-      refused.push({ name: word, reason: `${JSON.stringify(word)} is not a package name (1-128 of A-Z a-z 0-9 : _ . -, not starting with . or -)` });
+      refused.push({
+        name: word,
+        reason: `${JSON.stringify(word)} is not a package name (1-128 of A-Z a-z 0-9 : _ . -, not starting with . or -)`,
+      });
     } else if (!names.includes(word)) {
       names.push(word);
     }
@@ -141,7 +144,12 @@ export function planHook(input: {
   if (input.containerId) metadata.container = { id: input.containerId };
   const mounts: HookMount[] = [
     { source: runDir, destination: RUN_DIR, readOnly: false },
-    ...accepted.map((pkg) => ({ source: pkg.hostPath, destination: posix.join(MOUNT_PREFIX, pkg.name), readOnly: true, service: pkg.name })),
+    ...accepted.map((pkg) => ({
+      source: pkg.hostPath,
+      destination: posix.join(MOUNT_PREFIX, pkg.name),
+      readOnly: true,
+      service: pkg.name,
+    })),
   ];
   return { containerDir, runDir, metadata, credentials, mounts, refused };
 }

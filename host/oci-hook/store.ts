@@ -23,7 +23,13 @@ export function resolveInStore(storeReal: string, name: string): Resolution {
   try {
     lstatSync(candidate);
   } catch (e) {
-    return { ok: false, reason: errCode(e) === 'ENOENT' ? `no package ${JSON.stringify(name)} in the store ${storeReal}` : `cannot look at ${candidate}: ${errCode(e)}` };
+    return {
+      ok: false,
+      reason:
+        errCode(e) === 'ENOENT'
+          ? `no package ${JSON.stringify(name)} in the store ${storeReal}`
+          : `cannot look at ${candidate}: ${errCode(e)}`,
+    };
   }
   let real: string;
   try {
@@ -32,7 +38,10 @@ export function resolveInStore(storeReal: string, name: string): Resolution {
     return { ok: false, reason: `${candidate} does not resolve (${errCode(e)}): a dangling symlink?` };
   }
   if (dirname(real) !== storeReal) {
-    return { ok: false, reason: `${candidate} resolves to ${real}, which is not a direct child of the store ${storeReal}; packages must be directories in the store itself` };
+    return {
+      ok: false,
+      reason: `${candidate} resolves to ${real}, which is not a direct child of the store ${storeReal}; packages must be directories in the store itself`,
+    };
   }
   if (!statSync(real).isDirectory()) return { ok: false, reason: `${real} is not a directory (the hook mounts unpacked package trees)` };
   let version: string | undefined;

@@ -54,7 +54,9 @@ export type PodmanPlanResult = { ok: true; plan: PodmanPlan } | { ok: false; pro
 
 /** podman's --mount is a comma-separated list of key=value: a value may not hold a comma. */
 function mountValueProblem(what: string, value: string): string | undefined {
-  return value.includes(',') ? `${what} ${JSON.stringify(value)} contains a comma, which podman --mount cannot express; move or rename it` : undefined;
+  return value.includes(',')
+    ? `${what} ${JSON.stringify(value)} contains a comma, which podman --mount cannot express; move or rename it`
+    : undefined;
 }
 
 /** Names podman accepts for a container: [a-zA-Z0-9][a-zA-Z0-9_.-]*. */
@@ -63,7 +65,10 @@ export const CONTAINER_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 export function planPodmanRun(input: PodmanPlanInput): PodmanPlanResult {
   const problems: string[] = [];
   const { metadata } = input;
-  if (!CONTAINER_NAME_PATTERN.test(input.containerName)) problems.push(`container name ${JSON.stringify(input.containerName)} is not one podman accepts: use letters, digits, _ . - and start with a letter or digit`);
+  if (!CONTAINER_NAME_PATTERN.test(input.containerName))
+    problems.push(
+      `container name ${JSON.stringify(input.containerName)} is not one podman accepts: use letters, digits, _ . - and start with a letter or digit`,
+    );
   if (!posix.isAbsolute(input.runDir)) problems.push(`run directory ${JSON.stringify(input.runDir)} must be an absolute path`);
 
   const byName = new Map<string, PodmanPackage>();
@@ -73,7 +78,8 @@ export function planPodmanRun(input: PodmanPlanInput): PodmanPlanResult {
   }
   const serviceNames = new Set(metadata.services.map((s) => s.name));
   for (const p of input.packages) {
-    if (!serviceNames.has(p.name)) problems.push(`package ${p.name} is not a service of the metadata; add it to the metadata's services or drop it`);
+    if (!serviceNames.has(p.name))
+      problems.push(`package ${p.name} is not a service of the metadata; add it to the metadata's services or drop it`);
   }
 
   const mounts: string[] = [];
@@ -89,7 +95,9 @@ export function planPodmanRun(input: PodmanPlanInput): PodmanPlanResult {
       if (bad) problems.push(bad);
       mounts.push('--mount', `type=image,source=${p.image},target=${target}`);
     } else {
-      const bad = !posix.isAbsolute(p.path) ? `package ${s.name}: directory ${JSON.stringify(p.path)} must be an absolute path` : mountValueProblem(`directory of ${s.name}`, p.path);
+      const bad = !posix.isAbsolute(p.path)
+        ? `package ${s.name}: directory ${JSON.stringify(p.path)} must be an absolute path`
+        : mountValueProblem(`directory of ${s.name}`, p.path);
       if (bad) problems.push(bad);
       mounts.push('--mount', `type=bind,source=${p.path},target=${target},ro=true`);
     }
@@ -121,7 +129,8 @@ export function planPodmanRun(input: PodmanPlanInput): PodmanPlanResult {
 
   const runDirProblem = mountValueProblem('run directory', input.runDir);
   if (runDirProblem) problems.push(runDirProblem);
-  if (input.image === undefined && input.passthrough.length === 0) problems.push('no container image: give --image IMAGE, or -- [PODMAN_OPTIONS] IMAGE [COMMAND]');
+  if (input.image === undefined && input.passthrough.length === 0)
+    problems.push('no container image: give --image IMAGE, or -- [PODMAN_OPTIONS] IMAGE [COMMAND]');
   if (problems.length > 0) return { ok: false, problems };
 
   const metadataFile = posix.join(input.runDir, 'metadata.json');
@@ -129,8 +138,10 @@ export function planPodmanRun(input: PodmanPlanInput): PodmanPlanResult {
   const args = [
     'run',
     '--systemd=always',
-    '--name', input.containerName,
-    '--mount', `type=bind,source=${metadataFile},target=${METADATA_PATH},ro=true`,
+    '--name',
+    input.containerName,
+    '--mount',
+    `type=bind,source=${metadataFile},target=${METADATA_PATH},ro=true`,
     ...(credentialsDir ? ['--mount', `type=bind,source=${credentialsDir},target=${CREDENTIALS_ROOT},ro=true`] : []),
     ...mounts,
     ...input.passthrough,

@@ -39,7 +39,11 @@ export function readMetadataFile(file: string): Metadata {
     throw new PodmanInputError([`${file}: not valid JSON: ${(e as Error).message}`]);
   }
   const r = validateMetadata(value);
-  if (!r.ok) throw new PodmanInputError([...r.problems.map((p) => `${file}: ${p}`), `${file}: see docs/contract.md or \`composable schema metadata\``]);
+  if (!r.ok)
+    throw new PodmanInputError([
+      ...r.problems.map((p) => `${file}: ${p}`),
+      `${file}: see docs/contract.md or \`composable schema metadata\``,
+    ]);
   return r.metadata;
 }
 
@@ -69,20 +73,38 @@ async function loadImage(path: string, isLayout: boolean, service: string): Prom
   const r = isLayout
     ? await execa('tar', ['-C', path, '-c', '.'], { ...limits, stdin: 'ignore' }).pipe('podman', ['load'], { ...limits, all: true })
     : await execa('podman', ['load', '--input', path], { ...limits, all: true, stdin: 'ignore' });
-  const loaded = /^Loaded image(?:\(s\))?: (.+)$/m.exec(r.stdout)?.[1]?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+  const loaded =
+    /^Loaded image(?:\(s\))?: (.+)$/m
+      .exec(r.stdout)?.[1]
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) ?? [];
   if (r.exitCode !== 0 || loaded.length === 0) {
     const said = (r.all ?? '').trim() || `exit ${r.exitCode}`;
-    throw new PodmanInputError([`package ${service}: podman could not load ${path} as an image (${said}); a package file must be an OCI archive (composable pack --format oci-archive), or give the package directory`]);
+    throw new PodmanInputError([
+      `package ${service}: podman could not load ${path} as an image (${said}); a package file must be an OCI archive (composable pack --format oci-archive), or give the package directory`,
+    ]);
   }
-  if (loaded.length > 1) throw new PodmanInputError([`package ${service}: ${path} holds ${loaded.length} images (${loaded.join(', ')}); a package is one image`]);
+  if (loaded.length > 1)
+    throw new PodmanInputError([
+      `package ${service}: ${path} holds ${loaded.length} images (${loaded.join(', ')}); a package is one image`,
+    ]);
   // By ID, not by the name podman gave it: an unnamed layout is named after its directory, and a
   // second layout of the same directory name would take the name over.
   return imageId(loaded[0]!, service);
 }
 
 async function imageId(ref: string, service: string): Promise<string> {
-  const r = await execa('podman', ['image', 'inspect', '--format', '{{.Id}}', ref], { reject: false, timeout: 60_000, all: true, stdin: 'ignore' });
-  if (r.exitCode !== 0) throw new PodmanInputError([`package ${service}: image ${ref} is not in podman's storage (${(r.all ?? '').trim()}); pull or load it first`]);
+  const r = await execa('podman', ['image', 'inspect', '--format', '{{.Id}}', ref], {
+    reject: false,
+    timeout: 60_000,
+    all: true,
+    stdin: 'ignore',
+  });
+  if (r.exitCode !== 0)
+    throw new PodmanInputError([
+      `package ${service}: image ${ref} is not in podman's storage (${(r.all ?? '').trim()}); pull or load it first`,
+    ]);
   return r.stdout.trim();
 }
 
@@ -92,13 +114,16 @@ async function imageId(ref: string, service: string): Promise<string> {
  * with `podman load`; any other directory is the package tree, bound read-only.
  */
 export async function resolvePackage(service: string, spec: string, cwd: string): Promise<PodmanPackage> {
-  if (spec.startsWith(IMAGE_PREFIX)) return { name: service, kind: 'image', image: await imageId(spec.slice(IMAGE_PREFIX.length), service) };
+  if (spec.startsWith(IMAGE_PREFIX))
+    return { name: service, kind: 'image', image: await imageId(spec.slice(IMAGE_PREFIX.length), service) };
   const path = resolve(cwd, spec);
   let isDir: boolean;
   try {
     isDir = statSync(path).isDirectory();
   } catch {
-    throw new PodmanInputError([`package ${service}: ${path} does not exist; pass --package ${service}=PATH (a package directory, an OCI archive or layout, or image:REF)`]);
+    throw new PodmanInputError([
+      `package ${service}: ${path} does not exist; pass --package ${service}=PATH (a package directory, an OCI archive or layout, or image:REF)`,
+    ]);
   }
   if (!isDir || existsSync(join(path, 'oci-layout'))) return { name: service, kind: 'image', image: await loadImage(path, isDir, service) };
   return { name: service, kind: 'directory', path };
@@ -120,7 +145,8 @@ export async function resolvePackages(metadata: Metadata, given: Record<string, 
     }
   }
   // A --package for a name the metadata lacks is reported by the planner.
-  for (const [name, spec] of Object.entries(given)) if (!metadata.services.some((s) => s.name === name)) out.push({ name, kind: 'directory', path: resolve(cwd, spec) });
+  for (const [name, spec] of Object.entries(given))
+    if (!metadata.services.some((s) => s.name === name)) out.push({ name, kind: 'directory', path: resolve(cwd, spec) });
   if (problems.length > 0) throw new PodmanInputError(problems);
   return out;
 }
@@ -140,7 +166,9 @@ export function writeRunDir(plan: PodmanPlan, runDir: string): void {
   const base = dirname(runDir);
   mkdirSync(base, { recursive: true, mode: 0o700 });
   if (plan.credentials.length > 0 && !isTmpfs(base)) {
-    throw new PodmanInputError([`${base} is not on a tmpfs, and credentials must never be written to a disk: mount one (mount -t tmpfs -o mode=0700 tmpfs ${base}) or pass --run-dir DIR on a tmpfs`]);
+    throw new PodmanInputError([
+      `${base} is not on a tmpfs, and credentials must never be written to a disk: mount one (mount -t tmpfs -o mode=0700 tmpfs ${base}) or pass --run-dir DIR on a tmpfs`,
+    ]);
   }
   const fresh = `${runDir}.new-${process.pid}`;
   rmSync(fresh, { recursive: true, force: true });
@@ -154,7 +182,9 @@ export function writeRunDir(plan: PodmanPlan, runDir: string): void {
       try {
         secret = readFileSync(c.from);
       } catch (e) {
-        throw new PodmanInputError([`--credential ${c.service}/${c.name}: cannot read ${c.from}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`]);
+        throw new PodmanInputError([
+          `--credential ${c.service}/${c.name}: cannot read ${c.from}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        ]);
       }
       atomicWriteFile(to, secret, { mode: 0o600 });
     }
@@ -167,4 +197,3 @@ export function writeRunDir(plan: PodmanPlan, runDir: string): void {
     throw e;
   }
 }
-

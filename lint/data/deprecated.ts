@@ -30,7 +30,11 @@ export const DEPRECATED_DIRECTIVES: Record<string, DeprecatedDirective> = {
   // "OnFailureIsolate is deprecated. Please use OnFailureJobMode= instead" (systemd 252).
   OnFailureIsolate: { sections: ['Unit'], replacement: 'OnFailureJobMode=isolate', source: 'systemd.unit(5), load-fragment.c' },
   StartLimitInterval: { sections: ['Unit'], replacement: 'StartLimitIntervalSec=', source: 'systemd.unit(5): StartLimitIntervalSec=' },
-  PermissionsStartOnly: { sections: ['Service'], replacement: 'the "+" prefix on the Exec*= lines that need privileges', source: 'systemd.service(5): "This option is deprecated"' },
+  PermissionsStartOnly: {
+    sections: ['Service'],
+    replacement: 'the "+" prefix on the Exec*= lines that need privileges',
+    source: 'systemd.service(5): "This option is deprecated"',
+  },
   // systemd.exec(5): the *Directories= names were renamed *Paths= (NEWS v231).
   ReadWriteDirectories: { sections: EXEC, replacement: 'ReadWritePaths=', source: 'NEWS v231' },
   ReadOnlyDirectories: { sections: EXEC, replacement: 'ReadOnlyPaths=', source: 'NEWS v231' },
@@ -82,5 +86,5 @@ export const REMOVED_DIRECTIVES: Record<string, RemovedDirective> = {
 
 export function isRemoved(section: string, key: string): RemovedDirective | undefined {
   const r = REMOVED_DIRECTIVES[key];
-  return r && r.sections.includes(section) ? r : undefined;
+  return r?.sections.includes(section) ? r : undefined;
 }

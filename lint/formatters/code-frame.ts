@@ -12,9 +12,17 @@ export interface Paint {
 
 const plain = (s: string): string => s;
 export const NO_COLOR: Paint = { dim: plain, red: plain, yellow: plain, blue: plain, bold: plain, underline: plain };
-const sgr = (open: number, close: number) => (s: string): string => `\u001b[${open}m${s}\u001b[${close}m`;
+const sgr =
+  (open: number, close: number) =>
+  (s: string): string =>
+    `\u001b[${open}m${s}\u001b[${close}m`;
 export const ANSI: Paint = {
-  dim: sgr(2, 22), red: sgr(31, 39), yellow: sgr(33, 39), blue: sgr(34, 39), bold: sgr(1, 22), underline: sgr(4, 24),
+  dim: sgr(2, 22),
+  red: sgr(31, 39),
+  yellow: sgr(33, 39),
+  blue: sgr(34, 39),
+  bold: sgr(1, 22),
+  underline: sgr(4, 24),
 };
 
 /** Tabs become one space each so the caret line stays aligned with the text. */

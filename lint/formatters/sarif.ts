@@ -13,7 +13,10 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', 
 /** A display path as a URI reference: relative paths stay relative (to the working directory). */
 export function toUri(file: string): string {
   if (isAbsolute(file)) return pathToFileURL(file).href;
-  return file.split('/').map((seg) => encodeURIComponent(seg).replace(/%21/g, '!')).join('/');
+  return file
+    .split('/')
+    .map((seg) => encodeURIComponent(seg).replace(/%21/g, '!'))
+    .join('/');
 }
 
 function ruleAnchor(id: string): string {
@@ -29,7 +32,10 @@ export function buildSarif(result: LintResult, options: SarifOptions = {}): Reco
   const index = new Map(rules.map((r, i) => [r.meta.id, i]));
   const descriptors = rules.map((r) => ({
     id: r.meta.id,
-    name: r.meta.id.split('/')[1]!.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()).replace(/^[a-z]/, (c) => c.toUpperCase()),
+    name: r.meta.id
+      .split('/')[1]!
+      .replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())
+      .replace(/^[a-z]/, (c) => c.toUpperCase()),
     shortDescription: { text: r.meta.description },
     ...(r.meta.docs ? { fullDescription: { text: r.meta.docs } } : {}),
     defaultConfiguration: { level: LEVEL[r.meta.severity] },
@@ -40,7 +46,12 @@ export function buildSarif(result: LintResult, options: SarifOptions = {}): Reco
     const wholeFile = d.line === 1 && d.column === 1 && d.endLine === 1 && d.endColumn === 1;
     const region = wholeFile
       ? { startLine: 1 }
-      : { startLine: d.line, startColumn: d.column, endLine: d.endLine, endColumn: Math.max(d.endColumn, d.endLine === d.line ? d.column + 1 : 1) };
+      : {
+          startLine: d.line,
+          startColumn: d.column,
+          endLine: d.endLine,
+          endColumn: Math.max(d.endColumn, d.endLine === d.line ? d.column + 1 : 1),
+        };
     const ruleIndex = index.get(d.ruleId);
     return {
       ruleId: d.ruleId,

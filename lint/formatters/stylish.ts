@@ -28,7 +28,10 @@ export function formatStylish(result: LintResult, options: StylishOptions = {}):
     const parts = [plural(result.errorCount, 'error'), plural(result.warningCount, 'warning')];
     if (result.infoCount > 0) parts.push(plural(result.infoCount, 'info'));
     const mark = result.errorCount > 0 ? paint.red('✖') : result.warningCount > 0 ? paint.yellow('⚠') : paint.blue('ℹ');
-    out.push('', paint.bold(`${mark} ${plural(result.diagnostics.length, 'problem')} (${parts.join(', ')}) in ${plural(result.fileCount, 'file')}`));
+    out.push(
+      '',
+      paint.bold(`${mark} ${plural(result.diagnostics.length, 'problem')} (${parts.join(', ')}) in ${plural(result.fileCount, 'file')}`),
+    );
   }
   return out.length > 0 ? `${out.join('\n')}\n` : '';
 }

@@ -18,7 +18,6 @@ export function stripArtifactSuffix(name: string): string {
   return name.replace(/\.(tar\.gz|tgz|tar\.xz|tar\.zst|tar)$/, '');
 }
 
-
 /**
  * @param root    the package directory on disk
  * @param display how its files are named in diagnostics: `pkg` gives `pkg/usr/lib/os-release`,
@@ -29,7 +28,10 @@ export function readPackage(root: string, display: string, dirName = basename(ro
   const tree = new PackageTree(root);
   const walked = tree.walk();
   // A tree over the limits cannot be linted in full; say so instead of linting part of it.
-  if (!walked.ok) throw new LintInputError(`${display}${walked.problem.file ? `/${walked.problem.file}` : ''}: ${walked.problem.message}; composable does not read packages over the limits (docs/contract.md, "Threat model")`);
+  if (!walked.ok)
+    throw new LintInputError(
+      `${display}${walked.problem.file ? `/${walked.problem.file}` : ''}: ${walked.problem.message}; composable does not read packages over the limits (docs/contract.md, "Threat model")`,
+    );
   const files: TreeEntry[] = walked.value;
   // Text of a regular file inside the package (links followed only inside it), else undefined.
   const readText = (relPath: string): string | undefined => {
@@ -72,14 +74,26 @@ export function readPackage(root: string, display: string, dirName = basename(ro
       if (entry.type !== 'file' || !unitTypeOf(rest)) continue;
       const text = readText(entry.relPath);
       if (text === undefined) continue;
-      units.push({ name: rest, type: unitTypeOf(rest), file: path(entry.relPath), relPath: entry.relPath, text, parsed: parseUnitFile(text, entry.relPath) });
+      units.push({
+        name: rest,
+        type: unitTypeOf(rest),
+        file: path(entry.relPath),
+        relPath: entry.relPath,
+        text,
+        parsed: parseUnitFile(text, entry.relPath),
+      });
     } else if (parts.length === 2 && parts[0]!.endsWith('.d') && parts[1]!.endsWith('.conf') && entry.type === 'file') {
       const unitName = parts[0]!.slice(0, -2);
       const text = readText(entry.relPath);
       if (text === undefined) continue;
       units.push({
-        name: unitName, type: unitTypeOf(unitName), file: path(entry.relPath), relPath: entry.relPath, text,
-        parsed: parseUnitFile(text, entry.relPath), dropIn: parts[1],
+        name: unitName,
+        type: unitTypeOf(unitName),
+        file: path(entry.relPath),
+        relPath: entry.relPath,
+        text,
+        parsed: parseUnitFile(text, entry.relPath),
+        dropIn: parts[1],
       });
     }
   }

@@ -91,7 +91,10 @@ export type Resolved =
  */
 export function resolveInPackage(pkg: LintPackage, relPath: string, absoluteInside: boolean): Resolved {
   const files = fileMap(pkg);
-  let parts = posix.normalize(relPath).split('/').filter((p) => p && p !== '.');
+  let parts = posix
+    .normalize(relPath)
+    .split('/')
+    .filter((p) => p && p !== '.');
   const via: string[] = [];
   let hops = 0;
   let done: string[] = [];
@@ -195,7 +198,17 @@ export function* execCommandsOf(file: UnitFile): Generator<{ section: string; en
 }
 
 /** Standard system paths a container provides programs from. */
-export const STANDARD_DIRS = ['/usr/local/sbin/', '/usr/local/bin/', '/usr/sbin/', '/usr/bin/', '/sbin/', '/bin/', '/usr/lib/', '/lib/', '/usr/libexec/'];
+export const STANDARD_DIRS = [
+  '/usr/local/sbin/',
+  '/usr/local/bin/',
+  '/usr/sbin/',
+  '/usr/bin/',
+  '/sbin/',
+  '/bin/',
+  '/usr/lib/',
+  '/lib/',
+  '/usr/libexec/',
+];
 
 /** Effective mode of a package: from the manifest, else os-release text, else host. */
 export function packageMode(pkg: LintPackage | undefined): 'host' | 'chroot' {

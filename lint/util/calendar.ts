@@ -10,7 +10,18 @@ import { existsSync, statSync } from 'node:fs';
 
 export type CalendarResult = { ok: true } | { ok: false; message: string };
 
-const SPECIAL = new Set(['minutely', 'hourly', 'daily', 'weekly', 'monthly', 'yearly', 'annually', 'quarterly', 'semiannually', 'semi-annually']);
+const SPECIAL = new Set([
+  'minutely',
+  'hourly',
+  'daily',
+  'weekly',
+  'monthly',
+  'yearly',
+  'annually',
+  'quarterly',
+  'semiannually',
+  'semi-annually',
+]);
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 
 function weekdayIndex(name: string): number {
@@ -80,7 +91,8 @@ function checkComponent(text: string, spec: ComponentSpec): void {
     if (!m) fail(`"${item}" is not a valid ${spec.name}`);
     const [, startText, stopText, repeatText] = m!;
     const start = startText === '*' ? spec.min : parseNumber(startText!, spec, 'value');
-    if (startText === '*') fail(`"${item}": * stands alone; it cannot be part of a list, range or repetition (write 0/${repeatText ?? 'N'})`);
+    if (startText === '*')
+      fail(`"${item}": * stands alone; it cannot be part of a list, range or repetition (write 0/${repeatText ?? 'N'})`);
     if (start < spec.min || above(start, spec)) fail(`${spec.name} ${startText} is out of range (${spec.min}..${spec.max})`);
     if (stopText !== undefined) {
       const stop = parseNumber(stopText, spec, 'value');
@@ -91,7 +103,10 @@ function checkComponent(text: string, spec: ComponentSpec): void {
       const repeat = parseNumber(repeatText, { ...spec, year: false }, 'repeat');
       if (repeat <= 0) fail(`repetition /${repeatText} must be positive`);
       // Without an end, the first repetition must still be a valid value (systemd: start + repeat <= max).
-      if (stopText === undefined && above(start + repeat, spec)) fail(`repetition ${startText}/${repeatText} never repeats: ${spec.name} ${start + repeat} is out of range (${spec.min}..${spec.max})`);
+      if (stopText === undefined && above(start + repeat, spec))
+        fail(
+          `repetition ${startText}/${repeatText} never repeats: ${spec.name} ${start + repeat} is out of range (${spec.min}..${spec.max})`,
+        );
     }
   }
 }

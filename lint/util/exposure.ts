@@ -24,7 +24,10 @@ const bool = (v: string | undefined): boolean | undefined => {
   return undefined;
 };
 const isOn = (s: Settings, key: string): boolean => bool(s.get(key)) === true;
-const flag = (key: string) => (s: Settings): number => (isOn(s, key) ? 0 : 1);
+const flag =
+  (key: string) =>
+  (s: Settings): number =>
+    isOn(s, key) ? 0 : 1;
 
 /**
  * List settings parsed once per score: two dozen checks read the bounding set and five the address
@@ -52,12 +55,47 @@ function parseBoundingSet(s: Settings): Set<string> | undefined {
 }
 
 const ALL_CAPS = [
-  'CAP_AUDIT_CONTROL', 'CAP_AUDIT_READ', 'CAP_AUDIT_WRITE', 'CAP_BLOCK_SUSPEND', 'CAP_BPF', 'CAP_CHECKPOINT_RESTORE', 'CAP_CHOWN',
-  'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_IPC_LOCK', 'CAP_IPC_OWNER', 'CAP_KILL', 'CAP_LEASE',
-  'CAP_LINUX_IMMUTABLE', 'CAP_MAC_ADMIN', 'CAP_MAC_OVERRIDE', 'CAP_MKNOD', 'CAP_NET_ADMIN', 'CAP_NET_BIND_SERVICE',
-  'CAP_NET_BROADCAST', 'CAP_NET_RAW', 'CAP_PERFMON', 'CAP_SETFCAP', 'CAP_SETGID', 'CAP_SETPCAP', 'CAP_SETUID', 'CAP_SYSLOG',
-  'CAP_SYS_ADMIN', 'CAP_SYS_BOOT', 'CAP_SYS_CHROOT', 'CAP_SYS_MODULE', 'CAP_SYS_NICE', 'CAP_SYS_PACCT', 'CAP_SYS_PTRACE',
-  'CAP_SYS_RAWIO', 'CAP_SYS_RESOURCE', 'CAP_SYS_TIME', 'CAP_SYS_TTY_CONFIG', 'CAP_WAKE_ALARM',
+  'CAP_AUDIT_CONTROL',
+  'CAP_AUDIT_READ',
+  'CAP_AUDIT_WRITE',
+  'CAP_BLOCK_SUSPEND',
+  'CAP_BPF',
+  'CAP_CHECKPOINT_RESTORE',
+  'CAP_CHOWN',
+  'CAP_DAC_OVERRIDE',
+  'CAP_DAC_READ_SEARCH',
+  'CAP_FOWNER',
+  'CAP_FSETID',
+  'CAP_IPC_LOCK',
+  'CAP_IPC_OWNER',
+  'CAP_KILL',
+  'CAP_LEASE',
+  'CAP_LINUX_IMMUTABLE',
+  'CAP_MAC_ADMIN',
+  'CAP_MAC_OVERRIDE',
+  'CAP_MKNOD',
+  'CAP_NET_ADMIN',
+  'CAP_NET_BIND_SERVICE',
+  'CAP_NET_BROADCAST',
+  'CAP_NET_RAW',
+  'CAP_PERFMON',
+  'CAP_SETFCAP',
+  'CAP_SETGID',
+  'CAP_SETPCAP',
+  'CAP_SETUID',
+  'CAP_SYSLOG',
+  'CAP_SYS_ADMIN',
+  'CAP_SYS_BOOT',
+  'CAP_SYS_CHROOT',
+  'CAP_SYS_MODULE',
+  'CAP_SYS_NICE',
+  'CAP_SYS_PACCT',
+  'CAP_SYS_PTRACE',
+  'CAP_SYS_RAWIO',
+  'CAP_SYS_RESOURCE',
+  'CAP_SYS_TIME',
+  'CAP_SYS_TTY_CONFIG',
+  'CAP_WAKE_ALARM',
 ];
 
 function capCheck(name: string, weight: number, caps: string[]): ExposureCheck {
@@ -189,7 +227,8 @@ export const EXPOSURE_CHECKS: ExposureCheck[] = [
   {
     name: 'DeviceAllow=',
     weight: 0.2,
-    badness: (s) => (isOn(s, 'PrivateDevices') || ['closed', 'strict'].includes(s.get('DevicePolicy') ?? '') || s.get('DeviceAllow') ? 0 : 1),
+    badness: (s) =>
+      isOn(s, 'PrivateDevices') || ['closed', 'strict'].includes(s.get('DevicePolicy') ?? '') || s.get('DeviceAllow') ? 0 : 1,
   },
   capCheck('CAP_NET_ADMIN', 0.2, ['CAP_NET_ADMIN']),
   {
@@ -202,7 +241,11 @@ export const EXPOSURE_CHECKS: ExposureCheck[] = [
       return bool(v) ? 0.5 : 1;
     },
   },
-  { name: 'ProtectProc=', weight: 0.2, badness: (s) => (['invisible', 'noaccess'].includes(s.get('ProtectProc') ?? '') ? 0 : s.get('ProtectProc') === 'ptraceable' ? 0.5 : 1) },
+  {
+    name: 'ProtectProc=',
+    weight: 0.2,
+    badness: (s) => (['invisible', 'noaccess'].includes(s.get('ProtectProc') ?? '') ? 0 : s.get('ProtectProc') === 'ptraceable' ? 0.5 : 1),
+  },
   { name: 'ProcSubset=', weight: 0.1, badness: (s) => (s.get('ProcSubset') === 'pid' ? 0 : 1) },
   {
     name: 'ProtectHome=',
@@ -253,7 +296,7 @@ export const EXPOSURE_CHECKS: ExposureCheck[] = [
       const v = s.get('UMask');
       if (!v) return 1;
       const n = parseInt(v, 8);
-      return Number.isNaN(n) ? 1 : (n & 0o004 ? 0 : 1);
+      return Number.isNaN(n) ? 1 : n & 0o004 ? 0 : 1;
     },
   },
 ];
@@ -286,8 +329,12 @@ export function runsAsRoot(s: Settings): boolean {
 
 /** Settings DynamicUser=yes implies (systemd.exec(5)), unless the unit sets them itself. */
 const DYNAMIC_USER_IMPLIES: [string, string][] = [
-  ['NoNewPrivileges', 'yes'], ['ProtectSystem', 'strict'], ['ProtectHome', 'read-only'], ['PrivateTmp', 'yes'],
-  ['RemoveIPC', 'yes'], ['RestrictSUIDSGID', 'yes'],
+  ['NoNewPrivileges', 'yes'],
+  ['ProtectSystem', 'strict'],
+  ['ProtectHome', 'read-only'],
+  ['PrivateTmp', 'yes'],
+  ['RemoveIPC', 'yes'],
+  ['RestrictSUIDSGID', 'yes'],
 ];
 
 export function exposure(settings: Settings): Exposure {

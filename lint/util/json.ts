@@ -13,7 +13,10 @@ export interface JsonLocated {
 }
 
 class JsonSyntaxError extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(message);
   }
 }
@@ -21,7 +24,7 @@ class JsonSyntaxError extends Error {
 /** 1-based line and column of every offset, computed lazily from line starts. */
 export class LineIndex {
   private starts: number[] = [0];
-  constructor(private readonly text: string) {
+  constructor(text: string) {
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
   }
   position(offset: number): { line: number; column: number } {

@@ -3,7 +3,7 @@ import type { TemplateData } from '../types.ts';
 
 export function interpolate(template: string, data: TemplateData = {}): string {
   return template.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (whole, name: string) =>
-    Object.prototype.hasOwnProperty.call(data, name) ? String(data[name]) : whole,
+    Object.hasOwn(data, name) ? String(data[name]) : whole,
   );
 }
 

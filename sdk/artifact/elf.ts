@@ -31,7 +31,16 @@ export const ELF_MACHINES: Record<number, string> = {
 };
 
 const NODE_ARCH_MACHINE: Record<string, number> = {
-  ia32: 3, x64: 62, arm: 40, arm64: 183, ppc64: 21, s390x: 22, riscv64: 243, mips: 8, mipsel: 8, loong64: 258,
+  ia32: 3,
+  x64: 62,
+  arm: 40,
+  arm64: 183,
+  ppc64: 21,
+  s390x: 22,
+  riscv64: 243,
+  mips: 8,
+  mipsel: 8,
+  loong64: 258,
 };
 
 /** e_machine of the machine we run on (process.arch). */
@@ -71,7 +80,14 @@ export function readElf(path: string): ElfInfo | undefined {
     const phoff = bits === 64 ? u64(h, 32) : u32(h, 28);
     const phentsize = u16(h, bits === 64 ? 54 : 42);
     const phnum = u16(h, bits === 64 ? 56 : 44);
-    const info: ElfInfo = { bits, littleEndian: little, type, machine, machineName: ELF_MACHINES[machine] ?? `machine ${machine}`, hasDynamic: false };
+    const info: ElfInfo = {
+      bits,
+      littleEndian: little,
+      type,
+      machine,
+      machineName: ELF_MACHINES[machine] ?? `machine ${machine}`,
+      hasDynamic: false,
+    };
     if (phoff === 0 || phnum === 0 || phentsize < (bits === 64 ? 56 : 32) || phnum > 4096) return info;
     const ph = readAt(fd, phoff, phentsize * phnum);
     for (let i = 0; i < phnum; i++) {

@@ -10,13 +10,34 @@
 //   read only up to the end of the tar archive.
 // - What a tar header means (checksum, numbers, pax records, long names) is decided by
 //   tar-header.ts, the decoder the OCI archive reader (sdk/artifact/oci-read.ts) uses too.
-import { chmodSync, closeSync, fstatSync, constants, createReadStream, mkdirSync, openSync, readSync, symlinkSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  fstatSync,
+  constants,
+  createReadStream,
+  mkdirSync,
+  openSync,
+  readSync,
+  symlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { SquashfsError, SquashfsImage } from './squashfs.ts';
 import { PACKAGE_LIMITS, type PackageLimits } from '../fs/safe-read.ts';
 import {
-  applyExtendedHeader, applyOverrides, decodeTarHeader, isExtendedKind, isZeroBlock, NO_OVERRIDES, TAR_BLOCK, type TarEntryKind, type TarExtendedKind, type TarPosition, type TarResult,
+  applyExtendedHeader,
+  applyOverrides,
+  decodeTarHeader,
+  isExtendedKind,
+  isZeroBlock,
+  NO_OVERRIDES,
+  TAR_BLOCK,
+  type TarEntryKind,
+  type TarExtendedKind,
+  type TarPosition,
+  type TarResult,
 } from './tar-header.ts';
 
 export class ArtifactError extends Error {
@@ -53,7 +74,11 @@ class BoundedWriter {
   private readonly dirModes: [string, number][] = [];
   private readonly limits: PackageLimits;
 
-  constructor(private readonly dest: string, private readonly name: string, limits: Partial<PackageLimits>) {
+  constructor(
+    private readonly dest: string,
+    private readonly name: string,
+    limits: Partial<PackageLimits>,
+  ) {
     this.limits = { ...PACKAGE_LIMITS, ...limits };
   }
 
@@ -61,16 +86,24 @@ class BoundedWriter {
   private relPath(member: string): string {
     const parts = member.split('/').filter((p) => p !== '' && p !== '.');
     if (parts.length === 0) return '';
-    if (parts.some((p) => p === '..')) throw new ArtifactError(`${this.name}: member ${JSON.stringify(member)} climbs out with ..; refusing to unpack it`);
-    if (parts.length > this.limits.depth) throw new ArtifactError(`${this.name}: member ${JSON.stringify(member.slice(0, 200))} is nested more than ${this.limits.depth} directories deep`);
+    if (parts.some((p) => p === '..'))
+      throw new ArtifactError(`${this.name}: member ${JSON.stringify(member)} climbs out with ..; refusing to unpack it`);
+    if (parts.length > this.limits.depth)
+      throw new ArtifactError(
+        `${this.name}: member ${JSON.stringify(member.slice(0, 200))} is nested more than ${this.limits.depth} directories deep`,
+      );
     for (let i = 1; i < parts.length; i++) {
-      if (this.links.has(parts.slice(0, i).join('/'))) throw new ArtifactError(`${this.name}: member ${JSON.stringify(member)} goes through the symbolic link ${parts.slice(0, i).join('/')}; refusing to unpack it`);
+      if (this.links.has(parts.slice(0, i).join('/')))
+        throw new ArtifactError(
+          `${this.name}: member ${JSON.stringify(member)} goes through the symbolic link ${parts.slice(0, i).join('/')}; refusing to unpack it`,
+        );
     }
     return parts.join('/');
   }
 
   private count(member: string): void {
-    if (++this.entries > this.limits.entries) throw new ArtifactError(`${this.name} has more than ${this.limits.entries} entries (at ${JSON.stringify(member.slice(0, 200))})`);
+    if (++this.entries > this.limits.entries)
+      throw new ArtifactError(`${this.name} has more than ${this.limits.entries} entries (at ${JSON.stringify(member.slice(0, 200))})`);
   }
 
   private parents(rel: string): void {
@@ -100,8 +133,10 @@ class BoundedWriter {
     const rel = this.relPath(member);
     this.count(member);
     if (rel === '') throw new ArtifactError(`${this.name}: the root cannot be a file`);
-    if (size > this.limits.fileBytes) throw new ArtifactError(`${this.name}: ${rel} declares ${size} bytes, over the limit of ${this.limits.fileBytes} per file`);
-    if (this.bytes + size > this.limits.packageBytes) throw new ArtifactError(`${this.name}: its files add up to more than ${this.limits.packageBytes} bytes`);
+    if (size > this.limits.fileBytes)
+      throw new ArtifactError(`${this.name}: ${rel} declares ${size} bytes, over the limit of ${this.limits.fileBytes} per file`);
+    if (this.bytes + size > this.limits.packageBytes)
+      throw new ArtifactError(`${this.name}: its files add up to more than ${this.limits.packageBytes} bytes`);
     this.bytes += size;
     this.parents(rel);
     let fd: number;
@@ -109,7 +144,7 @@ class BoundedWriter {
       fd = openSync(join(this.dest, rel), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new ArtifactError(`${this.name}: cannot unpack ${rel} (${code === 'EEXIST' ? 'it appears twice' : code ?? 'error'})`);
+      throw new ArtifactError(`${this.name}: cannot unpack ${rel} (${code === 'EEXIST' ? 'it appears twice' : (code ?? 'error')})`);
     }
     let written = 0;
     return {
@@ -135,11 +170,15 @@ class BoundedWriter {
 const MAX_EXTENDED = 1024 * 1024;
 
 const ENTRY_WHAT: Partial<Record<TarEntryKind, string>> = {
-  hardlink: 'a hard link', chardev: 'a character device', blockdev: 'a block device', fifo: 'a FIFO', sparse: 'a sparse file',
+  hardlink: 'a hard link',
+  chardev: 'a character device',
+  blockdev: 'a block device',
+  fifo: 'a FIFO',
+  sparse: 'a sparse file',
 };
 
 /** Stream a tar (optionally gzip-compressed) archive into `dest`. */
-async function extractTar(path: string, dest: string, name: string, gzip: boolean, w: BoundedWriter): Promise<void> {
+async function extractTar(path: string, name: string, gzip: boolean, w: BoundedWriter): Promise<void> {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   if (!fstatSync(fd).isFile()) {
     closeSync(fd);
@@ -174,7 +213,8 @@ async function extractTar(path: string, dest: string, name: string, gzip: boolea
     const at = { entry: ++headers, offset };
     const header = unwrap(decodeTarHeader(h, at));
     if (isExtendedKind(header.kind)) {
-      if (header.size > MAX_EXTENDED) throw new ArtifactError(`${name}: an extended header of ${header.size} bytes is over ${MAX_EXTENDED}`);
+      if (header.size > MAX_EXTENDED)
+        throw new ArtifactError(`${name}: an extended header of ${header.size} bytes is over ${MAX_EXTENDED}`);
       left = header.size;
       pad = (TAR_BLOCK - (left % TAR_BLOCK)) % TAR_BLOCK;
       extended = [];
@@ -191,12 +231,17 @@ async function extractTar(path: string, dest: string, name: string, gzip: boolea
       state = 'data';
       return;
     }
-    if (entry.size > 0 && entry.kind !== 'dir' && entry.kind !== 'symlink') throw new ArtifactError(`${name}: ${entry.path} has an entry type (${JSON.stringify(entry.typeflag)}) with data that a package cannot hold`);
+    if (entry.size > 0 && entry.kind !== 'dir' && entry.kind !== 'symlink')
+      throw new ArtifactError(
+        `${name}: ${entry.path} has an entry type (${JSON.stringify(entry.typeflag)}) with data that a package cannot hold`,
+      );
     if (entry.kind === 'dir') w.dir(entry.path, entry.mode);
     else if (entry.kind === 'symlink') w.symlink(entry.path, entry.linkName);
     else {
       const what = ENTRY_WHAT[entry.kind] ?? `an entry of type ${JSON.stringify(entry.typeflag)}`;
-      throw new ArtifactError(`${name}: ${JSON.stringify(entry.path.slice(0, 200))} is ${what}; a package holds only regular files, directories and symbolic links (composable pack writes such an archive)`);
+      throw new ArtifactError(
+        `${name}: ${JSON.stringify(entry.path.slice(0, 200))} is ${what}; a package holds only regular files, directories and symbolic links (composable pack writes such an archive)`,
+      );
     }
     state = left + pad > 0 ? 'skip' : 'header';
   };
@@ -255,7 +300,8 @@ async function extractTar(path: string, dest: string, name: string, gzip: boolea
       state = 'header';
     }
     if (state !== 'end' && state !== 'header') throw new ArtifactError(`${name} ends in the middle of a member; the archive is truncated`);
-    if (state === 'header' && pending.length > 0) throw new ArtifactError(`${name} ends in the middle of a header; the archive is truncated`);
+    if (state === 'header' && pending.length > 0)
+      throw new ArtifactError(`${name} ends in the middle of a header; the archive is truncated`);
   } catch (e) {
     if (e instanceof ArtifactError) throw e;
     throw new ArtifactError(`${name}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
@@ -271,7 +317,9 @@ function extractSquashfs(path: string, name: string, w: BoundedWriter, limits: P
   try {
     image = SquashfsImage.open(path, name);
   } catch (e) {
-    throw new ArtifactError(e instanceof SquashfsError ? e.message : `${name}: cannot open it (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new ArtifactError(
+      e instanceof SquashfsError ? e.message : `${name}: cannot open it (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   try {
     const dirs = [''];
@@ -303,7 +351,11 @@ function extractSquashfs(path: string, name: string, w: BoundedWriter, limits: P
  * (a message naming the artifact and what is wrong) for anything it refuses; `dest` is then
  * the caller's to remove.
  */
-export async function extractArtifactTo(path: string, dest: string, opts: { name?: string; limits?: Partial<PackageLimits> } = {}): Promise<ArtifactKind> {
+export async function extractArtifactTo(
+  path: string,
+  dest: string,
+  opts: { name?: string; limits?: Partial<PackageLimits> } = {},
+): Promise<ArtifactKind> {
   const name = opts.name ?? path;
   const limits = { ...PACKAGE_LIMITS, ...opts.limits };
   let kind: ArtifactKind;
@@ -315,7 +367,7 @@ export async function extractArtifactTo(path: string, dest: string, opts: { name
   }
   const w = new BoundedWriter(dest, name, limits);
   if (kind === 'squashfs') extractSquashfs(path, name, w, limits);
-  else await extractTar(path, dest, name, kind === 'tar.gz', w);
+  else await extractTar(path, name, kind === 'tar.gz', w);
   w.finish();
   return kind;
 }

@@ -80,32 +80,67 @@ function canonical(value: unknown): Buffer {
 /** ELF e_machine → the architecture name OCI (GOARCH) uses; undefined for ones it has none for. */
 export function ociArchitectureOfElf(machine: number, bits: 32 | 64, littleEndian: boolean): string | undefined {
   switch (machine) {
-    case 3: return '386';
-    case 62: return 'amd64';
-    case 40: return 'arm';
-    case 183: return 'arm64';
-    case 243: return bits === 64 ? 'riscv64' : undefined;
-    case 21: return littleEndian ? 'ppc64le' : 'ppc64';
-    case 22: return 's390x';
-    case 258: return 'loong64';
-    case 8: return bits === 64 ? (littleEndian ? 'mips64le' : 'mips64') : (littleEndian ? 'mipsle' : 'mips');
-    default: return undefined;
+    case 3:
+      return '386';
+    case 62:
+      return 'amd64';
+    case 40:
+      return 'arm';
+    case 183:
+      return 'arm64';
+    case 243:
+      return bits === 64 ? 'riscv64' : undefined;
+    case 21:
+      return littleEndian ? 'ppc64le' : 'ppc64';
+    case 22:
+      return 's390x';
+    case 258:
+      return 'loong64';
+    case 8:
+      return bits === 64 ? (littleEndian ? 'mips64le' : 'mips64') : littleEndian ? 'mipsle' : 'mips';
+    default:
+      return undefined;
   }
 }
 
 /** GOARCH values, what OCI's `architecture` holds (image-spec config.md points to Go's list). */
-export const OCI_ARCHITECTURES = ['386', 'amd64', 'arm', 'arm64', 'loong64', 'mips', 'mipsle', 'mips64', 'mips64le', 'ppc64', 'ppc64le', 'riscv64', 's390x'] as const;
+export const OCI_ARCHITECTURES = [
+  '386',
+  'amd64',
+  'arm',
+  'arm64',
+  'loong64',
+  'mips',
+  'mipsle',
+  'mips64',
+  'mips64le',
+  'ppc64',
+  'ppc64le',
+  'riscv64',
+  's390x',
+] as const;
 
 /** The OCI architecture of the machine we run on (node's process.arch). */
 export function hostOciArchitecture(arch: string = process.arch): string {
-  const map: Record<string, string> = { x64: 'amd64', ia32: '386', arm: 'arm', arm64: 'arm64', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', loong64: 'loong64' };
+  const map: Record<string, string> = {
+    x64: 'amd64',
+    ia32: '386',
+    arm: 'arm',
+    arm64: 'arm64',
+    ppc64: 'ppc64le',
+    s390x: 's390x',
+    riscv64: 'riscv64',
+    loong64: 'loong64',
+  };
   return map[arch] ?? arch;
 }
 
 /** Names an OCI layer may not carry: `.wh.` entries are whiteouts, an engine would delete, not show, them. */
 export function whiteoutProblem(entries: readonly TreeEntry[]): string | undefined {
   const bad = entries.find((e) => basename(e.relPath).startsWith('.wh.'));
-  return bad ? `${bad.relPath}: names starting with ".wh." are whiteouts in an OCI layer, an engine would hide the file; rename it` : undefined;
+  return bad
+    ? `${bad.relPath}: names starting with ".wh." are whiteouts in an OCI layer, an engine would hide the file; rename it`
+    : undefined;
 }
 
 /**
@@ -114,7 +149,12 @@ export function whiteoutProblem(entries: readonly TreeEntry[]): string | undefin
  * `:`, `_` and `.` that a registry refuses or reads otherwise.
  */
 export function ociRepository(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'package';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'package'
+  );
 }
 
 /** A version as an image tag (`[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`): `+` and `~` become `_`. */
@@ -260,7 +300,12 @@ export function packOci(dir: string, out: string, format: OciFormat, opts: OciPa
   // The package's own digest, through the safe reader (a file swapped for a FIFO after the walk is refused, not read).
   const treeDigest = packageDigest(dir);
   const image = buildOciImage(writeTar(dir, entries, { mtime }), {
-    name: opts.name, version: opts.version, treeDigest, architecture: opts.architecture, description: opts.description, created: mtime,
+    name: opts.name,
+    version: opts.version,
+    treeDigest,
+    architecture: opts.architecture,
+    description: opts.description,
+    created: mtime,
   });
 
   mkdirSync(dirname(out), { recursive: true });
@@ -271,14 +316,29 @@ export function packOci(dir: string, out: string, format: OciFormat, opts: OciPa
     if (format === 'oci') {
       replaceDirectory(layout, out);
       const bytes = image.blobs.reduce((n, b) => n + b.bytes.length, image.index.length);
-      return { artifact: out, sha256: image.manifestDigest.slice(7), bytes, entries: entries.length, manifestDigest: image.manifestDigest, treeDigest };
+      return {
+        artifact: out,
+        sha256: image.manifestDigest.slice(7),
+        bytes,
+        entries: entries.length,
+        manifestDigest: image.manifestDigest,
+        treeDigest,
+      };
     }
     const archive = writeTar(layout, walkTree(layout), { mtime });
     atomicWriteFile(out, archive, { mode: 0o644, fsync: true });
     const hex = createHash('sha256').update(archive).digest('hex');
     const checksumFile = `${out}.sha256`;
     atomicWriteFile(checksumFile, `${hex}  ${basename(out)}\n`, { mode: 0o644 });
-    return { artifact: out, checksumFile, sha256: hex, bytes: statSync(out).size, entries: entries.length, manifestDigest: image.manifestDigest, treeDigest };
+    return {
+      artifact: out,
+      checksumFile,
+      sha256: hex,
+      bytes: statSync(out).size,
+      entries: entries.length,
+      manifestDigest: image.manifestDigest,
+      treeDigest,
+    };
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

@@ -5,19 +5,42 @@
 // whole) and unpacked by the SDK's bounded artifact reader.
 import { createHash } from 'node:crypto';
 import {
-  closeSync, constants, createReadStream, fstatSync, lstatSync, mkdirSync, mkdtempSync, openSync, readSync, realpathSync, rmSync, writeSync,
+  closeSync,
+  constants,
+  createReadStream,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  realpathSync,
+  rmSync,
+  writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { ArtifactError, extractArtifactTo } from './extract.ts';
 import {
-  ANNOTATION_DIGEST, ANNOTATION_NAME, MEDIA_TYPE_INDEX, MEDIA_TYPE_LAYER_GZIP, MEDIA_TYPE_LAYER_TAR, MEDIA_TYPE_MANIFEST,
+  ANNOTATION_DIGEST,
+  ANNOTATION_NAME,
+  MEDIA_TYPE_INDEX,
+  MEDIA_TYPE_LAYER_GZIP,
+  MEDIA_TYPE_LAYER_TAR,
+  MEDIA_TYPE_MANIFEST,
 } from './oci-pack.ts';
 import { packageDigest, walkTree } from '../digest.ts';
 import { PACKAGE_LIMITS, PackageReadError } from '../fs/safe-read.ts';
 import {
-  applyExtendedHeader, applyOverrides, decodeTarHeader, isExtendedKind, isZeroBlock, NO_OVERRIDES, TAR_BLOCK, type TarResult,
+  applyExtendedHeader,
+  applyOverrides,
+  decodeTarHeader,
+  isExtendedKind,
+  isZeroBlock,
+  NO_OVERRIDES,
+  TAR_BLOCK,
+  type TarResult,
 } from './tar-header.ts';
 
 /** Upper bounds for what an image may make us read or write (the tree itself: PACKAGE_LIMITS). */
@@ -80,7 +103,10 @@ export function listTar(src: ByteSource, maxMembers: number, stop?: (m: TarMembe
     const header = unwrap(decodeTarHeader(h, at));
     const dataOffset = offset + TAR_BLOCK;
     if (isExtendedKind(header.kind)) {
-      if (header.size > src.size - dataOffset) throw new OciReadError(`tar: member at byte ${offset} claims ${header.size} bytes, more than the file holds; the file is truncated`);
+      if (header.size > src.size - dataOffset)
+        throw new OciReadError(
+          `tar: member at byte ${offset} claims ${header.size} bytes, more than the file holds; the file is truncated`,
+        );
       if (header.size > OCI_LIMITS.jsonBytes) throw new OciReadError(`tar: extended header of ${header.size} bytes is too large`);
       // A global header is read too, so a malformed one is refused like any other.
       overrides = unwrap(applyExtendedHeader(overrides, header.kind, src.read(dataOffset, header.size), at));
@@ -89,8 +115,10 @@ export function listTar(src: ByteSource, maxMembers: number, stop?: (m: TarMembe
     }
     const entry = applyOverrides(header, overrides);
     overrides = NO_OVERRIDES;
-    if (entry.size > src.size - dataOffset) throw new OciReadError(`tar: member at byte ${offset} claims ${entry.size} bytes, more than the file holds; the file is truncated`);
-    const type = entry.kind === 'file' || entry.kind === 'dir' || entry.kind === 'symlink' || entry.kind === 'hardlink' ? entry.kind : 'other';
+    if (entry.size > src.size - dataOffset)
+      throw new OciReadError(`tar: member at byte ${offset} claims ${entry.size} bytes, more than the file holds; the file is truncated`);
+    const type =
+      entry.kind === 'file' || entry.kind === 'dir' || entry.kind === 'symlink' || entry.kind === 'hardlink' ? entry.kind : 'other';
     const m: TarMember = { path: entry.path, type, mode: entry.mode, size: type === 'file' ? entry.size : 0, offset: dataOffset };
     if (type === 'symlink' || type === 'hardlink') m.linkTarget = entry.linkName;
     members.push(m);
@@ -259,7 +287,12 @@ export interface OciPackageImage {
   layer: { mediaType: string; digest: string; size: number; diffId: string };
 }
 
-interface Descriptor { mediaType?: string; digest: string; size: number; annotations?: Record<string, string> }
+interface Descriptor {
+  mediaType?: string;
+  digest: string;
+  size: number;
+  annotations?: Record<string, string>;
+}
 
 function sha256(b: Uint8Array): string {
   return `sha256:${createHash('sha256').update(b).digest('hex')}`;
@@ -277,7 +310,14 @@ function parseJson(bytes: Buffer, what: string): Record<string, unknown> {
 
 function descriptor(v: unknown, what: string): Descriptor {
   const d = v as Partial<Descriptor> | undefined;
-  if (!d || typeof d.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(d.digest) || typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) {
+  if (
+    !d ||
+    typeof d.digest !== 'string' ||
+    !/^sha256:[0-9a-f]{64}$/.test(d.digest) ||
+    typeof d.size !== 'number' ||
+    !Number.isSafeInteger(d.size) ||
+    d.size < 0
+  ) {
     throw new OciReadError(`${what}: not a descriptor with a sha256 digest and a size`);
   }
   return d as Descriptor;
@@ -316,32 +356,46 @@ function readImageFrom(src: LayoutSource, path: string): OciPackageImage {
   let manifests = Array.isArray(index.manifests) ? index.manifests : [];
   // One level of nested index (what some tools write for a single-platform image).
   if (manifests.length === 1 && (manifests[0] as Descriptor).mediaType === MEDIA_TYPE_INDEX) {
-    index = parseJson(readBlob(src, descriptor(manifests[0], `${path}: index.json`), OCI_LIMITS.jsonBytes, `${path}: index`), `${path}: nested index`);
+    index = parseJson(
+      readBlob(src, descriptor(manifests[0], `${path}: index.json`), OCI_LIMITS.jsonBytes, `${path}: index`),
+      `${path}: nested index`,
+    );
     manifests = Array.isArray(index.manifests) ? index.manifests : [];
   }
   if (manifests.length !== 1) {
-    throw new OciReadError(`${path}: holds ${manifests.length} images; a composable package image holds exactly one (composable pack --format oci writes one)`);
+    throw new OciReadError(
+      `${path}: holds ${manifests.length} images; a composable package image holds exactly one (composable pack --format oci writes one)`,
+    );
   }
   const md = descriptor(manifests[0], `${path}: index.json manifests[0]`);
   if (md.mediaType !== undefined && md.mediaType !== MEDIA_TYPE_MANIFEST) {
     throw new OciReadError(`${path}: the image's manifest is ${md.mediaType}, expected ${MEDIA_TYPE_MANIFEST}`);
   }
   const manifest = parseJson(readBlob(src, md, OCI_LIMITS.jsonBytes, `${path}: manifest`), `${path}: manifest ${md.digest}`);
-  const config = parseJson(readBlob(src, descriptor(manifest.config, `${path}: manifest config`), OCI_LIMITS.jsonBytes, `${path}: config`), `${path}: config`);
+  const config = parseJson(
+    readBlob(src, descriptor(manifest.config, `${path}: manifest config`), OCI_LIMITS.jsonBytes, `${path}: config`),
+    `${path}: config`,
+  );
   const layers = Array.isArray(manifest.layers) ? manifest.layers : [];
   if (layers.length !== 1) {
-    throw new OciReadError(`${path}: the image has ${layers.length} layers; a composable package image has exactly one, the package tree (repack with composable pack --format oci)`);
+    throw new OciReadError(
+      `${path}: the image has ${layers.length} layers; a composable package image has exactly one, the package tree (repack with composable pack --format oci)`,
+    );
   }
   const ld = descriptor(layers[0], `${path}: manifest layers[0]`);
   const mediaType = ld.mediaType ?? '';
   if (mediaType !== MEDIA_TYPE_LAYER_GZIP && mediaType !== MEDIA_TYPE_LAYER_TAR) {
-    throw new OciReadError(`${path}: layer media type ${mediaType || '(none)'} is not read; composable reads ${MEDIA_TYPE_LAYER_GZIP} and ${MEDIA_TYPE_LAYER_TAR}`);
+    throw new OciReadError(
+      `${path}: layer media type ${mediaType || '(none)'} is not read; composable reads ${MEDIA_TYPE_LAYER_GZIP} and ${MEDIA_TYPE_LAYER_TAR}`,
+    );
   }
   const rootfs = config.rootfs as { diff_ids?: unknown } | undefined;
   const diffId = Array.isArray(rootfs?.diff_ids) ? rootfs.diff_ids[0] : undefined;
-  if (typeof diffId !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(diffId)) throw new OciReadError(`${path}: the config has no sha256 rootfs.diff_ids for its layer`);
+  if (typeof diffId !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(diffId))
+    throw new OciReadError(`${path}: the config has no sha256 rootfs.diff_ids for its layer`);
   const annotations: Record<string, string> = {};
-  for (const [k, v] of Object.entries((manifest.annotations ?? {}) as Record<string, unknown>)) if (typeof v === 'string') annotations[k] = v;
+  for (const [k, v] of Object.entries((manifest.annotations ?? {}) as Record<string, unknown>))
+    if (typeof v === 'string') annotations[k] = v;
   return {
     manifestDigest: md.digest,
     annotations,
@@ -436,9 +490,16 @@ export async function extractOciPackage(path: string): Promise<ExtractedOciPacka
       src.close();
     }
     const what = `${path}: layer ${image.layer.digest}`;
-    const diffId = await diffIdOf(layerFile, image.layer.mediaType === MEDIA_TYPE_LAYER_GZIP, PACKAGE_LIMITS.packageBytes + OCI_LIMITS.tarOverheadBytes, what);
+    const diffId = await diffIdOf(
+      layerFile,
+      image.layer.mediaType === MEDIA_TYPE_LAYER_GZIP,
+      PACKAGE_LIMITS.packageBytes + OCI_LIMITS.tarOverheadBytes,
+      what,
+    );
     if (diffId !== image.layer.diffId) {
-      throw new OciReadError(`${path}: the config's rootfs.diff_ids does not match the layer's content; the image is damaged or was altered`);
+      throw new OciReadError(
+        `${path}: the config's rootfs.diff_ids does not match the layer's content; the image is damaged or was altered`,
+      );
     }
     const dir = join(work, 'tree');
     mkdirSync(dir, { mode: 0o700 });
@@ -450,11 +511,14 @@ export async function extractOciPackage(path: string): Promise<ExtractedOciPacka
     }
     rmSync(layerFile);
     const whiteout = walkTree(dir).find((e) => e.relPath.split('/').some((p) => p.startsWith('.wh.')));
-    if (whiteout) throw new OciReadError(`${path}: layer entry "${whiteout.relPath}" is a whiteout; a package image has one layer and no whiteouts`);
+    if (whiteout)
+      throw new OciReadError(`${path}: layer entry "${whiteout.relPath}" is a whiteout; a package image has one layer and no whiteouts`);
     const treeDigest = packageDigest(dir);
     const declared = image.annotations[ANNOTATION_DIGEST];
     if (declared !== undefined && declared !== treeDigest) {
-      throw new OciReadError(`${path}: the layer's package digest is ${treeDigest}, but the ${ANNOTATION_DIGEST} annotation says ${declared}; the image was altered, repack it`);
+      throw new OciReadError(
+        `${path}: the layer's package digest is ${treeDigest}, but the ${ANNOTATION_DIGEST} annotation says ${declared}; the image was altered, repack it`,
+      );
     }
     return { dir, image, treeDigest, dispose };
   } catch (e) {

@@ -55,7 +55,10 @@ export async function packPackage(dir: string, out: string, format: ArtifactForm
     const tmpDir = mkdtempSync(join(dirname(out), '.composable-pack-'));
     try {
       const tmp = join(tmpDir, basename(out));
-      const r = await execa('mksquashfs', [dir, tmp, ...MKSQUASHFS_FLAGS, '-all-time', String(mtime), '-mkfs-time', String(mtime)], { reject: false, timeout: 10 * 60_000 });
+      const r = await execa('mksquashfs', [dir, tmp, ...MKSQUASHFS_FLAGS, '-all-time', String(mtime), '-mkfs-time', String(mtime)], {
+        reject: false,
+        timeout: 10 * 60_000,
+      });
       if (r.exitCode !== 0) throw new PackError(`mksquashfs failed: ${r.stderr.trim() || r.stdout.trim()}`);
       bytes = readFileSync(tmp);
     } finally {

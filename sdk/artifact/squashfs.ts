@@ -45,7 +45,16 @@ interface Superblock {
 
 type Inode =
   | { kind: 'dir'; mode: number; block: number; offset: number; size: number }
-  | { kind: 'file'; mode: number; blocksStart: number; fragment: number; fragmentOffset: number; size: number; listBlock: number; listOffset: number }
+  | {
+      kind: 'file';
+      mode: number;
+      blocksStart: number;
+      fragment: number;
+      fragmentOffset: number;
+      size: number;
+      listBlock: number;
+      listOffset: number;
+    }
   | { kind: 'symlink'; mode: number; target: string }
   | { kind: 'other'; mode: number };
 
@@ -79,12 +88,16 @@ export class SquashfsImage {
       const st = fstatSync(fd);
       if (!st.isFile()) throw new SquashfsError(`${name} is not a regular file`, 'source-unsupported');
       const b = Buffer.alloc(96);
-      if (readSync(fd, b, 0, 96, 0) < 96 || b.readUInt32LE(0) !== MAGIC) throw new SquashfsError(`${name} is not a squashfs image`, 'source-unsupported');
+      if (readSync(fd, b, 0, 96, 0) < 96 || b.readUInt32LE(0) !== MAGIC)
+        throw new SquashfsError(`${name} is not a squashfs image`, 'source-unsupported');
       const major = b.readUInt16LE(28);
       if (major !== 4) throw new SquashfsError(`${name} is squashfs ${major}.x; only 4.0 is supported`, 'source-unsupported');
       const compressor = b.readUInt16LE(20);
       if (compressor !== 1) {
-        throw new SquashfsError(`${name} is compressed with ${COMPRESSORS[compressor] ?? `compressor ${compressor}`}; build it with mksquashfs -comp gzip (composable pack does)`, 'source-unsupported');
+        throw new SquashfsError(
+          `${name} is compressed with ${COMPRESSORS[compressor] ?? `compressor ${compressor}`}; build it with mksquashfs -comp gzip (composable pack does)`,
+          'source-unsupported',
+        );
       }
       if (b.readUInt16LE(24) & FLAG_COMPRESSOR_OPTIONS) {
         // gzip options only tune compression; reading needs nothing from them.
@@ -104,8 +117,12 @@ export class SquashfsImage {
       }
       const bytesUsed = Number(b.readBigUInt64LE(40));
       if (bytesUsed > st.size) throw new SquashfsError(`${name} is truncated: it says it uses ${bytesUsed} bytes but has ${st.size}`);
-      for (const [what, at] of [['inode table', sb.inodeTable], ['directory table', sb.directoryTable]] as const) {
-        if (!(at >= 96 && at < st.size)) throw new SquashfsError(`${name}: the ${what} starts at byte ${at}, outside the image's ${st.size} bytes; the image is corrupt`);
+      for (const [what, at] of [
+        ['inode table', sb.inodeTable],
+        ['directory table', sb.directoryTable],
+      ] as const) {
+        if (!(at >= 96 && at < st.size))
+          throw new SquashfsError(`${name}: the ${what} starts at byte ${at}, outside the image's ${st.size} bytes; the image is corrupt`);
       }
       return new SquashfsImage(fd, sb, st.size);
     } catch (e) {
@@ -120,7 +137,8 @@ export class SquashfsImage {
 
   private read(pos: number, len: number): Buffer {
     // Nothing beyond the image's real end is ever allocated.
-    if (!(pos >= 0 && len >= 0 && pos + len <= this.size)) throw new SquashfsError(`image truncated: ${len} bytes at ${pos} lie beyond its ${this.size} bytes`);
+    if (!(pos >= 0 && len >= 0 && pos + len <= this.size))
+      throw new SquashfsError(`image truncated: ${len} bytes at ${pos} lie beyond its ${this.size} bytes`);
     const b = Buffer.alloc(len);
     const n = readSync(this.fd, b, 0, len, pos);
     if (n < len) throw new SquashfsError(`image truncated at byte ${pos + n}`);
@@ -146,7 +164,8 @@ export class SquashfsImage {
     const size = header & 0x7fff;
     const data = this.decompress(this.read(pos + 2, size), (header & 0x8000) === 0, METADATA_SIZE);
     this.cached += data.length + 64;
-    if (this.cached > METADATA_BUDGET) throw new SquashfsError(`the image's inode and directory tables exceed ${METADATA_BUDGET / 1024 / 1024} MiB`, 'package-too-large');
+    if (this.cached > METADATA_BUDGET)
+      throw new SquashfsError(`the image's inode and directory tables exceed ${METADATA_BUDGET / 1024 / 1024} MiB`, 'package-too-large');
     const block = { data, next: pos + 2 + size };
     this.blocks.set(pos, block);
     return block;
@@ -154,7 +173,8 @@ export class SquashfsImage {
 
   /** `length` bytes of a metadata stream starting `offset` bytes into the block at `pos`. */
   private metadata(pos: number, offset: number, length: number): Buffer {
-    if (length > MAX_LISTING) throw new SquashfsError(`a table entry declares ${length} bytes, over the ${MAX_LISTING}-byte limit`, 'too-many-entries');
+    if (length > MAX_LISTING)
+      throw new SquashfsError(`a table entry declares ${length} bytes, over the ${MAX_LISTING}-byte limit`, 'too-many-entries');
     const parts: Buffer[] = [];
     let have = 0;
     while (have < length) {
@@ -196,7 +216,9 @@ export class SquashfsImage {
       case 10: {
         const len = head.readUInt32LE(20);
         if (len > PATH_MAX) throw new SquashfsError(`a symbolic link target of ${len} bytes is longer than ${PATH_MAX}`);
-        const target = this.metadata(block, offset, 24 + len).subarray(24).toString('utf8');
+        const target = this.metadata(block, offset, 24 + len)
+          .subarray(24)
+          .toString('utf8');
         return { kind: 'symlink', mode, target };
       }
       default:
@@ -222,7 +244,8 @@ export class SquashfsImage {
         const nameSize = data.readUInt16LE(p + 6) + 1;
         const name = data.subarray(p + 8, p + 8 + nameSize).toString('utf8');
         p += 8 + nameSize;
-        const kind: Inode['kind'] = type === 1 || type === 8 ? 'dir' : type === 2 || type === 9 ? 'file' : type === 3 || type === 10 ? 'symlink' : 'other';
+        const kind: Inode['kind'] =
+          type === 1 || type === 8 ? 'dir' : type === 2 || type === 9 ? 'file' : type === 3 || type === 10 ? 'symlink' : 'other';
         out.push({ name, kind, mode: 0, ref: (BigInt(start) << 16n) | BigInt(offset) });
       }
     }
@@ -241,7 +264,8 @@ export class SquashfsImage {
       const part = pending.shift()!;
       const cur = stack[stack.length - 1]!;
       if (part === '..') {
-        if (stack.length === 1) throw new SquashfsError(`${path} resolves to a path above the image root; links must stay inside the package`, 'symlink-outside');
+        if (stack.length === 1)
+          throw new SquashfsError(`${path} resolves to a path above the image root; links must stay inside the package`, 'symlink-outside');
         stack.pop();
         continue;
       }
@@ -251,8 +275,13 @@ export class SquashfsImage {
       if (!entry) return undefined;
       const inode = this.inode(entry.ref);
       if (inode.kind === 'symlink') {
-        if (++hops > hopLimit) throw new SquashfsError(`${path}: more than ${hopLimit} symbolic links while resolving it (a loop?)`, 'symlink-loop');
-        if (inode.target.startsWith('/')) throw new SquashfsError(`${path} goes through an absolute symbolic link; the generator only follows relative links inside the package`, 'symlink-outside');
+        if (++hops > hopLimit)
+          throw new SquashfsError(`${path}: more than ${hopLimit} symbolic links while resolving it (a loop?)`, 'symlink-loop');
+        if (inode.target.startsWith('/'))
+          throw new SquashfsError(
+            `${path} goes through an absolute symbolic link; the generator only follows relative links inside the package`,
+            'symlink-outside',
+          );
         pending = [...inode.target.split('/').filter((p) => p !== '' && p !== '.'), ...pending];
         continue;
       }
@@ -284,7 +313,7 @@ export class SquashfsImage {
    */
   readFile(path: string, maxBytes: number = PACKAGE_LIMITS.fileBytes): Buffer | undefined {
     const inode = this.lookup(path);
-    if (!inode || inode.kind !== 'file') return undefined;
+    if (inode?.kind !== 'file') return undefined;
     return this.fileBytes(inode, path, maxBytes);
   }
 
@@ -296,7 +325,8 @@ export class SquashfsImage {
 
   /** A file's content block by block (at most one block in memory), within `maxBytes`. */
   private fileBlocks(inode: Extract<Inode, { kind: 'file' }>, path: string, maxBytes: number, onBlock: (b: Buffer) => void): void {
-    if (inode.size > maxBytes) throw new SquashfsError(`${path} is ${inode.size} bytes, over the limit of ${maxBytes} bytes for this file`, 'file-too-large');
+    if (inode.size > maxBytes)
+      throw new SquashfsError(`${path} is ${inode.size} bytes, over the limit of ${maxBytes} bytes for this file`, 'file-too-large');
     const bs = this.sb.blockSize;
     const count = inode.fragment === NO_FRAGMENT ? Math.ceil(inode.size / bs) : Math.floor(inode.size / bs);
     const list = this.metadata(inode.listBlock, inode.listOffset, 4 * count);
@@ -322,24 +352,30 @@ export class SquashfsImage {
    */
   readDirDetailed(path: string): { name: string; kind: Inode['kind']; mode: number; size: number; target?: string }[] | undefined {
     const inode = this.lookup(path);
-    if (!inode || inode.kind !== 'dir') return undefined;
+    if (inode?.kind !== 'dir') return undefined;
     return this.listDir(inode).map((e) => {
       const i = this.inode(e.ref);
-      return { name: e.name, kind: i.kind, mode: i.mode & 0o7777, size: i.kind === 'file' ? i.size : 0, ...(i.kind === 'symlink' ? { target: i.target } : {}) };
+      return {
+        name: e.name,
+        kind: i.kind,
+        mode: i.mode & 0o7777,
+        size: i.kind === 'file' ? i.size : 0,
+        ...(i.kind === 'symlink' ? { target: i.target } : {}),
+      };
     });
   }
 
   /** Stream a regular file (the path's last component not followed if it is a link: callers walk). */
   streamFile(path: string, maxBytes: number, onBlock: (b: Buffer) => void): void {
     const inode = this.lookup(path);
-    if (!inode || inode.kind !== 'file') throw new SquashfsError(`${path} is not a regular file`, 'file-special');
+    if (inode?.kind !== 'file') throw new SquashfsError(`${path} is not a regular file`, 'file-special');
     this.fileBlocks(inode, path, maxBytes, onBlock);
   }
 
   /** Entries of a directory, or undefined when the path is not a directory. */
   readDir(path: string): SquashfsEntry[] | undefined {
     const inode = this.lookup(path);
-    if (!inode || inode.kind !== 'dir') return undefined;
+    if (inode?.kind !== 'dir') return undefined;
     return this.listDir(inode).map(({ name, kind }) => ({ name, kind, mode: 0 }));
   }
 
@@ -356,13 +392,36 @@ export class SquashfsImage {
     const lim = { ...PACKAGE_LIMITS, ...limits };
     const inode = this.lookup(path, lim.symlinkHops);
     if (!inode) return { ok: false, missing: true, problem: { code: 'path-missing', file: path, message: `${path} does not exist` } };
-    if (inode.kind === 'dir') return { ok: false, problem: { code: 'not-a-file', file: path, message: `${path} is a directory, not a file` } };
-    if (inode.kind !== 'file') return { ok: false, problem: { code: 'file-special', file: path, message: `${path} is not a regular file; a package holds only regular files, directories and symbolic links` } };
+    if (inode.kind === 'dir')
+      return { ok: false, problem: { code: 'not-a-file', file: path, message: `${path} is a directory, not a file` } };
+    if (inode.kind !== 'file')
+      return {
+        ok: false,
+        problem: {
+          code: 'file-special',
+          file: path,
+          message: `${path} is not a regular file; a package holds only regular files, directories and symbolic links`,
+        },
+      };
     if (inode.size > lim.textFileBytes) {
-      return { ok: false, problem: { code: 'file-too-large', file: path, message: `${path} is ${inode.size} bytes, over the limit of ${lim.textFileBytes} bytes for this file` } };
+      return {
+        ok: false,
+        problem: {
+          code: 'file-too-large',
+          file: path,
+          message: `${path} is ${inode.size} bytes, over the limit of ${lim.textFileBytes} bytes for this file`,
+        },
+      };
     }
     if (this.textRead + inode.size > lim.packageTextBytes) {
-      return { ok: false, problem: { code: 'package-too-large', file: path, message: `reading ${path} would take the text read from this image over ${lim.packageTextBytes} bytes` } };
+      return {
+        ok: false,
+        problem: {
+          code: 'package-too-large',
+          file: path,
+          message: `reading ${path} would take the text read from this image over ${lim.packageTextBytes} bytes`,
+        },
+      };
     }
     this.textRead += inode.size;
     return { ok: true, value: this.fileBytes(inode, path, lim.textFileBytes) };
@@ -373,20 +432,24 @@ export class SquashfsImage {
     const lim = { ...PACKAGE_LIMITS, ...limits };
     const inode = this.lookup(path, lim.symlinkHops);
     if (!inode) return { ok: false, missing: true, problem: { code: 'path-missing', file: path, message: `${path} does not exist` } };
-    if (inode.kind !== 'dir') return { ok: false, problem: { code: 'path-through-file', file: path, message: `${path} is not a directory` } };
+    if (inode.kind !== 'dir')
+      return { ok: false, problem: { code: 'path-through-file', file: path, message: `${path} is not a directory` } };
     const entries = this.listDir(inode);
-    if (entries.length > lim.entries) return { ok: false, problem: { code: 'too-many-entries', file: path, message: `${path} has more than ${lim.entries} entries` } };
+    if (entries.length > lim.entries)
+      return { ok: false, problem: { code: 'too-many-entries', file: path, message: `${path} has more than ${lim.entries} entries` } };
     const out: ListedEntry[] = [];
     for (const e of [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const rel = `${path}/${e.name}`;
       let kind: ListedEntry['kind'] = e.kind === 'dir' ? 'dir' : e.kind === 'file' ? 'file' : 'unsafe';
       let problem;
-      if (e.kind === 'other') problem = { code: 'file-special', file: rel, message: `${rel} is not a regular file, directory or symbolic link` };
+      if (e.kind === 'other')
+        problem = { code: 'file-special', file: rel, message: `${rel} is not a regular file, directory or symbolic link` };
       if (e.kind === 'symlink') {
         try {
           const target = this.lookup(rel, lim.symlinkHops);
           kind = !target ? 'missing' : target.kind === 'dir' ? 'dir' : target.kind === 'file' ? 'file' : 'unsafe';
-          if (kind === 'unsafe') problem = { code: 'file-special', file: rel, message: `${rel} leads to something that is not a regular file or directory` };
+          if (kind === 'unsafe')
+            problem = { code: 'file-special', file: rel, message: `${rel} leads to something that is not a regular file or directory` };
         } catch (err) {
           if (!(err instanceof SquashfsError)) throw err;
           kind = 'unsafe';

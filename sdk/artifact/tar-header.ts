@@ -27,14 +27,35 @@ export const TAR_BLOCK = 512;
 
 /** What a header describes, from its typeflag. */
 export type TarEntryKind =
-  | 'file' | 'hardlink' | 'symlink' | 'chardev' | 'blockdev' | 'dir' | 'fifo' | 'sparse'
-  | 'pax' | 'pax-global' | 'gnu-long-name' | 'gnu-long-link'
+  | 'file'
+  | 'hardlink'
+  | 'symlink'
+  | 'chardev'
+  | 'blockdev'
+  | 'dir'
+  | 'fifo'
+  | 'sparse'
+  | 'pax'
+  | 'pax-global'
+  | 'gnu-long-name'
+  | 'gnu-long-link'
   | 'other';
 
 const KINDS: Record<string, TarEntryKind> = {
-  '0': 'file', '\0': 'file', '7': 'file', // 7: contiguous file, a regular file everywhere but one old Unix
-  '1': 'hardlink', '2': 'symlink', '3': 'chardev', '4': 'blockdev', '5': 'dir', '6': 'fifo', S: 'sparse',
-  x: 'pax', g: 'pax-global', L: 'gnu-long-name', K: 'gnu-long-link',
+  '0': 'file',
+  '\0': 'file',
+  '7': 'file', // 7: contiguous file, a regular file everywhere but one old Unix
+  '1': 'hardlink',
+  '2': 'symlink',
+  '3': 'chardev',
+  '4': 'blockdev',
+  '5': 'dir',
+  '6': 'fifo',
+  S: 'sparse',
+  x: 'pax',
+  g: 'pax-global',
+  L: 'gnu-long-name',
+  K: 'gnu-long-link',
 };
 
 /** The kinds of header whose data extends the entry after them, not entries themselves. */
@@ -89,7 +110,10 @@ export interface TarProblem {
 export type TarResult<T> = { ok: true; value: T } | { ok: false; problem: TarProblem };
 
 function fail(code: TarProblemCode, at: TarPosition, what: string, field?: string, offset = at.offset): { ok: false; problem: TarProblem } {
-  return { ok: false, problem: { code, entry: at.entry, offset, ...(field ? { field } : {}), message: `header ${at.entry} at byte ${at.offset}: ${what}` } };
+  return {
+    ok: false,
+    problem: { code, entry: at.entry, offset, ...(field ? { field } : {}), message: `header ${at.entry} at byte ${at.offset}: ${what}` },
+  };
 }
 
 /** A NUL-terminated (or field-filling) string. */
@@ -137,7 +161,8 @@ export function isZeroBlock(block: Buffer): boolean {
  * this reports a checksum problem like any other block that is not a header.
  */
 export function decodeTarHeader(block: Buffer, at: TarPosition): TarResult<TarHeader> {
-  if (block.length !== TAR_BLOCK) return fail('truncated', at, `a header is ${TAR_BLOCK} bytes, this one ${block.length}; the archive is truncated`);
+  if (block.length !== TAR_BLOCK)
+    return fail('truncated', at, `a header is ${TAR_BLOCK} bytes, this one ${block.length}; the archive is truncated`);
   const checksum = numberField(block, 'checksum', at);
   if (!checksum.ok) return checksum;
   // The checksum is taken with its own field counted as eight spaces.
@@ -178,12 +203,28 @@ export function decodePaxRecords(body: Buffer, at: TarPosition): TarResult<Map<s
     const sp = body.indexOf(0x20, p);
     const digits = sp < 0 ? '' : body.toString('latin1', p, sp);
     // At most 15 digits: a length past 2^53 cannot be a record, and parseInt would round it.
-    if (!/^[0-9]{1,15}$/.test(digits)) return fail('pax-length', at, `the pax record at byte ${where} does not start with a decimal length and a space`, undefined, where);
+    if (!/^[0-9]{1,15}$/.test(digits))
+      return fail('pax-length', at, `the pax record at byte ${where} does not start with a decimal length and a space`, undefined, where);
     const len = parseInt(digits, 10);
-    if (p + len > body.length) return fail('pax-overrun', at, `the pax record at byte ${where} claims ${len} bytes, more than the ${body.length - p} left in the extended header`, undefined, where);
+    if (p + len > body.length)
+      return fail(
+        'pax-overrun',
+        at,
+        `the pax record at byte ${where} claims ${len} bytes, more than the ${body.length - p} left in the extended header`,
+        undefined,
+        where,
+      );
     // The shortest record is `<len> k=\n`.
-    if (len < sp - p + 4) return fail('pax-length', at, `the pax record at byte ${where} claims ${len} bytes, too few to hold its own length, key and newline`, undefined, where);
-    if (body[p + len - 1] !== 0x0a) return fail('pax-record', at, `the pax record at byte ${where} does not end with a newline where its length says`, undefined, where);
+    if (len < sp - p + 4)
+      return fail(
+        'pax-length',
+        at,
+        `the pax record at byte ${where} claims ${len} bytes, too few to hold its own length, key and newline`,
+        undefined,
+        where,
+      );
+    if (body[p + len - 1] !== 0x0a)
+      return fail('pax-record', at, `the pax record at byte ${where} does not end with a newline where its length says`, undefined, where);
     const rec = body.subarray(sp + 1, p + len - 1);
     const eq = rec.indexOf(0x3d);
     if (eq <= 0) return fail('pax-record', at, `the pax record at byte ${where} has no key=value`, undefined, where);
@@ -210,9 +251,16 @@ export const NO_OVERRIDES: TarOverrides = Object.freeze({ pax: Object.freeze({})
  * header (`g`) changes nothing: its records would apply to every later entry, and none that we
  * read (path, linkpath, size) means anything for every entry; its records are still checked.
  */
-export function applyExtendedHeader(overrides: TarOverrides, kind: TarExtendedKind, body: Buffer, at: TarPosition): TarResult<TarOverrides> {
-  if (kind === 'gnu-long-name') return { ok: true, value: { ...overrides, gnu: { ...overrides.gnu, path: cString(body, 0, body.length) } } };
-  if (kind === 'gnu-long-link') return { ok: true, value: { ...overrides, gnu: { ...overrides.gnu, linkpath: cString(body, 0, body.length) } } };
+export function applyExtendedHeader(
+  overrides: TarOverrides,
+  kind: TarExtendedKind,
+  body: Buffer,
+  at: TarPosition,
+): TarResult<TarOverrides> {
+  if (kind === 'gnu-long-name')
+    return { ok: true, value: { ...overrides, gnu: { ...overrides.gnu, path: cString(body, 0, body.length) } } };
+  if (kind === 'gnu-long-link')
+    return { ok: true, value: { ...overrides, gnu: { ...overrides.gnu, linkpath: cString(body, 0, body.length) } } };
   const records = decodePaxRecords(body, at);
   if (!records.ok) return records;
   if (kind === 'pax-global') return { ok: true, value: overrides };

@@ -11,7 +11,15 @@ function octal(n: number, width: number): string {
   return `${n.toString(8).padStart(width - 1, '0')}\0`;
 }
 
-function header(fields: { name: string; mode: number; size: number; mtime: number; type: string; linkname?: string; prefix?: string }): Buffer {
+function header(fields: {
+  name: string;
+  mode: number;
+  size: number;
+  mtime: number;
+  type: string;
+  linkname?: string;
+  prefix?: string;
+}): Buffer {
   const b = Buffer.alloc(BLOCK);
   b.write(fields.name, 0, 100, 'utf8');
   b.write(octal(fields.mode, 8), 100, 'ascii');
@@ -82,10 +90,24 @@ export function writeTar(root: string, entries: readonly TreeEntry[], opts: TarO
     if (Buffer.byteLength(linkname) > 100) pax.push(paxRecord('linkpath', linkname));
     if (pax.length > 0) {
       const body = Buffer.from(pax.join(''), 'utf8');
-      parts.push(header({ name: `PaxHeaders/${path.slice(-80)}`.slice(0, 99), mode: 0o644, size: body.length, mtime, type: 'x' }), body, pad(body.length));
+      parts.push(
+        header({ name: `PaxHeaders/${path.slice(-80)}`.slice(0, 99), mode: 0o644, size: body.length, mtime, type: 'x' }),
+        body,
+        pad(body.length),
+      );
       split ??= { name: path.slice(-100), prefix: '' };
     }
-    parts.push(header({ name: split!.name, prefix: split!.prefix, mode: e.mode, size: content.length, mtime, type, linkname: linkname.slice(0, 100) }));
+    parts.push(
+      header({
+        name: split!.name,
+        prefix: split!.prefix,
+        mode: e.mode,
+        size: content.length,
+        mtime,
+        type,
+        linkname: linkname.slice(0, 100),
+      }),
+    );
     if (content.length > 0) parts.push(content, pad(content.length));
   }
   parts.push(Buffer.alloc(2 * BLOCK));

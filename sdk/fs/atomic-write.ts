@@ -13,7 +13,7 @@ function tempName(path: string): string {
 /** write(2) until everything is written (a write may be short). */
 function writeFully(fd: number, data: string | Uint8Array): void {
   const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-  for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done);
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
 }
 
 function writeTemp(tmp: string, data: string | Uint8Array, mode: number, fsync: boolean): void {
@@ -48,11 +48,19 @@ export function atomicWriteFile(path: string, data: string | Uint8Array, opts: A
       renameSync(tmp, path);
     }
   } catch (e) {
-    try { unlinkSync(tmp); } catch { /* already gone */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
     throw e;
   }
   if (opts.fsync) {
     const dfd = openSync(dirname(path), 'r');
-    try { fsyncSync(dfd); } finally { closeSync(dfd); }
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
   }
 }

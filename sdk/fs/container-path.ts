@@ -10,7 +10,9 @@ import { join } from 'node:path';
  * again; absent when the last step was not a lookup of the result (nothing below `known`, a
  * trailing `..`, a link to `/`).
  */
-export type ResolveResult = { ok: true; path: string; stat?: Stats } | { ok: false; code: 'missing' | 'loop' | 'unreadable'; message: string };
+export type ResolveResult =
+  | { ok: true; path: string; stat?: Stats }
+  | { ok: false; code: 'missing' | 'loop' | 'unreadable'; message: string };
 
 /**
  * Resolve `containerPath` inside `root` like the kernel would inside a chroot at `root`.
@@ -43,7 +45,12 @@ export function resolveInRoot(root: string, containerPath: string, known?: { pat
     } catch (e) {
       // ENOTDIR: the path goes through a regular file; EACCES and the like: unreadable.
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOTDIR') return { ok: false, code: 'missing', message: `/${candidate.join('/')} does not exist (/${resolved.join('/')} is not a directory)` };
+      if (code === 'ENOTDIR')
+        return {
+          ok: false,
+          code: 'missing',
+          message: `/${candidate.join('/')} does not exist (/${resolved.join('/')} is not a directory)`,
+        };
       return { ok: false, code: 'unreadable', message: `cannot read /${candidate.join('/')} (${code ?? 'error'})` };
     }
     if (!st) return { ok: false, code: 'missing', message: `/${candidate.join('/')} does not exist` };

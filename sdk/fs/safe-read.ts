@@ -12,7 +12,18 @@
 // Every failure is a `PackageProblem` (code, file, message); nothing here throws for bad input.
 // It lives in sdk/fs/ because it is the SDK's filesystem edge; sdk/package.ts and sdk/digest.ts
 // keep their pure parts and call it.
-import { closeSync, constants, fstatSync, lstatSync, opendirSync, openSync, readdirSync, readlinkSync, readSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  opendirSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  readSync,
+  type Stats,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { normalize } from 'node:path';
 
@@ -117,7 +128,10 @@ function sizeText(n: number): string {
   return n >= GiB ? `${n / GiB} GiB` : n >= MiB ? `${n / MiB} MiB` : `${n} bytes`;
 }
 
-const problem = (code: string, file: string, message: string): { ok: false; problem: PackageProblem } => ({ ok: false, problem: { code, file, message } });
+const problem = (code: string, file: string, message: string): { ok: false; problem: PackageProblem } => ({
+  ok: false,
+  problem: { code, file, message },
+});
 
 /** Bytewise order of relative paths (what the digest and tar use). */
 export function comparePaths(a: string, b: string): number {
@@ -181,8 +195,10 @@ export class PackageTree {
       return { ok: true, value: lstatSync(this.abs(rel)) };
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return { ok: false, missing: true, problem: { code: 'path-missing', file: rel, message: `${rel} does not exist` } };
-      if (code === 'ENOTDIR') return problem('path-through-file', rel, `${rel} leads through a regular file; a file cannot contain other files`);
+      if (code === 'ENOENT')
+        return { ok: false, missing: true, problem: { code: 'path-missing', file: rel, message: `${rel} does not exist` } };
+      if (code === 'ENOTDIR')
+        return problem('path-through-file', rel, `${rel} leads through a regular file; a file cannot contain other files`);
       return problem('read-error', rel, `cannot read ${rel} (${code ?? 'error'})`);
     }
   }
@@ -210,7 +226,12 @@ export class PackageTree {
     while (pending.length > 0) {
       const part = pending.shift()!;
       if (part === '..') {
-        if (resolved.length === 0) return problem('symlink-outside', rel, `${rel} resolves through a symbolic link to a path above the package root; links the generator reads through must stay inside the package`);
+        if (resolved.length === 0)
+          return problem(
+            'symlink-outside',
+            rel,
+            `${rel} resolves through a symbolic link to a path above the package root; links the generator reads through must stay inside the package`,
+          );
         resolved.pop();
         prefix = resolved.join('/');
         stat = undefined;
@@ -219,11 +240,25 @@ export class PackageTree {
       const candidate = prefix === '' ? part : `${prefix}/${part}`;
       const st = this.lstat(candidate);
       if (!st.ok) {
-        if (st.missing) return { ok: false, missing: true, problem: { code: 'path-missing', file: rel, message: candidate === rel ? `${rel} does not exist` : `${rel} does not exist (${candidate} is missing)` } };
+        if (st.missing)
+          return {
+            ok: false,
+            missing: true,
+            problem: {
+              code: 'path-missing',
+              file: rel,
+              message: candidate === rel ? `${rel} does not exist` : `${rel} does not exist (${candidate} is missing)`,
+            },
+          };
         return st;
       }
       if (st.value.isSymbolicLink()) {
-        if (++hops > this.limits.symlinkHops) return problem('symlink-loop', rel, `${rel}: more than ${this.limits.symlinkHops} symbolic links while resolving it (a loop?); fix the links`);
+        if (++hops > this.limits.symlinkHops)
+          return problem(
+            'symlink-loop',
+            rel,
+            `${rel}: more than ${this.limits.symlinkHops} symbolic links while resolving it (a loop?); fix the links`,
+          );
         let target: string;
         try {
           target = readlinkSync(this.abs(candidate));
@@ -231,14 +266,24 @@ export class PackageTree {
           return problem('read-error', rel, `cannot read the symbolic link ${candidate}`);
         }
         if (target.startsWith('/')) {
-          return problem('symlink-outside', rel, `${candidate} is an absolute symbolic link (${JSON.stringify(target)}); the generator only follows relative links that stay inside the package`);
+          return problem(
+            'symlink-outside',
+            rel,
+            `${candidate} is an absolute symbolic link (${JSON.stringify(target)}); the generator only follows relative links that stay inside the package`,
+          );
         }
         pending = [...components(target), ...pending];
         continue;
       }
       const kind = typeOf(st.value);
-      if (kind === 'other') return problem('file-special', rel, `${candidate} is ${specialName(st.value)}; a package holds only regular files, directories and symbolic links`);
-      if (kind === 'file' && pending.length > 0) return problem('path-through-file', rel, `${rel} leads through ${candidate}, which is a regular file, not a directory`);
+      if (kind === 'other')
+        return problem(
+          'file-special',
+          rel,
+          `${candidate} is ${specialName(st.value)}; a package holds only regular files, directories and symbolic links`,
+        );
+      if (kind === 'file' && pending.length > 0)
+        return problem('path-through-file', rel, `${rel} leads through ${candidate}, which is a regular file, not a directory`);
       resolved.push(part);
       prefix = candidate;
       stat = st.value;
@@ -286,7 +331,11 @@ export class PackageTree {
     const { fd, size } = open.value;
     if (this.textRead + size > this.limits.packageTextBytes) {
       closeSync(fd);
-      return problem('package-too-large', rel, `reading ${rel} would take the text read from this package over ${sizeText(this.limits.packageTextBytes)}; ship fewer or smaller unit files`);
+      return problem(
+        'package-too-large',
+        rel,
+        `reading ${rel} would take the text read from this package over ${sizeText(this.limits.packageTextBytes)}; ship fewer or smaller unit files`,
+      );
     }
     try {
       const buf = Buffer.alloc(size);
@@ -335,7 +384,8 @@ export class PackageTree {
         const n = readSync(fd, buf, 0, CHUNK, total);
         if (n === 0) break;
         total += n;
-        if (total > this.limits.fileBytes) return problem('file-too-large', rel, `${rel} grew over the limit of ${sizeText(this.limits.fileBytes)} while it was read`);
+        if (total > this.limits.fileBytes)
+          return problem('file-too-large', rel, `${rel} grew over the limit of ${sizeText(this.limits.fileBytes)} while it was read`);
         onChunk(buf.subarray(0, n));
       }
       return { ok: true, value: total };
@@ -391,7 +441,8 @@ export class PackageTree {
       dir = opendirSync(this.abs(rel));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return { ok: false, missing: true, problem: { code: 'path-missing', file: rel, message: `${rel} does not exist` } };
+      if (code === 'ENOENT')
+        return { ok: false, missing: true, problem: { code: 'path-missing', file: rel, message: `${rel} does not exist` } };
       return problem('read-error', rel, `cannot list ${rel || 'the package root'} (${code ?? 'error'})`);
     }
     const names: { name: string; type: 'file' | 'dir' | 'unknown' }[] = [];
@@ -462,9 +513,15 @@ export class PackageTree {
         const type = typeOf(st.value);
         const entry: TreeEntry = { relPath, type, mode: st.value.mode & 0o7777, size: type === 'file' ? st.value.size : 0 };
         if (type === 'file') {
-          if (st.value.size > this.limits.fileBytes) return problem('file-too-large', relPath, `${relPath} is ${st.value.size} bytes, over the limit of ${sizeText(this.limits.fileBytes)} per file`);
+          if (st.value.size > this.limits.fileBytes)
+            return problem(
+              'file-too-large',
+              relPath,
+              `${relPath} is ${st.value.size} bytes, over the limit of ${sizeText(this.limits.fileBytes)} per file`,
+            );
           bytes += st.value.size;
-          if (bytes > this.limits.packageBytes) return problem('package-too-large', relPath, `the package's files add up to more than ${sizeText(this.limits.packageBytes)}`);
+          if (bytes > this.limits.packageBytes)
+            return problem('package-too-large', relPath, `the package's files add up to more than ${sizeText(this.limits.packageBytes)}`);
         }
         if (type === 'symlink') {
           try {
@@ -476,7 +533,11 @@ export class PackageTree {
         out.push(entry);
         if (type === 'dir') {
           if (relPath.split('/').length >= this.limits.depth) {
-            return problem('tree-too-deep', relPath, `${relPath.split('/').slice(0, 3).join('/')}/... is nested more than ${this.limits.depth} directories deep`);
+            return problem(
+              'tree-too-deep',
+              relPath,
+              `${relPath.split('/').slice(0, 3).join('/')}/... is nested more than ${this.limits.depth} directories deep`,
+            );
           }
           dirs.push(relPath);
         }
@@ -506,7 +567,12 @@ export function orThrow<T>(r: ReadResult<T>): T {
  * Read a single file outside a package (metadata.json) the same careful way: never a FIFO or a
  * device, never blocking, never more than `maxBytes`. `path` is a host path; `shownAs` names it.
  */
-export function readRegularFile(path: string, shownAs: string, maxBytes: number, options: { followLink?: boolean } = {}): ReadResult<Buffer> {
+export function readRegularFile(
+  path: string,
+  shownAs: string,
+  maxBytes: number,
+  options: { followLink?: boolean } = {},
+): ReadResult<Buffer> {
   let fd: number;
   try {
     // The last component is followed only if the caller resolved it (or, for a path a user typed,
@@ -514,14 +580,21 @@ export function readRegularFile(path: string, shownAs: string, maxBytes: number,
     fd = openSync(path, options.followLink ? OPEN_FLAGS & ~constants.O_NOFOLLOW : OPEN_FLAGS);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { ok: false, missing: true, problem: { code: 'path-missing', file: shownAs, message: `${shownAs} does not exist` } };
+    if (code === 'ENOENT')
+      return { ok: false, missing: true, problem: { code: 'path-missing', file: shownAs, message: `${shownAs} does not exist` } };
     if (code === 'ELOOP') return problem('symlink-outside', shownAs, `${shownAs} is a symbolic link; it must be a regular file`);
     return problem('read-error', shownAs, `cannot open ${shownAs} (${code ?? 'error'})`);
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) return problem('file-special', shownAs, `${shownAs} is ${st.isDirectory() ? 'a directory' : specialName(st)}; it must be a regular file`);
-    if (st.size > maxBytes) return problem('file-too-large', shownAs, `${shownAs} is ${st.size} bytes, over the limit of ${sizeText(maxBytes)}`);
+    if (!st.isFile())
+      return problem(
+        'file-special',
+        shownAs,
+        `${shownAs} is ${st.isDirectory() ? 'a directory' : specialName(st)}; it must be a regular file`,
+      );
+    if (st.size > maxBytes)
+      return problem('file-too-large', shownAs, `${shownAs} is ${st.size} bytes, over the limit of ${sizeText(maxBytes)}`);
     const buf = Buffer.alloc(st.size);
     let have = 0;
     while (have < st.size) {

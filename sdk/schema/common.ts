@@ -10,10 +10,12 @@ import { PROFILES, MODES } from '../contract.ts';
  * starting with `.` or `-`. 128 characters leave room for suffixes within systemd's 255.
  */
 export const SERVICE_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9:_.-]{0,127}$/;
-export const ServiceName = z.string().check(
-  z.maxLength(128, { message: 'must be 1-128 characters', abort: true }),
-  z.regex(SERVICE_NAME_PATTERN, 'must be 1-128 characters of A-Z a-z 0-9 : _ . - and not start with . or -'),
-);
+export const ServiceName = z
+  .string()
+  .check(
+    z.maxLength(128, { message: 'must be 1-128 characters', abort: true }),
+    z.regex(SERVICE_NAME_PATTERN, 'must be 1-128 characters of A-Z a-z 0-9 : _ . - and not start with . or -'),
+  );
 
 /** os-release(5) VERSION_ID characters (plus upper case and `+~`, which package versions use). */
 export const VERSION_PATTERN = /^[A-Za-z0-9._~+-]{1,64}$/;
@@ -24,20 +26,24 @@ export const Digest = z.string().check(z.regex(DIGEST_PATTERN, 'must be "sha256:
 
 /** `early`, `default`, `late`, or any `*.target` unit name. */
 export const TARGET_PATTERN = /^(early|default|late|[A-Za-z0-9:_.\\-]+\.target)$/;
-export const Target = z.string().check(
-  z.maxLength(255, { message: 'must be at most 255 characters (a unit name)', abort: true }),
-  z.regex(TARGET_PATTERN, 'must be early, default, late or a unit name ending in .target'),
-);
+export const Target = z
+  .string()
+  .check(
+    z.maxLength(255, { message: 'must be at most 255 characters (a unit name)', abort: true }),
+    z.regex(TARGET_PATTERN, 'must be early, default, late or a unit name ending in .target'),
+  );
 
 export const ModeSchema = z.enum(MODES);
 export const ProfileSchema = z.enum(PROFILES);
 
 /** A unit name of one of the types a package may ship. */
 export const UNIT_NAME_PATTERN = /^[A-Za-z0-9:_.\\-]+(@[A-Za-z0-9:_.\\-]*)?\.(service|socket|timer|path|target)$/;
-export const UnitName = z.string().check(
-  z.maxLength(255, { abort: true }),
-  z.regex(UNIT_NAME_PATTERN, 'must be a unit name ending in .service, .socket, .timer, .path or .target'),
-);
+export const UnitName = z
+  .string()
+  .check(
+    z.maxLength(255, { abort: true }),
+    z.regex(UNIT_NAME_PATTERN, 'must be a unit name ending in .service, .socket, .timer, .path or .target'),
+  );
 
 export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const CREDENTIAL_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$/;
@@ -47,12 +53,47 @@ export const CAPABILITY_PATTERN = /^CAP_[A-Z_]+$/;
  * would make systemd ignore the whole CapabilityBoundingSet=/AmbientCapabilities= line.
  */
 export const CAPABILITY_NAMES = [
-  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_SETGID', 'CAP_SETUID',
-  'CAP_SETPCAP', 'CAP_LINUX_IMMUTABLE', 'CAP_NET_BIND_SERVICE', 'CAP_NET_BROADCAST', 'CAP_NET_ADMIN', 'CAP_NET_RAW',
-  'CAP_IPC_LOCK', 'CAP_IPC_OWNER', 'CAP_SYS_MODULE', 'CAP_SYS_RAWIO', 'CAP_SYS_CHROOT', 'CAP_SYS_PTRACE', 'CAP_SYS_PACCT',
-  'CAP_SYS_ADMIN', 'CAP_SYS_BOOT', 'CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_TIME', 'CAP_SYS_TTY_CONFIG', 'CAP_MKNOD',
-  'CAP_LEASE', 'CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL', 'CAP_SETFCAP', 'CAP_MAC_OVERRIDE', 'CAP_MAC_ADMIN', 'CAP_SYSLOG',
-  'CAP_WAKE_ALARM', 'CAP_BLOCK_SUSPEND', 'CAP_AUDIT_READ', 'CAP_PERFMON', 'CAP_BPF', 'CAP_CHECKPOINT_RESTORE',
+  'CAP_CHOWN',
+  'CAP_DAC_OVERRIDE',
+  'CAP_DAC_READ_SEARCH',
+  'CAP_FOWNER',
+  'CAP_FSETID',
+  'CAP_KILL',
+  'CAP_SETGID',
+  'CAP_SETUID',
+  'CAP_SETPCAP',
+  'CAP_LINUX_IMMUTABLE',
+  'CAP_NET_BIND_SERVICE',
+  'CAP_NET_BROADCAST',
+  'CAP_NET_ADMIN',
+  'CAP_NET_RAW',
+  'CAP_IPC_LOCK',
+  'CAP_IPC_OWNER',
+  'CAP_SYS_MODULE',
+  'CAP_SYS_RAWIO',
+  'CAP_SYS_CHROOT',
+  'CAP_SYS_PTRACE',
+  'CAP_SYS_PACCT',
+  'CAP_SYS_ADMIN',
+  'CAP_SYS_BOOT',
+  'CAP_SYS_NICE',
+  'CAP_SYS_RESOURCE',
+  'CAP_SYS_TIME',
+  'CAP_SYS_TTY_CONFIG',
+  'CAP_MKNOD',
+  'CAP_LEASE',
+  'CAP_AUDIT_WRITE',
+  'CAP_AUDIT_CONTROL',
+  'CAP_SETFCAP',
+  'CAP_MAC_OVERRIDE',
+  'CAP_MAC_ADMIN',
+  'CAP_SYSLOG',
+  'CAP_WAKE_ALARM',
+  'CAP_BLOCK_SUSPEND',
+  'CAP_AUDIT_READ',
+  'CAP_PERFMON',
+  'CAP_BPF',
+  'CAP_CHECKPOINT_RESTORE',
 ] as const;
 export const Capability = z.enum(CAPABILITY_NAMES, 'must be a capability systemd knows, like CAP_NET_BIND_SERVICE');
 
@@ -77,7 +118,10 @@ export const PATH_MAX_LENGTH = 4095;
 export const ABSOLUTE_PATH_PATTERN = /^(\/(?!\.{1,2}(\/|$))[^/\x00-\x1f\x7f]+)+(?<!\\)$/;
 export const AbsolutePath = z.string().check(
   z.maxLength(PATH_MAX_LENGTH, { message: `must be at most ${PATH_MAX_LENGTH} characters`, abort: true }),
-  z.regex(ABSOLUTE_PATH_PATTERN, 'must be an absolute path without . or .. components, // or a trailing /, and without control characters or a trailing backslash'),
+  z.regex(
+    ABSOLUTE_PATH_PATTERN,
+    'must be an absolute path without . or .. components, // or a trailing /, and without control characters or a trailing backslash',
+  ),
   z.refine((s: string) => !LONE_SURROGATE.test(s), 'must be valid UTF-8 (it holds a lone UTF-16 surrogate)'),
 );
 

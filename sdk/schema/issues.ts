@@ -52,7 +52,8 @@ export function schemaProblems(issues: readonly Issue[]): SchemaProblem[] {
       continue;
     }
     if (issue.code === 'invalid_element' && issue.issues.length > 0) {
-      for (const inner of issue.issues) out.push({ path: jsonPath([...issue.path, issue.key as PropertyKey]), message: describeIssue(inner as Issue) });
+      for (const inner of issue.issues)
+        out.push({ path: jsonPath([...issue.path, issue.key as PropertyKey]), message: describeIssue(inner as Issue) });
       continue;
     }
     out.push({ path: jsonPath(issue.path), message: describeIssue(issue) });

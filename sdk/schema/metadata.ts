@@ -1,8 +1,19 @@
 // Metadata v1: what the host agent writes to /run/composable/metadata.json before PID 1 starts.
 import * as z from 'zod/mini';
 import {
-  AbsolutePath, Capability, CREDENTIAL_NAME_PATTERN, LONE_SURROGATE, Digest, ENV_NAME_PATTERN, ModeSchema, ProfileSchema,
-  ServiceName, Target, USER_PATTERN, UnitName, Version,
+  AbsolutePath,
+  Capability,
+  CREDENTIAL_NAME_PATTERN,
+  LONE_SURROGATE,
+  Digest,
+  ENV_NAME_PATTERN,
+  ModeSchema,
+  ProfileSchema,
+  ServiceName,
+  Target,
+  USER_PATTERN,
+  UnitName,
+  Version,
 } from './common.ts';
 
 export const ServiceSchema = z.strictObject({
@@ -27,12 +38,18 @@ export const ServiceSchema = z.strictObject({
     ),
   ),
   credentials: z.optional(
-    z.record(
-      z.string().check(z.regex(CREDENTIAL_NAME_PATTERN, 'credential names are file names: A-Z a-z 0-9 _ . -')),
-      AbsolutePath,
-    ),
+    z.record(z.string().check(z.regex(CREDENTIAL_NAME_PATTERN, 'credential names are file names: A-Z a-z 0-9 _ . -')), AbsolutePath),
   ),
-  user: z.optional(z.string().check(z.regex(USER_PATTERN, 'must be a user name ([a-z_][a-z0-9_-]*, at most 31 characters) or a numeric uid from 0 to 4294967294 other than 65535'))),
+  user: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          USER_PATTERN,
+          'must be a user name ([a-z_][a-z0-9_-]*, at most 31 characters) or a numeric uid from 0 to 4294967294 other than 65535',
+        ),
+      ),
+  ),
   capabilities: z.optional(z.array(Capability)),
   profile: z.optional(ProfileSchema),
 });

@@ -25,14 +25,16 @@ export const ServiceStatusSchema = z.strictObject({
   mount: z.optional(z.string()),
   where: z.optional(z.string()),
   /** Set when the profile runs in its unprivileged variant: the directives left out and why. */
-  sandbox: z.optional(z.strictObject({
-    variant: z.literal('unprivileged'),
-    /** Profile directives the generator left out of the drop-in (`ProtectSystem=full`). */
-    dropped: z.array(z.string()),
-    /** The package's own settings systemd starts the service without (`<file>:<line> Key=value`). */
-    ignored: z.optional(z.array(z.string())),
-    message: z.string(),
-  })),
+  sandbox: z.optional(
+    z.strictObject({
+      variant: z.literal('unprivileged'),
+      /** Profile directives the generator left out of the drop-in (`ProtectSystem=full`). */
+      dropped: z.array(z.string()),
+      /** The package's own settings systemd starts the service without (`<file>:<line> Key=value`). */
+      ignored: z.optional(z.array(z.string())),
+      message: z.string(),
+    }),
+  ),
   units: z.optional(z.array(UnitName)),
   enabled: z.optional(z.array(UnitName)),
   reasons: z.optional(z.array(ReasonSchema)),

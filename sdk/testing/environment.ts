@@ -56,7 +56,13 @@ export function parseEnvironmentFile(text: string): Record<string, string> {
 }
 
 /** The service's environment: systemd's own variables, then the unit's settings in order. */
-export function serviceEnvironment(file: UnitFile, unitName: string, sandbox: Sandbox, base: Record<string, string>, outer: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function serviceEnvironment(
+  file: UnitFile,
+  unitName: string,
+  sandbox: Sandbox,
+  base: Record<string, string>,
+  outer: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
   const env: Record<string, string> = { ...base };
   for (const key of getList(file, 'Service', 'PassEnvironment')) if (outer[key] !== undefined) env[key] = outer[key]!;
   for (const e of getEntries(file, 'Service', 'Environment')) {

@@ -3,7 +3,18 @@
 // Exec*= with their prefixes, environment, directories, credentials, timeouts, kill settings,
 // success statuses and Restart=. What is not emulated is listed in `warnings`, never ignored.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, chmodSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -18,7 +29,16 @@ import { MOUNT_PREFIX } from '../contract.ts';
 import { expandArgv, expandSpecifiers, serviceEnvironment, type Sandbox } from './environment.ts';
 import { unemulatedDirectives } from './emulated.ts';
 
-export type ServiceResult = 'success' | 'exit-code' | 'signal' | 'core-dump' | 'timeout' | 'start-limit-hit' | 'resources' | 'protocol' | 'watchdog';
+export type ServiceResult =
+  | 'success'
+  | 'exit-code'
+  | 'signal'
+  | 'core-dump'
+  | 'timeout'
+  | 'start-limit-hit'
+  | 'resources'
+  | 'protocol'
+  | 'watchdog';
 export type ServiceState = 'activating' | 'active' | 'deactivating' | 'inactive' | 'failed';
 
 export interface StartOptions {
@@ -73,7 +93,9 @@ function pickUnit(pkg: ComposablePackage, wanted?: string): PackageUnit {
     return u;
   }
   const services = pkg.units.filter((u) => u.name.endsWith('.service') && !u.name.includes('@'));
-  const enabled = services.find((u) => getList(u.file, 'Install', 'WantedBy').length > 0 || getList(u.file, 'Install', 'RequiredBy').length > 0);
+  const enabled = services.find(
+    (u) => getList(u.file, 'Install', 'WantedBy').length > 0 || getList(u.file, 'Install', 'RequiredBy').length > 0,
+  );
   const chosen = enabled ?? services.find((u) => u.name === `${pkg.manifest.name}.service`) ?? services[0];
   if (!chosen) throw new Error('the package has no service unit; pass --unit');
   return chosen;
@@ -99,7 +121,6 @@ export class ServiceHandle {
   private readonly pkgDir: string;
   private readonly opts: StartOptions;
   private readonly created = Date.now();
-  private main: ChildProcess | undefined;
   private mainPid: number | undefined;
   /** The process group of ExecStart= (the stand-in for the unit's cgroup). */
   private groupPid: number | undefined;
@@ -118,20 +139,32 @@ export class ServiceHandle {
     this.pkgDir = pkgDir;
     this.opts = opts;
     this.unit = unit.name;
-    this.file = unit.dropIns.length > 0 ? mergeDropIns(unit.file, unit.dropIns.map((d) => d.file)) : unit.file;
+    this.file =
+      unit.dropIns.length > 0
+        ? mergeDropIns(
+            unit.file,
+            unit.dropIns.map((d) => d.file),
+          )
+        : unit.file;
     this.type = getValue(this.file, 'Service', 'Type') ?? (getEntries(this.file, 'Service', 'BusName').length > 0 ? 'dbus' : 'simple');
     const root = mkdtempSync(join(tmpdir(), `composable-test-${pkg.manifest.name}-`));
     this.sandbox = {
       root,
-      runtime: join(root, 'run'), state: join(root, 'var/lib'), cache: join(root, 'var/cache'), logs: join(root, 'var/log'), config: join(root, 'etc'),
-      home: join(root, 'root'), credentials: join(root, 'credentials', unit.name),
+      runtime: join(root, 'run'),
+      state: join(root, 'var/lib'),
+      cache: join(root, 'var/cache'),
+      logs: join(root, 'var/log'),
+      config: join(root, 'etc'),
+      home: join(root, 'root'),
+      credentials: join(root, 'credentials', unit.name),
     };
     this.warnings = unemulatedDirectives(this.file);
     const canNamespace = process.getuid?.() === 0 && existsSync('/usr/bin/unshare') && existsSync('/opt');
     this.namespaced = opts.mountNamespace ?? canNamespace;
     if (this.namespaced && !canNamespace) throw new Error('a private mount namespace needs root, unshare(1) and /opt');
     this.packagePath = this.namespaced ? posix.join(MOUNT_PREFIX, pkg.manifest.name) : pkgDir;
-    if (!['simple', 'exec', 'oneshot', 'forking', 'notify'].includes(this.type)) this.warnings.push(`Type=${this.type} is not emulated; it runs as Type=simple`);
+    if (!['simple', 'exec', 'oneshot', 'forking', 'notify'].includes(this.type))
+      this.warnings.push(`Type=${this.type} is not emulated; it runs as Type=simple`);
   }
 
   get pid(): number | undefined {
@@ -213,23 +246,48 @@ export class ServiceHandle {
         if (c.prefixes.fullPrivileges || c.prefixes.noUserChange || c.prefixes.ambientFallback) {
           this.warnings.push(`${key}= prefix "${c.rawPrefix}" (privileged execution) is not emulated; it runs as the test's user`);
         }
-        if (c.prefixes.argv0Override && this.namespaced) this.warnings.push(`${key}= prefix "@" (argv[0]) is not applied inside the mount namespace; pass mountNamespace: false to test it`);
+        if (c.prefixes.argv0Override && this.namespaced)
+          this.warnings.push(
+            `${key}= prefix "@" (argv[0]) is not applied inside the mount namespace; pass mountNamespace: false to test it`,
+          );
         const rel = packageExecutable(c.path, hasFile);
         const path = rel !== undefined ? posix.join(this.packagePath, rel) : c.path;
         const args = c.prefixes.noEnvExpand ? c.argv.slice(1) : expandArgv(c.argv.slice(1), this.env);
-        out.push({ path, argv: args, argv0: c.prefixes.argv0Override ? c.argv[0] : undefined, ignoreFailure: c.prefixes.ignoreFailure, line: e.value });
+        out.push({
+          path,
+          argv: args,
+          argv0: c.prefixes.argv0Override ? c.argv[0] : undefined,
+          ignoreFailure: c.prefixes.ignoreFailure,
+          line: e.value,
+        });
       }
     }
     return out;
   }
 
-  private spawnCommand(cmd: { path: string; argv: string[]; argv0?: string }, extraEnv: Record<string, string> = {}): { child: ChildProcess; exit: Promise<Exit>; spawned: Promise<Error | undefined> } {
+  private spawnCommand(
+    cmd: { path: string; argv: string[]; argv0?: string },
+    extraEnv: Record<string, string> = {},
+  ): { child: ChildProcess; exit: Promise<Exit>; spawned: Promise<Error | undefined> } {
     // In a private mount namespace: a tmpfs over /opt (the host's /opt is untouched), the package
     // bound read-only at its stable path, then exec the program in the same process.
     const [file, args] = this.namespaced
-      ? ['/usr/bin/unshare', ['--mount', '--propagation', 'private', '/bin/sh', '-c',
-          'mount -t tmpfs -o mode=0755 composable-test /opt && mkdir -p "$1" && mount --bind "$2" "$1" && mount -o remount,bind,ro,nosuid,nodev "$1" && shift 2 && unset PWD OLDPWD && exec "$@"',
-          'sh', this.packagePath, this.pkgDir, cmd.path, ...cmd.argv]]
+      ? [
+          '/usr/bin/unshare',
+          [
+            '--mount',
+            '--propagation',
+            'private',
+            '/bin/sh',
+            '-c',
+            'mount -t tmpfs -o mode=0755 composable-test /opt && mkdir -p "$1" && mount --bind "$2" "$1" && mount -o remount,bind,ro,nosuid,nodev "$1" && shift 2 && unset PWD OLDPWD && exec "$@"',
+            'sh',
+            this.packagePath,
+            this.pkgDir,
+            cmd.path,
+            ...cmd.argv,
+          ],
+        ]
       : [cmd.path, cmd.argv];
     const child = spawn(file, args as string[], {
       argv0: this.namespaced ? undefined : cmd.argv0,
@@ -288,7 +346,10 @@ export class ServiceHandle {
   private async runSequence(key: string, extraEnv: Record<string, string> = {}, timeoutMs = Infinity): Promise<boolean | 'timeout'> {
     for (const cmd of this.commands(key)) {
       const { child, exit } = this.spawnCommand(cmd, extraEnv);
-      const r = await Promise.race([exit, new Promise<'timeout'>((res) => (timeoutMs < Infinity ? setTimeout(() => res('timeout'), timeoutMs).unref() : undefined))]);
+      const r = await Promise.race([
+        exit,
+        new Promise<'timeout'>((res) => (timeoutMs < Infinity ? setTimeout(() => res('timeout'), timeoutMs).unref() : undefined)),
+      ]);
       if (r === 'timeout') {
         this.killGroup(child.pid, 'SIGKILL');
         return 'timeout';
@@ -327,7 +388,10 @@ export class ServiceHandle {
       this.fail('start-limit-hit');
       return;
     }
-    let timeout = ms(getValue(this.file, 'Service', 'TimeoutStartSec') ?? getValue(this.file, 'Service', 'TimeoutSec'), this.type === 'oneshot' ? Infinity : 90_000);
+    let timeout = ms(
+      getValue(this.file, 'Service', 'TimeoutStartSec') ?? getValue(this.file, 'Service', 'TimeoutSec'),
+      this.type === 'oneshot' ? Infinity : 90_000,
+    );
     if (this.opts.timeoutMs !== undefined) timeout = Math.min(timeout, this.opts.timeoutMs);
 
     const cond = await this.runSequence('ExecCondition');
@@ -356,7 +420,6 @@ export class ServiceHandle {
         if (wd && wd !== Infinity) extraEnv.WATCHDOG_USEC = String(wd);
       }
       const { child, exit, spawned } = this.spawnCommand(cmd, extraEnv);
-      this.main = child;
       this.mainPid = child.pid;
       this.groupPid = child.pid;
       this.mainExit = exit;
@@ -381,7 +444,11 @@ export class ServiceHandle {
           this.mainExit = new Promise(() => {});
         }
       } else if (this.type === 'notify') {
-        const ready = await Promise.race([this.waitForNotify(), exit.then(() => 'exited' as const), new Promise<'timeout'>((res) => setTimeout(() => res('timeout'), timeout).unref())]);
+        const ready = await Promise.race([
+          this.waitForNotify(),
+          exit.then(() => 'exited' as const),
+          new Promise<'timeout'>((res) => setTimeout(() => res('timeout'), timeout).unref()),
+        ]);
         if (ready === 'timeout') {
           this.killGroup(child.pid, 'SIGKILL');
           return this.fail('timeout');
@@ -396,7 +463,8 @@ export class ServiceHandle {
     if (this.mainPid) this.armWatchdog();
     const remain = parseBoolean(getValue(this.file, 'Service', 'RemainAfterExit') ?? 'no') ?? false;
     this.setState(this.type === 'oneshot' && !remain ? 'inactive' : 'active');
-    if (this.type === 'oneshot') await this.runSequence('ExecStopPost', { SERVICE_RESULT: 'success', EXIT_CODE: 'exited', EXIT_STATUS: '0' });
+    if (this.type === 'oneshot')
+      await this.runSequence('ExecStopPost', { SERVICE_RESULT: 'success', EXIT_CODE: 'exited', EXIT_STATUS: '0' });
   }
 
   /** Whether the program exists and is executable (seen from the host, also in namespace mode). */
@@ -431,11 +499,14 @@ export class ServiceHandle {
   /** A unix datagram socket for sd_notify(3). node has none built in; python3's is used. */
   private async startNotifySocket(): Promise<string> {
     const path = join(this.sandbox.root, 'notify');
-    const script = 'import socket,sys\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.bind(sys.argv[1])\nprint("bound",flush=True)\nwhile True:\n  d=s.recv(65536).decode("utf-8","replace")\n  print(d.replace("\\n","\\t"),flush=True)\n';
+    const script =
+      'import socket,sys\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.bind(sys.argv[1])\nprint("bound",flush=True)\nwhile True:\n  d=s.recv(65536).decode("utf-8","replace")\n  print(d.replace("\\n","\\t"),flush=True)\n';
     const helper = spawn('python3', ['-c', script, path], { stdio: ['ignore', 'pipe', 'inherit'] });
     this.notifyHelper = helper;
     await new Promise<void>((resolve, reject) => {
-      helper.once('error', () => reject(new Error('Type=notify needs python3 for the notification socket in composable test; install python3')));
+      helper.once('error', () =>
+        reject(new Error('Type=notify needs python3 for the notification socket in composable test; install python3')),
+      );
       const rl = createInterface({ input: helper.stdout! });
       rl.once('line', () => {
         rl.on('line', (l) => this.onNotify(l.split('\t')));
@@ -521,7 +592,14 @@ export class ServiceHandle {
         const i = this.logWaiters.indexOf(w);
         if (i >= 0) {
           this.logWaiters.splice(i, 1);
-          reject(new Error(`no log line matching ${re} within ${timeoutMs} ms; last lines:\n${this.logs.slice(-10).map((l) => l.text).join('\n')}`));
+          reject(
+            new Error(
+              `no log line matching ${re} within ${timeoutMs} ms; last lines:\n${this.logs
+                .slice(-10)
+                .map((l) => l.text)
+                .join('\n')}`,
+            ),
+          );
         }
       }, timeoutMs).unref();
     });
@@ -551,7 +629,9 @@ export class ServiceHandle {
       const sig = (signal.startsWith('SIG') ? signal : `SIG${signal}`) as NodeJS.Signals;
       if (killMode === 'control-group') this.killGroup(this.groupPid ?? pid, sig);
       else if (killMode !== 'none') this.killGroup(pid, sig, false);
-      const r = exit ? await Promise.race([exit, new Promise<'timeout'>((res) => setTimeout(() => res('timeout'), timeout).unref())]) : 'timeout';
+      const r = exit
+        ? await Promise.race([exit, new Promise<'timeout'>((res) => setTimeout(() => res('timeout'), timeout).unref())])
+        : 'timeout';
       if (r === 'timeout') {
         if (parseBoolean(getValue(this.file, 'Service', 'SendSIGKILL') ?? 'yes') !== false) {
           this.killGroup(this.groupPid ?? pid, 'SIGKILL');
@@ -610,7 +690,10 @@ export async function startService(dir: string, opts: StartOptions = {}): Promis
   // Absolute: programs run with WorkingDirectory= (default /), not the caller's directory.
   const pkgDir = resolve(dir);
   const { package: pkg, problems } = loadPackage(pkgDir);
-  if (!pkg) throw new Error(`${pkgDir} is not a usable package:\n${problems.map((p) => `  ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`).join('\n')}`);
+  if (!pkg)
+    throw new Error(
+      `${pkgDir} is not a usable package:\n${problems.map((p) => `  ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`).join('\n')}`,
+    );
   const handle = new ServiceHandle(pkgDir, pkg, pickUnit(pkg, opts.unit), opts);
   await handle.begin();
   return handle;

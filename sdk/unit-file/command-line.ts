@@ -74,7 +74,14 @@ export interface ExecCommandSpans {
 const EXEC_WORDS: ExtractFlags = { unquote: true, cunescape: true };
 
 function noPrefixes(): ExecPrefixes {
-  return { ignoreFailure: false, argv0Override: false, noEnvExpand: false, fullPrivileges: false, noUserChange: false, ambientFallback: false };
+  return {
+    ignoreFailure: false,
+    argv0Override: false,
+    noEnvExpand: false,
+    fullPrivileges: false,
+    noUserChange: false,
+    ambientFallback: false,
+  };
 }
 
 /** The prefix loop of config_parse_exec(): how many leading characters of `word` are prefixes. */
@@ -216,7 +223,12 @@ export function quoteExecWord(word: string): string {
 }
 
 const PREFIX_ORDER: readonly [keyof ExecPrefixes, string][] = [
-  ['ignoreFailure', '-'], ['argv0Override', '@'], ['noEnvExpand', ':'], ['fullPrivileges', '+'], ['noUserChange', '!'], ['ambientFallback', '!!'],
+  ['ignoreFailure', '-'],
+  ['argv0Override', '@'],
+  ['noEnvExpand', ':'],
+  ['fullPrivileges', '+'],
+  ['noUserChange', '!'],
+  ['ambientFallback', '!!'],
 ];
 
 function samePrefixes(a: ExecPrefixes, b: ExecPrefixes): boolean {
@@ -231,14 +243,23 @@ function prefixFor(cmd: ExecCommand): string {
   if ((p.fullPrivileges ? 1 : 0) + (p.noUserChange ? 1 : 0) + (p.ambientFallback ? 1 : 0) > 1) {
     throw new TypeError('an Exec command cannot combine +, ! and !!');
   }
-  return PREFIX_ORDER.filter(([k]) => p[k]).map(([, s]) => s).join('');
+  return PREFIX_ORDER.filter(([k]) => p[k])
+    .map(([, s]) => s)
+    .join('');
 }
 
 /** The first word of a command: prefix and executable, checked to read back as such. */
 function executableWord(prefix: string, exe: string): string {
   const expanded = standInForSpecifiers(exe);
-  if (exe === '' || !isSafeString(exe) || expanded.endsWith('/') || !(expanded.startsWith('/') ? isValidPath(expanded) : isValidFilename(expanded))) {
-    throw new TypeError(`"${exe}" cannot be an executable: it must be an absolute path or a file name, without quotes, backslashes or control characters`);
+  if (
+    exe === '' ||
+    !isSafeString(exe) ||
+    expanded.endsWith('/') ||
+    !(expanded.startsWith('/') ? isValidPath(expanded) : isValidFilename(expanded))
+  ) {
+    throw new TypeError(
+      `"${exe}" cannot be an executable: it must be an absolute path or a file name, without quotes, backslashes or control characters`,
+    );
   }
   if (parseExecPrefix(prefix + exe).length !== prefix.length) {
     throw new TypeError(`the executable "${exe}" starts with a character that would be read as a prefix`);
@@ -297,9 +318,16 @@ export function replaceExecutable(
     const next = typeof to === 'string' ? to : to(cmd.path, cmd);
     if (next === undefined) return;
     const span = spans[i]!.executable;
-    const word = options.keepArgv0 && !cmd.prefixes.argv0Override
-      ? formatCommandLine({ ...cmd, prefixes: { ...cmd.prefixes, argv0Override: true }, rawPrefix: `${cmd.rawPrefix}@`, path: next, argv: [cmd.argv[0]!] })
-      : executableWord(prefixFor(cmd), next);
+    const word =
+      options.keepArgv0 && !cmd.prefixes.argv0Override
+        ? formatCommandLine({
+            ...cmd,
+            prefixes: { ...cmd.prefixes, argv0Override: true },
+            rawPrefix: `${cmd.rawPrefix}@`,
+            path: next,
+            argv: [cmd.argv[0]!],
+          })
+        : executableWord(prefixFor(cmd), next);
     out += value.slice(last, span.start) + word;
     last = span.end;
   });

@@ -16,8 +16,17 @@ function checkSectionName(name: string): void {
 }
 
 function checkKey(key: string): void {
-  if (key === '' || key.includes('=') || LINE_BREAK.test(key) || skipWhitespace(key) !== 0 || skipWhitespaceBackward(key) !== key.length || /^[#;[]/.test(key)) {
-    throw new TypeError(`key ${JSON.stringify(key)} cannot be written: it must be non-empty, without "=", line breaks or surrounding whitespace, and not start with #, ; or [`);
+  if (
+    key === '' ||
+    key.includes('=') ||
+    LINE_BREAK.test(key) ||
+    skipWhitespace(key) !== 0 ||
+    skipWhitespaceBackward(key) !== key.length ||
+    /^[#;[]/.test(key)
+  ) {
+    throw new TypeError(
+      `key ${JSON.stringify(key)} cannot be written: it must be non-empty, without "=", line breaks or surrounding whitespace, and not start with #, ; or [`,
+    );
   }
 }
 

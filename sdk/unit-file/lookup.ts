@@ -53,9 +53,25 @@ export const DEPENDENCY_LIST: ListSemantics = { split: { retainEscape: true }, r
 export const ENVIRONMENT_LIST: ListSemantics = { split: { unquote: true, cunescape: true }, resetOnEmpty: true };
 
 const UNIT_DEPENDENCIES = new Set([
-  'Requires', 'Requisite', 'Wants', 'BindsTo', 'BindTo', 'Upholds', 'Conflicts', 'Before', 'After', 'OnSuccess', 'OnFailure',
-  'PropagatesReloadTo', 'PropagateReloadTo', 'ReloadPropagatedFrom', 'PropagateReloadFrom', 'PropagatesStopTo', 'StopPropagatedFrom',
-  'PartOf', 'JoinsNamespaceOf',
+  'Requires',
+  'Requisite',
+  'Wants',
+  'BindsTo',
+  'BindTo',
+  'Upholds',
+  'Conflicts',
+  'Before',
+  'After',
+  'OnSuccess',
+  'OnFailure',
+  'PropagatesReloadTo',
+  'PropagateReloadTo',
+  'ReloadPropagatedFrom',
+  'PropagateReloadFrom',
+  'PropagatesStopTo',
+  'StopPropagatedFrom',
+  'PartOf',
+  'JoinsNamespaceOf',
 ]);
 
 const BY_KEY: Record<string, ListSemantics> = {

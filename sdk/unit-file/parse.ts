@@ -111,7 +111,14 @@ export function parseUnitFile(text: string, path?: string): UnitFile {
     else file.preamble.push(node);
   };
   const problem = (range: SourceRange, message: string, severity: 'error' | 'warning'): void => {
-    const p: UnitFileProblem = { line: range.line, column: range.column, endLine: range.endLine, endColumn: range.endColumn, message, severity };
+    const p: UnitFileProblem = {
+      line: range.line,
+      column: range.column,
+      endLine: range.endLine,
+      endColumn: range.endColumn,
+      message,
+      severity,
+    };
     file.problems.push(path !== undefined ? { file: path, ...p } : p);
   };
   const rawOf = (first: number, last: number): string => {
@@ -160,7 +167,11 @@ export function parseUnitFile(text: string, path?: string): UnitFile {
       const name = body.slice(1, -1);
       if (!isSafeString(name)) {
         push({ type: 'invalid', raw, eol, range, message: 'bad characters in section header' });
-        problem(span(s, e), 'the section name contains quotes, a backslash or control characters; systemd stops reading the file here', 'error');
+        problem(
+          span(s, e),
+          'the section name contains quotes, a backslash or control characters; systemd stops reading the file here',
+          'error',
+        );
         return;
       }
       const header: SectionHeaderNode = { type: 'section', name, raw, eol, range };
@@ -174,14 +185,22 @@ export function parseUnitFile(text: string, path?: string): UnitFile {
     const key = eq > 0 ? body.slice(0, skipWhitespaceBackward(body, eq)) : '';
     if (!current) {
       push({ type: 'invalid', raw, eol, range, message: 'line outside of any section' });
-      problem(span(s, e), eq > 0
-        ? 'assignment outside of any section; put it below a [Section] header'
-        : 'line outside of any section; put it below a [Section] header', 'warning');
+      problem(
+        span(s, e),
+        eq > 0
+          ? 'assignment outside of any section; put it below a [Section] header'
+          : 'line outside of any section; put it below a [Section] header',
+        'warning',
+      );
       return;
     }
     if (eq < 0) {
       push({ type: 'invalid', raw, eol, range, message: 'line is not an assignment' });
-      problem(span(s, e), `line is not an assignment: expected Key=value or a [Section]${continued ? ' (it continues over several lines)' : ''}`, 'warning');
+      problem(
+        span(s, e),
+        `line is not an assignment: expected Key=value or a [Section]${continued ? ' (it continues over several lines)' : ''}`,
+        'warning',
+      );
       return;
     }
     if (eq === 0) {

@@ -23,9 +23,17 @@ interface NodeBase {
   eol?: string;
 }
 
-export interface BlankNode extends NodeBase { type: 'blank' }
-export interface CommentNode extends NodeBase { type: 'comment'; /** text after the # or ; */ text: string }
-export interface SectionHeaderNode extends NodeBase { type: 'section'; name: string }
+export interface BlankNode extends NodeBase {
+  type: 'blank';
+}
+export interface CommentNode extends NodeBase {
+  type: 'comment' /** text after the # or ; */;
+  text: string;
+}
+export interface SectionHeaderNode extends NodeBase {
+  type: 'section';
+  name: string;
+}
 export interface EntryNode extends NodeBase {
   type: 'entry';
   key: string;
@@ -38,7 +46,10 @@ export interface EntryNode extends NodeBase {
   valueRange?: SourceRange;
 }
 /** A line systemd would reject or ignore with a warning (e.g. no `=`, assignment before any section). */
-export interface InvalidNode extends NodeBase { type: 'invalid'; message: string }
+export interface InvalidNode extends NodeBase {
+  type: 'invalid';
+  message: string;
+}
 
 export type UnitNode = BlankNode | CommentNode | SectionHeaderNode | EntryNode | InvalidNode;
 

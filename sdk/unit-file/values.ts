@@ -33,15 +33,36 @@ const LLONG_MAX = (1n << 63n) - 1n;
  * U+00B5 (MICRO SIGN) or U+03BC (GREEK SMALL LETTER MU): systemd 252 as shipped (252.39) takes both.
  */
 const UNIT_TABLE: readonly (readonly [string, bigint])[] = [
-  ['seconds', USEC_PER_SEC], ['second', USEC_PER_SEC], ['sec', USEC_PER_SEC], ['s', USEC_PER_SEC],
-  ['minutes', USEC_PER_MINUTE], ['minute', USEC_PER_MINUTE], ['min', USEC_PER_MINUTE],
-  ['months', USEC_PER_MONTH], ['month', USEC_PER_MONTH], ['M', USEC_PER_MONTH],
-  ['msec', 1000n], ['ms', 1000n], ['m', USEC_PER_MINUTE],
-  ['hours', USEC_PER_HOUR], ['hour', USEC_PER_HOUR], ['hr', USEC_PER_HOUR], ['h', USEC_PER_HOUR],
-  ['days', USEC_PER_DAY], ['day', USEC_PER_DAY], ['d', USEC_PER_DAY],
-  ['weeks', USEC_PER_WEEK], ['week', USEC_PER_WEEK], ['w', USEC_PER_WEEK],
-  ['years', USEC_PER_YEAR], ['year', USEC_PER_YEAR], ['y', USEC_PER_YEAR],
-  ['usec', 1n], ['us', 1n], ['\u00b5s', 1n], ['\u03bcs', 1n],
+  ['seconds', USEC_PER_SEC],
+  ['second', USEC_PER_SEC],
+  ['sec', USEC_PER_SEC],
+  ['s', USEC_PER_SEC],
+  ['minutes', USEC_PER_MINUTE],
+  ['minute', USEC_PER_MINUTE],
+  ['min', USEC_PER_MINUTE],
+  ['months', USEC_PER_MONTH],
+  ['month', USEC_PER_MONTH],
+  ['M', USEC_PER_MONTH],
+  ['msec', 1000n],
+  ['ms', 1000n],
+  ['m', USEC_PER_MINUTE],
+  ['hours', USEC_PER_HOUR],
+  ['hour', USEC_PER_HOUR],
+  ['hr', USEC_PER_HOUR],
+  ['h', USEC_PER_HOUR],
+  ['days', USEC_PER_DAY],
+  ['day', USEC_PER_DAY],
+  ['d', USEC_PER_DAY],
+  ['weeks', USEC_PER_WEEK],
+  ['week', USEC_PER_WEEK],
+  ['w', USEC_PER_WEEK],
+  ['years', USEC_PER_YEAR],
+  ['year', USEC_PER_YEAR],
+  ['y', USEC_PER_YEAR],
+  ['usec', 1n],
+  ['us', 1n],
+  ['\u00b5s', 1n],
+  ['\u03bcs', 1n],
 ];
 
 /** Microseconds per unit, for every suffix parseTimeSpan accepts. */
@@ -93,7 +114,8 @@ export function parseTimeSpanBigInt(value: string, defaultUnit = 's'): bigint | 
     const digitsStart = e;
     while (isDigit(t[e])) e++;
     let l = 0n;
-    if (e === digitsStart) e = p; // no conversion: strtoll leaves the end pointer at the start
+    if (e === digitsStart)
+      e = p; // no conversion: strtoll leaves the end pointer at the start
     else {
       l = BigInt(t.slice(digitsStart, e));
       if (l > LLONG_MAX) return undefined; // ERANGE
@@ -136,8 +158,15 @@ export function parseTimeSpanBigInt(value: string, defaultUnit = 's'): bigint | 
 }
 
 const FORMAT_TABLE: readonly (readonly [string, bigint])[] = [
-  ['y', USEC_PER_YEAR], ['month', USEC_PER_MONTH], ['w', USEC_PER_WEEK], ['d', USEC_PER_DAY], ['h', USEC_PER_HOUR],
-  ['min', USEC_PER_MINUTE], ['s', USEC_PER_SEC], ['ms', 1000n], ['us', 1n],
+  ['y', USEC_PER_YEAR],
+  ['month', USEC_PER_MONTH],
+  ['w', USEC_PER_WEEK],
+  ['d', USEC_PER_DAY],
+  ['h', USEC_PER_HOUR],
+  ['min', USEC_PER_MINUTE],
+  ['s', USEC_PER_SEC],
+  ['ms', 1000n],
+  ['us', 1n],
 ];
 
 /**

@@ -27,9 +27,19 @@ export type ExtractErrorReason = 'unbalanced-quote' | 'bad-escape';
 
 export type ExtractResult =
   /** `next`: where the following word may start (separators after the word are skipped). */
-  | { kind: 'word'; word: Word; next: number; /** set when unknown escapes were kept verbatim (see extractFirstWordAndWarn) */ warning?: string }
+  | {
+      kind: 'word';
+      word: Word;
+      next: number /** set when unknown escapes were kept verbatim (see extractFirstWordAndWarn) */;
+      warning?: string;
+    }
   | { kind: 'end' }
-  | { kind: 'error'; reason: ExtractErrorReason; /** 0-based offset of the opening quote or the backslash */ offset: number; message: string };
+  | {
+      kind: 'error';
+      reason: ExtractErrorReason /** 0-based offset of the opening quote or the backslash */;
+      offset: number;
+      message: string;
+    };
 
 function hexDigit(ch: string | undefined): number {
   if (ch === undefined) return -1;
@@ -56,7 +66,17 @@ function isValidCodePoint(c: number): boolean {
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = {
-  a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', '"': '"', "'": "'", s: ' ',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
+  '"': '"',
+  "'": "'",
+  s: ' ',
 };
 
 /**
@@ -136,7 +156,12 @@ export function extractFirstWord(s: string, from: number, flags: ExtractFlags): 
   let quote: string | undefined;
   let quoteStart = -1;
   const finish = (end: number): ExtractResult => ({ kind: 'word', word: { text: out.done(), start, end }, next: skipWhitespace(s, end) });
-  const unbalanced = (): ExtractResult => ({ kind: 'error', reason: 'unbalanced-quote', offset: quoteStart, message: `unterminated ${quote === '"' ? 'double' : 'single'} quote` });
+  const unbalanced = (): ExtractResult => ({
+    kind: 'error',
+    reason: 'unbalanced-quote',
+    offset: quoteStart,
+    message: `unterminated ${quote === '"' ? 'double' : 'single'} quote`,
+  });
 
   for (;;) {
     if (i >= s.length) {

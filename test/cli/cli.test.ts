@@ -23,7 +23,9 @@ describe('composable CLI', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain('logship 1.4.2');
     expect(r.stdout).toContain('opt-composable-logship.mount');
-    expect(r.stdout).toMatch(/composable-early\.target\n\s+├─ logship[\s\S]*composable\.target\n\s+├─ health[\s\S]*composable-late\.target\n\s+├─ cleanup/);
+    expect(r.stdout).toMatch(
+      /composable-early\.target\n\s+├─ logship[\s\S]*composable\.target\n\s+├─ health[\s\S]*composable-late\.target\n\s+├─ cleanup/,
+    );
     expect(r.stdout).toContain('All services generated.');
   });
 
@@ -71,7 +73,9 @@ describe('composable CLI', () => {
   // Each command is a chunk the entry loads only when it is named (cli/program.ts): one missing
   // from the list, or a chunk the build did not write, would show here and not elsewhere.
   it('every command in cli/commands is listed by --help and loads on its own with <command> --help', async () => {
-    const commands = readdirSync(join(REPO, 'cli/commands')).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => f.slice(0, -3));
+    const commands = readdirSync(join(REPO, 'cli/commands'))
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .map((f) => f.slice(0, -3));
     const help = await run(['--help']);
     expect(help.exitCode).toBe(0);
     for (const name of commands) expect(help.stdout, name).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
@@ -101,7 +105,10 @@ describe('composable test', () => {
     const dir = join(tmp, 'dies');
     await execa('mkdir', ['-p', join(dir, 'usr/lib/systemd/system')]);
     writeFileSync(join(dir, 'usr/lib/os-release'), 'NAME=d\nID=dies\nVERSION_ID=1\n');
-    writeFileSync(join(dir, 'usr/lib/systemd/system/dies.service'), '[Service]\nExecStart=/bin/sh -c "sleep 0.2; echo bye >&2; exit 4"\n[Install]\nWantedBy=multi-user.target\n');
+    writeFileSync(
+      join(dir, 'usr/lib/systemd/system/dies.service'),
+      '[Service]\nExecStart=/bin/sh -c "sleep 0.2; echo bye >&2; exit 4"\n[Install]\nWantedBy=multi-user.target\n',
+    );
     const r = await run(['test', dir, '--for', '1']);
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toContain('FAILED dies.service (Type=simple): stopped by itself after start (exit-code, status 4)');
@@ -117,7 +124,9 @@ describe('composable-generator as systemd runs it', () => {
     await execa('mkdir', ['-p', root, out]);
     const r = await execa('node', [GEN, out, out, out], { reject: false, env: { COMPOSABLE_ROOT: root, COMPOSABLE_DEBUG: '1' } });
     expect(r.exitCode).toBe(0);
-    expect(r.stderr).toMatch(/^composable-generator\[\d+\]: no \/run\/composable\/metadata\.json; only the composable targets are generated$/m);
+    expect(r.stderr).toMatch(
+      /^composable-generator\[\d+\]: no \/run\/composable\/metadata\.json; only the composable targets are generated$/m,
+    );
     const quiet = await execa('node', [GEN, join(tmp, 'gen-out2')], { reject: false, env: { COMPOSABLE_ROOT: root } });
     expect(quiet.stderr).toBe('');
     expect((await execa('node', [GEN], { reject: false })).exitCode).toBe(2);

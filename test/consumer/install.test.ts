@@ -20,16 +20,28 @@ import { consumerLock, type Lockfile } from './lockfile.ts';
 
 const REPO = join(import.meta.dirname, '../..');
 const repoPackage = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
-  name: string; version: string; license: string; engines: Record<string, string>;
-  bin: Record<string, string>; dependencies: Record<string, string>; exports: Record<string, string | Record<string, string>>;
+  name: string;
+  version: string;
+  license: string;
+  engines: Record<string, string>;
+  bin: Record<string, string>;
+  dependencies: Record<string, string>;
+  exports: Record<string, string | Record<string, string>>;
 };
 
 /** The most the published package may weigh: the gzipped tarball, and unpacked in node_modules. */
 const BUDGET = { packedBytes: 768 * 1024, unpackedBytes: 3 * 1024 * 1024 };
 /** What a user needs; anything else in the tarball is a mistake. */
 const ALLOWED = [
-  /^package\.json$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/,
-  /^dist\/[^/]+\.(js|mjs|cjs|d\.ts)$/, /^dist\/chunks\/[^/]+\.js$/, /^dist\/cli\/[^/]+\.mjs$/, /^dist\/types\/.+\.d\.ts$/, /^dist\/schemas\/[^/]+\.schema\.json$/,
+  /^package\.json$/,
+  /^README\.md$/,
+  /^LICENSE$/,
+  /^CHANGELOG\.md$/,
+  /^dist\/[^/]+\.(js|mjs|cjs|d\.ts)$/,
+  /^dist\/chunks\/[^/]+\.js$/,
+  /^dist\/cli\/[^/]+\.mjs$/,
+  /^dist\/types\/.+\.d\.ts$/,
+  /^dist\/schemas\/[^/]+\.schema\.json$/,
   /^templates\/[^/]+\/.+$/,
   /^docs\/[^/]+\.md$/,
 ];
@@ -37,11 +49,22 @@ const DEV_TOOLS = ['typescript', 'vitest', '@types/node'];
 const ENTRIES = ['composable', 'composable/host', 'composable/lint', 'composable/testing'];
 
 const missing = missingRequirements(
-  [{ name: 'a git checkout (git ls-files says what a clean copy holds)', present: () => hasCommand('git') && existsSync(join(REPO, '.git')) }],
+  [
+    {
+      name: 'a git checkout (git ls-files says what a clean copy holds)',
+      present: () => hasCommand('git') && existsSync(join(REPO, '.git')),
+    },
+  ],
   'the consumer test',
 );
 
-interface PackResult { filename: string; size: number; unpackedSize: number; integrity: string; files: Array<{ path: string; size: number }> }
+interface PackResult {
+  filename: string;
+  size: number;
+  unpackedSize: number;
+  integrity: string;
+  files: Array<{ path: string; size: number }>;
+}
 
 let work = '';
 let project = '';
@@ -51,11 +74,26 @@ let pack: PackResult;
 // (`npm test` exports npm_package_*, npm_lifecycle_* and npm_config_local_prefix=<this repo>).
 // npm settings (npm_config_cache ...) pass through: the install reads the same cache.
 const inherited = (k: string): boolean =>
-  !k.startsWith('VITEST') && k !== 'NODE_OPTIONS' && (!k.startsWith('npm_') || (k.startsWith('npm_config_') && k !== 'npm_config_local_prefix' && k !== 'npm_config_call'));
+  !k.startsWith('VITEST') &&
+  k !== 'NODE_OPTIONS' &&
+  (!k.startsWith('npm_') || (k.startsWith('npm_config_') && k !== 'npm_config_local_prefix' && k !== 'npm_config_call'));
 const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => inherited(k)));
-interface Ran { exitCode: number | undefined; stdout: string; stderr: string; all: string }
+interface Ran {
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+  all: string;
+}
 async function run(cmd: string, args: string[], opts: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<Ran> {
-  const r = await execa(cmd, args, { cwd: opts.cwd ?? project, env: { ...(opts.env ?? cleanEnv), NO_COLOR: '1' }, extendEnv: false, reject: false, timeout: 300_000, stdin: 'ignore', all: true });
+  const r = await execa(cmd, args, {
+    cwd: opts.cwd ?? project,
+    env: { ...(opts.env ?? cleanEnv), NO_COLOR: '1' },
+    extendEnv: false,
+    reject: false,
+    timeout: 300_000,
+    stdin: 'ignore',
+    all: true,
+  });
   return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, all: r.all };
 }
 
@@ -65,7 +103,11 @@ describe.skipIf(missing.length > 0)('composable installed from its npm tarball',
     // A clean copy: what git has (tracked, or new and not ignored), without dist/ or node_modules.
     const source = join(work, 'source');
     mkdirSync(source);
-    const list = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 << 20 })
+    const list = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+      cwd: REPO,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    })
       .split('\0')
       .filter((f) => f && f !== 'node_modules' && existsSync(join(REPO, f)));
     execFileSync('tar', ['-C', REPO, '--null', '-T', '-', '-cf', join(work, 'source.tar')], { input: list.join('\0') });
@@ -84,15 +126,26 @@ describe.skipIf(missing.length > 0)('composable installed from its npm tarball',
     const { dependencies, devDependencies, lock } = consumerLock({
       repoLock,
       composable: {
-        version: repoPackage.version, tarball: `../${pack.filename}`, integrity: pack.integrity, license: repoPackage.license,
-        dependencies: repoPackage.dependencies, bin: repoPackage.bin, engines: repoPackage.engines,
+        version: repoPackage.version,
+        tarball: `../${pack.filename}`,
+        integrity: pack.integrity,
+        license: repoPackage.license,
+        dependencies: repoPackage.dependencies,
+        bin: repoPackage.bin,
+        engines: repoPackage.engines,
       },
       devDependencies: DEV_TOOLS,
     });
-    writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies, devDependencies }, null, 2)}\n`);
+    writeFileSync(
+      join(project, 'package.json'),
+      `${JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies, devDependencies }, null, 2)}\n`,
+    );
     writeFileSync(join(project, 'package-lock.json'), `${JSON.stringify(lock, null, 2)}\n`);
     const installed = await run('npm', ['ci', '--offline', '--no-audit', '--no-fund']);
-    expect(installed.exitCode, `npm ci --offline in the consumer project failed; if a package is not cached, run \`npm ci\` in the repository first (it fills the npm cache):\n${installed.all}`).toBe(0);
+    expect(
+      installed.exitCode,
+      `npm ci --offline in the consumer project failed; if a package is not cached, run \`npm ci\` in the repository first (it fills the npm cache):\n${installed.all}`,
+    ).toBe(0);
   }, 600_000);
 
   afterAll(() => {
@@ -104,15 +157,25 @@ describe.skipIf(missing.length > 0)('composable installed from its npm tarball',
     expect(paths.filter((p) => !ALLOWED.some((re) => re.test(p)))).toEqual([]);
     const targets = [
       ...Object.values(repoPackage.bin),
-      ...Object.values(repoPackage.exports).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t))).filter((t) => !t.includes('*')),
+      ...Object.values(repoPackage.exports)
+        .flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)))
+        .filter((t) => !t.includes('*')),
       ...['metadata', 'status', 'os-release'].map((n) => `dist/schemas/${n}.schema.json`),
       ...TEMPLATES.map((t) => `templates/${t}/usr/lib/os-release`),
-      'LICENSE', 'CHANGELOG.md', 'README.md', 'docs/api.md', 'docs/testing.md',
+      'LICENSE',
+      'CHANGELOG.md',
+      'README.md',
+      'docs/api.md',
+      'docs/testing.md',
     ].map((p) => p.replace(/^\.\//, ''));
     for (const t of targets) expect(paths, t).toContain(t);
     expect(readFileSync(join(project, 'node_modules/composable/LICENSE'), 'utf8')).toContain('Apache License');
     // Declarations name JavaScript files, as a consumer's NodeNext resolution needs.
-    const relativeTs = pack.files.filter((f) => f.path.endsWith('.d.ts')).filter((f) => /(from\s+|import\(\s*)['"]\.{1,2}\/[^'"]*\.ts['"]/.test(readFileSync(join(project, 'node_modules/composable', f.path), 'utf8')));
+    const relativeTs = pack.files
+      .filter((f) => f.path.endsWith('.d.ts'))
+      .filter((f) =>
+        /(from\s+|import\(\s*)['"]\.{1,2}\/[^'"]*\.ts['"]/.test(readFileSync(join(project, 'node_modules/composable', f.path), 'utf8')),
+      );
     expect(relativeTs.map((f) => f.path)).toEqual([]);
     expect(pack.size, `tarball ${pack.size} bytes`).toBeLessThanOrEqual(BUDGET.packedBytes);
     expect(pack.unpackedSize, `unpacked ${pack.unpackedSize} bytes`).toBeLessThanOrEqual(BUDGET.unpackedBytes);
@@ -129,10 +192,16 @@ describe.skipIf(missing.length > 0)('composable installed from its npm tarball',
 
   // docs/api.md promises require() where node can load ES modules with it (20.19+, 22.12+).
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  it.skipIf(!((major === 20 && minor >= 19) || (major === 22 && minor >= 12) || major >= 23))('CommonJS code can require() every entry', async () => {
-    const r = await run('node', ['-e', `for (const s of ${JSON.stringify(ENTRIES)}) if (Object.keys(require(s)).length === 0) throw new Error(s + ' exports nothing')`]);
-    expect(r.exitCode, r.all).toBe(0);
-  });
+  it.skipIf(!((major === 20 && minor >= 19) || (major === 22 && minor >= 12) || major >= 23))(
+    'CommonJS code can require() every entry',
+    async () => {
+      const r = await run('node', [
+        '-e',
+        `for (const s of ${JSON.stringify(ENTRIES)}) if (Object.keys(require(s)).length === 0) throw new Error(s + ' exports nothing')`,
+      ]);
+      expect(r.exitCode, r.all).toBe(0);
+    },
+  );
 
   it('tsc --noEmit (strict, NodeNext, no skipLibCheck) accepts code using the SDK, composable/lint, composable/testing and every listed type', async () => {
     const doc = parseApiDoc(readFileSync(join(REPO, 'docs/api.md'), 'utf8'));
@@ -182,7 +251,7 @@ describe.skipIf(missing.length > 0)('composable installed from its npm tarball',
     // the help lists loads from the installed package.
     const bin = join(project, 'node_modules/.bin/composable');
     const help = await run(bin, ['--help']);
-    const commands = [...help.stdout.matchAll(/^  ([a-z]+) /gm)].map((m) => m[1]!).filter((c) => c !== 'help');
+    const commands = [...help.stdout.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]!).filter((c) => c !== 'help');
     expect(commands).toContain('lint');
     for (const name of commands) {
       const r = await run(bin, [name, '--help']);
@@ -203,7 +272,11 @@ describe.skipIf(missing.length > 0)('composable installed from its npm tarball',
 
   it('the JSON Schemas are files in the package, the same as `composable schema` prints', async () => {
     for (const name of ['metadata', 'status', 'os-release']) {
-      const resolved = await run('node', ['--input-type=module', '-e', `console.log(import.meta.resolve('composable/schemas/${name}.schema.json'))`]);
+      const resolved = await run('node', [
+        '--input-type=module',
+        '-e',
+        `console.log(import.meta.resolve('composable/schemas/${name}.schema.json'))`,
+      ]);
       const file = new URL(resolved.stdout.trim()).pathname;
       expect(relative(project, file)).toBe(`node_modules/composable/dist/schemas/${name}.schema.json`);
       const printed = await run('npx', ['composable', 'schema', name]);

@@ -9,7 +9,15 @@ const lock: Lockfile = {
     '': { dependencies: { a: '^1.0.0' }, devDependencies: { tool: '^2.0.0', unrelated: '^1.0.0' } },
     'node_modules/a': { version: '1.0.0', integrity: 'sha512-a', dependencies: { b: '^1.0.0' } },
     'node_modules/b': { version: '1.5.0', integrity: 'sha512-b1' },
-    'node_modules/tool': { version: '2.0.0', integrity: 'sha512-t', dev: true, dependencies: { b: '^2.0.0' }, optionalDependencies: { 'tool-linux': '2.0.0', 'tool-darwin': '2.0.0' }, peerDependencies: { a: '*', extra: '*' }, peerDependenciesMeta: { extra: { optional: true } } },
+    'node_modules/tool': {
+      version: '2.0.0',
+      integrity: 'sha512-t',
+      dev: true,
+      dependencies: { b: '^2.0.0' },
+      optionalDependencies: { 'tool-linux': '2.0.0', 'tool-darwin': '2.0.0' },
+      peerDependencies: { a: '*', extra: '*' },
+      peerDependenciesMeta: { extra: { optional: true } },
+    },
     'node_modules/tool/node_modules/b': { version: '2.1.0', integrity: 'sha512-b2', dev: true },
     'node_modules/tool-linux': { version: '2.0.0', integrity: 'sha512-tl', dev: true, optional: true, os: ['linux'] },
     'node_modules/unrelated': { version: '1.0.0', integrity: 'sha512-u', dev: true },
@@ -18,7 +26,13 @@ const lock: Lockfile = {
 
 describe('the consumer lock', () => {
   it('follows node resolution: a nested copy wins over the hoisted one; missing optional packages are skipped', () => {
-    expect([...closure(lock, ['tool']).keys()].sort()).toEqual(['node_modules/a', 'node_modules/b', 'node_modules/tool', 'node_modules/tool-linux', 'node_modules/tool/node_modules/b']);
+    expect([...closure(lock, ['tool']).keys()].sort()).toEqual([
+      'node_modules/a',
+      'node_modules/b',
+      'node_modules/tool',
+      'node_modules/tool-linux',
+      'node_modules/tool/node_modules/b',
+    ]);
     expect([...closure(lock, ['a']).keys()].sort()).toEqual(['node_modules/a', 'node_modules/b']);
   });
 
@@ -27,14 +41,28 @@ describe('the consumer lock', () => {
   });
 
   it('installs composable from its tarball and the tools at the locked versions, marking what is only for development', () => {
-    const { dependencies, devDependencies, lock: out } = consumerLock({
+    const {
+      dependencies,
+      devDependencies,
+      lock: out,
+    } = consumerLock({
       repoLock: lock,
-      composable: { version: '0.1.0', tarball: '../composable-0.1.0.tgz', integrity: 'sha512-c', dependencies: { a: '^1.0.0' }, bin: { composable: 'dist/composable.mjs' } },
+      composable: {
+        version: '0.1.0',
+        tarball: '../composable-0.1.0.tgz',
+        integrity: 'sha512-c',
+        dependencies: { a: '^1.0.0' },
+        bin: { composable: 'dist/composable.mjs' },
+      },
       devDependencies: ['tool'],
     });
     expect(dependencies).toEqual({ composable: 'file:../composable-0.1.0.tgz' });
     expect(devDependencies).toEqual({ tool: '2.0.0' });
-    expect(out.packages['node_modules/composable']).toMatchObject({ resolved: 'file:../composable-0.1.0.tgz', integrity: 'sha512-c', dependencies: { a: '^1.0.0' } });
+    expect(out.packages['node_modules/composable']).toMatchObject({
+      resolved: 'file:../composable-0.1.0.tgz',
+      integrity: 'sha512-c',
+      dependencies: { a: '^1.0.0' },
+    });
     expect(out.packages['node_modules/a']!.dev).toBeUndefined();
     expect(out.packages['node_modules/b']!.dev).toBeUndefined();
     expect(out.packages['node_modules/tool']!.dev).toBe(true);

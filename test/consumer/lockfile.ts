@@ -57,7 +57,8 @@ export function closure(lock: Lockfile, names: string[]): Map<string, LockEntry>
     out.set(path, entry);
     for (const dep of Object.keys(entry.dependencies ?? {})) queue.push([path, dep, false]);
     for (const dep of Object.keys(entry.optionalDependencies ?? {})) queue.push([path, dep, true]);
-    for (const dep of Object.keys(entry.peerDependencies ?? {})) queue.push([path, dep, entry.peerDependenciesMeta?.[dep]?.optional === true]);
+    for (const dep of Object.keys(entry.peerDependencies ?? {}))
+      queue.push([path, dep, entry.peerDependenciesMeta?.[dep]?.optional === true]);
   }
   return out;
 }
@@ -66,13 +67,25 @@ export interface ConsumerLockInput {
   /** The repository's package-lock.json. */
   repoLock: Lockfile;
   /** The packed composable: its package.json fields, tarball path relative to the project, and integrity. */
-  composable: { version: string; tarball: string; integrity: string; dependencies: Record<string, string>; bin: Record<string, string>; engines?: Record<string, string>; license?: string };
+  composable: {
+    version: string;
+    tarball: string;
+    integrity: string;
+    dependencies: Record<string, string>;
+    bin: Record<string, string>;
+    engines?: Record<string, string>;
+    license?: string;
+  };
   /** Development tools the consumer installs at the repository's locked versions (vitest, typescript ...). */
   devDependencies: string[];
 }
 
 /** The consumer's package.json dependencies and its package-lock.json. */
-export function consumerLock(input: ConsumerLockInput): { dependencies: Record<string, string>; devDependencies: Record<string, string>; lock: Lockfile } {
+export function consumerLock(input: ConsumerLockInput): {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+  lock: Lockfile;
+} {
   const { repoLock, composable } = input;
   const dependencies = { composable: `file:${composable.tarball}` };
   const devDependencies: Record<string, string> = {};

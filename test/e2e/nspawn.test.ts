@@ -10,10 +10,12 @@ import { missingRequirements, requirement } from '../helpers/requirements.ts';
 const missing = missingRequirements([requirement.root, requirement.nspawn, requirement.debootstrap], 'real-systemd harness tests');
 
 /** Host mounts of a boot's files (its work directory or the cached root); other containers' mounts do not count. */
-const mounts = (): string[] => readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
-  .map((l) => l.split(' ').slice(3, 5).join(' '))
-  .filter((m) => m.includes('composable'))
-  .sort();
+const mounts = (): string[] =>
+  readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ').slice(3, 5).join(' '))
+    .filter((m) => m.includes('composable'))
+    .sort();
 /** This boot's nspawn, found by its own work directory, so other containers on the machine do not count. */
 async function nspawnProcesses(workDir: string): Promise<string> {
   const r = await execa('pgrep', ['-a', '-f', `systemd-nspawn .*${workDir}`], { reject: false });
@@ -42,7 +44,9 @@ describe.skipIf(missing.length > 0)('the nspawn harness', () => {
     // A probe that never ends, and a unit that holds up shutdown: only killing the container helps.
     const b = await bootContainer({
       probe: `sleep ${sleeps[0]}\n`,
-      units: { 'e2e-stubborn.service': `[Service]\nExecStart=/bin/sleep ${sleeps[1]}\nExecStop=/bin/sleep ${sleeps[2]}\nTimeoutStopSec=infinity\n` },
+      units: {
+        'e2e-stubborn.service': `[Service]\nExecStart=/bin/sleep ${sleeps[1]}\nExecStop=/bin/sleep ${sleeps[2]}\nTimeoutStopSec=infinity\n`,
+      },
       enable: [{ unit: 'e2e-stubborn.service', wantedBy: 'multi-user.target' }],
       timeoutMs: 5_000,
     });

@@ -28,7 +28,10 @@ function writePackage(store: string, name: string): void {
   // once seen to take 60 s in this podman container (cgroup v1), which is not what this test is about.
   writeFileSync(join(dir, 'usr/bin', name), '#!/bin/sh\necho "started with GREETING=$GREETING"\nexec sleep 2147483647\n');
   chmodSync(join(dir, 'usr/bin', name), 0o755);
-  writeFileSync(join(dir, 'usr/lib/systemd/system', `${name}.service`), `[Unit]\nDescription=${name}\n\n[Service]\nExecStart=/usr/bin/${name}\n\n[Install]\nWantedBy=multi-user.target\n`);
+  writeFileSync(
+    join(dir, 'usr/lib/systemd/system', `${name}.service`),
+    `[Unit]\nDescription=${name}\n\n[Service]\nExecStart=/usr/bin/${name}\n\n[Install]\nWantedBy=multi-user.target\n`,
+  );
 }
 
 describe.skipIf(missing.length > 0)('composable-oci-hook with podman', () => {
@@ -44,7 +47,8 @@ describe.skipIf(missing.length > 0)('composable-oci-hook with podman', () => {
   const writeConfig = (services: Record<string, unknown>) =>
     writeFileSync(configPath, JSON.stringify({ store, runRoot, logFile: join(work, 'hook.log'), services }, null, 2));
   const invocationCount = () => (existsSync(invocations) ? readFileSync(invocations, 'utf8').split('\n').filter(Boolean).length : 0);
-  const fullId = async (name: string) => (await execa('podman', ['inspect', '--format', '{{.Id}}', name], { timeout: 30_000 })).stdout.trim();
+  const fullId = async (name: string) =>
+    (await execa('podman', ['inspect', '--format', '{{.Id}}', name], { timeout: 30_000 })).stdout.trim();
   const start = async (args: string[], hooks = hooksDir, image?: string) => {
     const c = await startContainer({ image, args: ['--hooks-dir', hooks, ...args], timeoutMs: 240_000 });
     containers.push(c);
@@ -114,7 +118,10 @@ describe.skipIf(missing.length > 0)('composable-oci-hook with podman', () => {
     expect(mounts).toMatch(/ \/run\/composable rw,nosuid,nodev,noexec/);
     expect((await c.exec(['ls', '/opt/composable'])).stdout.split('\n').sort()).toEqual(['alpha', 'beta']);
     const status = JSON.parse((await c.exec(['cat', '/run/composable/status.json'])).stdout);
-    expect(status.services.map((s: { name: string; mountedBy?: string }) => [s.name, s.mountedBy])).toEqual([['alpha', 'engine'], ['beta', 'engine']]);
+    expect(status.services.map((s: { name: string; mountedBy?: string }) => [s.name, s.mountedBy])).toEqual([
+      ['alpha', 'engine'],
+      ['beta', 'engine'],
+    ]);
     const hookStatus = JSON.parse((await c.exec(['cat', '/run/composable/hook-status.json'])).stdout);
     expect(hookStatus.refused.map((r: { name: string }) => r.name)).toEqual(['../x', 'evil', 'outside']);
     const log = readFileSync(join(work, 'hook.log'), 'utf8');
@@ -140,7 +147,8 @@ describe.skipIf(missing.length > 0)('composable-oci-hook with podman', () => {
     await execa(process.execPath, [HOOK_BIN, 'refresh', id, '--config', configPath], { timeout: 30_000 });
     const apply2 = await c.exec(['composable', 'apply']);
     expect(apply2.exitCode, apply2.stderr).toBe(0);
-    const why = async () => `apply: ${apply2.stdout}\n${apply2.stderr}\nmetadata: ${readFileSync(join(runDir, 'metadata.json'), 'utf8')}\nstatus: ${(await c.exec(['systemctl', 'status', 'beta.service', '--no-pager'])).stdout}`;
+    const why = async () =>
+      `apply: ${apply2.stdout}\n${apply2.stderr}\nmetadata: ${readFileSync(join(runDir, 'metadata.json'), 'utf8')}\nstatus: ${(await c.exec(['systemctl', 'status', 'beta.service', '--no-pager'])).stdout}`;
     expect(await active(c, 'beta.service'), await why()).toBe('active');
 
     await c.remove();
@@ -190,7 +198,9 @@ describe.skipIf(missing.length > 0)('composable-oci-hook with podman', () => {
       expect(await active(c, 'alpha.service')).toBe('active');
       const hookStatus = JSON.parse((await c.exec(['cat', '/run/composable/hook-status.json'])).stdout);
       expect(hookStatus.services).toEqual(['alpha']);
-      expect(hookStatus.refused).toEqual([{ name: 'beta', reason: expect.stringContaining('/opt/composable/beta is a symbolic link in the container\'s image') }]);
+      expect(hookStatus.refused).toEqual([
+        { name: 'beta', reason: expect.stringContaining("/opt/composable/beta is a symbolic link in the container's image") },
+      ]);
       // Nothing was mounted onto the link's target: the container's /etc is its own.
       const mounts = (await c.exec(['cat', '/proc/self/mountinfo'])).stdout;
       expect(mounts).not.toMatch(/ \/etc /);

@@ -8,13 +8,21 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIST } from '../harness/nspawn.ts';
-import { ensureSystemdImage, harnessContainers, HARNESS_LABEL, removeHarnessContainers, startContainer, withContainer } from '../harness/podman.ts';
+import {
+  ensureSystemdImage,
+  harnessContainers,
+  HARNESS_LABEL,
+  removeHarnessContainers,
+  startContainer,
+  withContainer,
+} from '../harness/podman.ts';
 import { missingRequirements, requirement } from '../helpers/requirements.ts';
 
 const missing = missingRequirements([requirement.root, requirement.podman, requirement.debootstrap], 'podman harness tests');
 
 const CAP_SYS_ADMIN = 21n;
-const containerExists = async (name: string): Promise<boolean> => (await execa('podman', ['container', 'exists', name], { reject: false })).exitCode === 0;
+const containerExists = async (name: string): Promise<boolean> =>
+  (await execa('podman', ['container', 'exists', name], { reject: false })).exitCode === 0;
 
 describe.skipIf(missing.length > 0)('the podman harness', () => {
   let image = '';
@@ -54,7 +62,11 @@ describe.skipIf(missing.length > 0)('the podman harness', () => {
     mkdirSync(join(units, 'multi-user.target.wants'));
     symlinkSync('../e2e-hang.service', join(units, 'multi-user.target.wants', 'e2e-hang.service'));
     const started = Date.now();
-    const c = await startContainer({ image, timeoutMs: 8_000, args: ['--mount', `type=bind,source=${units},target=/run/systemd/system,ro=true`] });
+    const c = await startContainer({
+      image,
+      timeoutMs: 8_000,
+      args: ['--mount', `type=bind,source=${units},target=/run/systemd/system,ro=true`],
+    });
     try {
       await expect(c.waitForSystemd(60_000)).rejects.toThrow(/killed at its time limit/);
       expect(c.timedOut).toBe(true);

@@ -11,7 +11,16 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIST, REPO } from '../harness/nspawn.ts';
-import { adoptContainer, containerName, ensureSystemdImage, harnessContainers, harnessRunArgs, removeHarnessContainers, startContainer, type PodmanContainer } from '../harness/podman.ts';
+import {
+  adoptContainer,
+  containerName,
+  ensureSystemdImage,
+  harnessContainers,
+  harnessRunArgs,
+  removeHarnessContainers,
+  startContainer,
+  type PodmanContainer,
+} from '../harness/podman.ts';
 import type { Metadata } from '../../sdk/schema/metadata.ts';
 import { packageDigest } from '../../sdk/digest.ts';
 import { buildPackage, daemonPackage, removeBuiltPackages } from './packages.ts';
@@ -43,7 +52,9 @@ interface StatusFile {
 async function packOciArchive(dir: string, out: string): Promise<string> {
   const pack = await execa('node', [CLI, 'pack', dir, '--format', 'oci-archive', '--output', out], { reject: false, timeout: 120_000 });
   if (pack.exitCode !== 0) throw new Error(`composable pack ${dir} failed:\n${pack.stdout}${pack.stderr}`);
-  const index = JSON.parse((await execa('tar', ['-xOf', out, 'index.json'])).stdout) as { manifests: { annotations?: Record<string, string> }[] };
+  const index = JSON.parse((await execa('tar', ['-xOf', out, 'index.json'])).stdout) as {
+    manifests: { annotations?: Record<string, string> }[];
+  };
   return `localhost/${index.manifests[0]!.annotations!['org.opencontainers.image.ref.name']}`;
 }
 
@@ -94,13 +105,36 @@ describe.skipIf(missing.length > 0)('composable sidecars in an unprivileged podm
     const layout = join(work, 'Cleanup-Layout.oci');
     await execa('podman', ['save', '--format', 'oci-dir', '--output', layout, images[2]!], { timeout: 120_000 });
     await execa('podman', ['load', '--input', archives.health!], { timeout: 120_000 });
-    const id = async (ref: string): Promise<string> => (await execa('podman', ['image', 'inspect', '--format', '{{.Id}}', ref])).stdout.trim();
+    const id = async (ref: string): Promise<string> =>
+      (await execa('podman', ['image', 'inspect', '--format', '{{.Id}}', ref])).stdout.trim();
     const metadataFile = join(work, 'print-case.json');
-    writeFileSync(metadataFile, JSON.stringify({ schemaVersion: 1, services: EXAMPLES.map((n) => ({ name: n, source: `/run/composable/store/${n}` })) }));
-    const r = await execa('node', [
-      CLI, 'podman', '--metadata', metadataFile, '--name', 'print-case', '--run-dir', runBase, '--json',
-      '--package', `logship=${archives.logship}`, '--package', `health=image:${images[1]}`, '--package', `cleanup=${layout}`, '--image', image,
-    ], { reject: false, timeout: 120_000 });
+    writeFileSync(
+      metadataFile,
+      JSON.stringify({ schemaVersion: 1, services: EXAMPLES.map((n) => ({ name: n, source: `/run/composable/store/${n}` })) }),
+    );
+    const r = await execa(
+      'node',
+      [
+        CLI,
+        'podman',
+        '--metadata',
+        metadataFile,
+        '--name',
+        'print-case',
+        '--run-dir',
+        runBase,
+        '--json',
+        '--package',
+        `logship=${archives.logship}`,
+        '--package',
+        `health=image:${images[1]}`,
+        '--package',
+        `cleanup=${layout}`,
+        '--image',
+        image,
+      ],
+      { reject: false, timeout: 120_000 },
+    );
     expect(r.exitCode, r.stderr).toBe(0);
     const args = JSON.parse(r.stdout) as string[];
     expect(args.filter((a) => a.startsWith('type=image,'))).toEqual([
@@ -117,10 +151,16 @@ describe.skipIf(missing.length > 0)('composable sidecars in an unprivileged podm
     expect(pack.exitCode, pack.stderr).toBe(0);
     const metadataFile = join(work, 'tarball-case.json');
     writeFileSync(metadataFile, JSON.stringify({ schemaVersion: 1, services: [{ name: 'health', source: tarball }] }));
-    const r = await execa('node', [CLI, 'podman', '--metadata', metadataFile, '--name', 'tarball-case', '--run-dir', runBase, '--image', image], { reject: false, timeout: 120_000 });
+    const r = await execa(
+      'node',
+      [CLI, 'podman', '--metadata', metadataFile, '--name', 'tarball-case', '--run-dir', runBase, '--image', image],
+      { reject: false, timeout: 120_000 },
+    );
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain(`composable podman: package health: podman could not load ${tarball} as an image`);
-    expect(r.stderr).toContain('a package file must be an OCI archive (composable pack --format oci-archive), or give the package directory');
+    expect(r.stderr).toContain(
+      'a package file must be an OCI archive (composable pack --format oci-archive), or give the package directory',
+    );
     expect(r.stdout).toBe('');
   }, 120_000);
 
@@ -134,24 +174,42 @@ describe.skipIf(missing.length > 0)('composable sidecars in an unprivileged podm
       ...examples,
       // With each tree's digest, which the generator checks on the package where podman mounted it.
       // The three examples of the issue; heartbeat (chroot mode) needs a mount namespace anyway.
-      services: examples.services.filter((s) => (EXAMPLES as readonly string[]).includes(s.name)).map((s) => ({
-        ...s,
-        digest: packageDigest(join(REPO, 'examples', s.name)),
-        ...(s.name === 'health' ? { credentials: { token: '/run/composable/credentials/health/token' } } : {}),
-      })),
+      services: examples.services
+        .filter((s) => (EXAMPLES as readonly string[]).includes(s.name))
+        .map((s) => ({
+          ...s,
+          digest: packageDigest(join(REPO, 'examples', s.name)),
+          ...(s.name === 'health' ? { credentials: { token: '/run/composable/credentials/health/token' } } : {}),
+        })),
     };
     const metadataFile = join(work, 'metadata.json');
     writeFileSync(metadataFile, JSON.stringify(metadata));
 
     const started = Date.now();
-    const run = await execa('node', [
-      CLI, 'podman', '--metadata', metadataFile, '--name', name, '--run-dir', runBase,
-      ...EXAMPLES.flatMap((n) => ['--package', `${n}=${archives[n]}`]),
-      '--credential', `health/token=${secretFile}`,
-      '--run',
-      // The harness's additions: detached, labelled as the harness's, this host's quirks; no network needed.
-      '--', ...harnessRunArgs(name), '--network', 'none', image,
-    ], { reject: false, timeout: 120_000, all: true });
+    const run = await execa(
+      'node',
+      [
+        CLI,
+        'podman',
+        '--metadata',
+        metadataFile,
+        '--name',
+        name,
+        '--run-dir',
+        runBase,
+        ...EXAMPLES.flatMap((n) => ['--package', `${n}=${archives[n]}`]),
+        '--credential',
+        `health/token=${secretFile}`,
+        '--run',
+        // The harness's additions: detached, labelled as the harness's, this host's quirks; no network needed.
+        '--',
+        ...harnessRunArgs(name),
+        '--network',
+        'none',
+        image,
+      ],
+      { reject: false, timeout: 120_000, all: true },
+    );
     const c = adoptContainer(name, CONTAINER_TIMEOUT);
     try {
       expect(run.exitCode, run.all).toBe(0);
@@ -159,7 +217,9 @@ describe.skipIf(missing.length > 0)('composable sidecars in an unprivileged podm
       const bootMs = Date.now() - started;
 
       // No privilege beyond podman's defaults.
-      const config = JSON.parse((await execa('podman', ['inspect', name])).stdout) as [{ HostConfig: { Privileged: boolean; CapAdd: string[] | null }; Config: { Env: string[]; Cmd: string[] } }];
+      const config = JSON.parse((await execa('podman', ['inspect', name])).stdout) as [
+        { HostConfig: { Privileged: boolean; CapAdd: string[] | null }; Config: { Env: string[]; Cmd: string[] } },
+      ];
       expect(config[0].HostConfig.Privileged).toBe(false);
       expect(config[0].HostConfig.CapAdd ?? []).toEqual([]);
       const capEff = (await c.exec(['grep', '^CapEff:', '/proc/1/status'])).stdout.split(/\s+/)[1]!;
@@ -169,7 +229,10 @@ describe.skipIf(missing.length > 0)('composable sidecars in an unprivileged podm
       // CAP_SYS_ADMIN is skipped with the reason, never left failed.
       const statusText = (await c.exec(['cat', '/run/composable/status.json'])).stdout;
       const status = JSON.parse(statusText) as StatusFile;
-      expect(status.services.map((s) => [s.name, s.state, s.mountedBy, s.mount]), statusText).toEqual(
+      expect(
+        status.services.map((s) => [s.name, s.state, s.mountedBy, s.mount]),
+        statusText,
+      ).toEqual(
         EXAMPLES.map((n) => (n in SKIPPED_UNPRIVILEGED ? [n, 'skipped', undefined, undefined] : [n, 'enabled', 'engine', undefined])),
       );
       for (const [n, why] of Object.entries(SKIPPED_UNPRIVILEGED)) {
@@ -187,7 +250,11 @@ describe.skipIf(missing.length > 0)('composable sidecars in an unprivileged podm
 
       // health answers from inside the container (it listens on the container's loopback).
       const answer = await waitFor('health answering', c, async () => {
-        const r = await c.exec(['node', '-e', "fetch('http://127.0.0.1:8081/healthz').then(async (r) => console.log(r.status, (await r.text()).trim()), () => process.exit(1))"]);
+        const r = await c.exec([
+          'node',
+          '-e',
+          "fetch('http://127.0.0.1:8081/healthz').then(async (r) => console.log(r.status, (await r.text()).trim()), () => process.exit(1))",
+        ]);
         return r.exitCode === 0 ? r.stdout.trim() : undefined;
       });
       expect(answer).toMatch(/^200 \{"status":"ok"/);
@@ -208,11 +275,21 @@ describe.skipIf(missing.length > 0)('composable sidecars in an unprivileged podm
       expect(cli.stdout).toMatch(/cleanup\.timer +active \(waiting\)/);
 
       // The credential reached its service from the tmpfs, and nowhere else.
-      expect((await c.exec(['systemctl', 'cat', 'health.service'])).stdout).toContain('LoadCredential=token:/run/composable/credentials/health/token');
+      expect((await c.exec(['systemctl', 'cat', 'health.service'])).stdout).toContain(
+        'LoadCredential=token:/run/composable/credentials/health/token',
+      );
       const pid = (await c.exec(['systemctl', 'show', '-p', 'MainPID', '--value', 'health.service'])).stdout.trim();
       expect((await c.exec(['cat', `/proc/${pid}/root/run/credentials/health.service/token`])).stdout).toBe(secret);
       expect(JSON.stringify(config)).not.toContain(secret);
-      expect((await c.exec(['sh', '-c', `grep -rl '${secret}' /run/systemd/generator /run/composable/status.json /run/composable/metadata.json; journalctl -o cat --no-pager | grep -c '${secret}'`])).stdout.trim()).toBe('0');
+      expect(
+        (
+          await c.exec([
+            'sh',
+            '-c',
+            `grep -rl '${secret}' /run/systemd/generator /run/composable/status.json /run/composable/metadata.json; journalctl -o cat --no-pager | grep -c '${secret}'`,
+          ])
+        ).stdout.trim(),
+      ).toBe('0');
       console.log(`podman e2e: composable podman --run to systemd ${state}: ${bootMs} ms`);
     } finally {
       await c.remove();
@@ -221,7 +298,11 @@ describe.skipIf(missing.length > 0)('composable sidecars in an unprivileged podm
   }, 180_000);
 
   it('a package left in the store, which would need a bind mount, is skipped with the capability reason; the others run', async () => {
-    const store = buildPackage(daemonPackage('needsbind', 'default', { units: { 'needsbind.service': '[Service]\nExecStart=/usr/bin/needsbind\n\n[Install]\nWantedBy=multi-user.target\n' } }));
+    const store = buildPackage(
+      daemonPackage('needsbind', 'default', {
+        units: { 'needsbind.service': '[Service]\nExecStart=/usr/bin/needsbind\n\n[Install]\nWantedBy=multi-user.target\n' },
+      }),
+    );
     const metadata: Metadata = {
       schemaVersion: 1,
       services: [
@@ -239,10 +320,14 @@ describe.skipIf(missing.length > 0)('composable sidecars in an unprivileged podm
       image,
       timeoutMs: CONTAINER_TIMEOUT,
       args: [
-        '--network', 'none',
-        '--mount', `type=bind,source=${metadataFile},target=/run/composable/metadata.json,ro=true`,
-        '--mount', `type=image,source=${images[1]},target=/opt/composable/health`,
-        '--mount', `type=bind,source=${store.dir},target=/run/composable/store/${store.storeName},ro=true`,
+        '--network',
+        'none',
+        '--mount',
+        `type=bind,source=${metadataFile},target=/run/composable/metadata.json,ro=true`,
+        '--mount',
+        `type=image,source=${images[1]},target=/opt/composable/health`,
+        '--mount',
+        `type=bind,source=${store.dir},target=/run/composable/store/${store.storeName},ro=true`,
       ],
     });
     try {

@@ -52,7 +52,10 @@ interface PortableCase {
 /** heartbeat's case: the daemon beat twice, and the timer fired (run 1 is the start by --now, run 2 the timer's). */
 function heartbeatCase(tag: string, image: string): PortableCase {
   return {
-    tag, image, name: 'heartbeat', version: '1.0.0',
+    tag,
+    image,
+    name: 'heartbeat',
+    version: '1.0.0',
     units: { 'heartbeat.service': 'running', 'heartbeat-tick.timer': 'waiting' },
     main: 'heartbeat.service',
     done: '[ "$(cat /var/lib/private/heartbeat/beats 2>/dev/null || echo 0)" -ge 2 ] && [ "$(cat /var/lib/private/heartbeat-tick/runs 2>/dev/null || echo 0)" -ge 2 ]',
@@ -71,7 +74,12 @@ const work = mkdtempSync(join(tmpdir(), 'composable-portablectl-'));
  * the lowest free device or creates the lowest missing one; detaching keeps the device.
  */
 async function topUpLoopDevices(count = 8): Promise<void> {
-  const present = (): Set<number> => new Set(readdirSync('/dev').filter((n) => /^loop\d+$/.test(n)).map((n) => Number(n.slice(4))));
+  const present = (): Set<number> =>
+    new Set(
+      readdirSync('/dev')
+        .filter((n) => /^loop\d+$/.test(n))
+        .map((n) => Number(n.slice(4))),
+    );
   const file = join(work, 'loop-filler');
   writeFileSync(file, Buffer.alloc(64 * 1024));
   const attached: string[] = [];
@@ -101,7 +109,15 @@ function completedExample(name: string): string {
  * its work, record what systemd says, detach, record what is left. Findings go to /results/<tag>.*.
  */
 function portableProbe(c: PortableCase): string {
-  const attach = portablectlAttach({ path: c.image, kind: c.image.endsWith('.raw') ? 'raw' : 'directory', name: c.name, version: c.version, mode: 'chroot', profile: 'default', prefixes: [c.name] });
+  const attach = portablectlAttach({
+    path: c.image,
+    kind: c.image.endsWith('.raw') ? 'raw' : 'directory',
+    name: c.name,
+    version: c.version,
+    mode: 'chroot',
+    profile: 'default',
+    prefixes: [c.name],
+  });
   if (!attach.command) throw new Error(`no portablectl command for ${c.image}`);
   const units = Object.keys(c.units).join(' ');
   const main = c.main ?? Object.keys(c.units)[0]!;
@@ -138,89 +154,135 @@ describe.skipIf(missing.length > 0)('portablectl attaches composable chroot pack
     rmSync(work, { recursive: true, force: true });
   }, 60_000);
 
-  it('attaches each chroot example as NAME_VERSION.raw and as a directory, and each chroot init template: they run in their own root and detach cleanly', async () => {
-    const packages: { dir: string; storeName: string }[] = [];
-    const cases: PortableCase[] = [];
-    for (const ex of CHROOT_EXAMPLES) {
-      const dir = completedExample(ex.name);
-      const raw = join(work, `${ex.name}_${ex.version}.raw`);
-      await packPackage(dir, raw, 'raw');
-      // The directory also under the store's name NAME-VERSION: inspect's command then names the prefix.
-      packages.push({ dir: raw, storeName: `${ex.name}_${ex.version}.raw` }, { dir, storeName: ex.name }, { dir, storeName: `${ex.name}-${ex.version}` });
-    }
-    cases.push(
-      heartbeatCase('heartbeat.raw', '/run/composable/store/heartbeat_1.0.0.raw'),
-      heartbeatCase('heartbeat.dir', '/run/composable/store/heartbeat'),
-      heartbeatCase('heartbeat.versioned-dir', '/run/composable/store/heartbeat-1.0.0'),
-    );
-    // Packages straight from `composable init --mode chroot`, one per template, as directories.
-    const init = async (name: string, template: string): Promise<void> => {
-      const dir = join(work, 'dirs', name);
-      const r = await execa('node', [join(DIST, 'composable.mjs'), 'init', dir, '--name', name, '--template', template, '--mode', 'chroot'], { reject: false, timeout: 60_000 });
-      expect(r.exitCode, r.stderr).toBe(0);
-      packages.push({ dir, storeName: name });
-    };
-    await init('pdaemon', 'daemon');
-    await init('ptimer', 'timer');
-    await init('poneshot', 'oneshot');
-    const base = { version: '0.1.0' };
-    cases.push(
-      { ...base, tag: 'pdaemon.dir', image: '/run/composable/store/pdaemon', name: 'pdaemon', units: { 'pdaemon.service': 'running' }, main: 'pdaemon.service',
-        done: '[ -s /var/lib/private/pdaemon/last-run ]', evidence: 'cat /var/lib/private/pdaemon/last-run', expect: /^\d{10}$/ },
-      { ...base, tag: 'ptimer.dir', image: '/run/composable/store/ptimer', name: 'ptimer', units: { 'ptimer.service': 'dead', 'ptimer.timer': 'waiting' },
-        done: '[ -s /var/lib/private/ptimer/runs ]', evidence: 'cat /var/lib/private/ptimer/runs', expect: /^1$/ },
-      { ...base, tag: 'poneshot.dir', image: '/run/composable/store/poneshot', name: 'poneshot', units: { 'poneshot.service': 'exited' },
-        done: '[ -s /run/poneshot/status ]', evidence: 'cat /run/poneshot/status', expect: /^ready$/ },
-    );
-
-    const b = await boot({ loopDevices: true, packages, probe: `set +e\n${cases.map(portableProbe).join('\n')}`, timeoutMs: 120_000 });
-    for (const c of cases) {
-      const context = `${c.tag}: ${b.read(`${c.tag}.command`)}attach: ${b.read(`${c.tag}.attach`)}\njournal:\n${b.read(`${c.tag}.journal`)}`;
-      expect(b.read(`${c.tag}.attach.rc`).trim(), context).toBe('0');
-      expect(b.read(`${c.tag}.evidence`).trim(), context).toMatch(c.expect);
-      const show = parseShow(b.read(`${c.tag}.show`));
-      for (const [u, sub] of Object.entries(c.units)) {
-        expect(show[`${u}.SubState`], `${u}: ${context}`).toBe(sub);
-        if (sub === 'dead') expect(show[`${u}.Result`], u).toBe('success');
-        else expect(show[`${u}.ActiveState`], u).toBe('active');
-        // Attached by portablectl: the unit copied into system.attached with its 20-portable.conf.
-        expect(show[`${u}.FragmentPath`], u).toBe(`/etc/systemd/system.attached/${u}`);
-        expect(show[`${u}.DropInPaths`], u).toContain('20-portable.conf');
+  it(
+    'attaches each chroot example as NAME_VERSION.raw and as a directory, and each chroot init template: they run in their own root and detach cleanly',
+    async () => {
+      const packages: { dir: string; storeName: string }[] = [];
+      const cases: PortableCase[] = [];
+      for (const ex of CHROOT_EXAMPLES) {
+        const dir = completedExample(ex.name);
+        const raw = join(work, `${ex.name}_${ex.version}.raw`);
+        await packPackage(dir, raw, 'raw');
+        // The directory also under the store's name NAME-VERSION: inspect's command then names the prefix.
+        packages.push(
+          { dir: raw, storeName: `${ex.name}_${ex.version}.raw` },
+          { dir, storeName: ex.name },
+          { dir, storeName: `${ex.name}-${ex.version}` },
+        );
       }
-      // Its own root: the main process's / is the image (its os-release), not the container's.
-      if (c.main) expect(b.read(`${c.tag}.root-id`).trim(), context).toBe(`ID=${c.name}`);
-      expect(b.read(`${c.tag}.list`)).toMatch(/attached|running/);
-      expect(b.read(`${c.tag}.is-attached`).trim()).toMatch(/^(attached|running)/);
-      // Detached: units gone, nothing left in system.attached, the main process ended.
-      expect(b.read(`${c.tag}.detach.rc`).trim(), b.read(`${c.tag}.detach`)).toBe('0');
-      const after = parseShow(b.read(`${c.tag}.after`));
-      for (const u of Object.keys(c.units)) expect(after[`${u}.LoadState`], `${u} after detach`).toBe('not-found');
-      expect(b.read(`${c.tag}.attached-left`).trim()).toBe('');
-      expect(() => b.read(`${c.tag}.left-running`)).toThrow();
-    }
-    // The versioned directory needed the prefix on the command line, as inspect says.
-    expect(b.read('heartbeat.versioned-dir.command').trim()).toBe('portablectl attach --enable --now --profile=default /run/composable/store/heartbeat-1.0.0 heartbeat');
-  }, BOOT_TIMEOUT + 60_000);
+      cases.push(
+        heartbeatCase('heartbeat.raw', '/run/composable/store/heartbeat_1.0.0.raw'),
+        heartbeatCase('heartbeat.dir', '/run/composable/store/heartbeat'),
+        heartbeatCase('heartbeat.versioned-dir', '/run/composable/store/heartbeat-1.0.0'),
+      );
+      // Packages straight from `composable init --mode chroot`, one per template, as directories.
+      const init = async (name: string, template: string): Promise<void> => {
+        const dir = join(work, 'dirs', name);
+        const r = await execa(
+          'node',
+          [join(DIST, 'composable.mjs'), 'init', dir, '--name', name, '--template', template, '--mode', 'chroot'],
+          { reject: false, timeout: 60_000 },
+        );
+        expect(r.exitCode, r.stderr).toBe(0);
+        packages.push({ dir, storeName: name });
+      };
+      await init('pdaemon', 'daemon');
+      await init('ptimer', 'timer');
+      await init('poneshot', 'oneshot');
+      const base = { version: '0.1.0' };
+      cases.push(
+        {
+          ...base,
+          tag: 'pdaemon.dir',
+          image: '/run/composable/store/pdaemon',
+          name: 'pdaemon',
+          units: { 'pdaemon.service': 'running' },
+          main: 'pdaemon.service',
+          done: '[ -s /var/lib/private/pdaemon/last-run ]',
+          evidence: 'cat /var/lib/private/pdaemon/last-run',
+          expect: /^\d{10}$/,
+        },
+        {
+          ...base,
+          tag: 'ptimer.dir',
+          image: '/run/composable/store/ptimer',
+          name: 'ptimer',
+          units: { 'ptimer.service': 'dead', 'ptimer.timer': 'waiting' },
+          done: '[ -s /var/lib/private/ptimer/runs ]',
+          evidence: 'cat /var/lib/private/ptimer/runs',
+          expect: /^1$/,
+        },
+        {
+          ...base,
+          tag: 'poneshot.dir',
+          image: '/run/composable/store/poneshot',
+          name: 'poneshot',
+          units: { 'poneshot.service': 'exited' },
+          done: '[ -s /run/poneshot/status ]',
+          evidence: 'cat /run/poneshot/status',
+          expect: /^ready$/,
+        },
+      );
 
-  it('runs the same example under the generator in chroot mode', async () => {
-    const ex = CHROOT_EXAMPLES[0]!;
-    const dir = join(work, 'store', `${ex.name}-${ex.version}`);
-    cpSync(join(REPO, 'examples', ex.name), dir, { recursive: true });
-    completeChrootPackage(dir);
-    const b = await boot({
-      packages: [{ dir, storeName: `${ex.name}-${ex.version}` }],
-      metadata: { schemaVersion: 1, services: [{ name: ex.name, source: `/run/composable/store/${ex.name}-${ex.version}`, version: ex.version }] },
-      probe: `for i in $(seq 1 150); do [ "$(cat /var/lib/private/heartbeat/beats 2>/dev/null || echo 0)" -ge 2 ] && [ "$(cat /var/lib/private/heartbeat-tick/runs 2>/dev/null || echo 0)" -ge 1 ] && break; sleep 0.1; done
+      const b = await boot({ loopDevices: true, packages, probe: `set +e\n${cases.map(portableProbe).join('\n')}`, timeoutMs: 120_000 });
+      for (const c of cases) {
+        const context = `${c.tag}: ${b.read(`${c.tag}.command`)}attach: ${b.read(`${c.tag}.attach`)}\njournal:\n${b.read(`${c.tag}.journal`)}`;
+        expect(b.read(`${c.tag}.attach.rc`).trim(), context).toBe('0');
+        expect(b.read(`${c.tag}.evidence`).trim(), context).toMatch(c.expect);
+        const show = parseShow(b.read(`${c.tag}.show`));
+        for (const [u, sub] of Object.entries(c.units)) {
+          expect(show[`${u}.SubState`], `${u}: ${context}`).toBe(sub);
+          if (sub === 'dead') expect(show[`${u}.Result`], u).toBe('success');
+          else expect(show[`${u}.ActiveState`], u).toBe('active');
+          // Attached by portablectl: the unit copied into system.attached with its 20-portable.conf.
+          expect(show[`${u}.FragmentPath`], u).toBe(`/etc/systemd/system.attached/${u}`);
+          expect(show[`${u}.DropInPaths`], u).toContain('20-portable.conf');
+        }
+        // Its own root: the main process's / is the image (its os-release), not the container's.
+        if (c.main) expect(b.read(`${c.tag}.root-id`).trim(), context).toBe(`ID=${c.name}`);
+        expect(b.read(`${c.tag}.list`)).toMatch(/attached|running/);
+        expect(b.read(`${c.tag}.is-attached`).trim()).toMatch(/^(attached|running)/);
+        // Detached: units gone, nothing left in system.attached, the main process ended.
+        expect(b.read(`${c.tag}.detach.rc`).trim(), b.read(`${c.tag}.detach`)).toBe('0');
+        const after = parseShow(b.read(`${c.tag}.after`));
+        for (const u of Object.keys(c.units)) expect(after[`${u}.LoadState`], `${u} after detach`).toBe('not-found');
+        expect(b.read(`${c.tag}.attached-left`).trim()).toBe('');
+        expect(() => b.read(`${c.tag}.left-running`)).toThrow();
+      }
+      // The versioned directory needed the prefix on the command line, as inspect says.
+      expect(b.read('heartbeat.versioned-dir.command').trim()).toBe(
+        'portablectl attach --enable --now --profile=default /run/composable/store/heartbeat-1.0.0 heartbeat',
+      );
+    },
+    BOOT_TIMEOUT + 60_000,
+  );
+
+  it(
+    'runs the same example under the generator in chroot mode',
+    async () => {
+      const ex = CHROOT_EXAMPLES[0]!;
+      const dir = join(work, 'store', `${ex.name}-${ex.version}`);
+      cpSync(join(REPO, 'examples', ex.name), dir, { recursive: true });
+      completeChrootPackage(dir);
+      const b = await boot({
+        packages: [{ dir, storeName: `${ex.name}-${ex.version}` }],
+        metadata: {
+          schemaVersion: 1,
+          services: [{ name: ex.name, source: `/run/composable/store/${ex.name}-${ex.version}`, version: ex.version }],
+        },
+        probe: `for i in $(seq 1 150); do [ "$(cat /var/lib/private/heartbeat/beats 2>/dev/null || echo 0)" -ge 2 ] && [ "$(cat /var/lib/private/heartbeat-tick/runs 2>/dev/null || echo 0)" -ge 1 ] && break; sleep 0.1; done
 for u in heartbeat.service heartbeat-tick.timer; do systemctl show -p ActiveState,SubState $u | sed "s/^/$u./"; done > /results/show
 grep '^ID=' /proc/$(systemctl show -p MainPID --value heartbeat.service)/root/usr/lib/os-release > /results/root-id 2>&1
 cat /var/lib/private/heartbeat-tick/runs > /results/runs 2>&1
 journalctl --no-pager -o cat -u 'heartbeat*' > /results/journal 2>&1
 `,
-    });
-    const show = parseShow(b.read('show'));
-    expect(show['heartbeat.service.ActiveState'], b.read('journal')).toBe('active');
-    expect(show['heartbeat-tick.timer.ActiveState']).toBe('active');
-    expect(Number(b.read('runs').trim()), b.read('journal')).toBeGreaterThanOrEqual(1);
-    expect(b.read('root-id').trim()).toBe('ID=heartbeat');
-  }, BOOT_TIMEOUT);
+      });
+      const show = parseShow(b.read('show'));
+      expect(show['heartbeat.service.ActiveState'], b.read('journal')).toBe('active');
+      expect(show['heartbeat-tick.timer.ActiveState']).toBe('active');
+      expect(Number(b.read('runs').trim()), b.read('journal')).toBeGreaterThanOrEqual(1);
+      expect(b.read('root-id').trim()).toBe('ID=heartbeat');
+    },
+    BOOT_TIMEOUT,
+  );
 });

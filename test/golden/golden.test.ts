@@ -40,7 +40,7 @@ describe('generator golden cases', () => {
     }
   });
 
-  it('never writes a credential\'s content into a unit, the status or a log', () => {
+  it("never writes a credential's content into a unit, the status or a log", () => {
     const secrets: string[] = [];
     const collect = (dir: string): void => {
       for (const n of readdirSync(dir)) {

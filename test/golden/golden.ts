@@ -6,7 +6,19 @@
 //   expected/status.json    the status it records
 //   expected/exit-code      0 when everything was generated, 1 when something was skipped
 // `npm run golden:update` regenerates every expected/ folder; review the diff with git.
-import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync, existsSync, symlinkSync } from 'node:fs';
+import {
+  cpSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+  existsSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +56,9 @@ export function writeTree(dir: string, tree: Tree): void {
 }
 
 export function listCases(): string[] {
-  return readdirSync(CASES_DIR).filter((n) => existsSync(join(CASES_DIR, n, 'root'))).sort();
+  return readdirSync(CASES_DIR)
+    .filter((n) => existsSync(join(CASES_DIR, n, 'root')))
+    .sort();
 }
 
 export interface CaseResult {
@@ -69,7 +83,15 @@ export function runCase(name: string): CaseResult {
   const logger: Logger = { log: (p, m) => logs.push(`${p}: ${m}`) };
   const { ok } = runGenerator({ root, outDir, logger, writeStatusFile: true });
   const status = JSON.parse(readFileSync(join(root, 'run/composable/status.json'), 'utf8'));
-  return { units: readTree(outDir), status, exitCode: ok ? 0 : 1, logs, work, outDir, cleanup: () => rmSync(work, { recursive: true, force: true }) };
+  return {
+    units: readTree(outDir),
+    status,
+    exitCode: ok ? 0 : 1,
+    logs,
+    work,
+    outDir,
+    cleanup: () => rmSync(work, { recursive: true, force: true }),
+  };
 }
 
 export function expectedOf(name: string): { units: Tree; status: unknown; exitCode: number } {

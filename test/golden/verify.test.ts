@@ -77,7 +77,11 @@ describe.skipIf(missing.length > 0)('systemd-analyze verify on generated units',
         }
         const units = Object.keys(run.units).filter((p) => !p.includes('/'));
         expect(units.length).toBeGreaterThanOrEqual(3);
-        const r = await execa('systemd-analyze', ['verify', `--root=${root}`, ...units], { reject: false, timeout: 60_000, env: { SYSTEMD_LOG_COLOR: '0' } });
+        const r = await execa('systemd-analyze', ['verify', `--root=${root}`, ...units], {
+          reject: false,
+          timeout: 60_000,
+          env: { SYSTEMD_LOG_COLOR: '0' },
+        });
         // Lines about units of the host are not ours; every line naming a generated unit is.
         const ours = r.stderr.split('\n').filter((l) => l.trim() !== '' && units.some((u) => l.includes(u)));
         expect(ours).toEqual([]);

@@ -3,7 +3,20 @@
 // tests, the boot benchmark and `composable demo --boot`. Every boot has a hard
 // timeout; every temporary directory is removed afterwards (COMPOSABLE_E2E_KEEP=1 keeps them).
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -24,12 +37,18 @@ export const DIST = join(REPO, 'dist');
  * the way npm installs them, and `composable` on the PATH at CLI_INSTALL.bin running the entry.
  * The entry loads its chunks relative to its own path, so the two must stay together.
  */
-export const CLI_INSTALL = { dir: '/usr/local/lib/composable', entry: 'composable.mjs', chunks: 'cli', bin: '/usr/local/bin/composable' } as const;
+export const CLI_INSTALL = {
+  dir: '/usr/local/lib/composable',
+  entry: 'composable.mjs',
+  chunks: 'cli',
+  bin: '/usr/local/bin/composable',
+} as const;
 
 /** A built CLI on the host: its entry file and the chunk directory beside it (which must exist). */
 export function builtCli(entry: string): { entry: string; chunks: string } {
   const chunks = join(dirname(entry), CLI_INSTALL.chunks);
-  if (!existsSync(chunks)) throw new Error(`${chunks} is missing: the CLI ${entry} needs its chunk directory beside it (npm run build writes both)`);
+  if (!existsSync(chunks))
+    throw new Error(`${chunks} is missing: the CLI ${entry} needs its chunk directory beside it (npm run build writes both)`);
   return { entry, chunks };
 }
 
@@ -104,7 +123,17 @@ export async function ensureRootfs(): Promise<string> {
 function prepareRootfs(root: string): void {
   const etc = join(root, 'etc/systemd/system');
   mkdirSync(etc, { recursive: true });
-  for (const unit of ['console-getty.service', 'getty@.service', 'container-getty@.service', 'systemd-timesyncd.service', 'apt-daily.timer', 'apt-daily-upgrade.timer', 'e2scrub_all.timer', 'fstrim.timer', 'systemd-networkd-wait-online.service']) {
+  for (const unit of [
+    'console-getty.service',
+    'getty@.service',
+    'container-getty@.service',
+    'systemd-timesyncd.service',
+    'apt-daily.timer',
+    'apt-daily-upgrade.timer',
+    'e2scrub_all.timer',
+    'fstrim.timer',
+    'systemd-networkd-wait-online.service',
+  ]) {
     rmSync(join(etc, unit), { force: true });
     symlinkSync('/dev/null', join(etc, unit));
   }
@@ -208,7 +237,9 @@ function loopDeviceBinds(): string[] {
   const binds = existsSync('/dev/loop-control') ? ['--bind=/dev/loop-control'] : [];
   // Every loop node there is, gaps included: systemd in a container removes the nodes of loop
   // devices it is done with, and on some hosts that removes them from the host's /dev too.
-  const nodes = readdirSync('/dev').filter((n) => /^loop\d+$/.test(n)).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
+  const nodes = readdirSync('/dev')
+    .filter((n) => /^loop\d+$/.test(n))
+    .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
   for (const n of nodes.slice(0, 64)) binds.push(`--bind=/dev/${n}`);
   return binds;
 }
@@ -269,9 +300,17 @@ async function bootIn(work: string, rootfs: string, opts: BootOptions): Promise<
   const cli = opts.cli === false ? undefined : builtCli(opts.cli ?? join(DIST, 'composable.mjs'));
   // nspawn binds files and directories but cannot make the symlink npm would: a launcher script
   // in the work dir stands in for it.
-  if (cli) writeFileSync(join(e2eDir, 'composable'), `#!/bin/sh\nexec /usr/local/bin/node ${CLI_INSTALL.dir}/${CLI_INSTALL.entry} "$@"\n`, { mode: 0o755 });
+  if (cli)
+    writeFileSync(join(e2eDir, 'composable'), `#!/bin/sh\nexec /usr/local/bin/node ${CLI_INSTALL.dir}/${CLI_INSTALL.entry} "$@"\n`, {
+      mode: 0o755,
+    });
   const args = [
-    '--quiet', '--keep-unit', '--register=no', '--volatile=overlay', '--private-network', '--console=read-only',
+    '--quiet',
+    '--keep-unit',
+    '--register=no',
+    '--volatile=overlay',
+    '--private-network',
+    '--console=read-only',
     `--directory=${rootfs}`,
     `--bind-ro=${process.execPath}:/usr/local/bin/node`,
     `--bind=${runDir}:/run/composable`,

@@ -66,7 +66,15 @@ export async function ensureSystemdImage(opts: SystemdImageOptions = {}): Promis
   const cliDigests = [await fileSha256(cli.entry)];
   for (const name of chunkNames) cliDigests.push(`${name}:${await fileSha256(join(cli.chunks, name))}`);
   const key = createHash('sha256')
-    .update(JSON.stringify({ IMAGE_VERSION, rootfs: basename(rootfs), node: await fileSha256(files.node), generator: await fileSha256(files.generator), cli: cliDigests }))
+    .update(
+      JSON.stringify({
+        IMAGE_VERSION,
+        rootfs: basename(rootfs),
+        node: await fileSha256(files.node),
+        generator: await fileSha256(files.generator),
+        cli: cliDigests,
+      }),
+    )
     .digest('hex')
     .slice(0, 16);
   const image = `${IMAGE_REPOSITORY}:${key}`;
@@ -91,7 +99,8 @@ export async function ensureSystemdImage(opts: SystemdImageOptions = {}): Promis
       // One tar stream: the root, then only the added files (podman import refuses an archive
       // that names a path twice, so the stage's parent directories are not repeated).
       const added = [...Object.values(IMAGE_PATHS), CLI_INSTALL.dir].map((p) => `.${p}`);
-      const script = 'set -o pipefail; root=$1 stage=$2 image=$3; shift 3; tar --numeric-owner --exclude=./.complete -C "$root" -c . -C "$stage" "$@" | podman import --change \'CMD ["/sbin/init"]\' - "$image"';
+      const script =
+        'set -o pipefail; root=$1 stage=$2 image=$3; shift 3; tar --numeric-owner --exclude=./.complete -C "$root" -c . -C "$stage" "$@" | podman import --change \'CMD ["/sbin/init"]\' - "$image"';
       await execa('bash', ['-c', script, 'bash', rootfs, stage, image, ...added], {
         timeout: 10 * 60_000,
         all: true,
@@ -114,7 +123,11 @@ const KEEP_OLDER_IMAGES = 3;
  * remove the rest. An image a container still uses is refused by podman and stays.
  */
 async function pruneSystemdImages(current: string): Promise<void> {
-  const r = await execa('podman', ['images', '--filter', `reference=${IMAGE_REPOSITORY}`, '--format', '{{.Repository}}:{{.Tag}}\t{{.CreatedAt}}'], { reject: false, timeout: 30_000 });
+  const r = await execa(
+    'podman',
+    ['images', '--filter', `reference=${IMAGE_REPOSITORY}`, '--format', '{{.Repository}}:{{.Tag}}\t{{.CreatedAt}}'],
+    { reject: false, timeout: 30_000 },
+  );
   const older = r.stdout
     .split('\n')
     .filter(Boolean)
@@ -207,7 +220,9 @@ export class PodmanContainer {
       last = `${state} ${r.stderr.trim()}`.trim();
       await new Promise((res) => setTimeout(res, 200));
     }
-    throw new Error(`systemd in container ${this.name} did not finish starting (${this.timedOut ? 'killed at its time limit' : `last: ${last || 'no answer'}`}); log:\n${await this.logs()}`);
+    throw new Error(
+      `systemd in container ${this.name} did not finish starting (${this.timedOut ? 'killed at its time limit' : `last: ${last || 'no answer'}`}); log:\n${await this.logs()}`,
+    );
   }
 
   /** The container's console output (systemd's messages). */
@@ -262,7 +277,9 @@ export async function withContainer<T>(opts: StartOptions, fn: (c: PodmanContain
 
 /** Names of the containers (running or not) this harness owner has left. */
 export async function harnessContainers(owner = HARNESS_OWNER): Promise<string[]> {
-  const r = await execa('podman', ['ps', '--all', '--filter', `label=${HARNESS_LABEL}=${owner}`, '--format', '{{.Names}}'], { timeout: 30_000 });
+  const r = await execa('podman', ['ps', '--all', '--filter', `label=${HARNESS_LABEL}=${owner}`, '--format', '{{.Names}}'], {
+    timeout: 30_000,
+  });
   return r.stdout.split('\n').filter(Boolean);
 }
 

@@ -4,7 +4,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-export interface Requirement { name: string; present: () => boolean }
+export interface Requirement {
+  name: string;
+  present: () => boolean;
+}
 
 export function hasCommand(cmd: string): boolean {
   try {

@@ -28,7 +28,13 @@ describe('writeMetadata', () => {
   });
 
   it('rejects duplicate service names', () => {
-    const r = validateMetadata({ schemaVersion: 1, services: [{ name: 'a', source: '/x' }, { name: 'a', source: '/y' }] });
+    const r = validateMetadata({
+      schemaVersion: 1,
+      services: [
+        { name: 'a', source: '/x' },
+        { name: 'a', source: '/y' },
+      ],
+    });
     expect(r).toEqual({ ok: false, problems: ['services[1].name: "a" is used twice; service names must be unique'] });
   });
 });
@@ -44,7 +50,11 @@ describe('writeCredential', () => {
   });
 
   it('rejects names that would escape the credentials directory, without echoing the secret', () => {
-    for (const [svc, name] of [['../x', 'token'], ['logship', '../../etc/passwd'], ['logship', '.hidden']] as const) {
+    for (const [svc, name] of [
+      ['../x', 'token'],
+      ['logship', '../../etc/passwd'],
+      ['logship', '.hidden'],
+    ] as const) {
       let message = '';
       try {
         writeCredential(run, svc, name, 'TOPSECRET');
@@ -61,7 +71,12 @@ describe('writeCredential', () => {
 describe('readStatus', () => {
   it('is undefined before the generator ran, and validated after', () => {
     expect(readStatus(run)).toBeUndefined();
-    const status = { schemaVersion: 1, generator: { name: 'composable-generator', version: '0.1.0' }, metadata: { path: '/run/composable/metadata.json', state: 'ok' }, services: [] };
+    const status = {
+      schemaVersion: 1,
+      generator: { name: 'composable-generator', version: '0.1.0' },
+      metadata: { path: '/run/composable/metadata.json', state: 'ok' },
+      services: [],
+    };
     writeFileSync(join(run, 'status.json'), JSON.stringify(status));
     expect(readStatus(run)).toEqual(status);
     writeFileSync(join(run, 'status.json'), JSON.stringify({ ...status, schemaVersion: 7 }));

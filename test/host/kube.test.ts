@@ -19,11 +19,16 @@ import type { Metadata } from '../../sdk/schema/metadata.ts';
 
 /** `U` may use only field names `T` has, at every depth (arrays included). */
 type Exactly<T, U> = U extends readonly (infer E)[]
-  ? T extends readonly (infer F)[] ? readonly Exactly<F, E>[] : never
+  ? T extends readonly (infer F)[]
+    ? readonly Exactly<F, E>[]
+    : never
   : U extends object
     ? { [K in keyof U]: K extends keyof T ? Exactly<NonNullable<T[K]>, U[K]> : never }
     : U;
-const assertExactly = <T,>() => <U,>(value: U & Exactly<T, U>): U => value;
+const assertExactly =
+  <T>() =>
+  <U>(value: U & Exactly<T, U>): U =>
+    value;
 
 const work = mkdtempSync(join(tmpdir(), 'composable-kube-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -32,7 +37,12 @@ const metadata: Metadata = {
   schemaVersion: 1,
   container: { id: 'web-1', labels: { job: 'web' } },
   services: [
-    { name: 'logship', source: '/run/composable/store/logship-1.4.2', version: '1.4.2', credentials: { token: '/run/composable/credentials/logship/token', ca: '/run/composable/credentials/logship/ca.pem' } },
+    {
+      name: 'logship',
+      source: '/run/composable/store/logship-1.4.2',
+      version: '1.4.2',
+      credentials: { token: '/run/composable/credentials/logship/token', ca: '/run/composable/credentials/logship/ca.pem' },
+    },
     { name: 'health', source: '/run/composable/store/health-0.3.0', version: '0.3.0', after: ['logship'] },
   ],
 };
@@ -40,7 +50,7 @@ const metadata: Metadata = {
 const input = (over: Partial<KubeRenderInput> = {}): KubeRenderInput => ({
   metadata,
   name: 'web',
-  images: { logship: 'registry.example/composable/logship:1.4.2', health: 'registry.example/composable/health@sha256:' + 'a'.repeat(64) },
+  images: { logship: 'registry.example/composable/logship:1.4.2', health: `registry.example/composable/health@sha256:${'a'.repeat(64)}` },
   pullPolicy: 'IfNotPresent',
   secrets: {},
   containerName: 'systemd',
@@ -57,7 +67,10 @@ describe('composable kube rendering', () => {
   it('mounts each package as a read-only image volume at its stable path, and the metadata naming those paths', () => {
     const r = render();
     const logship = r.volumes.find((v) => v.image?.reference.includes('logship'));
-    expect(logship).toEqual({ name: 'pkg-logship', image: { reference: 'registry.example/composable/logship:1.4.2', pullPolicy: 'IfNotPresent' } });
+    expect(logship).toEqual({
+      name: 'pkg-logship',
+      image: { reference: 'registry.example/composable/logship:1.4.2', pullPolicy: 'IfNotPresent' },
+    });
     expect(r.volumeMounts).toContainEqual({ name: 'pkg-logship', mountPath: '/opt/composable/logship', readOnly: true });
     expect(r.volumeMounts).toContainEqual({ name: 'pkg-health', mountPath: '/opt/composable/health', readOnly: true });
     // Engine-mounted (docs/contract.md): the source is the stable path itself.
@@ -65,15 +78,30 @@ describe('composable kube rendering', () => {
     const mounted = JSON.parse(r.configMap.data['metadata.json']!);
     expect(validateMetadata(mounted).ok).toBe(true);
     expect(mounted).toEqual(r.metadata);
-    expect(r.volumeMounts).toContainEqual({ name: 'composable-metadata', mountPath: '/run/composable/metadata.json', subPath: 'metadata.json', readOnly: true });
-    expect(r.volumes).toContainEqual({ name: 'composable-metadata', configMap: { name: 'web-composable', items: [{ key: 'metadata.json', path: 'metadata.json' }] } });
+    expect(r.volumeMounts).toContainEqual({
+      name: 'composable-metadata',
+      mountPath: '/run/composable/metadata.json',
+      subPath: 'metadata.json',
+      readOnly: true,
+    });
+    expect(r.volumes).toContainEqual({
+      name: 'composable-metadata',
+      configMap: { name: 'web-composable', items: [{ key: 'metadata.json', path: 'metadata.json' }] },
+    });
   });
 
   it('gives each service with credentials a Secret volume at its credentials directory, names and keys only', () => {
     const r = render({ secrets: { logship: 'logship-prod-token' } });
     expect(r.volumes).toContainEqual({
       name: 'cred-logship',
-      secret: { secretName: 'logship-prod-token', items: [{ key: 'token', path: 'token' }, { key: 'ca', path: 'ca.pem' }], defaultMode: 0o400 },
+      secret: {
+        secretName: 'logship-prod-token',
+        items: [
+          { key: 'token', path: 'token' },
+          { key: 'ca', path: 'ca.pem' },
+        ],
+        defaultMode: 0o400,
+      },
     });
     expect(r.volumeMounts).toContainEqual({ name: 'cred-logship', mountPath: '/run/composable/credentials/logship', readOnly: true });
     expect(r.secrets).toEqual([{ service: 'logship', secretName: 'logship-prod-token', keys: ['token', 'ca'] }]);
@@ -82,14 +110,28 @@ describe('composable kube rendering', () => {
   });
 
   it('refuses what Kubernetes could not express, naming the service and the fix', () => {
-    const bad = renderKube(input({
-      images: { logship: 'r/l:1' },
-      metadata: { ...metadata, services: [{ ...metadata.services[0]!, credentials: { token: '/run/composable/credentials/logship/sub/token' } }, metadata.services[1]!] },
-    }));
+    const bad = renderKube(
+      input({
+        images: { logship: 'r/l:1' },
+        metadata: {
+          ...metadata,
+          services: [
+            { ...metadata.services[0]!, credentials: { token: '/run/composable/credentials/logship/sub/token' } },
+            metadata.services[1]!,
+          ],
+        },
+      }),
+    );
     expect(bad.ok).toBe(false);
     const problems = bad.ok ? [] : bad.problems;
     expect(problems).toContain('service health: no image; pass --package health=image:REF (or --registry, with a version in the metadata)');
-    expect(problems.some((p) => p.startsWith('service logship: credential token is at /run/composable/credentials/logship/sub/token; on Kubernetes it must be a file directly in /run/composable/credentials/logship/'))).toBe(true);
+    expect(
+      problems.some((p) =>
+        p.startsWith(
+          'service logship: credential token is at /run/composable/credentials/logship/sub/token; on Kubernetes it must be a file directly in /run/composable/credentials/logship/',
+        ),
+      ),
+    ).toBe(true);
     const stray = renderKube(input({ secrets: { health: 'x', ghost: 'y' } }));
     expect(stray.ok ? [] : stray.problems).toEqual([
       'a Secret is given for health, which has no credentials in the metadata; add them or drop --secret health',
@@ -115,14 +157,18 @@ describe('composable kube output against the Kubernetes API', () => {
     const r = render();
     const cm = assertExactly<IConfigMap>()(r.configMap);
     expect(() => new ConfigMap(cm).validate()).not.toThrow();
-    const deployment = assertExactly<IDeployment>()(renderDeployment(r, input(), { image: 'registry.example/app:1', runtimeClassName: 'systemd', imagePullSecrets: ['registry-cred'] }));
+    const deployment = assertExactly<IDeployment>()(
+      renderDeployment(r, input(), { image: 'registry.example/app:1', runtimeClassName: 'systemd', imagePullSecrets: ['registry-cred'] }),
+    );
     expect(() => new Deployment(deployment).validate()).not.toThrow();
     const spec = deployment.spec.template.spec;
     expect(spec.runtimeClassName).toBe('systemd');
     expect(spec.imagePullSecrets).toEqual([{ name: 'registry-cred' }]);
     // systemd's tmpfs mounts, in memory; no privilege.
     expect(spec.containers[0]!.volumeMounts.map((m) => m.mountPath)).toEqual(expect.arrayContaining(['/run', '/run/lock', '/tmp']));
-    expect(spec.volumes.filter((v) => 'emptyDir' in v).every((v) => (v as { emptyDir: { medium: string } }).emptyDir.medium === 'Memory')).toBe(true);
+    expect(
+      spec.volumes.filter((v) => 'emptyDir' in v).every((v) => (v as { emptyDir: { medium: string } }).emptyDir.medium === 'Memory'),
+    ).toBe(true);
     expect(spec.containers[0]!.securityContext).toEqual({ privileged: false });
     expect(JSON.stringify(deployment)).not.toMatch(/SYS_ADMIN|hostPath/);
   });
@@ -130,7 +176,8 @@ describe('composable kube output against the Kubernetes API', () => {
   it('the patch for an existing Deployment holds valid volumes and mounts', () => {
     const patch = renderDeploymentPatch(render(), input());
     for (const v of patch.spec.template.spec.volumes) expect(() => new Volume(assertExactly<IVolume>()(v)).validate()).not.toThrow();
-    for (const m of patch.spec.template.spec.containers[0]!.volumeMounts) expect(() => new VolumeMount(assertExactly<IVolumeMount>()(m)).validate()).not.toThrow();
+    for (const m of patch.spec.template.spec.containers[0]!.volumeMounts)
+      expect(() => new VolumeMount(assertExactly<IVolumeMount>()(m)).validate()).not.toThrow();
     expect(patch.metadata).toEqual({ name: 'web' });
   });
 
@@ -153,7 +200,10 @@ describe('docs/engines.md', () => {
     const kube = { ...input(), metadata: example, name: 'web', images };
     const r = renderKube(kube);
     if (!r.ok) throw new Error(r.problems.join('\n'));
-    const deployment = renderDeployment(r.render, kube, { image: 'registry.example/platform/web-systemd:1', runtimeClassName: 'systemd-cgroup-rw' });
+    const deployment = renderDeployment(r.render, kube, {
+      image: 'registry.example/platform/web-systemd:1',
+      runtimeClassName: 'systemd-cgroup-rw',
+    });
     expect(shown).toEqual([r.render.configMap, deployment]);
     expect(() => new ConfigMap(shown[0]).validate()).not.toThrow();
     expect(() => new Deployment(shown[1]).validate()).not.toThrow();
@@ -161,7 +211,12 @@ describe('docs/engines.md', () => {
 });
 
 describe('composable kube command', () => {
-  const cli = (args: string[]) => execa(join(import.meta.dirname, '../../node_modules/.bin/tsx'), [join(import.meta.dirname, '../../cli/main.ts'), 'kube', ...args], { reject: false, cwd: work, timeout: 60_000 });
+  const cli = (args: string[]) =>
+    execa(join(import.meta.dirname, '../../node_modules/.bin/tsx'), [join(import.meta.dirname, '../../cli/main.ts'), 'kube', ...args], {
+      reject: false,
+      cwd: work,
+      timeout: 60_000,
+    });
 
   it('prints YAML that parses to the ConfigMap and a Deployment, pins packed images by digest, and prints no secret', async () => {
     const file = join(work, 'metadata.json');
@@ -169,14 +224,26 @@ describe('composable kube command', () => {
     const pkg = join(import.meta.dirname, '../../examples/logship');
     const oci = join(work, 'logship.oci.tar');
     const packed = packOci(pkg, oci, 'oci-archive', { name: 'logship', version: '1.4.2', architecture: 'amd64' });
-    const r = await cli(['--metadata', file, '--registry', 'registry.example/team', '--package', `logship=${oci}`, '--container-image', 'registry.example/app:1']);
+    const r = await cli([
+      '--metadata',
+      file,
+      '--registry',
+      'registry.example/team',
+      '--package',
+      `logship=${oci}`,
+      '--container-image',
+      'registry.example/app:1',
+    ]);
     expect(r.exitCode, r.stderr).toBe(0);
     const docs = parseAllDocuments(r.stdout).map((d) => d.toJS());
     expect(docs.map((d) => d.kind)).toEqual(['ConfigMap', 'Deployment']);
     expect(() => new ConfigMap(docs[0]).validate()).not.toThrow();
     expect(() => new Deployment(docs[1]).validate()).not.toThrow();
     const refs = docs[1].spec.template.spec.volumes.filter((v: IVolume) => v.image).map((v: IVolume) => v.image!.reference);
-    expect(refs).toEqual([`registry.example/team/composable/logship@${packed.manifestDigest}`, 'registry.example/team/composable/health:0.3.0']);
+    expect(refs).toEqual([
+      `registry.example/team/composable/logship@${packed.manifestDigest}`,
+      'registry.example/team/composable/health:0.3.0',
+    ]);
     expect(r.stderr).toContain('Secret web-1-logship-credentials (keys: token, ca)');
     expect(r.stdout).not.toContain('kind: Secret');
   }, 60_000);
@@ -198,6 +265,8 @@ describe('composable kube command', () => {
     const r = await cli(['--metadata', file, '--registry', 'registry.example']);
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(`${file}: service health has no version, so its image tag is unknown; add "version" or pass --package health=image:REF`);
+    expect(r.stderr).toContain(
+      `${file}: service health has no version, so its image tag is unknown; add "version" or pass --package health=image:REF`,
+    );
   }, 60_000);
 });

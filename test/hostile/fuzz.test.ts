@@ -39,7 +39,36 @@ afterEach(() => {
 type Rng = ReturnType<typeof prng>;
 
 function randomText(r: Rng): string {
-  const alphabet = ['[Service]', '[Unit]', '[Install]', '\n', '=', 'ExecStart=', '/usr/bin/x', '"', "'", '\\', ' ', '#', ';', 'ID=', 'NAME=', 'VERSION_ID=', '1.0', '\r', '\t', '\0', 'é', '$', '%', 'WantedBy=multi-user.target', '+', '!', '@', 'x'.repeat(300)];
+  const alphabet = [
+    '[Service]',
+    '[Unit]',
+    '[Install]',
+    '\n',
+    '=',
+    'ExecStart=',
+    '/usr/bin/x',
+    '"',
+    "'",
+    '\\',
+    ' ',
+    '#',
+    ';',
+    'ID=',
+    'NAME=',
+    'VERSION_ID=',
+    '1.0',
+    '\r',
+    '\t',
+    '\0',
+    'é',
+    '$',
+    '%',
+    'WantedBy=multi-user.target',
+    '+',
+    '!',
+    '@',
+    'x'.repeat(300),
+  ];
   let s = '';
   for (let i = r.int(40); i > 0; i--) s += r.pick(alphabet);
   return s;
@@ -47,26 +76,64 @@ function randomText(r: Rng): string {
 
 function randomValue(r: Rng, depth = 0): unknown {
   switch (r.int(depth > 1 ? 6 : 8)) {
-    case 0: return null;
-    case 1: return r.int(1e6) - 5;
-    case 2: return r.chance(0.5);
-    case 3: return randomText(r).slice(0, 50);
-    case 4: return `/${STORE}/${r.pick(NAMES)}`;
-    case 5: return r.pick([...NAMES, '-x', '', 'a'.repeat(200), 'beta\nx', 'gamma/..']);
-    case 6: return Array.from({ length: r.int(4) }, () => randomValue(r, depth + 1));
-    default: return Object.fromEntries(Array.from({ length: r.int(3) }, () => [r.pick(['name', 'source', 'units', 'after', 'user', 'profile', 'x']), randomValue(r, depth + 1)]));
+    case 0:
+      return null;
+    case 1:
+      return r.int(1e6) - 5;
+    case 2:
+      return r.chance(0.5);
+    case 3:
+      return randomText(r).slice(0, 50);
+    case 4:
+      return `/${STORE}/${r.pick(NAMES)}`;
+    case 5:
+      return r.pick([...NAMES, '-x', '', 'a'.repeat(200), 'beta\nx', 'gamma/..']);
+    case 6:
+      return Array.from({ length: r.int(4) }, () => randomValue(r, depth + 1));
+    default:
+      return Object.fromEntries(
+        Array.from({ length: r.int(3) }, () => [
+          r.pick(['name', 'source', 'units', 'after', 'user', 'profile', 'x']),
+          randomValue(r, depth + 1),
+        ]),
+      );
   }
 }
 
 function mutatePackage(s: Sandbox, r: Rng): void {
   const dir = join(s.root, STORE, r.pick(NAMES));
-  const paths = ['usr/lib/os-release', `usr/lib/systemd/system/${r.pick(NAMES)}.service`, 'usr/lib/systemd/system', 'usr/lib/systemd/system/x.service.d/10-a.conf', 'usr/bin', 'usr/lib', 'usr', 'usr/lib/systemd/system/extra.timer'];
+  const paths = [
+    'usr/lib/os-release',
+    `usr/lib/systemd/system/${r.pick(NAMES)}.service`,
+    'usr/lib/systemd/system',
+    'usr/lib/systemd/system/x.service.d/10-a.conf',
+    'usr/bin',
+    'usr/lib',
+    'usr',
+    'usr/lib/systemd/system/extra.timer',
+  ];
   const rel = r.pick(paths);
   const p = join(dir, rel);
   if (!existsSync(dir)) return;
   switch (r.int(canFifo ? 8 : 7)) {
     case 0:
-      link(dir, rel, r.pick(['/dev/zero', '/etc/passwd', s.host(SECRET_PATH), SECRET_PATH, '..', '../..', '../../../../../../..', rel.split('/').pop()!, '.', 'os-release', '../lib/systemd']));
+      link(
+        dir,
+        rel,
+        r.pick([
+          '/dev/zero',
+          '/etc/passwd',
+          s.host(SECRET_PATH),
+          SECRET_PATH,
+          '..',
+          '../..',
+          '../../../../../../..',
+          rel.split('/').pop()!,
+          '.',
+          'os-release',
+          '../lib/systemd',
+        ]),
+      );
       break;
     case 1:
       rmSync(p, { recursive: true, force: true });
@@ -101,7 +168,24 @@ function mutateMetadata(doc: { schemaVersion: unknown; services: unknown[]; [k: 
   const svc = doc.services[r.int(doc.services.length)] as Record<string, unknown> | undefined;
   switch (r.int(8)) {
     case 0:
-      if (svc && typeof svc === 'object') svc[r.pick(['name', 'source', 'units', 'after', 'user', 'profile', 'mode', 'target', 'environment', 'credentials', 'digest', 'version', 'bogus'])] = randomValue(r);
+      if (svc && typeof svc === 'object')
+        svc[
+          r.pick([
+            'name',
+            'source',
+            'units',
+            'after',
+            'user',
+            'profile',
+            'mode',
+            'target',
+            'environment',
+            'credentials',
+            'digest',
+            'version',
+            'bogus',
+          ])
+        ] = randomValue(r);
       break;
     case 1:
       if (svc && typeof svc === 'object') delete svc[r.pick(['name', 'source'])];

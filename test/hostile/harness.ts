@@ -38,7 +38,8 @@ export function sandbox(): Sandbox {
 }
 
 export const osRelease = (name: string): string => `NAME=${name}\nID=${name}\nVERSION_ID=1.0\n`;
-export const serviceUnit = (name: string): string => `[Unit]\nDescription=${name}\n[Service]\nExecStart=/usr/bin/${name}\n[Install]\nWantedBy=multi-user.target\n`;
+export const serviceUnit = (name: string): string =>
+  `[Unit]\nDescription=${name}\n[Service]\nExecStart=/usr/bin/${name}\n[Install]\nWantedBy=multi-user.target\n`;
 
 /** A valid package directory in the store; returns its host path. */
 export function goodPackage(sb: Sandbox, name: string): string {
@@ -85,7 +86,9 @@ export interface ServiceEntry {
 
 export function writeMetadata(sb: Sandbox, services: ServiceEntry[] | unknown, extra: Record<string, unknown> = {}): void {
   const list = Array.isArray(services)
-    ? services.map((s: ServiceEntry) => (typeof s === 'object' && s !== null && 'name' in s && s.source === undefined ? { ...s, source: `/${STORE}/${s.name}` } : s))
+    ? services.map((s: ServiceEntry) =>
+        typeof s === 'object' && s !== null && 'name' in s && s.source === undefined ? { ...s, source: `/${STORE}/${s.name}` } : s,
+      )
     : services;
   mkdirSync(sb.host('/run/composable'), { recursive: true });
   writeFileSync(sb.host('/run/composable/metadata.json'), JSON.stringify({ schemaVersion: 1, ...extra, services: list }, null, 2));
@@ -101,7 +104,11 @@ export function snapshot(dir: string, skip: (rel: string) => boolean = () => fal
       const r = rel ? `${rel}/${name}` : name;
       if (skip(r)) continue;
       const st = lstatSync(join(dir, r));
-      const what = st.isSymbolicLink() ? `link ${readlinkSync(join(dir, r))}` : st.isDirectory() ? 'dir' : `${st.mode.toString(8)} ${st.size} ${st.mtimeMs}`;
+      const what = st.isSymbolicLink()
+        ? `link ${readlinkSync(join(dir, r))}`
+        : st.isDirectory()
+          ? 'dir'
+          : `${st.mode.toString(8)} ${st.size} ${st.mtimeMs}`;
       out.set(r, what);
       if (st.isDirectory()) stack.push(r);
     }
@@ -126,11 +133,20 @@ export function generate(sb: Sandbox, opts: { limits?: Partial<PackageLimits>; m
   const logs: string[] = [];
   const rss = process.memoryUsage().rss;
   const t0 = performance.now();
-  const r = runGenerator({ root: sb.root, outDir: sb.out, logger: { log: (p, m) => logs.push(`${p}: ${m}`) }, writeStatusFile: true, limits: opts.limits });
+  const r = runGenerator({
+    root: sb.root,
+    outDir: sb.out,
+    logger: { log: (p, m) => logs.push(`${p}: ${m}`) },
+    writeStatusFile: true,
+    limits: opts.limits,
+  });
   const ms = performance.now() - t0;
   const rssDelta = process.memoryUsage().rss - rss;
   expect(ms, 'generator run time (ms)').toBeLessThan(opts.maxMs ?? 10_000);
-  expect(snapshot(sb.root, (r2) => r2 === STATUS), 'files outside the output directory').toEqual(rootBefore);
+  expect(
+    snapshot(sb.root, (r2) => r2 === STATUS),
+    'files outside the output directory',
+  ).toEqual(rootBefore);
   expect(readdirSync(sb.base).sort()).toEqual(baseBefore);
   const status = StatusSchema.parse(JSON.parse(readFileSync(sb.host('/run/composable/status.json'), 'utf8')));
   assertNoSecret(sb, logs);
@@ -139,7 +155,10 @@ export function generate(sb: Sandbox, opts: { limits?: Partial<PackageLimits>; m
 
 /** The planted secret is in no output file, not in status.json and not in the log. */
 export function assertNoSecret(sb: Sandbox, logs: string[], more: string[] = []): void {
-  const texts: [string, string][] = [['status.json', readFileSync(sb.host('/run/composable/status.json'), 'utf8')], ['log', logs.join('\n')]];
+  const texts: [string, string][] = [
+    ['status.json', readFileSync(sb.host('/run/composable/status.json'), 'utf8')],
+    ['log', logs.join('\n')],
+  ];
   for (const [rel] of snapshot(sb.out)) {
     const p = join(sb.out, rel);
     if (lstatSync(p).isFile()) texts.push([rel, readFileSync(p, 'utf8')]);
@@ -163,7 +182,11 @@ export function expectIsolated(sb: Sandbox, r: RunResult, good: string, bad: str
   expect(b.state).toBe('skipped');
   const codes = (b.reasons ?? []).map((x) => x.code);
   if (typeof code === 'string') expect(codes).toContain(code);
-  else expect(codes.some((c) => code.test(c)), `codes ${codes.join(', ')}`).toBe(true);
+  else
+    expect(
+      codes.some((c) => code.test(c)),
+      `codes ${codes.join(', ')}`,
+    ).toBe(true);
   expect(r.ok).toBe(false);
 }
 

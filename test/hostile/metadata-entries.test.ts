@@ -81,7 +81,8 @@ describe('hostile: metadata entries are isolated', () => {
     sb = sandbox();
     goodPackage(sb, 'good');
     const entries: unknown[] = [{ name: 'good' }];
-    for (let i = 0; i < 10_000; i++) entries.push(i % 2 ? { name: `svc-${i}`, source: `/run/composable/store/svc-${i}` } : { name: `svc-${i}`, bogus: i });
+    for (let i = 0; i < 10_000; i++)
+      entries.push(i % 2 ? { name: `svc-${i}`, source: `/run/composable/store/svc-${i}` } : { name: `svc-${i}`, bogus: i });
     writeMetadata(sb, entries);
     const r = generate(sb, { maxMs: 15_000 });
     expect(service(r.status, 'good').state).toBe('enabled');

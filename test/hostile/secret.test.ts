@@ -4,7 +4,19 @@
 import { execFileSync } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { expectIsolated, generate, goodPackage, link, osRelease, sandbox, SECRET, SECRET_PATH, writeFiles, writeMetadata, type Sandbox } from './harness.ts';
+import {
+  expectIsolated,
+  generate,
+  goodPackage,
+  link,
+  osRelease,
+  sandbox,
+  SECRET,
+  SECRET_PATH,
+  writeFiles,
+  writeMetadata,
+  type Sandbox,
+} from './harness.ts';
 import { lint } from '../../lint/engine.ts';
 import { FORMATS, format } from '../../lint/formatters/index.ts';
 import { inspectPath } from '../../cli/commands/inspect.ts';
@@ -16,9 +28,22 @@ type Plant = (sb: Sandbox, dir: string) => void;
 const viaLinks: [string, Plant, string][] = [
   ['os-release -> the credential (container path)', (_s, d) => link(d, 'usr/lib/os-release', SECRET_PATH), 'symlink-outside'],
   ['os-release -> the credential (host path)', (s, d) => link(d, 'usr/lib/os-release', s.host(SECRET_PATH)), 'symlink-outside'],
-  ['os-release -> the credential (relative, climbing out)', (s, d) => link(d, 'usr/lib/os-release', relative(join(d, 'usr/lib'), s.host(SECRET_PATH))), 'symlink-outside'],
+  [
+    'os-release -> the credential (relative, climbing out)',
+    (s, d) => link(d, 'usr/lib/os-release', relative(join(d, 'usr/lib'), s.host(SECRET_PATH))),
+    'symlink-outside',
+  ],
   ['a unit -> the credential', (s, d) => link(d, 'usr/lib/systemd/system/bad.service', s.host(SECRET_PATH)), 'symlink-outside'],
-  ['a drop-in -> the credential', (s, d) => link(d, 'usr/lib/systemd/system/bad.service.d/10-x.conf', relative(join(d, 'usr/lib/systemd/system/bad.service.d'), s.host(SECRET_PATH))), 'symlink-outside'],
+  [
+    'a drop-in -> the credential',
+    (s, d) =>
+      link(
+        d,
+        'usr/lib/systemd/system/bad.service.d/10-x.conf',
+        relative(join(d, 'usr/lib/systemd/system/bad.service.d'), s.host(SECRET_PATH)),
+      ),
+    'symlink-outside',
+  ],
 ];
 
 const inContent: [string, Record<string, string>, string][] = [
@@ -27,7 +52,11 @@ const inContent: [string, Record<string, string>, string][] = [
   ['an unterminated quote in os-release', { 'usr/lib/os-release': `${osRelease('bad')}${SECRET}="open\n` }, 'os-release-syntax'],
   ['a bad section header in a unit', { 'usr/lib/systemd/system/bad.service': `[${SECRET}\nExecStart=/bin/true\n` }, 'unit-parse-error'],
   ['a quoted section name in a unit', { 'usr/lib/systemd/system/bad.service': `["${SECRET}"]\n` }, 'unit-parse-error'],
-  ['an assignment outside any section', { 'usr/lib/systemd/system/bad.service': `${SECRET}=1\n[Service]\nExecStart=/bin/true\n` }, 'unit-parse-error'],
+  [
+    'an assignment outside any section',
+    { 'usr/lib/systemd/system/bad.service': `${SECRET}=1\n[Service]\nExecStart=/bin/true\n` },
+    'unit-parse-error',
+  ],
 ];
 
 describe('hostile: secrets are never echoed by the generator', () => {
@@ -91,7 +120,10 @@ describe('hostile: secrets are never echoed by lint or inspect', () => {
     const tgz = join(sb.base, 'bad.tar.gz');
     execFileSync('tar', ['-czf', tgz, '-C', bad, '.']);
     for (const p of [bad, tgz]) {
-      const err = await inspectPath(p).then(() => undefined, (e: Error) => e);
+      const err = await inspectPath(p).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(err, p).toBeInstanceOf(Error);
       expect(err!.message).toMatch(/symbolic link/);
       expect(err!.message.includes(SECRET)).toBe(false);

@@ -4,7 +4,21 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { expectIsolated, generate, goodPackage, link, osRelease, resetOut, sandbox, serviceUnit, service, STORE, writeFiles, writeMetadata, type Sandbox } from './harness.ts';
+import {
+  expectIsolated,
+  generate,
+  goodPackage,
+  link,
+  osRelease,
+  resetOut,
+  sandbox,
+  serviceUnit,
+  service,
+  STORE,
+  writeFiles,
+  writeMetadata,
+  type Sandbox,
+} from './harness.ts';
 import { missingRequirements, requirement } from '../helpers/requirements.ts';
 
 const missing = missingRequirements([requirement.mksquashfs], 'squashfs bomb tests');
@@ -28,7 +42,11 @@ function image(sbx: Sandbox, name: string, extra: (dir: string) => void = () => 
   });
   extra(dir);
   const out = join(sbx.base, `${name}.img`);
-  execFileSync('mksquashfs', [dir, out, '-noappend', '-all-root', '-no-xattrs', '-comp', 'gzip', '-noI', '-noD', '-quiet', '-no-progress'], { stdio: 'ignore' });
+  execFileSync(
+    'mksquashfs',
+    [dir, out, '-noappend', '-all-root', '-no-xattrs', '-comp', 'gzip', '-noI', '-noD', '-quiet', '-no-progress'],
+    { stdio: 'ignore' },
+  );
   return readFileSync(out);
 }
 
@@ -58,12 +76,20 @@ const bombs: [string, (img: Buffer) => void, string | RegExp][] = [
   ['the directory table starts beyond the image', (img) => img.writeBigUInt64LE(BigInt(img.length + 4096), 72), 'image-corrupt'],
   ['a block size that is not a power of two', (img) => img.writeUInt32LE(3000, 12), 'image-corrupt'],
   ['os-release declares 4 GiB', (img) => img.writeUInt32LE(0xfffffff0, findInode(img, 2, 28, OS_SIZE) + 28), 'file-too-large'],
-  ['os-release declares 900 KiB of sparse blocks', (img) => {
-    const at = findInode(img, 2, 28, OS_SIZE);
-    img.writeUInt32LE(0xffffffff, at + 20); // no fragment: every block comes from the block list
-    img.writeUInt32LE(900 * 1024, at + 28);
-  }, /image-corrupt|file-too-large|os-release/],
-  ['os-release names a fragment far beyond the table', (img) => img.writeUInt32LE(0x7ffffff0, findInode(img, 2, 28, OS_SIZE) + 20), 'image-corrupt'],
+  [
+    'os-release declares 900 KiB of sparse blocks',
+    (img) => {
+      const at = findInode(img, 2, 28, OS_SIZE);
+      img.writeUInt32LE(0xffffffff, at + 20); // no fragment: every block comes from the block list
+      img.writeUInt32LE(900 * 1024, at + 28);
+    },
+    /image-corrupt|file-too-large|os-release/,
+  ],
+  [
+    'os-release names a fragment far beyond the table',
+    (img) => img.writeUInt32LE(0x7ffffff0, findInode(img, 2, 28, OS_SIZE) + 20),
+    'image-corrupt',
+  ],
   ['the root directory declares a 64 KiB listing', (img) => img.writeUInt16LE(0xffff, rootInode(img) + 24), 'image-corrupt'],
   ['the fragment table pointer is beyond the image', (img) => img.writeBigUInt64LE(1n << 50n, 80), 'image-corrupt'],
   ['cut short (its last 64 used bytes gone)', () => {}, 'image-corrupt'],
@@ -88,9 +114,21 @@ describe.skipIf(missing.length > 0)('hostile: squashfs bombs', () => {
   it('an absolute link or a loop inside the image is refused like in a directory', () => {
     sb = sandbox();
     goodPackage(sb, 'good');
-    place(sb, 'abs', image(sb, 'abs', (d) => link(d, 'usr/lib/os-release', '/etc/os-release')));
-    place(sb, 'loop', image(sb, 'loop', (d) => link(d, 'usr/lib/systemd/system/loop-x.service', 'loop-x.service')));
-    place(sb, 'up', image(sb, 'up', (d) => link(d, 'usr/lib/os-release', '../../../../../etc/os-release')));
+    place(
+      sb,
+      'abs',
+      image(sb, 'abs', (d) => link(d, 'usr/lib/os-release', '/etc/os-release')),
+    );
+    place(
+      sb,
+      'loop',
+      image(sb, 'loop', (d) => link(d, 'usr/lib/systemd/system/loop-x.service', 'loop-x.service')),
+    );
+    place(
+      sb,
+      'up',
+      image(sb, 'up', (d) => link(d, 'usr/lib/os-release', '../../../../../etc/os-release')),
+    );
     writeMetadata(sb, [{ name: 'good' }, ...['abs', 'loop', 'up'].map((n) => ({ name: n, source: `/${STORE}/${n}.squashfs` }))]);
     const r = generate(sb);
     expectIsolated(sb, r, 'good', 'abs', 'symlink-outside');

@@ -3,7 +3,18 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { expectIsolated, generate, goodPackage, link, osRelease, sandbox, service, writeFiles, writeMetadata, type Sandbox } from './harness.ts';
+import {
+  expectIsolated,
+  generate,
+  goodPackage,
+  link,
+  osRelease,
+  sandbox,
+  service,
+  writeFiles,
+  writeMetadata,
+  type Sandbox,
+} from './harness.ts';
 import { packageDigest } from '../../sdk/digest.ts';
 
 let sb: Sandbox;
@@ -12,15 +23,47 @@ afterEach(() => sb?.dispose());
 type Setup = (dir: string) => void;
 const cases: [string, Setup, string][] = [
   ['os-release links to itself', (d) => link(d, 'usr/lib/os-release', 'os-release'), 'symlink-loop'],
-  ['os-release in a two-link loop', (d) => { link(d, 'usr/lib/os-release', 'a'); link(d, 'usr/lib/a', 'os-release'); }, 'symlink-loop'],
+  [
+    'os-release in a two-link loop',
+    (d) => {
+      link(d, 'usr/lib/os-release', 'a');
+      link(d, 'usr/lib/a', 'os-release');
+    },
+    'symlink-loop',
+  ],
   ['the unit directory loops onto itself', (d) => link(d, 'usr/lib/systemd/system', 'system'), 'symlink-loop'],
-  ['a unit in a loop', (d) => { link(d, 'usr/lib/systemd/system/bad.service', 'bad-x.service'); link(d, 'usr/lib/systemd/system/bad-x.service', 'bad.service'); }, 'symlink-loop'],
-  ['os-release through a regular file', (d) => { writeFiles(d, { 'usr/share/file': 'x' }); link(d, 'usr/lib/os-release', '../share/file/os-release'); }, 'path-through-file'],
-  ['the unit directory goes through a regular file', (d) => { link(d, 'usr/lib/systemd', 'x'); writeFileSync(join(d, 'usr/lib/x'), 'a file'); }, 'path-through-file'],
+  [
+    'a unit in a loop',
+    (d) => {
+      link(d, 'usr/lib/systemd/system/bad.service', 'bad-x.service');
+      link(d, 'usr/lib/systemd/system/bad-x.service', 'bad.service');
+    },
+    'symlink-loop',
+  ],
+  [
+    'os-release through a regular file',
+    (d) => {
+      writeFiles(d, { 'usr/share/file': 'x' });
+      link(d, 'usr/lib/os-release', '../share/file/os-release');
+    },
+    'path-through-file',
+  ],
+  [
+    'the unit directory goes through a regular file',
+    (d) => {
+      link(d, 'usr/lib/systemd', 'x');
+      writeFileSync(join(d, 'usr/lib/x'), 'a file');
+    },
+    'path-through-file',
+  ],
   ['os-release escapes with ..', (d) => link(d, 'usr/lib/os-release', '../../../../../../../etc/os-release'), 'symlink-outside'],
   ['os-release is an absolute link', (d) => link(d, 'usr/lib/os-release', '/etc/os-release'), 'symlink-outside'],
   ['the unit directory is an absolute link', (d) => link(d, 'usr/lib/systemd/system', '/etc/systemd/system'), 'symlink-outside'],
-  ['a drop-in directory leaves the package', (d) => link(d, 'usr/lib/systemd/system/bad.service.d', '../../../../../../../etc/systemd/system'), 'symlink-outside'],
+  [
+    'a drop-in directory leaves the package',
+    (d) => link(d, 'usr/lib/systemd/system/bad.service.d', '../../../../../../../etc/systemd/system'),
+    'symlink-outside',
+  ],
 ];
 
 describe('hostile: symlink loops, paths through files, links out of the package', () => {

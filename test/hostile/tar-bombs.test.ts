@@ -15,7 +15,14 @@ import { ArtifactError, extractArtifactTo } from '../../sdk/artifact/extract.ts'
 let sb: Sandbox;
 afterEach(() => sb?.dispose());
 
-interface Member { name: string; type?: string; data?: Buffer | string; size?: number; link?: string; mode?: number }
+interface Member {
+  name: string;
+  type?: string;
+  data?: Buffer | string;
+  size?: number;
+  link?: string;
+  mode?: number;
+}
 
 /** A ustar header with a valid checksum; `size` may lie about the data that follows. */
 function header(m: Member, size: number): Buffer {
@@ -62,10 +69,16 @@ async function refused(path: string, pattern: RegExp): Promise<void> {
   const before = readdirSync(tmpdir()).filter((n) => n.startsWith('composable-lint-') || n.startsWith('composable-inspect-')).length;
   const t0 = performance.now();
   const rss = process.memoryUsage().rss;
-  const lintErr = await lint([path]).then(() => undefined, (e: Error) => e);
+  const lintErr = await lint([path]).then(
+    () => undefined,
+    (e: Error) => e,
+  );
   expect(lintErr, 'lint refuses it').toBeInstanceOf(LintInputError);
   expect(lintErr!.message).toMatch(pattern);
-  const inspectErr = await inspectPath(path).then(() => undefined, (e: Error) => e);
+  const inspectErr = await inspectPath(path).then(
+    () => undefined,
+    (e: Error) => e,
+  );
   expect(inspectErr, 'inspect refuses it').toBeInstanceOf(ArtifactError);
   expect(inspectErr!.message).toMatch(pattern);
   expect(performance.now() - t0).toBeLessThan(5000);
@@ -98,7 +111,9 @@ describe('hostile: tar and tar.gz artifacts', () => {
         // 50 levels fit in 100 bytes of name; lower the limit to see it refused.
         const dest = join(sb.base, 'x');
         mkdirSync(dest);
-        await expect(extractArtifactTo(write('d.tar', tar([...pkg, m])), dest, { limits: { depth: 20 } })).rejects.toThrow(/nested more than 20/);
+        await expect(extractArtifactTo(write('d.tar', tar([...pkg, m])), dest, { limits: { depth: 20 } })).rejects.toThrow(
+          /nested more than 20/,
+        );
         return;
       }
       await refused(write('b.tar.gz', gzipSync(tar([...pkg, m]))), pattern);
@@ -133,7 +148,9 @@ describe('hostile: tar and tar.gz artifacts', () => {
     const dest = join(sb.base, 'f');
     mkdirSync(dest);
     await expect(extractArtifactTo(p, dest, { limits: { fileBytes: 1024 * 1024 } })).rejects.toThrow(/over the limit of 1048576 per file/);
-    await expect(extractArtifactTo(p, join(sb.base, 'g'), { limits: { packageBytes: 1024 * 1024 } })).rejects.toThrow(/add up to more than/);
+    await expect(extractArtifactTo(p, join(sb.base, 'g'), { limits: { packageBytes: 1024 * 1024 } })).rejects.toThrow(
+      /add up to more than/,
+    );
   });
 
   it('more entries than allowed', async () => {
@@ -141,7 +158,9 @@ describe('hostile: tar and tar.gz artifacts', () => {
     const many = Array.from({ length: 300 }, (_, i) => ({ name: `usr/share/f${i}`, data: '' }));
     const dest = join(sb.base, 'h');
     mkdirSync(dest);
-    await expect(extractArtifactTo(write('h.tar', tar([...pkg, ...many])), dest, { limits: { entries: 100 } })).rejects.toThrow(/more than 100 entries/);
+    await expect(extractArtifactTo(write('h.tar', tar([...pkg, ...many])), dest, { limits: { entries: 100 } })).rejects.toThrow(
+      /more than 100 entries/,
+    );
   });
 
   it('a truncated archive and one with a bad checksum', async () => {

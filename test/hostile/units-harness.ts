@@ -29,12 +29,24 @@ export interface RootOptions {
 
 /** A well-behaved package: one service running its own binary. */
 export function goodPackage(name = 'good'): HostilePackage {
-  return { name, units: { [`${name}.service`]: `[Unit]\nDescription=${name}\n[Service]\nExecStart=/usr/bin/${name}\n[Install]\nWantedBy=multi-user.target\n` } };
+  return {
+    name,
+    units: {
+      [`${name}.service`]: `[Unit]\nDescription=${name}\n[Service]\nExecStart=/usr/bin/${name}\n[Install]\nWantedBy=multi-user.target\n`,
+    },
+  };
 }
 
 /** A package with a service `<name>.service` whose [Service] section has `service` added. */
 export function packageWith(name: string, service: string, extra: Partial<HostilePackage> = {}): HostilePackage {
-  return { name, ...extra, units: { [`${name}.service`]: `[Service]\nExecStart=/usr/bin/${name}\n${service}\n[Install]\nWantedBy=multi-user.target\n`, ...extra.units } };
+  return {
+    name,
+    ...extra,
+    units: {
+      [`${name}.service`]: `[Service]\nExecStart=/usr/bin/${name}\n${service}\n[Install]\nWantedBy=multi-user.target\n`,
+      ...extra.units,
+    },
+  };
 }
 
 export interface HostileRun {
@@ -112,7 +124,11 @@ export function runHostile(opts: RootOptions): HostileRun {
     opts.inspect?.(outDir);
     const out = new Map([...after].filter(([k]) => k.startsWith('out/')).map(([k, v]) => [k.slice(4), v]));
     return {
-      status, out, outside, logs, exitOk: ok,
+      status,
+      out,
+      outside,
+      logs,
+      exitOk: ok,
       service(name) {
         const s = status.services.find((x) => x.name === name);
         if (!s) throw new Error(`no status for ${name}: ${JSON.stringify(status)}`);

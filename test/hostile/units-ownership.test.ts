@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readContainerUnits } from '../../generator/input/container-units.ts';
 import { codesOf, goodPackage, runBesideGood, runHostile, withWork, type HostilePackage } from './units-harness.ts';
 
-export function expectRefused(evil: HostilePackage, code: string, container?: Record<string, string>): void {
+function expectRefused(evil: HostilePackage, code: string, container?: Record<string, string>): void {
   const { run, baseline } = runBesideGood(evil, { container });
   expect(run.service('good').state).toBe('enabled');
   expect(run.out.has('good.service')).toBe(true);
@@ -22,7 +22,8 @@ export function expectRefused(evil: HostilePackage, code: string, container?: Re
 }
 
 const ssh = (name: string, prefix: string, unit: string): HostilePackage => ({
-  name, osRelease: `PORTABLE_PREFIXES="${name} ${prefix}"\n`,
+  name,
+  osRelease: `PORTABLE_PREFIXES="${name} ${prefix}"\n`,
   units: { [unit]: `[Service]\nExecStart=/usr/bin/${name}\n[Install]\nWantedBy=multi-user.target\n` },
 });
 
@@ -41,13 +42,17 @@ describe('PORTABLE_PREFIXES cannot claim what others own', () => {
     expectRefused(ssh('evil', prefix, unit), 'prefix-reserved');
   });
 
-  it.each([['composable', 'composable.target'], ['composable-early', 'composable-early.target'], ['composablex', 'composablex.service']])(
-    'a prefix "%s" (the generator\'s own) is refused',
-    (prefix, unit) => expectRefused(ssh('evil', prefix, unit), 'prefix-reserved'),
-  );
+  it.each([
+    ['composable', 'composable.target'],
+    ['composable-early', 'composable-early.target'],
+    ['composablex', 'composablex.service'],
+  ])('a prefix "%s" (the generator\'s own) is refused', (prefix, unit) => expectRefused(ssh('evil', prefix, unit), 'prefix-reserved'));
 
   it("a prefix that is another package's name is refused, and that package is still generated", () => {
-    const victim: HostilePackage = { name: 'victim', units: { 'victim.service': '[Service]\nExecStart=/usr/bin/victim\n[Install]\nWantedBy=multi-user.target\n' } };
+    const victim: HostilePackage = {
+      name: 'victim',
+      units: { 'victim.service': '[Service]\nExecStart=/usr/bin/victim\n[Install]\nWantedBy=multi-user.target\n' },
+    };
     const evil = ssh('evil', 'victim', 'victim-helper.service');
     const run = runHostile({ packages: [goodPackage(), evil, victim] });
     expect(codesOf(run.service('evil'))).toContain('prefix-owned-by-package');
@@ -56,8 +61,10 @@ describe('PORTABLE_PREFIXES cannot claim what others own', () => {
     expect(run.out.has('victim-helper.service')).toBe(false);
   });
 
-  it("a prefix covering a unit the container root already has is refused", () => {
-    expectRefused(ssh('evil', 'nginx', 'nginx-helper.service'), 'prefix-owned-by-container', { '/lib/systemd/system/nginx.service': '[Service]\nExecStart=/usr/sbin/nginx\n' });
+  it('a prefix covering a unit the container root already has is refused', () => {
+    expectRefused(ssh('evil', 'nginx', 'nginx-helper.service'), 'prefix-owned-by-container', {
+      '/lib/systemd/system/nginx.service': '[Service]\nExecStart=/usr/sbin/nginx\n',
+    });
   });
 
   it('units of the container are found in every unit directory', () => {
@@ -70,27 +77,59 @@ describe('PORTABLE_PREFIXES cannot claim what others own', () => {
 
 describe('a package name that is reserved is refused', () => {
   it.each([['composable'], ['composable-late'], ['sshd'], ['systemd-journald'], ['systemd-x'], ['getty'], ['user']])('%s', (name) => {
-    expectRefused({ name, units: { [`${name}.service`]: `[Service]\nExecStart=/usr/bin/${name}\n[Install]\nWantedBy=multi-user.target\n` } }, 'name-reserved');
+    expectRefused(
+      { name, units: { [`${name}.service`]: `[Service]\nExecStart=/usr/bin/${name}\n[Install]\nWantedBy=multi-user.target\n` } },
+      'name-reserved',
+    );
   });
 
-  it.each([['multi', 'multi-user.target'], ['local', 'local-fs.target'], ['first', 'first-boot-complete.target']])(
-    'a package named %s may exist, but not ship %s',
-    (name, unit) => {
-      expectRefused({ name, units: { [`${name}.service`]: `[Service]\nExecStart=/usr/bin/${name}\n[Install]\nWantedBy=multi-user.target\n`, [unit]: '[Unit]\nDescription=x\n' } }, 'unit-reserved');
-      const run = runHostile({ packages: [{ name, units: { [`${name}.service`]: `[Service]\nExecStart=/usr/bin/${name}\n[Install]\nWantedBy=multi-user.target\n` } }] });
-      expect(run.service(name).state).toBe('enabled');
-    },
-  );
+  it.each([
+    ['multi', 'multi-user.target'],
+    ['local', 'local-fs.target'],
+    ['first', 'first-boot-complete.target'],
+  ])('a package named %s may exist, but not ship %s', (name, unit) => {
+    expectRefused(
+      {
+        name,
+        units: {
+          [`${name}.service`]: `[Service]\nExecStart=/usr/bin/${name}\n[Install]\nWantedBy=multi-user.target\n`,
+          [unit]: '[Unit]\nDescription=x\n',
+        },
+      },
+      'unit-reserved',
+    );
+    const run = runHostile({
+      packages: [
+        { name, units: { [`${name}.service`]: `[Service]\nExecStart=/usr/bin/${name}\n[Install]\nWantedBy=multi-user.target\n` } },
+      ],
+    });
+    expect(run.service(name).state).toBe('enabled');
+  });
 });
 
-describe("a unit the container already has is never replaced", () => {
+describe('a unit the container already has is never replaced', () => {
   it("a package unit with the name of one of the container's units is refused", () => {
-    const evil: HostilePackage = { name: 'apt', units: { 'apt-daily.service': '[Service]\nExecStart=/usr/bin/apt\n[Install]\nWantedBy=multi-user.target\n' } };
-    expectRefused(evil, 'unit-shadows-container', { '/usr/lib/systemd/system/apt-daily.service': '[Service]\nExecStart=/usr/lib/apt/apt.systemd.daily\n' });
+    const evil: HostilePackage = {
+      name: 'apt',
+      units: { 'apt-daily.service': '[Service]\nExecStart=/usr/bin/apt\n[Install]\nWantedBy=multi-user.target\n' },
+    };
+    expectRefused(evil, 'unit-shadows-container', {
+      '/usr/lib/systemd/system/apt-daily.service': '[Service]\nExecStart=/usr/lib/apt/apt.systemd.daily\n',
+    });
   });
 
   it('a unit named like a prefix drop-in (evil-.service) is refused: its .d would reach other packages', () => {
-    expectRefused({ name: 'evil', units: { 'evil-.service': '[Service]\nExecStart=/usr/bin/evil\n', 'evil-.service.d/x.conf': '[Service]\nUser=root\n', 'evil.service': '[Service]\nExecStart=/usr/bin/evil\n[Install]\nWantedBy=multi-user.target\n' } }, 'unit-prefix-dropin');
+    expectRefused(
+      {
+        name: 'evil',
+        units: {
+          'evil-.service': '[Service]\nExecStart=/usr/bin/evil\n',
+          'evil-.service.d/x.conf': '[Service]\nUser=root\n',
+          'evil.service': '[Service]\nExecStart=/usr/bin/evil\n[Install]\nWantedBy=multi-user.target\n',
+        },
+      },
+      'unit-prefix-dropin',
+    );
   });
 });
 
@@ -117,7 +156,13 @@ describe("reading the container's units", () => {
 describe('two packages whose names both cover a unit', () => {
   it('web and web-admin both shipping web-admin.service: both are skipped (unit-conflict), the good one runs', () => {
     const unit = '[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n';
-    const run = runHostile({ packages: [goodPackage(), { name: 'web', units: { 'web-admin.service': unit } }, { name: 'web-admin', units: { 'web-admin.service': unit } }] });
+    const run = runHostile({
+      packages: [
+        goodPackage(),
+        { name: 'web', units: { 'web-admin.service': unit } },
+        { name: 'web-admin', units: { 'web-admin.service': unit } },
+      ],
+    });
     expect(codesOf(run.service('web'))).toEqual(['unit-conflict']);
     expect(codesOf(run.service('web-admin'))).toEqual(['unit-conflict']);
     expect(run.service('good').state).toBe('enabled');

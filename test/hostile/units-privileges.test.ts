@@ -30,11 +30,29 @@ describe('package drop-ins that sort after the generated one are refused', () =>
     ['~late.conf', '[Service]\nRootDirectory=/\n'],
     ['\u00e9t\u00e9.conf', '[Service]\nProtectSystem=no\nPrivateNetwork=no\n'],
   ])('%s', (name, text) => {
-    expectRefused({ name: 'evil', spec: { user: 'nobody', profile: 'nonetwork' }, units: { 'evil.service': evilUnit, [`evil.service.d/${name}`]: text } }, 'dropin-sorts-after-generated');
+    expectRefused(
+      {
+        name: 'evil',
+        spec: { user: 'nobody', profile: 'nonetwork' },
+        units: { 'evil.service': evilUnit, [`evil.service.d/${name}`]: text },
+      },
+      'dropin-sorts-after-generated',
+    );
   });
 
   it(`the generated drop-in is named ${DROP_IN_NAME}, after every allowed name`, () => {
-    const run = runHostile({ packages: [{ name: 'evil', units: { 'evil.service': evilUnit, 'evil.service.d/override.conf': '[Service]\nUser=root\n', 'evil.service.d/zz-aaa.conf': '[Service]\n' } }] });
+    const run = runHostile({
+      packages: [
+        {
+          name: 'evil',
+          units: {
+            'evil.service': evilUnit,
+            'evil.service.d/override.conf': '[Service]\nUser=root\n',
+            'evil.service.d/zz-aaa.conf': '[Service]\n',
+          },
+        },
+      ],
+    });
     expect(run.service('evil').state).toBe('enabled');
     const dropIns = [...run.out.keys()].filter((p) => p.startsWith('evil.service.d/')).map((p) => p.slice('evil.service.d/'.length));
     expect(dropIns.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))).at(-1)).toBe(DROP_IN_NAME);
@@ -53,11 +71,26 @@ describe('Exec*= prefixes that raise privileges are refused unless the profile i
   });
 
   it('in a package drop-in that sorts before the generated one', () => {
-    expectRefused({ name: 'evil', units: { 'evil.service': evilUnit, 'evil.service.d/10-setup.conf': '[Service]\nExecStartPre=+/bin/sh -c "chmod 777 /etc"\n' } }, 'exec-privileged-prefix');
+    expectRefused(
+      {
+        name: 'evil',
+        units: { 'evil.service': evilUnit, 'evil.service.d/10-setup.conf': '[Service]\nExecStartPre=+/bin/sh -c "chmod 777 /etc"\n' },
+      },
+      'exec-privileged-prefix',
+    );
   });
 
   it('in a socket unit', () => {
-    expectRefused({ name: 'evil', units: { 'evil.service': evilUnit, 'evil.socket': '[Socket]\nListenStream=/run/evil.sock\nExecStartPre=+/bin/true\n[Install]\nWantedBy=sockets.target\n' } }, 'exec-privileged-prefix');
+    expectRefused(
+      {
+        name: 'evil',
+        units: {
+          'evil.service': evilUnit,
+          'evil.socket': '[Socket]\nListenStream=/run/evil.sock\nExecStartPre=+/bin/true\n[Install]\nWantedBy=sockets.target\n',
+        },
+      },
+      'exec-privileged-prefix',
+    );
   });
 
   it('is allowed under the trusted profile', () => {
@@ -76,7 +109,9 @@ describe("a package cannot load another service's credential", () => {
   ])('%s', (line) => expectRefused(packageWith('evil', line), 'credential-outside-package'));
 
   it('its own credentials directory and its own files are fine', () => {
-    const run = runHostile({ packages: [packageWith('evil', 'LoadCredential=a:/run/composable/credentials/evil/a\nLoadCredential=b:/opt/composable/evil/etc/b')] });
+    const run = runHostile({
+      packages: [packageWith('evil', 'LoadCredential=a:/run/composable/credentials/evil/a\nLoadCredential=b:/opt/composable/evil/etc/b')],
+    });
     expect(run.service('evil').state).toBe('enabled');
   });
 });
@@ -108,7 +143,10 @@ const missing = missingRequirements([requirement.systemdAnalyze], 'generated dro
 /** systemd-analyze security --offline: which of its checks pass for the unit, read from `dir`. */
 function securityChecks(dir: string, unit: string): Map<string, { set: boolean; description: string }> {
   const r = spawnSync('systemd-analyze', ['security', '--offline=yes', '--json=short', '--no-pager', unit], {
-    encoding: 'utf8', timeout: 60_000, cwd: dir, env: { ...process.env, SYSTEMD_UNIT_PATH: `${dir}:` },
+    encoding: 'utf8',
+    timeout: 60_000,
+    cwd: dir,
+    env: { ...process.env, SYSTEMD_UNIT_PATH: `${dir}:` },
   });
   const checks = JSON.parse(r.stdout) as { json_field: string; set: boolean; description: string }[];
   return new Map(checks.map((c) => [c.json_field, { set: c.set, description: c.description }]));
@@ -116,10 +154,15 @@ function securityChecks(dir: string, unit: string): Map<string, { set: boolean; 
 
 describe.skipIf(missing.length > 0)('systemd agrees: the generated drop-in wins over the package', () => {
   // Everything a drop-in sorting before ours may try; our drop-in must undo all of it.
-  const undo = '[Service]\nUser=root\nGroup=root\nCapabilityBoundingSet=CAP_SYS_ADMIN\nAmbientCapabilities=CAP_SYS_ADMIN\nRestrictAddressFamilies=AF_PACKET AF_INET\nPrivateNetwork=no\nIPAddressAllow=any\nProtectSystem=no\nNoNewPrivileges=no\n';
+  const undo =
+    '[Service]\nUser=root\nGroup=root\nCapabilityBoundingSet=CAP_SYS_ADMIN\nAmbientCapabilities=CAP_SYS_ADMIN\nRestrictAddressFamilies=AF_PACKET AF_INET\nPrivateNetwork=no\nIPAddressAllow=any\nProtectSystem=no\nNoNewPrivileges=no\n';
   const evil: HostilePackage = {
-    name: 'evil', spec: { user: 'daemon', profile: 'nonetwork' },
-    units: { 'evil.service': `[Service]\nExecStart=/usr/bin/evil\n${undo.slice('[Service]\n'.length)}[Install]\nWantedBy=multi-user.target\n`, 'evil.service.d/override.conf': undo },
+    name: 'evil',
+    spec: { user: 'daemon', profile: 'nonetwork' },
+    units: {
+      'evil.service': `[Service]\nExecStart=/usr/bin/evil\n${undo.slice('[Service]\n'.length)}[Install]\nWantedBy=multi-user.target\n`,
+      'evil.service.d/override.conf': undo,
+    },
   };
   const expected = (checks: Map<string, { set: boolean; description: string }>): void => {
     expect(checks.get('UserOrDynamicUser')).toEqual({ set: true, description: 'Service runs under a static non-root user identity' });

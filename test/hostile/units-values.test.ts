@@ -13,14 +13,25 @@ import { planGeneration } from '../../generator/plan/plan-generation.ts';
 import { unitTextProblems } from '../../generator/plan/unit-text.ts';
 import type { GeneratorInput } from '../../generator/plan/types.ts';
 import { missingRequirements, requirement } from '../helpers/requirements.ts';
-import { buildRoot, codesOf, goodPackage, listTree, packageWith, runBesideGood, runHostile, withWork, type HostilePackage } from './units-harness.ts';
+import {
+  buildRoot,
+  codesOf,
+  goodPackage,
+  listTree,
+  packageWith,
+  runBesideGood,
+  runHostile,
+  withWork,
+  type HostilePackage,
+} from './units-harness.ts';
 
 /** What an injected line would look like if it got through. */
 const INJECTED = 'ExecStartPre=+/bin/sh -c "cat /run/composable/credentials/*/*"';
 
 function noInjectedLine(files: Map<string, string>): void {
   for (const [path, content] of files) {
-    for (const line of content.split(/\r\n|\r|\n|\0/)) expect(line.trim().startsWith('ExecStartPre=+'), `${path}: ${JSON.stringify(line)}`).toBe(false);
+    for (const line of content.split(/\r\n|\r|\n|\0/))
+      expect(line.trim().startsWith('ExecStartPre=+'), `${path}: ${JSON.stringify(line)}`).toBe(false);
   }
 }
 
@@ -28,7 +39,12 @@ function noInjectedLine(files: Map<string, string>): void {
  *  parseMetadata could: the planner must refuse the values on its own. */
 function planWithSpec(evil: Record<string, unknown>): ReturnType<typeof planGeneration> {
   return withWork((work) => {
-    const root = buildRoot(work, { packages: [goodPackage(), { name: 'evil', units: { 'evil.service': '[Service]\nExecStart=/usr/bin/evil\n[Install]\nWantedBy=multi-user.target\n' } }] });
+    const root = buildRoot(work, {
+      packages: [
+        goodPackage(),
+        { name: 'evil', units: { 'evil.service': '[Service]\nExecStart=/usr/bin/evil\n[Install]\nWantedBy=multi-user.target\n' } },
+      ],
+    });
     const input: GeneratorInput = readGeneratorInput(root);
     const svc = input.services[1]!;
     svc.spec = { ...svc.spec, ...evil } as typeof svc.spec;
@@ -36,7 +52,12 @@ function planWithSpec(evil: Record<string, unknown>): ReturnType<typeof planGene
   });
 }
 
-const endings: [string, string][] = [['a newline', `\n${INJECTED}`], ['a CR', `\r${INJECTED}`], ['a NUL', `\0${INJECTED}`], ['a trailing backslash', '\\']];
+const endings: [string, string][] = [
+  ['a newline', `\n${INJECTED}`],
+  ['a CR', `\r${INJECTED}`],
+  ['a NUL', `\0${INJECTED}`],
+  ['a trailing backslash', '\\'],
+];
 
 describe('metadata values that would break their unit line', () => {
   const fields: [string, (bad: string) => Record<string, unknown>][] = [
@@ -66,7 +87,12 @@ describe('metadata values that would break their unit line', () => {
   }
 
   it.each(endings)('through the generator, %s in a metadata value reaches no file and the status names the field', (_what, bad) => {
-    const run = runHostile({ packages: [goodPackage(), { ...packageWith('evil', ''), spec: { credentials: { token: `/run/composable/credentials/evil/t${bad}` } } }] });
+    const run = runHostile({
+      packages: [
+        goodPackage(),
+        { ...packageWith('evil', ''), spec: { credentials: { token: `/run/composable/credentials/evil/t${bad}` } } },
+      ],
+    });
     noInjectedLine(run.out);
     expect(run.outside).toEqual([]);
     expect([...run.out.keys()].some((p) => p.includes('evil'))).toBe(false);
@@ -81,7 +107,12 @@ describe('metadata values that would break their unit line', () => {
 
 describe('environment values are written so systemd reads them back unchanged, or refused', () => {
   it('a newline, CR or trailing backslash in a value is escaped inside the quotes, never a new line', () => {
-    const run = runHostile({ packages: [goodPackage(), { ...packageWith('evil', ''), spec: { environment: { A: `x\n${INJECTED}`, B: `y\r${INJECTED}`, C: 'z\\' } } }] });
+    const run = runHostile({
+      packages: [
+        goodPackage(),
+        { ...packageWith('evil', ''), spec: { environment: { A: `x\n${INJECTED}`, B: `y\r${INJECTED}`, C: 'z\\' } } },
+      ],
+    });
     expect(run.service('evil').state).toBe('enabled');
     const dropIn = run.out.get(`evil.service.d/${DROP_IN_NAME}`)!;
     expect(dropIn).toContain(`Environment="A=x\\n${INJECTED.replaceAll('"', '\\"')}"\n`);
@@ -107,7 +138,11 @@ describe('environment values are written so systemd reads them back unchanged, o
 });
 
 describe('package unit files that systemd would read differently from the generator', () => {
-  const unit = (body: string): HostilePackage => ({ name: 'evil', spec: { user: 'nobody' }, units: { 'evil.service': `[Service]\nExecStart=/usr/bin/evil\n${body}\n[Install]\nWantedBy=multi-user.target\n` } });
+  const unit = (body: string): HostilePackage => ({
+    name: 'evil',
+    spec: { user: 'nobody' },
+    units: { 'evil.service': `[Service]\nExecStart=/usr/bin/evil\n${body}\n[Install]\nWantedBy=multi-user.target\n` },
+  });
   // The package reader refuses a unit file over 1 MiB (file-too-large) and its parser reports some
   // of these itself (unit-parse-error); the generator's
   // last check on every file it writes (unit-text-unsafe) catches the rest. Either way the
@@ -117,8 +152,16 @@ describe('package unit files that systemd would read differently from the genera
     ['a NUL', `Description=x\0User=root`, 'unit-text-unsafe'],
     ['a lone CR hiding a privileged command', `Description=x\r${INJECTED}`, 'exec-privileged-prefix'],
     ['a NUL hiding a privileged command', `Description=x\0${INJECTED}`, 'exec-privileged-prefix'],
-    [`a line of ${UNIT_LINE_MAX} bytes`, `Description=${'x'.repeat(UNIT_LINE_MAX - 'Description='.length)}`, 'unit-parse-error|unit-text-unsafe|file-too-large'],
-    ['continuation lines joined beyond the limit', `Description=${'x'.repeat(UNIT_LINE_MAX / 2)}\\\n${'y'.repeat(UNIT_LINE_MAX / 2)}`, 'unit-parse-error|unit-text-unsafe|file-too-large'],
+    [
+      `a line of ${UNIT_LINE_MAX} bytes`,
+      `Description=${'x'.repeat(UNIT_LINE_MAX - 'Description='.length)}`,
+      'unit-parse-error|unit-text-unsafe|file-too-large',
+    ],
+    [
+      'continuation lines joined beyond the limit',
+      `Description=${'x'.repeat(UNIT_LINE_MAX / 2)}\\\n${'y'.repeat(UNIT_LINE_MAX / 2)}`,
+      'unit-parse-error|unit-text-unsafe|file-too-large',
+    ],
   ])('%s', (_what, body, code) => {
     const { run, baseline } = runBesideGood(unit(body));
     expect(run.service('good').state).toBe('enabled');
@@ -131,23 +174,50 @@ describe('package unit files that systemd would read differently from the genera
   });
 
   it('CRLF line ends are fine', () => {
-    const run = runHostile({ packages: [{ name: 'evil', units: { 'evil.service': '[Service]\r\nExecStart=/usr/bin/evil\r\n[Install]\r\nWantedBy=multi-user.target\r\n' } }] });
+    const run = runHostile({
+      packages: [
+        { name: 'evil', units: { 'evil.service': '[Service]\r\nExecStart=/usr/bin/evil\r\n[Install]\r\nWantedBy=multi-user.target\r\n' } },
+      ],
+    });
     expect(run.service('evil').state).toBe('enabled');
   });
 
   it('the same holds for a package drop-in', () => {
-    const { run, baseline } = runBesideGood({ name: 'evil', units: { 'evil.service': '[Service]\nExecStart=/usr/bin/evil\n[Install]\nWantedBy=multi-user.target\n', 'evil.service.d/10-x.conf': `[Service]\nDescription=x\rUser=root\n` } });
+    const { run, baseline } = runBesideGood({
+      name: 'evil',
+      units: {
+        'evil.service': '[Service]\nExecStart=/usr/bin/evil\n[Install]\nWantedBy=multi-user.target\n',
+        'evil.service.d/10-x.conf': `[Service]\nDescription=x\rUser=root\n`,
+      },
+    });
     expect(codesOf(run.service('evil'))).toContain('unit-text-unsafe');
-    expect(run.service('evil').reasons!.find((r) => r.code === 'unit-text-unsafe')!.file).toBe('usr/lib/systemd/system/evil.service.d/10-x.conf');
+    expect(run.service('evil').reasons!.find((r) => r.code === 'unit-text-unsafe')!.file).toBe(
+      'usr/lib/systemd/system/evil.service.d/10-x.conf',
+    );
     expect(run.out).toEqual(baseline.out);
   });
 });
 
 describe('values joined into output paths never leave the output directory', () => {
   /** Plan after mutating what was read (as a crafted squashfs image could deliver it), write it, look. */
-  function planMutated(mutate: (input: GeneratorInput) => void): { plan: ReturnType<typeof planGeneration>; tree: Map<string, string>; outside: string[] } {
+  function planMutated(mutate: (input: GeneratorInput) => void): {
+    plan: ReturnType<typeof planGeneration>;
+    tree: Map<string, string>;
+    outside: string[];
+  } {
     return withWork((work) => {
-      const root = buildRoot(work, { packages: [goodPackage(), { name: 'evil', units: { 'evil.service': '[Service]\nExecStart=/usr/bin/evil\n[Install]\nWantedBy=multi-user.target\n', 'evil.service.d/10-x.conf': '[Service]\n' } }] });
+      const root = buildRoot(work, {
+        packages: [
+          goodPackage(),
+          {
+            name: 'evil',
+            units: {
+              'evil.service': '[Service]\nExecStart=/usr/bin/evil\n[Install]\nWantedBy=multi-user.target\n',
+              'evil.service.d/10-x.conf': '[Service]\n',
+            },
+          },
+        ],
+      });
       const input = readGeneratorInput(root);
       mutate(input);
       const plan = planGeneration(input);
@@ -162,12 +232,42 @@ describe('values joined into output paths never leave the output directory', () 
   const evilPkg = (input: GeneratorInput) => input.services[1]!.pkg!;
 
   it.each([
-    ['a unit name with ../', (i: GeneratorInput) => { evilPkg(i).units[0]!.name = '../../escape.service'; }],
-    ['an absolute unit name', (i: GeneratorInput) => { evilPkg(i).units[0]!.name = '/etc/systemd/system/escape.service'; }],
-    ['a unit name with an empty segment', (i: GeneratorInput) => { evilPkg(i).units[0]!.name = 'evil.service//x'; }],
-    ['a drop-in name with ../', (i: GeneratorInput) => { evilPkg(i).units[0]!.dropIns[0]!.name = '../../../escape.conf'; }],
-    ['a drop-in name with a newline', (i: GeneratorInput) => { evilPkg(i).units[0]!.dropIns[0]!.name = 'a\nb.conf'; }],
-    ['a target with ../', (i: GeneratorInput) => { evilPkg(i).manifest.target = '../../escape.target'; }],
+    [
+      'a unit name with ../',
+      (i: GeneratorInput) => {
+        evilPkg(i).units[0]!.name = '../../escape.service';
+      },
+    ],
+    [
+      'an absolute unit name',
+      (i: GeneratorInput) => {
+        evilPkg(i).units[0]!.name = '/etc/systemd/system/escape.service';
+      },
+    ],
+    [
+      'a unit name with an empty segment',
+      (i: GeneratorInput) => {
+        evilPkg(i).units[0]!.name = 'evil.service//x';
+      },
+    ],
+    [
+      'a drop-in name with ../',
+      (i: GeneratorInput) => {
+        evilPkg(i).units[0]!.dropIns[0]!.name = '../../../escape.conf';
+      },
+    ],
+    [
+      'a drop-in name with a newline',
+      (i: GeneratorInput) => {
+        evilPkg(i).units[0]!.dropIns[0]!.name = 'a\nb.conf';
+      },
+    ],
+    [
+      'a target with ../',
+      (i: GeneratorInput) => {
+        evilPkg(i).manifest.target = '../../escape.target';
+      },
+    ],
   ])('%s', (_what, mutate) => {
     const { plan, tree, outside } = planMutated(mutate);
     expect(outside).toEqual([]);
@@ -179,7 +279,7 @@ describe('values joined into output paths never leave the output directory', () 
   });
 });
 
-const missingAnalyze = missingRequirements([requirement.systemdAnalyze], "unit-file line limits against systemd-analyze verify");
+const missingAnalyze = missingRequirements([requirement.systemdAnalyze], 'unit-file line limits against systemd-analyze verify');
 
 describe.skipIf(missingAnalyze.length > 0)("the line checks agree with systemd 252's parser", () => {
   const L = UNIT_LINE_MAX;
@@ -188,11 +288,17 @@ describe.skipIf(missingAnalyze.length > 0)("the line checks agree with systemd 2
   const cases: [string, string][] = [
     ['a line of L-1 bytes', `${key}${'x'.repeat(L - 1 - key.length)}`],
     ['a line of L bytes', `${key}${'x'.repeat(L - key.length)}`],
-    ['a line of L-1 bytes with multi-byte characters', `${key}${'é'.repeat((L - 1 - key.length) / 2)}${'x'.repeat((L - 1 - key.length) % 2)}`],
+    [
+      'a line of L-1 bytes with multi-byte characters',
+      `${key}${'é'.repeat((L - 1 - key.length) / 2)}${'x'.repeat((L - 1 - key.length) % 2)}`,
+    ],
     ['a line of L bytes with multi-byte characters', `${key}${'é'.repeat((L - key.length) / 2)}`],
     ['continued lines of L bytes joined', `${key}${'x'.repeat(L / 2 - key.length - 1)}\\\n${'y'.repeat(L / 2)}`],
     ['continued lines of L+1 bytes joined', `${key}${'x'.repeat(L / 2 - key.length - 1)}\\\n${'y'.repeat(L / 2 + 1)}`],
-    ['a long comment inside a continuation does not count', `${key}${'x'.repeat(L / 2 - key.length - 1)}\\\n#${'c'.repeat(L - 2)}\n${'y'.repeat(L / 2)}`],
+    [
+      'a long comment inside a continuation does not count',
+      `${key}${'x'.repeat(L / 2 - key.length - 1)}\\\n#${'c'.repeat(L - 2)}\n${'y'.repeat(L / 2)}`,
+    ],
     ['a comment line of L bytes', `#${'c'.repeat(L - 1)}`],
   ];
   it.each(cases)('%s', (_what, line) => {

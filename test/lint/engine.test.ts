@@ -48,7 +48,11 @@ describe('inputs', () => {
   });
 
   it('lints a loose unit file, finding its siblings in the same directory', async () => {
-    const root = tree({ 'units/demo.timer': '[Timer]\nOnCalendar=daily\n', 'units/demo.service': '[Service]\nExecStart=/usr/bin/demo\n', 'units/other.timer': '[Timer]\nOnCalendar=hourly\n' });
+    const root = tree({
+      'units/demo.timer': '[Timer]\nOnCalendar=daily\n',
+      'units/demo.service': '[Service]\nExecStart=/usr/bin/demo\n',
+      'units/other.timer': '[Timer]\nOnCalendar=hourly\n',
+    });
     const r = await lint(['units/demo.timer', 'units/other.timer'], { cwd: root });
     const missing = r.diagnostics.filter((d) => d.ruleId === 'unit/missing-activated-unit').map((d) => d.file);
     expect(missing).toEqual(['units/other.timer']);
@@ -57,11 +61,19 @@ describe('inputs', () => {
   it('lints every unit file of a directory that is not a package', async () => {
     const root = tree({ 'units/a.service': BROKEN, 'units/b.service': BROKEN, 'units/README': 'x' });
     const r = await lint(['units'], { cwd: root });
-    expect([...new Set(r.diagnostics.filter((d) => d.ruleId === 'unit/unknown-directive').map((d) => d.file))]).toEqual(['units/a.service', 'units/b.service']);
+    expect([...new Set(r.diagnostics.filter((d) => d.ruleId === 'unit/unknown-directive').map((d) => d.file))]).toEqual([
+      'units/a.service',
+      'units/b.service',
+    ]);
   });
 
   it('lints metadata, resolving store paths below the root its path implies', async () => {
-    const root = tree(metadataFixture({ schemaVersion: 1, services: [demoService(), { name: 'gone', source: '/run/composable/store/gone-1' }] }, { 'demo-1.0': {} }));
+    const root = tree(
+      metadataFixture(
+        { schemaVersion: 1, services: [demoService(), { name: 'gone', source: '/run/composable/store/gone-1' }] },
+        { 'demo-1.0': {} },
+      ),
+    );
     const r = await lint([METADATA_FILE], { cwd: root });
     expect(r.diagnostics.map((d) => `${d.ruleId} ${d.line}`)).toEqual(['metadata/missing-package 10']);
   });
@@ -76,12 +88,24 @@ describe('inputs', () => {
 
 describe('order', () => {
   it('is by file, line, column and rule, whatever the order of the inputs', async () => {
-    const root = tree({ ...demoUnit('demo.service', BROKEN), ...demoPackage({ 'usr/lib/os-release': 'NAME=B\nID=b\nVERSION_ID=1\n', 'usr/lib/systemd/system/demo.service': null, 'usr/lib/systemd/system/b.service': BROKEN }, 'b') });
+    const root = tree({
+      ...demoUnit('demo.service', BROKEN),
+      ...demoPackage(
+        {
+          'usr/lib/os-release': 'NAME=B\nID=b\nVERSION_ID=1\n',
+          'usr/lib/systemd/system/demo.service': null,
+          'usr/lib/systemd/system/b.service': BROKEN,
+        },
+        'b',
+      ),
+    });
     const one = await lint(['demo', 'b'], { cwd: root });
     const two = await lint(['b', 'demo'], { cwd: root });
     expect(two.diagnostics).toEqual(one.diagnostics);
     const keys = one.diagnostics.map((d) => [d.file, d.line, d.column, d.ruleId] as const);
-    const sorted = [...keys].sort((a, b) => (a[0] !== b[0] ? (a[0] < b[0] ? -1 : 1) : a[1] - b[1] || a[2] - b[2] || (a[3] < b[3] ? -1 : a[3] > b[3] ? 1 : 0)));
+    const sorted = [...keys].sort((a, b) =>
+      a[0] !== b[0] ? (a[0] < b[0] ? -1 : 1) : a[1] - b[1] || a[2] - b[2] || (a[3] < b[3] ? -1 : a[3] > b[3] ? 1 : 0),
+    );
     expect(keys).toEqual(sorted);
   });
 });
@@ -90,13 +114,17 @@ describe('configuration', () => {
   it('changes severities and turns rules off', () => {
     const base = lintUnitText('demo.service', BROKEN);
     expect(base.diagnostics.find((d) => d.ruleId === 'unit/unknown-directive')!.severity).toBe('error');
-    const r = lintUnitText('demo.service', BROKEN, { config: { rules: { 'unit/unknown-directive': 'warning', 'unit/invalid-boolean': 'off' } } });
+    const r = lintUnitText('demo.service', BROKEN, {
+      config: { rules: { 'unit/unknown-directive': 'warning', 'unit/invalid-boolean': 'off' } },
+    });
     expect(r.diagnostics.find((d) => d.ruleId === 'unit/unknown-directive')!.severity).toBe('warning');
     expect(r.diagnostics.find((d) => d.ruleId === 'unit/invalid-boolean')).toBeUndefined();
   });
 
   it('rejects unknown rules and invalid policy values with the file name', () => {
-    expect(() => validateConfig({ rules: { 'unit/unknwon-directive': 'off' } }, 'composable-lint.json', RULE_IDS)).toThrow(/unknown rule "unit\/unknwon-directive"/);
+    expect(() => validateConfig({ rules: { 'unit/unknwon-directive': 'off' } }, 'composable-lint.json', RULE_IDS)).toThrow(
+      /unknown rule "unit\/unknwon-directive"/,
+    );
     expect(() => validateConfig({ rules: { 'unit/syntax': 'loud' } }, 'c.json', RULE_IDS)).toThrow(LintConfigError);
     expect(() => validateConfig({ policy: { minSystemdVersion: 'new' } }, 'c.json', RULE_IDS)).toThrow(/policy\.minSystemdVersion/);
     expect(() => validateConfig({ policy: { allowedProfile: ['strict'] } }, 'c.json', RULE_IDS)).toThrow(/allowedProfile/);
@@ -121,11 +149,20 @@ describe('inline suppressions', () => {
     expect(r.diagnostics.map((d) => `${d.line} ${d.ruleId}`)).toEqual(expect.arrayContaining(['7 unit/unknown-directive']));
     expect(r.diagnostics.find((d) => d.line === 6 && d.ruleId === 'unit/unknown-directive')).toBeUndefined();
     expect(r.diagnostics.find((d) => d.ruleId === 'policy/runs-as-root')).toBeUndefined();
-    expect(lintUnitText('demo.service', text.replace(/^# composable-lint-disable=.*\n/, '')).diagnostics.find((d) => d.ruleId === 'policy/runs-as-root')).toBeDefined();
+    expect(
+      lintUnitText('demo.service', text.replace(/^# composable-lint-disable=.*\n/, '')).diagnostics.find(
+        (d) => d.ruleId === 'policy/runs-as-root',
+      ),
+    ).toBeDefined();
   });
 
   it('work in os-release too', async () => {
-    const root = tree(demoPackage({ 'usr/lib/os-release': 'NAME=Demo\nID=demo\nVERSION_ID=1\n; composable-lint-disable-next-line=package/os-release-field\nCOMPOSABLE_FOO=1\n' }));
+    const root = tree(
+      demoPackage({
+        'usr/lib/os-release':
+          'NAME=Demo\nID=demo\nVERSION_ID=1\n; composable-lint-disable-next-line=package/os-release-field\nCOMPOSABLE_FOO=1\n',
+      }),
+    );
     const r = await lint(['demo'], { cwd: root });
     expect(r.diagnostics.filter((d) => d.ruleId === 'package/os-release-field')).toEqual([]);
   });
@@ -137,7 +174,12 @@ const TSX = pathToFileURL(join(PROJECT, 'node_modules/tsx/dist/loader.mjs')).hre
 
 describe('composable lint (CLI)', () => {
   const cli = (args: string[], cwd: string) =>
-    spawnSync(process.execPath, ['--import', TSX, join(PROJECT, 'cli/main.ts'), 'lint', ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+    spawnSync(process.execPath, ['--import', TSX, join(PROJECT, 'cli/main.ts'), 'lint', ...args], {
+      cwd,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
 
   it('exits 0 when clean, 1 on errors, 2 on usage errors', () => {
     const root = tree({ ...demoPackage(), 'bad/x.service': BROKEN });

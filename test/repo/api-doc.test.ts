@@ -21,14 +21,21 @@ describe('docs/api.md', () => {
       const runtime = Object.keys(await import(pathToFileURL(join(REPO, entry.source)).href)).sort();
       const listed = doc.get(entry.specifier)!;
       expect(listed.values.slice().sort(), entry.specifier).toEqual(runtime);
-      const all = api.get(entry.specifier)!.map((e) => e.name).sort();
+      const all = api
+        .get(entry.specifier)!
+        .map((e) => e.name)
+        .sort();
       expect([...listed.values, ...listed.types].sort(), entry.specifier).toEqual(all);
     }
   });
 
   it('names the entry points package.json exports', async () => {
-    const pkg = (await import(pathToFileURL(join(REPO, 'package.json')).href, { with: { type: 'json' } })).default as { exports: Record<string, unknown> };
-    const entries = Object.keys(pkg.exports).filter((k) => !k.includes('*') && !k.endsWith('.json')).map((k) => (k === '.' ? 'composable' : `composable/${k.slice(2)}`));
+    const pkg = (await import(pathToFileURL(join(REPO, 'package.json')).href, { with: { type: 'json' } })).default as {
+      exports: Record<string, unknown>;
+    };
+    const entries = Object.keys(pkg.exports)
+      .filter((k) => !k.includes('*') && !k.endsWith('.json'))
+      .map((k) => (k === '.' ? 'composable' : `composable/${k.slice(2)}`));
     expect(entries.sort()).toEqual(API_ENTRIES.map((e) => e.specifier).sort());
   });
 });

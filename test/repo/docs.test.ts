@@ -9,7 +9,9 @@ const REPO = join(import.meta.dirname, '../..');
 const read = (p: string): string => readFileSync(join(REPO, p), 'utf8');
 
 function sources(dir: string): string[] {
-  return readdirSync(join(REPO, dir), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => read(join(dir, f)));
+  return readdirSync(join(REPO, dir), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => read(join(dir, f)));
 }
 
 describe('docs', () => {

@@ -9,7 +9,7 @@ const REPO = join(import.meta.dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
 
 describe('package metadata', () => {
-  it('VERSION (composable --version, status.json, generated headers) is package.json\'s version', () => {
+  it("VERSION (composable --version, status.json, generated headers) is package.json's version", () => {
     expect(VERSION).toBe(pkg.version);
   });
 

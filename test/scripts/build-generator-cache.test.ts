@@ -7,7 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGeneratorCodeCache, CODE_CACHE_V8_FLAGS, launcherSource, produceCodeCache, readLauncher } from '../../scripts/build-generator-cache.mjs';
+import {
+  buildGeneratorCodeCache,
+  CODE_CACHE_V8_FLAGS,
+  launcherSource,
+  produceCodeCache,
+  readLauncher,
+} from '../../scripts/build-generator-cache.mjs';
 
 const GENERATOR = join(import.meta.dirname, '../../dist/composable-generator.cjs');
 let tmp: string;
@@ -27,7 +33,10 @@ beforeAll(() => {
     writeFileSync(join(dir, 'usr/lib/os-release'), `NAME="${name}"\nID=${name}\nVERSION_ID=2.${i}\n`);
     writeFileSync(join(dir, `usr/bin/${name}`), '#!/bin/sh\nexec sleep infinity\n');
     chmodSync(join(dir, `usr/bin/${name}`), 0o755);
-    writeFileSync(join(dir, `usr/lib/systemd/system/${name}.service`), `[Service]\nExecStart=/usr/bin/${name}\n\n[Install]\nWantedBy=multi-user.target\n`);
+    writeFileSync(
+      join(dir, `usr/lib/systemd/system/${name}.service`),
+      `[Service]\nExecStart=/usr/bin/${name}\n\n[Install]\nWantedBy=multi-user.target\n`,
+    );
     services.push({ name, source: `/run/composable/store/${name}-2.${i}` });
   }
   services.push({ name: 'gone', source: '/run/composable/store/gone-1' });

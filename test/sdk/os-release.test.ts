@@ -5,22 +5,30 @@ import { formatOsRelease, parseOsRelease } from '../../sdk/os-release.ts';
 
 describe('parseOsRelease', () => {
   it('reads quoted and unquoted values, escapes and comments', () => {
-    const r = parseOsRelease([
-      '# comment',
-      '',
-      'NAME="Debian GNU/Linux"',
-      "ID='debian'",
-      'VERSION_ID=12',
-      'PRETTY_NAME="a \\"quoted\\" \\\\ back \\$dollar \\`tick\\` \\n kept"',
-      'EMPTY=',
-      'MIXED="a"b\'c\'',
-      'VERSION=1.0',
-      '  SPACED  =  value with spaces  ',
-    ].join('\n'));
+    const r = parseOsRelease(
+      [
+        '# comment',
+        '',
+        'NAME="Debian GNU/Linux"',
+        "ID='debian'",
+        'VERSION_ID=12',
+        'PRETTY_NAME="a \\"quoted\\" \\\\ back \\$dollar \\`tick\\` \\n kept"',
+        'EMPTY=',
+        'MIXED="a"b\'c\'',
+        'VERSION=1.0',
+        '  SPACED  =  value with spaces  ',
+      ].join('\n'),
+    );
     expect(r.problems).toEqual([]);
     expect(r.fields).toEqual({
-      NAME: 'Debian GNU/Linux', ID: 'debian', VERSION_ID: '12',
-      PRETTY_NAME: 'a "quoted" \\ back $dollar `tick` \\n kept', EMPTY: '', MIXED: 'abc', VERSION: '1.0', SPACED: 'value with spaces',
+      NAME: 'Debian GNU/Linux',
+      ID: 'debian',
+      VERSION_ID: '12',
+      PRETTY_NAME: 'a "quoted" \\ back $dollar `tick` \\n kept',
+      EMPTY: '',
+      MIXED: 'abc',
+      VERSION: '1.0',
+      SPACED: 'value with spaces',
     });
     expect(typeof r.fields.VERSION).toBe('string');
     expect(r.entries.find((e) => e.key === 'ID')!.line).toBe(4);
@@ -59,7 +67,7 @@ describe('parseOsRelease', () => {
   });
 });
 
-describe('this machine\'s os-release, compared with the shell', () => {
+describe("this machine's os-release, compared with the shell", () => {
   for (const path of ['/etc/os-release', '/usr/lib/os-release']) {
     it.skipIf(!existsSync(path))(`${path} parses like sh sources it`, () => {
       const r = parseOsRelease(readFileSync(path, 'utf8'), path);

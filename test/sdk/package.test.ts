@@ -19,14 +19,24 @@ function write(rel: string, text: string, mode = 0o644): void {
 
 describe('loadPackage', () => {
   it('returns the manifest, parsed units with their drop-ins, and the file list', () => {
-    write('usr/lib/os-release', 'NAME="Log shipper"\nID=logship\nVERSION_ID=1.4.2\nPORTABLE_PREFIXES="logship ls"\nCOMPOSABLE_TARGET=early\nCOMPOSABLE_MODE=chroot\n');
+    write(
+      'usr/lib/os-release',
+      'NAME="Log shipper"\nID=logship\nVERSION_ID=1.4.2\nPORTABLE_PREFIXES="logship ls"\nCOMPOSABLE_TARGET=early\nCOMPOSABLE_MODE=chroot\n',
+    );
     write('usr/lib/systemd/system/logship.service', '[Service]\nExecStart=/usr/bin/logship\n');
     write('usr/lib/systemd/system/ls-rotate.timer', '[Timer]\nOnCalendar=hourly\n');
     write('usr/lib/systemd/system/logship.service.d/10-x.conf', '[Service]\nNice=5\n');
     write('usr/bin/logship', '#!/bin/sh\n', 0o755);
     const { package: pkg, problems } = loadPackage(dir, { listFiles: true });
     expect(problems).toEqual([]);
-    expect(pkg!.manifest).toEqual({ name: 'logship', version: '1.4.2', prefixes: ['logship', 'ls'], target: 'early', mode: 'chroot', profile: 'default' });
+    expect(pkg!.manifest).toEqual({
+      name: 'logship',
+      version: '1.4.2',
+      prefixes: ['logship', 'ls'],
+      target: 'early',
+      mode: 'chroot',
+      profile: 'default',
+    });
     expect(pkg!.units.map((u) => u.name)).toEqual(['logship.service', 'ls-rotate.timer']);
     expect(pkg!.units[0]!.dropIns.map((d) => d.relPath)).toEqual(['usr/lib/systemd/system/logship.service.d/10-x.conf']);
     expect(pkg!.files!.find((f) => f.relPath === 'usr/bin/logship')).toMatchObject({ type: 'file', mode: 0o755 });

@@ -2,8 +2,14 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import {
-  escapeUnitNamePart, hasPortablePrefix, isValidUnitName, parseUnitName, pathFromUnitName, unescapeUnitNamePart,
-  unitNameFromPath, unitNameFromTemplate,
+  escapeUnitNamePart,
+  hasPortablePrefix,
+  isValidUnitName,
+  parseUnitName,
+  pathFromUnitName,
+  unescapeUnitNamePart,
+  unitNameFromPath,
+  unitNameFromTemplate,
 } from '../../sdk/unit-name.ts';
 import { missingRequirements, requirement } from '../helpers/requirements.ts';
 
@@ -11,21 +17,61 @@ const missing = missingRequirements([requirement.systemdEscape], 'systemd-escape
 
 function systemdEscape(args: string[]): { ok: true; out: string } | { ok: false } {
   try {
-    return { ok: true, out: execFileSync('systemd-escape', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).replace(/\n$/, '') };
+    return {
+      ok: true,
+      out: execFileSync('systemd-escape', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).replace(/\n$/, ''),
+    };
   } catch {
     return { ok: false };
   }
 }
 
 const STRINGS = [
-  'plain', 'with space', 'tab\there', 'dash-dash', '.leading-dot', 'a.b.c', 'percent%sign', 'at@sign', 'tilde~', 'back\\slash',
-  'ünïcödé', 'emoji 🚀', 'colon:under_score', 'slash/inside', '/leading/slash', 'trailing/', '---', '..', 'quote"s', "it's",
+  'plain',
+  'with space',
+  'tab\there',
+  'dash-dash',
+  '.leading-dot',
+  'a.b.c',
+  'percent%sign',
+  'at@sign',
+  'tilde~',
+  'back\\slash',
+  'ünïcödé',
+  'emoji 🚀',
+  'colon:under_score',
+  'slash/inside',
+  '/leading/slash',
+  'trailing/',
+  '---',
+  '..',
+  'quote"s',
+  "it's",
   'x'.repeat(200),
 ];
 const PATHS = [
-  '/', '/a', '/a/b', '//a//b/', '/a/./b', '/a/b/.', '/a/b/', '/opt/composable/logship', '/opt/composable/my.pkg',
-  '/opt/composable/-dash', '/opt/composable/ünï', '/with space/x', '/a/.hidden', '/.hidden', '/a%b', '/a@b', '/a~b', '/a\\b',
-  '/a\tb', '/a/../b', 'relative/path', '',
+  '/',
+  '/a',
+  '/a/b',
+  '//a//b/',
+  '/a/./b',
+  '/a/b/.',
+  '/a/b/',
+  '/opt/composable/logship',
+  '/opt/composable/my.pkg',
+  '/opt/composable/-dash',
+  '/opt/composable/ünï',
+  '/with space/x',
+  '/a/.hidden',
+  '/.hidden',
+  '/a%b',
+  '/a@b',
+  '/a~b',
+  '/a\\b',
+  '/a\tb',
+  '/a/../b',
+  'relative/path',
+  '',
 ];
 const UNESCAPE_PATHS = ['-', 'a-b', '\\x2da', '-a', 'a--b', 'a-', '.x', 'a\\x2fb', '\\xzz', 'opt-composable-logship', 'a\\x20b'];
 
@@ -68,9 +114,12 @@ describe('unit names', () => {
     expect(parseUnitName('worker@.service')).toEqual({ prefix: 'worker', template: true, type: 'service' });
     expect(parseUnitName('worker@a@b.service')).toEqual({ prefix: 'worker', instance: 'a@b', template: false, type: 'service' });
   });
-  it.each(['', 'noext', 'x.unknown', '@x.service', 'a b.service', 'a/b.service', '.service', `${'a'.repeat(250)}.service`])('rejects %j', (n) => {
-    expect(isValidUnitName(n)).toBe(false);
-  });
+  it.each(['', 'noext', 'x.unknown', '@x.service', 'a b.service', 'a/b.service', '.service', `${'a'.repeat(250)}.service`])(
+    'rejects %j',
+    (n) => {
+      expect(isValidUnitName(n)).toBe(false);
+    },
+  );
   it('honours template and instance rules', () => {
     expect(isValidUnitName('w@.service', { allowTemplate: false })).toBe(false);
     expect(isValidUnitName('w@x.service', { allowInstance: false })).toBe(false);

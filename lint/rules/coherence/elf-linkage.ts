@@ -26,7 +26,7 @@ export const rule: UnitRule = {
     const seen = new Set<string>();
     for (const t of execTargets(ctx)) {
       const r = t.resolved;
-      if (!r || r.kind !== 'found' || r.entry.type !== 'file' || seen.has(r.relPath)) continue;
+      if (r?.kind !== 'found' || r.entry.type !== 'file' || seen.has(r.relPath)) continue;
       seen.add(r.relPath);
       const elf = packageElf(pkg, r.relPath);
       if (!elf) continue;
@@ -37,7 +37,9 @@ export const rule: UnitRule = {
           data: {
             rel: r.relPath,
             interpreter: elf.interpreter,
-            consequence: chroot ? 'the package must ship its libraries and loader' : 'in host mode the container must provide its shared libraries',
+            consequence: chroot
+              ? 'the package must ship its libraries and loader'
+              : 'in host mode the container must provide its shared libraries',
             where: chroot ? 'the package' : 'every container it runs in',
           },
           range,

@@ -30,13 +30,17 @@ export const rule: UnitRule = {
     const host = hostElfMachine();
     for (const t of execTargets(ctx)) {
       const r = t.resolved;
-      if (!r || r.kind !== 'found' || r.entry.type !== 'file' || (r.entry.mode & 0o111) === 0) continue;
+      if (r?.kind !== 'found' || r.entry.type !== 'file' || (r.entry.mode & 0o111) === 0) continue;
       const range = ctx.valueRange(t.entry);
       const head = readHead(pkg, r.relPath, 256);
       if (isElf(head)) {
         const elf = packageElf(pkg, r.relPath);
         if (elf && host !== undefined && elf.machine !== host) {
-          ctx.report({ messageId: 'arch', data: { key: t.key, rel: r.relPath, machine: elf.machineName, host: ELF_MACHINES[host] ?? process.arch }, range });
+          ctx.report({
+            messageId: 'arch',
+            data: { key: t.key, rel: r.relPath, machine: elf.machineName, host: ELF_MACHINES[host] ?? process.arch },
+            range,
+          });
         }
         continue;
       }
@@ -47,15 +51,27 @@ export const rule: UnitRule = {
       }
       const interp = shebang.interpreter;
       if (!interp.startsWith('/')) {
-        ctx.report({ messageId: 'interpreter', data: { key: t.key, rel: r.relPath, interpreter: interp, where: 'is not an absolute path' }, range });
+        ctx.report({
+          messageId: 'interpreter',
+          data: { key: t.key, rel: r.relPath, interpreter: interp, where: 'is not an absolute path' },
+          range,
+        });
         continue;
       }
       const inPackage = resolveInPackage(pkg, interp.slice(1), chroot).kind === 'found';
       if (inPackage) continue;
       if (chroot) {
-        ctx.report({ messageId: 'interpreter', data: { key: t.key, rel: r.relPath, interpreter: interp, where: 'is not in the package (chroot mode)' }, range });
+        ctx.report({
+          messageId: 'interpreter',
+          data: { key: t.key, rel: r.relPath, interpreter: interp, where: 'is not in the package (chroot mode)' },
+          range,
+        });
       } else if (!STANDARD_DIRS.some((d) => interp.startsWith(d))) {
-        ctx.report({ messageId: 'interpreter', data: { key: t.key, rel: r.relPath, interpreter: interp, where: 'is neither in the package nor in a standard directory' }, range });
+        ctx.report({
+          messageId: 'interpreter',
+          data: { key: t.key, rel: r.relPath, interpreter: interp, where: 'is neither in the package nor in a standard directory' },
+          range,
+        });
       }
     }
   },

@@ -18,7 +18,8 @@ export const rule: UnitRule = {
     for (const t of execTargets(ctx)) {
       const r = t.resolved;
       if (!r || !t.standard) continue;
-      if (r.kind === 'missing' || r.kind === 'escapes') ctx.report({ messageId: 'container', data: { key: t.key, path: t.path }, range: ctx.valueRange(t.entry) });
+      if (r.kind === 'missing' || r.kind === 'escapes')
+        ctx.report({ messageId: 'container', data: { key: t.key, path: t.path }, range: ctx.valueRange(t.entry) });
     }
   },
 };

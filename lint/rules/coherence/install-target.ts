@@ -8,7 +8,14 @@ import { COMPOSABLE_TARGET_UNITS } from '../../data/base-units.ts';
 import type { UnitRule } from '../../types.ts';
 import { entriesOf } from '../helpers.ts';
 
-export const DEFAULT_ALLOWED_TARGETS = [...COMPOSABLE_TARGET_UNITS, 'multi-user.target', 'default.target', 'timers.target', 'sockets.target', 'paths.target'];
+export const DEFAULT_ALLOWED_TARGETS = [
+  ...COMPOSABLE_TARGET_UNITS,
+  'multi-user.target',
+  'default.target',
+  'timers.target',
+  'sockets.target',
+  'paths.target',
+];
 
 export const rule: UnitRule = {
   scope: 'unit',
@@ -21,7 +28,8 @@ export const rule: UnitRule = {
       policy: '{{key}}={{target}} is not a target the site policy allows',
     },
     hint: {
-      target: 'The generator enables the unit in the package\'s composable target (COMPOSABLE_TARGET) whatever [Install] says; write WantedBy= with one of {{allowed}}.',
+      target:
+        "The generator enables the unit in the package's composable target (COMPOSABLE_TARGET) whatever [Install] says; write WantedBy= with one of {{allowed}}.",
       policy: 'Use one of {{allowed}} (policy.allowedTargets in composable-lint.json).',
     },
   },
@@ -34,7 +42,11 @@ export const rule: UnitRule = {
         if (target.includes('%') || allowed.includes(target)) continue;
         // Units of the package itself (a package target pulling in its services) are fine.
         if (ctx.availableUnits.has(target) && ctx.pkg) continue;
-        ctx.report({ messageId: ctx.policy.allowedTargets ? 'policy' : 'target', data: { key: entry.key, target, allowed: allowed.join(', ') }, range: ctx.valueRange(entry) });
+        ctx.report({
+          messageId: ctx.policy.allowedTargets ? 'policy' : 'target',
+          data: { key: entry.key, target, allowed: allowed.join(', ') },
+          range: ctx.valueRange(entry),
+        });
       }
     }
   },

@@ -9,8 +9,21 @@ import type { UnitRule } from '../../types.ts';
 import { entriesOf } from '../helpers.ts';
 
 const DEPENDENCY_KEYS = new Set([
-  'Requires', 'Requisite', 'Wants', 'BindsTo', 'PartOf', 'Upholds', 'After', 'Before', 'OnFailure', 'OnSuccess',
-  'PropagatesReloadTo', 'ReloadPropagatedFrom', 'PropagatesStopTo', 'StopPropagatedFrom', 'JoinsNamespaceOf',
+  'Requires',
+  'Requisite',
+  'Wants',
+  'BindsTo',
+  'PartOf',
+  'Upholds',
+  'After',
+  'Before',
+  'OnFailure',
+  'OnSuccess',
+  'PropagatesReloadTo',
+  'ReloadPropagatedFrom',
+  'PropagatesStopTo',
+  'StopPropagatedFrom',
+  'JoinsNamespaceOf',
 ]);
 const STRONG = new Set(['Requires', 'Requisite', 'BindsTo', 'PartOf', 'Upholds']);
 

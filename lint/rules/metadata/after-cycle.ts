@@ -21,7 +21,11 @@ export const rule: MetadataRule = {
     for (const s of doc.services) {
       if (s.name === undefined || !cycles.has(s.name)) continue;
       const members = cycles.get(s.name)!;
-      ctx.report({ messageId: 'cycle', data: { name: s.name, cycle: members.join(' -> ') + ` -> ${members[0]}` }, range: doc.rangeOf(['services', s.index, 'after']) });
+      ctx.report({
+        messageId: 'cycle',
+        data: { name: s.name, cycle: `${members.join(' -> ')} -> ${members[0]}` },
+        range: doc.rangeOf(['services', s.index, 'after']),
+      });
     }
   },
 };

@@ -34,7 +34,11 @@ export const rule: MetadataRule = {
         }
         const owner = path.slice(CREDENTIALS_ROOT.length + 1).split('/')[0]!;
         if (s.name !== undefined && owner !== s.name) {
-          ctx.report({ messageId: 'otherService', data: { index: s.index, cred, path: value, owner, name, root: CREDENTIALS_ROOT }, range });
+          ctx.report({
+            messageId: 'otherService',
+            data: { index: s.index, cred, path: value, owner, name, root: CREDENTIALS_ROOT },
+            range,
+          });
         }
       }
     }

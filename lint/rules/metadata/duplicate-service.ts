@@ -18,7 +18,12 @@ export const rule: MetadataRule = {
       if (s.name === undefined) continue;
       const prev = first.get(s.name);
       if (prev === undefined) first.set(s.name, s.index);
-      else ctx.report({ messageId: 'duplicate', data: { index: s.index, name: s.name, first: prev }, range: doc.rangeOf(['services', s.index, 'name']) });
+      else
+        ctx.report({
+          messageId: 'duplicate',
+          data: { index: s.index, name: s.name, first: prev },
+          range: doc.rangeOf(['services', s.index, 'name']),
+        });
     }
   },
 };

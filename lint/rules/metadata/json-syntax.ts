@@ -14,6 +14,11 @@ export const rule: MetadataRule = {
   check(ctx) {
     const { located } = metadataDoc(ctx.metadata);
     const e = located.error;
-    if (e) ctx.report({ messageId: 'syntax', data: { problem: e.message }, range: { line: e.line, column: e.column, endLine: e.line, endColumn: e.column + 1 } });
+    if (e)
+      ctx.report({
+        messageId: 'syntax',
+        data: { problem: e.message },
+        range: { line: e.line, column: e.column, endLine: e.line, endColumn: e.column + 1 },
+      });
   },
 };

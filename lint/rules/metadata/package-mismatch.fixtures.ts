@@ -1,12 +1,24 @@
 import { demoService, metadataFixture, METADATA_FILE, type RuleFixtures } from '../../testing/fixtures.ts';
 
 export const fixtures: RuleFixtures = {
-  valid: [{ name: 'name, version and units match', files: metadataFixture({ schemaVersion: 1, services: [demoService({ version: '1.0', units: ['demo.service'] })] }, { 'demo-1.0': {} }), lint: [METADATA_FILE] }],
+  valid: [
+    {
+      name: 'name, version and units match',
+      files: metadataFixture(
+        { schemaVersion: 1, services: [demoService({ version: '1.0', units: ['demo.service'] })] },
+        { 'demo-1.0': {} },
+      ),
+      lint: [METADATA_FILE],
+    },
+  ],
   invalid: [
     {
       name: 'a stale version, a wrong digest and a unit the package lacks',
       files: metadataFixture(
-        { schemaVersion: 1, services: [demoService({ version: '0.9', digest: `sha256:${'0'.repeat(64)}`, units: ['demo.service', 'demo-rotate.timer'] })] },
+        {
+          schemaVersion: 1,
+          services: [demoService({ version: '0.9', digest: `sha256:${'0'.repeat(64)}`, units: ['demo.service', 'demo-rotate.timer'] })],
+        },
         { 'demo-1.0': {} },
       ),
       lint: [METADATA_FILE],

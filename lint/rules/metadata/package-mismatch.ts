@@ -52,7 +52,11 @@ export const rule: MetadataRule = {
         ctx.report({ messageId: 'name', data: { name, source, id: fields.ID }, range: doc.rangeOf(['services', s.index, 'name']) });
       }
       if (typeof s.value.version === 'string' && fields.VERSION_ID !== undefined && s.value.version !== fields.VERSION_ID) {
-        ctx.report({ messageId: 'version', data: { name, version: s.value.version, actual: fields.VERSION_ID }, range: doc.rangeOf(['services', s.index, 'version']) });
+        ctx.report({
+          messageId: 'version',
+          data: { name, version: s.value.version, actual: fields.VERSION_ID },
+          range: doc.rangeOf(['services', s.index, 'version']),
+        });
       }
       if (typeof s.value.digest === 'string') {
         let actual: string | undefined;
@@ -61,7 +65,8 @@ export const rule: MetadataRule = {
         } catch {
           actual = undefined;
         }
-        if (actual && actual !== s.value.digest) ctx.report({ messageId: 'digest', data: { name, actual }, range: doc.rangeOf(['services', s.index, 'digest']) });
+        if (actual && actual !== s.value.digest)
+          ctx.report({ messageId: 'digest', data: { name, actual }, range: doc.rangeOf(['services', s.index, 'digest']) });
       }
       const units = stringArray(s.value.units);
       if (units.length > 0) {
@@ -72,7 +77,11 @@ export const rule: MetadataRule = {
           // An instance of a shipped template is fine.
           const at = unit.indexOf('@');
           if (at >= 0 && available.includes(`${unit.slice(0, at + 1)}${unit.slice(unit.lastIndexOf('.'))}`)) return;
-          ctx.report({ messageId: 'unit', data: { name, unit, unitDir: PACKAGE_UNIT_DIR, available: available.join(', ') || 'none' }, range: doc.rangeOf(['services', s.index, 'units', i]) });
+          ctx.report({
+            messageId: 'unit',
+            data: { name, unit, unitDir: PACKAGE_UNIT_DIR, available: available.join(', ') || 'none' },
+            range: doc.rangeOf(['services', s.index, 'units', i]),
+          });
         });
       }
     }

@@ -23,11 +23,19 @@ export const rule: MetadataRule = {
       const name = s.name ?? `services[${s.index}]`;
       const profile = s.value.profile;
       if (allowedProfiles && typeof profile === 'string' && !allowedProfiles.includes(profile)) {
-        ctx.report({ messageId: 'profile', data: { name, value: profile, allowed: allowedProfiles.join(', ') }, range: doc.rangeOf(['services', s.index, 'profile']) });
+        ctx.report({
+          messageId: 'profile',
+          data: { name, value: profile, allowed: allowedProfiles.join(', ') },
+          range: doc.rangeOf(['services', s.index, 'profile']),
+        });
       }
       const target = s.value.target;
       if (allowedTargets && typeof target === 'string' && !allowedTargets.includes(resolveTarget(target))) {
-        ctx.report({ messageId: 'target', data: { name, value: target, unit: resolveTarget(target), allowed: allowedTargets.join(', ') }, range: doc.rangeOf(['services', s.index, 'target']) });
+        ctx.report({
+          messageId: 'target',
+          data: { name, value: target, unit: resolveTarget(target), allowed: allowedTargets.join(', ') },
+          range: doc.rangeOf(['services', s.index, 'target']),
+        });
       }
     }
   },

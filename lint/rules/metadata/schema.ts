@@ -40,7 +40,11 @@ export const rule: MetadataRule = {
         for (const key of issue.keys) {
           const path = [...issue.path, key];
           const close = suggest(key, known);
-          ctx.report({ messageId: 'unknownKey', data: { path: jsonPath(path), key, suggestion: close ? ` (did you mean "${close}"?)` : '' }, range: doc.keyRangeOf(path) });
+          ctx.report({
+            messageId: 'unknownKey',
+            data: { path: jsonPath(path), key, suggestion: close ? ` (did you mean "${close}"?)` : '' },
+            range: doc.keyRangeOf(path),
+          });
         }
         continue;
       }

@@ -19,7 +19,11 @@ export const rule: MetadataRule = {
       stringArray(s.value.after).forEach((name, i) => {
         if (names.includes(name)) return;
         const close = suggest(name, names);
-        ctx.report({ messageId: 'unknown', data: { index: s.index, name, suggestion: close ? ` (did you mean "${close}"?)` : '' }, range: doc.rangeOf(['services', s.index, 'after', i]) });
+        ctx.report({
+          messageId: 'unknown',
+          data: { index: s.index, name, suggestion: close ? ` (did you mean "${close}"?)` : '' },
+          range: doc.rangeOf(['services', s.index, 'after', i]),
+        });
       });
     }
   },

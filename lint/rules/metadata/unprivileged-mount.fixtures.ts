@@ -4,7 +4,11 @@ const unprivileged = { policy: { unprivileged: true } };
 
 export const fixtures: RuleFixtures = {
   valid: [
-    { name: 'a store package when the policy does not say the containers run unprivileged', files: metadataFixture({ schemaVersion: 1, services: [demoService()] }, { 'demo-1.0': {} }), lint: [METADATA_FILE] },
+    {
+      name: 'a store package when the policy does not say the containers run unprivileged',
+      files: metadataFixture({ schemaVersion: 1, services: [demoService()] }, { 'demo-1.0': {} }),
+      lint: [METADATA_FILE],
+    },
     {
       name: 'a package the engine mounts at its stable path, unprivileged',
       files: metadataFixture({ schemaVersion: 1, services: [{ name: 'demo', source: '/opt/composable/demo', profile: 'nonetwork' }] }),

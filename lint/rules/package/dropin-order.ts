@@ -12,7 +12,9 @@ export const rule: UnitRule = {
     id: 'package/dropin-order',
     severity: 'error',
     description: `Package drop-ins whose name sorts after the generated ${DROP_IN_NAME}`,
-    messages: { late: `Drop-in {{name}} sorts after the generated ${DROP_IN_NAME} and would override what the generator sets; the generator skips the package (dropin-sorts-after-generated)` },
+    messages: {
+      late: `Drop-in {{name}} sorts after the generated ${DROP_IN_NAME} and would override what the generator sets; the generator skips the package (dropin-sorts-after-generated)`,
+    },
     hint: 'Rename it so it sorts earlier (names are compared byte by byte), for example 50-{{name}}.',
   },
   check(ctx) {

@@ -9,11 +9,12 @@ export const rule: UnitRule = {
     severity: 'error',
     description: 'Unit files and drop-ins without any setting',
     messages: { empty: '{{what}} {{name}} has no settings' },
-    hint: 'Fill in the unit (at least [Unit] Description= and the type\'s section) or delete the file.',
+    hint: "Fill in the unit (at least [Unit] Description= and the type's section) or delete the file.",
   },
   check(ctx) {
-    const hasEntry = ctx.unit.parsed.sections.some((s) => s.nodes.some((n) => n.type === 'entry' || n.type === 'invalid'))
-      || ctx.unit.parsed.preamble.some((n) => n.type === 'entry' || n.type === 'invalid');
+    const hasEntry =
+      ctx.unit.parsed.sections.some((s) => s.nodes.some((n) => n.type === 'entry' || n.type === 'invalid')) ||
+      ctx.unit.parsed.preamble.some((n) => n.type === 'entry' || n.type === 'invalid');
     if (hasEntry) return;
     ctx.report({ messageId: 'empty', data: { what: ctx.unit.dropIn ? 'Drop-in' : 'Unit file', name: ctx.unit.dropIn ?? ctx.unit.name } });
   },

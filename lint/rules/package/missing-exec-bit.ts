@@ -27,7 +27,12 @@ export const rule: PackageRule = {
         if (elf && (elf.type === 2 || (elf.type === 3 && elf.interpreter))) what = 'an ELF executable';
       } else if (parseShebang(head)) what = 'a script';
       else if (BIN_DIR.test(f.relPath)) what = 'in a bin directory';
-      if (what) ctx.report({ messageId: 'noExec', data: { path: f.relPath, what, mode: f.mode.toString(8).padStart(4, '0') }, file: ctx.pkg.path(f.relPath) });
+      if (what)
+        ctx.report({
+          messageId: 'noExec',
+          data: { path: f.relPath, what, mode: f.mode.toString(8).padStart(4, '0') },
+          file: ctx.pkg.path(f.relPath),
+        });
     }
   },
 };

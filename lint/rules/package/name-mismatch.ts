@@ -17,8 +17,10 @@ export const rule: PackageRule = {
       portable: 'Package is named "{{dir}}", from which portablectl derives the unit prefix "{{prefix}}", not ID={{id}}',
     },
     hint: {
-      mismatch: 'Name it {{id}} or {{id}}_{{version}} (`composable pack --format raw` writes {{id}}_{{version}}.raw, which portablectl attaches as is), or change ID=, which also renames its units\' prefix.',
-      portable: 'Name it {{id}} (a directory) or {{id}}_{{version}}.raw (`composable pack --format raw`): portablectl takes the image name up to its first "_" as the prefix of the units it attaches.',
+      mismatch:
+        "Name it {{id}} or {{id}}_{{version}} (`composable pack --format raw` writes {{id}}_{{version}}.raw, which portablectl attaches as is), or change ID=, which also renames its units' prefix.",
+      portable:
+        'Name it {{id}} (a directory) or {{id}}_{{version}}.raw (`composable pack --format raw`): portablectl takes the image name up to its first "_" as the prefix of the units it attaches.',
     },
   },
   check(ctx) {
@@ -33,7 +35,8 @@ export const rule: PackageRule = {
     if (dir === id || (version && dir === `${id}_${version}`)) return;
     if (version && dir === `${id}-${version}`) {
       // The store's naming: fine for the generator, but not what portablectl derives the units from.
-      if (portableApplies(ctx.pkg, ctx.policy)) ctx.report({ messageId: 'portable', data: { ...data, prefix: portablePrefixOf(dir).prefix }, file: os.file, range });
+      if (portableApplies(ctx.pkg, ctx.policy))
+        ctx.report({ messageId: 'portable', data: { ...data, prefix: portablePrefixOf(dir).prefix }, file: os.file, range });
       return;
     }
     ctx.report({ messageId: 'mismatch', data, file: os.file, range });

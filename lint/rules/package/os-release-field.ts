@@ -44,7 +44,11 @@ export const rule: PackageRule = {
         if (!field) continue; // the COMPOSABLE_ refinement: reported per field below
         const range = lineRange(field);
         if (range === undefined) {
-          ctx.report({ messageId: 'missing', data: { field, file: os.relPath, meaning: meaning[field] ?? 'see docs/contract.md' }, file: os.file });
+          ctx.report({
+            messageId: 'missing',
+            data: { field, file: os.relPath, meaning: meaning[field] ?? 'see docs/contract.md' },
+            file: os.file,
+          });
         } else {
           ctx.report({ messageId: 'invalid', data: { field, value: os.fields[field] ?? '', problem: p.message }, file: os.file, range });
         }

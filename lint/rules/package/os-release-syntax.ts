@@ -16,7 +16,12 @@ export const rule: PackageRule = {
     const lines = os.text.split(/\r?\n/);
     for (const p of os.problems) {
       const length = (lines[p.line - 1] ?? '').length;
-      ctx.report({ messageId: 'invalid', data: { problem: p.message }, file: os.file, range: { line: p.line, column: p.column, endLine: p.line, endColumn: Math.max(p.column + 1, length + 1) } });
+      ctx.report({
+        messageId: 'invalid',
+        data: { problem: p.message },
+        file: os.file,
+        range: { line: p.line, column: p.column, endLine: p.line, endColumn: Math.max(p.column + 1, length + 1) },
+      });
     }
   },
 };

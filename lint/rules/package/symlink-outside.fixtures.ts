@@ -3,7 +3,13 @@ import { demoPackage, type RuleFixtures } from '../../testing/fixtures.ts';
 export const fixtures: RuleFixtures = {
   valid: [
     { name: 'a relative link inside the package', files: demoPackage({ 'usr/sbin/demo': { symlink: '../bin/demo' } }) },
-    { name: 'an absolute link in a chroot-mode package', files: demoPackage({ 'usr/lib/os-release': 'NAME=Demo\nID=demo\nVERSION_ID=1\nCOMPOSABLE_MODE=chroot\n', 'usr/sbin/demo': { symlink: '/usr/bin/demo' } }) },
+    {
+      name: 'an absolute link in a chroot-mode package',
+      files: demoPackage({
+        'usr/lib/os-release': 'NAME=Demo\nID=demo\nVERSION_ID=1\nCOMPOSABLE_MODE=chroot\n',
+        'usr/sbin/demo': { symlink: '/usr/bin/demo' },
+      }),
+    },
   ],
   invalid: [
     {

@@ -34,7 +34,8 @@ export const rule: PackageRule = {
         continue;
       }
       const joined = posix.normalize(posix.join(dir, target));
-      if (joined === '..' || joined.startsWith('../')) ctx.report({ messageId: 'climbs', data: { path: f.relPath, target }, file: ctx.pkg.path(f.relPath) });
+      if (joined === '..' || joined.startsWith('../'))
+        ctx.report({ messageId: 'climbs', data: { path: f.relPath, target }, file: ctx.pkg.path(f.relPath) });
     }
   },
 };

@@ -18,7 +18,7 @@ export const rule: PackageRule = {
     },
     hint: {
       elsewhere: 'Move it to {{dir}}/{{name}}.',
-      none: 'Add the package\'s units to {{dir}}/ (for example {{dir}}/{{id}}.service).',
+      none: "Add the package's units to {{dir}}/ (for example {{dir}}/{{id}}.service).",
     },
   },
   check(ctx) {

@@ -2,7 +2,10 @@ import { demoPackage, DEMO_SERVICE, type RuleFixtures } from '../../testing/fixt
 
 export const fixtures: RuleFixtures = {
   valid: [
-    { name: 'a package named after itself, with an extra prefix of its own', files: demoPackage({ 'usr/lib/os-release': 'NAME=Demo\nID=demo\nVERSION_ID=1\nPORTABLE_PREFIXES="demo demo-tools"\n' }) },
+    {
+      name: 'a package named after itself, with an extra prefix of its own',
+      files: demoPackage({ 'usr/lib/os-release': 'NAME=Demo\nID=demo\nVERSION_ID=1\nPORTABLE_PREFIXES="demo demo-tools"\n' }),
+    },
   ],
   invalid: [
     {
@@ -15,7 +18,11 @@ export const fixtures: RuleFixtures = {
     },
     {
       name: 'a package named composable',
-      files: demoPackage({ 'usr/lib/os-release': 'NAME=C\nID=composable\nVERSION_ID=1\n', 'usr/lib/systemd/system/demo.service': null, 'usr/lib/systemd/system/composable.service': DEMO_SERVICE }),
+      files: demoPackage({
+        'usr/lib/os-release': 'NAME=C\nID=composable\nVERSION_ID=1\n',
+        'usr/lib/systemd/system/demo.service': null,
+        'usr/lib/systemd/system/composable.service': DEMO_SERVICE,
+      }),
       expect: [
         'demo/usr/lib/os-release:2:1 the package name "composable" overlaps the reserved unit names composable* (the generator\'s composable-early.target, composable.target, composable-late.target); its units could replace the container\'s own. Choose another ID; the generator skips the package (name-reserved)',
       ],

@@ -15,8 +15,12 @@ export const fixtures: RuleFixtures = {
     },
   ],
   invalid: [
-    { name: 'a unit without the prefix', files: demoPackage({ 'usr/lib/systemd/system/rotate.timer': timer }), expect: [
+    {
+      name: 'a unit without the prefix',
+      files: demoPackage({ 'usr/lib/systemd/system/rotate.timer': timer }),
+      expect: [
         'demo/usr/lib/systemd/system/rotate.timer:1:1 Unit rotate.timer does not carry the package prefix ("demo"); the generator skips the package',
-      ] },
+      ],
+    },
   ],
 };

@@ -24,7 +24,11 @@ export const rule: PackageRule = {
       const stem = unit.name.slice(0, unit.name.lastIndexOf('.')).replace(/@$/, '');
       ctx.report({
         messageId: 'prefix',
-        data: { unit: unit.name, prefixes: pkg.prefixes.map((p) => `"${p}"`).join(', '), example: `${pkg.prefixes[0]}-${stem}${unit.name.includes('@') ? '@' : ''}.${type}` },
+        data: {
+          unit: unit.name,
+          prefixes: pkg.prefixes.map((p) => `"${p}"`).join(', '),
+          example: `${pkg.prefixes[0]}-${stem}${unit.name.includes('@') ? '@' : ''}.${type}`,
+        },
         file: unit.file,
       });
     }

@@ -1,7 +1,15 @@
 import { demoPackage, type RuleFixtures } from '../../testing/fixtures.ts';
 
 export const fixtures: RuleFixtures = {
-  valid: [{ name: 'service, socket and a drop-in directory', files: demoPackage({ 'usr/lib/systemd/system/demo.socket': '[Socket]\nListenStream=/run/demo.sock\n', 'usr/lib/systemd/system/demo.service.d/10-env.conf': '[Service]\nEnvironment=A=1\n' }) }],
+  valid: [
+    {
+      name: 'service, socket and a drop-in directory',
+      files: demoPackage({
+        'usr/lib/systemd/system/demo.socket': '[Socket]\nListenStream=/run/demo.sock\n',
+        'usr/lib/systemd/system/demo.service.d/10-env.conf': '[Service]\nEnvironment=A=1\n',
+      }),
+    },
+  ],
   invalid: [
     {
       name: 'a .mount unit and a stray README',

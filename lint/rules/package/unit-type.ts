@@ -35,7 +35,11 @@ export const rule: PackageRule = {
         continue;
       }
       if (!(PACKAGE_UNIT_TYPES as readonly string[]).includes(type)) {
-        ctx.report({ messageId: 'type', data: { type, unit: rest, allowed: PACKAGE_UNIT_TYPES.map((t) => `.${t}`).join(' ') }, file: ctx.pkg.path(f.relPath) });
+        ctx.report({
+          messageId: 'type',
+          data: { type, unit: rest, allowed: PACKAGE_UNIT_TYPES.map((t) => `.${t}`).join(' ') },
+          file: ctx.pkg.path(f.relPath),
+        });
       }
     }
   },

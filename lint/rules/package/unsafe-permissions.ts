@@ -16,14 +16,16 @@ export const rule: PackageRule = {
       setuid: '{{path}} is {{bits}} (mode {{mode}}); the package is mounted nosuid, so this never works and only adds risk',
     },
     hint: {
-      worldWritable: 'chmod o-w {{path}} (directories a service writes to belong in StateDirectory=/RuntimeDirectory=, not in the package).',
+      worldWritable:
+        'chmod o-w {{path}} (directories a service writes to belong in StateDirectory=/RuntimeDirectory=, not in the package).',
       setuid: 'chmod ug-s {{path}}; grant capabilities with AmbientCapabilities= or the metadata\'s "capabilities" instead.',
     },
   },
   check(ctx) {
     for (const f of ctx.pkg.files) {
       if (f.type === 'symlink') continue;
-      if (f.mode & 0o002) ctx.report({ messageId: 'worldWritable', data: { path: f.relPath, mode: octal(f.mode) }, file: ctx.pkg.path(f.relPath) });
+      if (f.mode & 0o002)
+        ctx.report({ messageId: 'worldWritable', data: { path: f.relPath, mode: octal(f.mode) }, file: ctx.pkg.path(f.relPath) });
       if (f.type === 'file' && f.mode & 0o6000) {
         const bits = [f.mode & 0o4000 ? 'setuid' : '', f.mode & 0o2000 ? 'setgid' : ''].filter(Boolean).join(' and ');
         ctx.report({ messageId: 'setuid', data: { path: f.relPath, bits, mode: octal(f.mode) }, file: ctx.pkg.path(f.relPath) });

@@ -29,7 +29,10 @@ export const rule: UnitRule = {
         score: result.score.toFixed(1),
         level: result.level,
         how: profile ? `with profile ${profile}` : 'as written',
-        gaps: result.gaps.slice(0, 5).map((g) => g.name).join(', '),
+        gaps: result.gaps
+          .slice(0, 5)
+          .map((g) => g.name)
+          .join(', '),
       },
       range: ctx.unit.parsed.sections.find((s) => s.name === 'Service')?.header.range,
     });

@@ -18,7 +18,8 @@ export const rule: UnitRule = {
     if (min === undefined) return;
     for (const { entry } of entriesOf(ctx.unit.parsed)) {
       const since = DIRECTIVE_SINCE[entry.key];
-      if (since !== undefined && since > min) ctx.report({ messageId: 'newer', data: { key: entry.key, since, min }, range: ctx.keyRange(entry) });
+      if (since !== undefined && since > min)
+        ctx.report({ messageId: 'newer', data: { key: entry.key, since, min }, range: ctx.keyRange(entry) });
     }
   },
 };

@@ -18,9 +18,9 @@ export const rule: UnitRule = {
     severity: 'error',
     description: 'Units that use the network in a package whose profile denies it (nonetwork, strict)',
     messages: {
-      listen: '{{key}}={{value}} listens on the network, but the package\'s profile {{profile}} gives it no network',
-      setting: '{{key}}={{value}} asks for network access, but the package\'s profile {{profile}} gives it no network',
-      depends: '{{key}}={{value}}: the unit waits for the network, but the package\'s profile {{profile}} gives it no network',
+      listen: "{{key}}={{value}} listens on the network, but the package's profile {{profile}} gives it no network",
+      setting: "{{key}}={{value}} asks for network access, but the package's profile {{profile}} gives it no network",
+      depends: "{{key}}={{value}}: the unit waits for the network, but the package's profile {{profile}} gives it no network",
     },
     hint: 'Use COMPOSABLE_PROFILE=default for a networked service, or listen on a UNIX socket (ListenStream=/run/NAME.sock).',
   },
@@ -31,7 +31,12 @@ export const rule: UnitRule = {
     for (const { section, entry } of entriesOf(ctx.unit.parsed)) {
       const { key, value } = entry;
       const range = ctx.valueRange(entry);
-      if (section === 'Socket' && ['ListenStream', 'ListenDatagram', 'ListenSequentialPacket'].includes(key) && value !== '' && isNetworkListen(value)) {
+      if (
+        section === 'Socket' &&
+        ['ListenStream', 'ListenDatagram', 'ListenSequentialPacket'].includes(key) &&
+        value !== '' &&
+        isNetworkListen(value)
+      ) {
         ctx.report({ messageId: 'listen', data: { key, value, profile }, range });
       } else if (section === 'Service' && key === 'PrivateNetwork' && /^(no|false|0|off|n|f)$/i.test(value)) {
         ctx.report({ messageId: 'setting', data: { key, value, profile }, range });

@@ -22,7 +22,13 @@ export const rule: UnitRule = {
   check(ctx) {
     const manifest = ctx.pkg?.manifest;
     const name = manifest?.name ?? ctx.pkg?.name ?? ctx.unit.name.replace(/[@.].*$/, '');
-    const findings = privilegeFindings(ctx.unit.parsed, { name, where: stablePath(name), mode: manifest?.mode ?? 'host', profile: manifest?.profile ?? 'default' });
-    for (const f of findings) ctx.report({ messageId: 'escape', data: { message: f.message, code: f.code }, range: ctx.valueRange(f.entry) });
+    const findings = privilegeFindings(ctx.unit.parsed, {
+      name,
+      where: stablePath(name),
+      mode: manifest?.mode ?? 'host',
+      profile: manifest?.profile ?? 'default',
+    });
+    for (const f of findings)
+      ctx.report({ messageId: 'escape', data: { message: f.message, code: f.code }, range: ctx.valueRange(f.entry) });
   },
 };

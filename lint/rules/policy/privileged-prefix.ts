@@ -18,7 +18,7 @@ export const rule: UnitRule = {
     },
     hint: {
       full: 'Drop the +; grant what the command needs with capabilities, or move the step into the image.',
-      noUser: 'Drop the {{prefix}}; let it run as the service\'s User=.',
+      noUser: "Drop the {{prefix}}; let it run as the service's User=.",
     },
   },
   check(ctx) {
@@ -26,7 +26,12 @@ export const rule: UnitRule = {
     for (const { entry, cmd } of execCommandsOf(ctx.unit.parsed)) {
       const raw = cmd.rawPrefix ?? '';
       if (raw.includes('+')) ctx.report({ messageId: 'full', data: { key: entry.key, path: cmd.path }, range: ctx.valueRange(entry) });
-      else if (raw.includes('!')) ctx.report({ messageId: 'noUser', data: { key: entry.key, path: cmd.path, prefix: raw.includes('!!') ? '!!' : '!' }, range: ctx.valueRange(entry) });
+      else if (raw.includes('!'))
+        ctx.report({
+          messageId: 'noUser',
+          data: { key: entry.key, path: cmd.path, prefix: raw.includes('!!') ? '!!' : '!' },
+          range: ctx.valueRange(entry),
+        });
     }
   },
 };

@@ -23,7 +23,9 @@ export const rule: PackageRule = {
       messageId: 'profile',
       data: { profile, allowed: allowed.join(', ') },
       file: os.file,
-      range: entry ? { line: entry.line, column: 1, endLine: entry.line, endColumn: (os.text.split(/\r?\n/)[entry.line - 1] ?? '').length + 1 } : undefined,
+      range: entry
+        ? { line: entry.line, column: 1, endLine: entry.line, endColumn: (os.text.split(/\r?\n/)[entry.line - 1] ?? '').length + 1 }
+        : undefined,
     });
   },
 };

@@ -23,7 +23,12 @@ export const rule: UnitRule = {
     const header = ctx.unit.parsed.sections.find((s) => s.name === 'Service')?.header.range;
     if (!user || user.entry.value === '') ctx.report({ messageId: 'implicit', data: { unit: ctx.unit.name }, range: header });
     else if (user.entry.value === 'root' || user.entry.value === '0') {
-      ctx.report({ messageId: 'explicit', data: { unit: ctx.unit.name, user: user.entry.value }, range: user.unit === ctx.unit ? ctx.valueRange(user.entry) : header, file: user.unit.file });
+      ctx.report({
+        messageId: 'explicit',
+        data: { unit: ctx.unit.name, user: user.entry.value },
+        range: user.unit === ctx.unit ? ctx.valueRange(user.entry) : header,
+        file: user.unit.file,
+      });
     }
   },
 };

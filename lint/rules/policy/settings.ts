@@ -6,7 +6,15 @@ import type { UnitContext } from '../../types.ts';
 import type { Settings } from '../../util/exposure.ts';
 import { entriesOf, packageMode, packageProfile, unitFiles } from '../helpers.ts';
 
-const LIST_KEYS = new Set(['SystemCallFilter', 'RestrictAddressFamilies', 'CapabilityBoundingSet', 'AmbientCapabilities', 'IPAddressDeny', 'IPAddressAllow', 'DeviceAllow']);
+const LIST_KEYS = new Set([
+  'SystemCallFilter',
+  'RestrictAddressFamilies',
+  'CapabilityBoundingSet',
+  'AmbientCapabilities',
+  'IPAddressDeny',
+  'IPAddressAllow',
+  'DeviceAllow',
+]);
 
 function assign(s: Settings, key: string, value: string): void {
   if (LIST_KEYS.has(key) && value !== '' && s.get(key)) {

@@ -1,13 +1,18 @@
 import { demoPackage, demoUnit, type RuleFixtures } from '../../testing/fixtures.ts';
 
 const unprivileged = { policy: { unprivileged: true } };
-const plainService = '[Service]\nExecStart=/usr/bin/demo\nUser=demo\nProtectSystem=no\nBindReadOnlyPaths=/etc/machine-id\nRestrictAddressFamilies=AF_UNIX\n\n[Install]\nWantedBy=composable.target\n';
+const plainService =
+  '[Service]\nExecStart=/usr/bin/demo\nUser=demo\nProtectSystem=no\nBindReadOnlyPaths=/etc/machine-id\nRestrictAddressFamilies=AF_UNIX\n\n[Install]\nWantedBy=composable.target\n';
 
 export const fixtures: RuleFixtures = {
   valid: [
     { name: 'DynamicUser= when the policy does not say the containers run unprivileged', files: demoPackage() },
     { name: 'a service that needs no mount namespace, unprivileged', files: demoUnit('demo.service', plainService), config: unprivileged },
-    { name: 'DynamicUser= reset by a drop-in, unprivileged', files: demoPackage({ 'usr/lib/systemd/system/demo.service.d/10-user.conf': '[Service]\nDynamicUser=no\nUser=demo\n' }), config: unprivileged },
+    {
+      name: 'DynamicUser= reset by a drop-in, unprivileged',
+      files: demoPackage({ 'usr/lib/systemd/system/demo.service.d/10-user.conf': '[Service]\nDynamicUser=no\nUser=demo\n' }),
+      config: unprivileged,
+    },
   ],
   invalid: [
     {

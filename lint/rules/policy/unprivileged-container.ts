@@ -14,18 +14,24 @@ export const rule: PackageRule = {
   meta: {
     id: 'policy/unprivileged-container',
     severity: 'warning',
-    description: 'Settings that fail, or do nothing, in containers without CAP_SYS_ADMIN, when the policy says the containers run unprivileged',
+    description:
+      'Settings that fail, or do nothing, in containers without CAP_SYS_ADMIN, when the policy says the containers run unprivileged',
     messages: {
-      fails: '{{key}}={{value}} needs a mount namespace, which systemd cannot make in a container without CAP_SYS_ADMIN; the generator skips the package there',
-      profile: 'Profile strict needs a mount namespace, which systemd cannot make in a container without CAP_SYS_ADMIN; the generator skips the package there',
-      chroot: 'Chroot mode runs the services with RootDirectory=, which needs a mount namespace; the generator skips the package in a container without CAP_SYS_ADMIN',
+      fails:
+        '{{key}}={{value}} needs a mount namespace, which systemd cannot make in a container without CAP_SYS_ADMIN; the generator skips the package there',
+      profile:
+        'Profile strict needs a mount namespace, which systemd cannot make in a container without CAP_SYS_ADMIN; the generator skips the package there',
+      chroot:
+        'Chroot mode runs the services with RootDirectory=, which needs a mount namespace; the generator skips the package in a container without CAP_SYS_ADMIN',
       ignored: '{{key}}={{value}} has no effect in a container without CAP_SYS_ADMIN: systemd starts the service without it',
     },
     hint: {
       fails: 'Drop {{key}}= (for DynamicUser=, have the agent set "user"), or run the containers with CAP_SYS_ADMIN.',
-      profile: 'Use COMPOSABLE_PROFILE=default or nonetwork, which run unprivileged without their read-only /usr and /etc, or run the containers with CAP_SYS_ADMIN.',
+      profile:
+        'Use COMPOSABLE_PROFILE=default or nonetwork, which run unprivileged without their read-only /usr and /etc, or run the containers with CAP_SYS_ADMIN.',
       chroot: 'Use COMPOSABLE_MODE=host, or run the containers with CAP_SYS_ADMIN.',
-      ignored: 'Do not rely on it there; restrict the service with User=, CapabilityBoundingSet= or RestrictAddressFamilies=, which work unprivileged.',
+      ignored:
+        'Do not rely on it there; restrict the service with User=, CapabilityBoundingSet= or RestrictAddressFamilies=, which work unprivileged.',
     },
     docs:
       'Only with `"policy": { "unprivileged": true }` in composable-lint.json. podman, CRI-O and containerd give containers no ' +
@@ -39,7 +45,9 @@ export const rule: PackageRule = {
     const os = pkg.osRelease;
     const osLine = (key: string) => {
       const e = os?.entries.find((x) => x.key === key);
-      return e ? { line: e.line, column: 1, endLine: e.line, endColumn: (os!.text.split(/\r?\n/)[e.line - 1] ?? '').length + 1 } : undefined;
+      return e
+        ? { line: e.line, column: 1, endLine: e.line, endColumn: (os!.text.split(/\r?\n/)[e.line - 1] ?? '').length + 1 }
+        : undefined;
     };
     if (packageProfile(pkg) === 'strict') ctx.report({ messageId: 'profile', file: os?.file, range: osLine('COMPOSABLE_PROFILE') });
     if (packageMode(pkg) === 'chroot') ctx.report({ messageId: 'chroot', file: os?.file, range: osLine('COMPOSABLE_MODE') });

@@ -9,8 +9,12 @@ export const fixtures: RuleFixtures = {
     { name: 'a drop-in in a host-mode package (not a portable image)', files: demoPackage(DROP_IN) },
   ],
   invalid: [
-    { name: 'a drop-in in a chroot package', files: portableDemo(DROP_IN), expect: [
+    {
+      name: 'a drop-in in a chroot package',
+      files: portableDemo(DROP_IN),
+      expect: [
         'demo/usr/lib/systemd/system/demo.service.d/10-limits.conf:1:1 portablectl attaches demo.service without this drop-in (10-limits.conf); its settings apply only under the generator',
-      ] },
+      ],
+    },
   ],
 };

@@ -5,8 +5,14 @@ import { demoPackage, type FileSpec } from '../../testing/fixtures.ts';
 export const CHROOT_OS_RELEASE = 'NAME="Demo"\nID=demo\nVERSION_ID=1.0\nCOMPOSABLE_MODE=chroot\n';
 
 export const MOUNT_POINTS: Record<string, FileSpec> = {
-  dev: { dir: true }, proc: { dir: true }, sys: { dir: true }, run: { dir: true }, tmp: { dir: true }, 'var/tmp': { dir: true },
-  'etc/machine-id': '', 'etc/resolv.conf': '',
+  dev: { dir: true },
+  proc: { dir: true },
+  sys: { dir: true },
+  run: { dir: true },
+  tmp: { dir: true },
+  'var/tmp': { dir: true },
+  'etc/machine-id': '',
+  'etc/resolv.conf': '',
 };
 
 /** A chroot demo package with its mount points, plus `files` (null removes one). */

@@ -14,8 +14,10 @@ export const rule: PackageRule = {
     severity: 'error',
     description: 'Package IDs that portablectl cannot take as an image name',
     messages: {
-      underscore: 'ID={{id}} has "_", where portablectl cuts an image name ({{id}}_{{version}}.raw matches units "{{prefix}}*", not "{{id}}*")',
-      charset: 'ID={{id}} has "{{char}}", which portablectl does not take in the image name it derives unit names from; attach needs an explicit match and detach fails',
+      underscore:
+        'ID={{id}} has "_", where portablectl cuts an image name ({{id}}_{{version}}.raw matches units "{{prefix}}*", not "{{id}}*")',
+      charset:
+        'ID={{id}} has "{{char}}", which portablectl does not take in the image name it derives unit names from; attach needs an explicit match and detach fails',
     },
     hint: 'Use an ID of letters, digits, "-" and "." (for example {{suggestion}}); the units\' names change with it.',
     docs: 'Applies to chroot-mode packages, and to every package when the lint configuration says `"policy": { "portable": true }`.',
@@ -29,7 +31,12 @@ export const rule: PackageRule = {
     const suggestion = id.replace(/[^A-Za-z0-9.-]/g, '-');
     const bad = [...id].find((c) => !/[A-Za-z0-9.-]/.test(c))!;
     if (bad === '_') {
-      ctx.report({ messageId: 'underscore', data: { id, version: os.fields.VERSION_ID ?? 'VERSION', prefix: id.slice(0, id.indexOf('_')), suggestion }, file: os.file, range });
+      ctx.report({
+        messageId: 'underscore',
+        data: { id, version: os.fields.VERSION_ID ?? 'VERSION', prefix: id.slice(0, id.indexOf('_')), suggestion },
+        file: os.file,
+        range,
+      });
     } else {
       ctx.report({ messageId: 'charset', data: { id, char: bad, suggestion }, file: os.file, range });
     }

@@ -17,7 +17,13 @@ export const fixtures: RuleFixtures = {
         'usr/bin/node': { content: fakeElf(), mode: 0o755 },
       }),
     },
-    { name: 'a host-mode package: programs come from the container', files: demoUnit('demo.service', SERVICE, { 'usr/bin/demo-tool': { content: fakeElf({ interpreter: '/lib64/ld-linux-x86-64.so.2' }), mode: 0o755 }, 'usr/bin/demo-reload': ENV_NODE }) },
+    {
+      name: 'a host-mode package: programs come from the container',
+      files: demoUnit('demo.service', SERVICE, {
+        'usr/bin/demo-tool': { content: fakeElf({ interpreter: '/lib64/ld-linux-x86-64.so.2' }), mode: 0o755 },
+        'usr/bin/demo-reload': ENV_NODE,
+      }),
+    },
   ],
   invalid: [
     {
@@ -38,7 +44,9 @@ export const fixtures: RuleFixtures = {
       name: 'a host-mode package checked as portable: its /bin/sh script',
       files: demoUnit('demo.service', '[Service]\nExecStart=/usr/bin/demo\n'),
       config: { policy: { portable: true } },
-      expect: ['demo/usr/lib/systemd/system/demo.service:2:11 ExecStart= runs usr/bin/demo, a script for /bin/sh, which the image does not have'],
+      expect: [
+        'demo/usr/lib/systemd/system/demo.service:2:11 ExecStart= runs usr/bin/demo, a script for /bin/sh, which the image does not have',
+      ],
     },
   ],
 };

@@ -26,7 +26,7 @@ export const rule: UnitRule = {
     },
     hint: {
       shebang: 'Ship {{interpreter}} in the package (a static busybox: `composable init DIR --complete-chroot`), or run a static binary.',
-      env: 'Ship {{program}} in the package\'s usr/bin (with its libraries), or run a static binary.',
+      env: "Ship {{program}} in the package's usr/bin (with its libraries), or run a static binary.",
       loader: 'Link {{rel}} statically, or ship {{interpreter}} and every library `ldd {{rel}}` lists.',
     },
     docs: 'Applies to chroot-mode packages, and to every package when the lint configuration says `"policy": { "portable": true }`.',
@@ -38,7 +38,7 @@ export const rule: UnitRule = {
     const has = (path: string): boolean => resolveInPackage(pkg, path.replace(/^\/+/, ''), true).kind === 'found';
     for (const t of execTargets(ctx)) {
       const r = t.resolved;
-      if (!r || r.kind !== 'found' || r.entry.type !== 'file') continue;
+      if (r?.kind !== 'found' || r.entry.type !== 'file') continue;
       const range = ctx.valueRange(t.entry);
       const head = readHead(pkg, r.relPath, 256);
       if (isElf(head)) {
@@ -47,14 +47,15 @@ export const rule: UnitRule = {
         continue;
       }
       const shebang = parseShebang(head);
-      if (!shebang || !shebang.interpreter.startsWith('/')) continue;
+      if (!shebang?.interpreter.startsWith('/')) continue;
       const data = { key: t.key, rel: r.relPath, interpreter: shebang.interpreter };
       if (!has(shebang.interpreter)) {
         // In chroot mode coherence/exec-format already says so.
         if (!chroot) ctx.report({ messageId: 'shebang', data, range });
         continue;
       }
-      const program = posix.basename(shebang.interpreter) === 'env' ? shebang.args.find((a) => !a.startsWith('-') && !a.includes('=')) : undefined;
+      const program =
+        posix.basename(shebang.interpreter) === 'env' ? shebang.args.find((a) => !a.startsWith('-') && !a.includes('=')) : undefined;
       if (program && !(program.includes('/') ? has(program) : PATH_DIRS.some((d) => has(`${d}/${program}`)))) {
         ctx.report({ messageId: 'env', data: { ...data, program }, range });
       }

@@ -20,11 +20,13 @@ export const rule: UnitRule = {
     description: 'Node programs under MemoryDenyWriteExecute=yes, set by the unit or by the portablectl profile the package maps to',
     messages: {
       unit: '{{key}}= runs {{rel}}, a node program, and this unit sets MemoryDenyWriteExecute=yes, which kills node at start',
-      profile: '{{key}}= runs {{rel}}, a node program; under portablectl the package gets --profile={{profile}}, which sets MemoryDenyWriteExecute=yes and kills node at start',
+      profile:
+        '{{key}}= runs {{rel}}, a node program; under portablectl the package gets --profile={{profile}}, which sets MemoryDenyWriteExecute=yes and kills node at start',
     },
     hint: {
       unit: 'Remove MemoryDenyWriteExecute=yes from the unit.',
-      profile: 'Set COMPOSABLE_PROFILE=trusted (attach with --profile=trusted), or attach with a profile of your own without MemoryDenyWriteExecute= (/etc/systemd/portable/profile/NAME/service.conf).',
+      profile:
+        'Set COMPOSABLE_PROFILE=trusted (attach with --profile=trusted), or attach with a profile of your own without MemoryDenyWriteExecute= (/etc/systemd/portable/profile/NAME/service.conf).',
     },
     docs: 'Applies to chroot-mode packages, and to every package when the lint configuration says `"policy": { "portable": true }`.',
   },
@@ -41,7 +43,8 @@ export const rule: UnitRule = {
       let node = NODE.test(posix.basename(t.path));
       if (!node && r?.kind === 'found' && r.entry.type === 'file') {
         const shebang = parseShebang(readHead(pkg, r.relPath, 256));
-        const program = shebang && (posix.basename(shebang.interpreter) === 'env' ? shebang.args.find((a) => !a.startsWith('-')) : shebang.interpreter);
+        const program =
+          shebang && (posix.basename(shebang.interpreter) === 'env' ? shebang.args.find((a) => !a.startsWith('-')) : shebang.interpreter);
         node = Boolean(program && NODE.test(posix.basename(program)));
       }
       if (!node) continue;

@@ -7,9 +7,14 @@ export const fixtures: RuleFixtures = {
   valid: [
     {
       name: 'each directory has its mount point in the image',
-      files: portableDemo({ 'usr/lib/systemd/system/demo.service': SERVICE, 'var/lib/demo': { dir: true }, 'var/cache/demo': { dir: true }, 'var/log/demo': { dir: true } }),
+      files: portableDemo({
+        'usr/lib/systemd/system/demo.service': SERVICE,
+        'var/lib/demo': { dir: true },
+        'var/cache/demo': { dir: true },
+        'var/log/demo': { dir: true },
+      }),
     },
-    { name: 'a host-mode package: the directories are the container\'s', files: demoUnit('demo.service', SERVICE) },
+    { name: "a host-mode package: the directories are the container's", files: demoUnit('demo.service', SERVICE) },
   ],
   invalid: [
     {

@@ -10,7 +10,7 @@ export const rule: UnitRule = {
     severity: 'warning',
     description: 'Exec*= executables given without an absolute path',
     messages: { bare: '{{key}}= runs "{{path}}" without a path; systemd searches the container\'s PATH for it' },
-    hint: 'Write the absolute path, e.g. /usr/bin/{{path}}, so the unit runs the package\'s program.',
+    hint: "Write the absolute path, e.g. /usr/bin/{{path}}, so the unit runs the package's program.",
   },
   check(ctx) {
     for (const { entry, cmd } of execCommandsOf(ctx.unit.parsed)) {

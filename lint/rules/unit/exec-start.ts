@@ -32,10 +32,16 @@ export const rule: UnitRule = {
     const type = typeEntry?.entry.value || (starts.length === 0 ? 'oneshot' : 'simple');
     const header = ctx.unit.parsed.sections.find((s) => s.name === 'Service')?.header.range;
     if (type !== 'oneshot') {
-      if (starts.length === 0) ctx.report({ messageId: 'missing', range: typeEntry && typeEntry.unit === ctx.unit ? ctx.keyRange(typeEntry.entry) : header });
+      if (starts.length === 0)
+        ctx.report({ messageId: 'missing', range: typeEntry && typeEntry.unit === ctx.unit ? ctx.keyRange(typeEntry.entry) : header });
       else if (starts.length > 1) {
         const second = starts[1]!;
-        ctx.report({ messageId: 'multiple', data: { count: starts.length }, range: second.unit === ctx.unit ? ctx.keyRange(second.entry) : header, file: second.unit.file });
+        ctx.report({
+          messageId: 'multiple',
+          data: { count: starts.length },
+          range: second.unit === ctx.unit ? ctx.keyRange(second.entry) : header,
+          file: second.unit.file,
+        });
       }
       return;
     }

@@ -21,7 +21,11 @@ export const rule: UnitRule = {
       const value = ctx.valueRange(entry);
       if (!parsed.ok) {
         const column = value.column + Math.max(0, parsed.column - 1);
-        ctx.report({ messageId: 'parse', data: { key: entry.key, problem: parsed.message }, range: { line: value.line, column, endLine: value.line, endColumn: column + 1 } });
+        ctx.report({
+          messageId: 'parse',
+          data: { key: entry.key, problem: parsed.message },
+          range: { line: value.line, column, endLine: value.line, endColumn: column + 1 },
+        });
       }
     }
   },

@@ -17,7 +17,11 @@ export const rule: UnitRule = {
     for (const { section, entry } of entriesOf(ctx.unit.parsed)) {
       if (directiveKind(section, entry.key) !== 'BOOLEAN') continue;
       if (parseBool(entry.value) === undefined) {
-        ctx.report({ messageId: 'invalid', data: { key: entry.key, value: entry.value }, range: entry.value === '' ? ctx.keyRange(entry) : ctx.valueRange(entry) });
+        ctx.report({
+          messageId: 'invalid',
+          data: { key: entry.key, value: entry.value },
+          range: entry.value === '' ? ctx.keyRange(entry) : ctx.valueRange(entry),
+        });
       }
     }
   },

@@ -6,7 +6,14 @@ import type { UnitRule } from '../../types.ts';
 import { entriesOf } from '../helpers.ts';
 
 /** Time spans systemd's table lists as OTHER (they have their own parser but take a time span). */
-const OTHER_TIMESPANS = new Set(['TimeoutIdleSec', 'TimeoutSec', 'TimeoutAbortSec', 'TimeoutStopSec', 'JobTimeoutSec', 'JobRunningTimeoutSec']);
+const OTHER_TIMESPANS = new Set([
+  'TimeoutIdleSec',
+  'TimeoutSec',
+  'TimeoutAbortSec',
+  'TimeoutStopSec',
+  'JobTimeoutSec',
+  'JobRunningTimeoutSec',
+]);
 /** Where an empty assignment resets to the default instead of being an error. */
 const EMPTY_OK = new Set(['TimeoutAbortSec', 'OnActiveSec', 'OnBootSec', 'OnStartupSec', 'OnUnitActiveSec', 'OnUnitInactiveSec']);
 

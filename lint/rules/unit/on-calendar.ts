@@ -17,7 +17,8 @@ export const rule: UnitRule = {
     for (const { entry } of entriesOf(ctx.unit.parsed, 'Timer')) {
       if (entry.key !== 'OnCalendar' || entry.value === '' || entry.value.includes('%')) continue;
       const result = checkCalendar(entry.value);
-      if (!result.ok) ctx.report({ messageId: 'invalid', data: { value: entry.value, problem: result.message }, range: ctx.valueRange(entry) });
+      if (!result.ok)
+        ctx.report({ messageId: 'invalid', data: { value: entry.value, problem: result.message }, range: ctx.valueRange(entry) });
     }
   },
 };

@@ -2,13 +2,25 @@ import { demoUnit, type RuleFixtures } from '../../testing/fixtures.ts';
 
 export const fixtures: RuleFixtures = {
   valid: [
-    { name: 'known keys and X- keys', files: demoUnit('demo.service', '[Unit]\nDescription=Demo\nX-Owner=team-a\n[Service]\nExecStart=/usr/bin/demo\nDynamicUser=yes\nProtectSystem=strict\n') },
-    { name: 'a removed key is unit/removed-directive\'s, not this rule\'s', files: demoUnit('demo.service', '[Service]\nExecStart=/usr/bin/demo\nCapabilities=cap_net_admin+ep\n') },
+    {
+      name: 'known keys and X- keys',
+      files: demoUnit(
+        'demo.service',
+        '[Unit]\nDescription=Demo\nX-Owner=team-a\n[Service]\nExecStart=/usr/bin/demo\nDynamicUser=yes\nProtectSystem=strict\n',
+      ),
+    },
+    {
+      name: "a removed key is unit/removed-directive's, not this rule's",
+      files: demoUnit('demo.service', '[Service]\nExecStart=/usr/bin/demo\nCapabilities=cap_net_admin+ep\n'),
+    },
   ],
   invalid: [
     {
       name: 'a typo, a key of another section, a key of another unit type',
-      files: demoUnit('demo.service', '[Unit]\nDescription=Demo\n[Service]\nExecStart=/usr/bin/demo\nProtectSytem=strict\nWantedBy=multi-user.target\nListenStream=8080\n'),
+      files: demoUnit(
+        'demo.service',
+        '[Unit]\nDescription=Demo\n[Service]\nExecStart=/usr/bin/demo\nProtectSytem=strict\nWantedBy=multi-user.target\nListenStream=8080\n',
+      ),
       expect: [
         'demo/usr/lib/systemd/system/demo.service:5:1 Unknown key ProtectSytem= in section [Service]; systemd ignores it',
         'demo/usr/lib/systemd/system/demo.service:6:1 Unknown key WantedBy= in section [Service]; systemd ignores it',

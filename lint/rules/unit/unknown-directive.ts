@@ -32,13 +32,15 @@ export const rule: UnitRule = {
       else if (close) help = `Did you mean ${close}=?`;
       else {
         const other = sectionsWithKey(key);
-        help = other.length > 0
-          ? `${key}= is a setting of [${other.join('], [')}], which a .${ctx.unit.type} unit does not read.`
-          : `systemd ${DIRECTIVES_SYSTEMD_VERSION} has no such setting; check the spelling in systemd.directives(7), or prefix your own keys with X-.`;
+        help =
+          other.length > 0
+            ? `${key}= is a setting of [${other.join('], [')}], which a .${ctx.unit.type} unit does not read.`
+            : `systemd ${DIRECTIVES_SYSTEMD_VERSION} has no such setting; check the spelling in systemd.directives(7), or prefix your own keys with X-.`;
       }
       // A continued assignment spans lines; systemd names its last line, so the range ends there.
       const key0 = ctx.keyRange(entry);
-      const range = entry.range && entry.range.endLine > key0.line ? { ...key0, endLine: entry.range.endLine, endColumn: entry.range.endColumn } : key0;
+      const range =
+        entry.range && entry.range.endLine > key0.line ? { ...key0, endLine: entry.range.endLine, endColumn: entry.range.endColumn } : key0;
       ctx.report({ messageId: 'unknown', data: { key, section, help }, range });
     }
   },

@@ -12,10 +12,12 @@ import { hasCommand, isRoot } from '../../helpers/requirements.ts';
 const REPO = join(import.meta.dirname, '../../..');
 const CLI = join(REPO, 'dist/composable.mjs');
 const work = join(REPO, '.tmp', `init-chroot-${process.pid}`);
-const run = (args: string[]) => execa('node', [CLI, ...args], { reject: false, cwd: REPO, env: { NO_COLOR: '1' }, timeout: 120_000, stdin: 'ignore' });
+const run = (args: string[]) =>
+  execa('node', [CLI, ...args], { reject: false, cwd: REPO, env: { NO_COLOR: '1' }, timeout: 120_000, stdin: 'ignore' });
 const busybox = readElf('/bin/busybox');
 const haveBusybox = Boolean(busybox && !busybox.interpreter);
-if (!haveBusybox) console.warn('skipping the chroot init tests that copy busybox: needs a static /bin/busybox (apt install busybox-static)');
+if (!haveBusybox)
+  console.warn('skipping the chroot init tests that copy busybox: needs a static /bin/busybox (apt install busybox-static)');
 
 beforeAll(() => {
   if (!existsSync(CLI)) throw new Error('run `npm run build` first (npm test does)');
@@ -26,9 +28,19 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('planChrootCompletion', () => {
   it('adds the missing mount points, a directory per StateDirectory=/CacheDirectory=/LogsDirectory=, busybox and relative applet links', () => {
     const units = ['[Service]\nExecStart=/usr/bin/x\nStateDirectory=x x/sub\nCacheDirectory=x\nLogsDirectory=x\nRuntimeDirectory=x\n'];
-    const plan = planChrootCompletion(new Set(['usr', 'usr/bin', 'usr/bin/x', 'proc', 'etc', 'etc/machine-id']), units, { from: '/bin/busybox', applets: ['bin/sh', 'usr/bin/env', 'sbin/init', 'linuxrc', 'usr/bin/x'] });
+    const plan = planChrootCompletion(new Set(['usr', 'usr/bin', 'usr/bin/x', 'proc', 'etc', 'etc/machine-id']), units, {
+      from: '/bin/busybox',
+      applets: ['bin/sh', 'usr/bin/env', 'sbin/init', 'linuxrc', 'usr/bin/x'],
+    });
     const by = new Map(plan.map((e) => [e.path, e]));
-    expect([...by.keys()].filter((p) => by.get(p)!.why === 'mount point')).toEqual(['dev', 'sys', 'run', 'tmp', 'var/tmp', 'etc/resolv.conf']);
+    expect([...by.keys()].filter((p) => by.get(p)!.why === 'mount point')).toEqual([
+      'dev',
+      'sys',
+      'run',
+      'tmp',
+      'var/tmp',
+      'etc/resolv.conf',
+    ]);
     expect(directoryStubs(units)).toEqual(['var/lib/x', 'var/lib/x/sub', 'var/cache/x', 'var/log/x']);
     for (const d of directoryStubs(units)) expect(by.get(d)?.kind).toBe('dir');
     expect(by.get('usr/bin/busybox')).toMatchObject({ kind: 'copy', from: '/bin/busybox', mode: 0o755 });
@@ -65,7 +77,12 @@ describe.skipIf(!haveBusybox)('composable init --mode chroot', () => {
       expect(lint.exitCode).toBe(0);
       if (isRoot() && hasCommand('chroot') && template !== 'daemon') {
         // Nothing of this machine is visible: the shell, the tools and the script are the package's.
-        const r = await execa('chroot', [dir, `/usr/bin/${name}`], { reject: false, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', STATE_DIRECTORY: '/tmp', RUNTIME_DIRECTORY: '/tmp' }, extendEnv: false, timeout: 10_000 });
+        const r = await execa('chroot', [dir, `/usr/bin/${name}`], {
+          reject: false,
+          env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', STATE_DIRECTORY: '/tmp', RUNTIME_DIRECTORY: '/tmp' },
+          extendEnv: false,
+          timeout: 10_000,
+        });
         expect(r.exitCode, r.stderr).toBe(0);
         expect(r.stdout).toContain(template === 'timer' ? `${name}: run 1 done` : `${name}: set-up done`);
       }
@@ -92,11 +109,33 @@ describe('composable init --mode chroot refusals', () => {
     const node = await run(['init', join(work, 'n'), '--name', 'n', '--template', 'socket', '--mode', 'chroot']);
     expect(node.exitCode).toBe(2);
     expect(node.stderr).toContain('the socket template is a node program');
-    const none = await run(['init', join(work, 'nb'), '--name', 'nb', '--template', 'daemon', '--mode', 'chroot', '--busybox', join(work, 'no-busybox')]);
+    const none = await run([
+      'init',
+      join(work, 'nb'),
+      '--name',
+      'nb',
+      '--template',
+      'daemon',
+      '--mode',
+      'chroot',
+      '--busybox',
+      join(work, 'no-busybox'),
+    ]);
     expect(none.exitCode).toBe(1);
     expect(none.stderr).toContain('apt-get install busybox-static');
     expect(existsSync(join(work, 'nb'))).toBe(false);
-    const dynamic = await run(['init', join(work, 'dyn'), '--name', 'dyn', '--template', 'daemon', '--mode', 'chroot', '--busybox', process.execPath]);
+    const dynamic = await run([
+      'init',
+      join(work, 'dyn'),
+      '--name',
+      'dyn',
+      '--template',
+      'daemon',
+      '--mode',
+      'chroot',
+      '--busybox',
+      process.execPath,
+    ]);
     expect(dynamic.exitCode).toBe(1);
     expect(dynamic.stderr).toContain('is dynamically linked');
     expect(existsSync(join(work, 'dyn'))).toBe(false);

@@ -11,7 +11,8 @@ const REPO = join(import.meta.dirname, '../../..');
 const CLI = join(REPO, 'dist/composable.mjs');
 // Inside the repository, so the packages' tests resolve `composable/testing` to this checkout.
 const work = join(REPO, '.tmp', `init-${process.pid}`);
-const run = (args: string[]) => execa('node', [CLI, ...args], { reject: false, cwd: REPO, env: { NO_COLOR: '1' }, timeout: 120_000, stdin: 'ignore' });
+const run = (args: string[]) =>
+  execa('node', [CLI, ...args], { reject: false, cwd: REPO, env: { NO_COLOR: '1' }, timeout: 120_000, stdin: 'ignore' });
 
 beforeAll(() => {
   if (!existsSync(CLI)) throw new Error('run `npm run build` first (npm test does)');
@@ -32,7 +33,11 @@ describe('composable init', () => {
       const test = await run(['test', dir, '--for', '0.5']);
       expect(test.exitCode, test.stdout).toBe(0);
       writeFileSync(join(dir, 'vitest.config.mjs'), "export default { test: { include: ['test/**/*.test.ts'] } };\n");
-      const own = await execa('npx', ['vitest', 'run', '--root', dir, '--config', 'vitest.config.mjs'], { reject: false, cwd: REPO, timeout: 120_000 });
+      const own = await execa('npx', ['vitest', 'run', '--root', dir, '--config', 'vitest.config.mjs'], {
+        reject: false,
+        cwd: REPO,
+        timeout: 120_000,
+      });
       expect(own.exitCode, own.stdout + own.stderr).toBe(0);
       expect(own.stdout).toMatch(/Tests\s+.*1 passed/);
     }, 180_000);
@@ -42,7 +47,10 @@ describe('composable init', () => {
     const dir = join(work, 'asked');
     // script(1) gives the command a terminal; the answers arrive as typed.
     const answers = "sleep 1; printf 'asked\\n'; sleep 0.5; printf 'timer\\n'; sleep 1";
-    const r = await execa('sh', ['-c', `(${answers}) | script -qfec "node ${CLI} init ${dir}" /dev/null`], { reject: false, timeout: 30_000 });
+    const r = await execa('sh', ['-c', `(${answers}) | script -qfec "node ${CLI} init ${dir}" /dev/null`], {
+      reject: false,
+      timeout: 30_000,
+    });
     expect(r.stdout).toContain('package name:');
     expect(r.stdout).toContain('created asked (timer)');
     expect(existsSync(join(dir, 'usr/lib/systemd/system/asked.timer'))).toBe(true);

@@ -8,10 +8,13 @@ import { resolveTarget, stablePath, hostPath } from '../../../sdk/contract.ts';
 describe('servicesInCycles', () => {
   it('finds every member of each cycle and nothing else', () => {
     const edges = new Map<string, string[]>([
-      ['a', ['b']], ['b', ['c']], ['c', ['a']],
+      ['a', ['b']],
+      ['b', ['c']],
+      ['c', ['a']],
       ['d', ['a']],
       ['e', ['e']],
-      ['f', ['g']], ['g', []],
+      ['f', ['g']],
+      ['g', []],
       ['h', ['unknown']],
     ]);
     const r = servicesInCycles(edges);
@@ -39,8 +42,12 @@ describe('ordering targets', () => {
   it('chains early -> default -> late and wants each from multi-user.target', () => {
     const files = planTargets();
     expect(files.map((f) => f.path).sort()).toEqual([
-      'composable-early.target', 'composable-late.target', 'composable.target',
-      'multi-user.target.wants/composable-early.target', 'multi-user.target.wants/composable-late.target', 'multi-user.target.wants/composable.target',
+      'composable-early.target',
+      'composable-late.target',
+      'composable.target',
+      'multi-user.target.wants/composable-early.target',
+      'multi-user.target.wants/composable-late.target',
+      'multi-user.target.wants/composable.target',
     ]);
     const late = files.find((f) => f.path === 'composable-late.target');
     expect(late?.kind === 'file' && late.content).toContain('After=composable.target\n');
@@ -73,7 +80,7 @@ describe('packageExecutable', () => {
     expect(packageExecutable('/usr/bin/../bin/logship', has)).toBe('usr/bin/logship');
     expect(packageExecutable('/bin/kill', has)).toBeUndefined();
   });
-  it('searches systemd\'s fixed path for bare names', () => {
+  it("searches systemd's fixed path for bare names", () => {
     expect(packageExecutable('helper', has)).toBe('usr/sbin/helper');
     expect(packageExecutable('kill', has)).toBeUndefined();
   });

@@ -6,7 +6,12 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { capabilityNames, parseProcStatusCapabilities, readCapabilities, type ContainerCapabilities } from '../../../generator/input/capabilities.ts';
+import {
+  capabilityNames,
+  parseProcStatusCapabilities,
+  readCapabilities,
+  type ContainerCapabilities,
+} from '../../../generator/input/capabilities.ts';
 import { loadPackageFrom, type PackageReader } from '../../../sdk/package.ts';
 import { planGeneration } from '../../../generator/plan/plan-generation.ts';
 import { readService } from '../../../generator/input/read-input.ts';
@@ -50,13 +55,24 @@ function service(spec: ServiceSpec, opts: { profile?: string; serviceLines?: str
   expect(problems).toEqual([]);
   const engine = spec.source === `/opt/composable/${name}`;
   return {
-    spec, sourceReasons: [], resolvedSource: spec.source, sourceKind: 'directory', pkg, packageProblems: [],
-    hasFile: (rel) => rel in files, ...(engine ? { mountedBy: 'engine' as const } : {}),
+    spec,
+    sourceReasons: [],
+    resolvedSource: spec.source,
+    sourceKind: 'directory',
+    pkg,
+    packageProblems: [],
+    hasFile: (rel) => rel in files,
+    ...(engine ? { mountedBy: 'engine' as const } : {}),
   };
 }
 
 function plan(services: ServiceInput[], capabilities?: ContainerCapabilities) {
-  const input: GeneratorInput = { metadata: { state: 'ok', path: '/run/composable/metadata.json' }, services, generatorVersion: '0.0.0-test', capabilities };
+  const input: GeneratorInput = {
+    metadata: { state: 'ok', path: '/run/composable/metadata.json' },
+    services,
+    generatorVersion: '0.0.0-test',
+    capabilities,
+  };
   const result = planGeneration(input);
   expect(StatusSchema.safeParse(result.status).success).toBe(true);
   const file = (path: string): string | undefined => {
@@ -70,8 +86,17 @@ function plan(services: ServiceInput[], capabilities?: ContainerCapabilities) {
 describe('reading the container capabilities', () => {
   it('names the bits of a CapEff mask, with unknown future bits by number', () => {
     expect(unprivileged.effective).toEqual([
-      'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_SETGID', 'CAP_SETUID', 'CAP_SETPCAP',
-      'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_SETFCAP',
+      'CAP_CHOWN',
+      'CAP_DAC_OVERRIDE',
+      'CAP_FOWNER',
+      'CAP_FSETID',
+      'CAP_KILL',
+      'CAP_SETGID',
+      'CAP_SETUID',
+      'CAP_SETPCAP',
+      'CAP_NET_BIND_SERVICE',
+      'CAP_SYS_CHROOT',
+      'CAP_SETFCAP',
     ]);
     expect(privileged.effective).toContain('CAP_SYS_ADMIN');
     expect(privileged.effective.at(-1)).toBe('CAP_CHECKPOINT_RESTORE');
@@ -132,7 +157,10 @@ describe('packages the engine mounted', () => {
   });
 
   it('store packages beside them keep their mount unit and mountedBy generator', () => {
-    const r = plan([service({ name: 'web', source: '/opt/composable/web' }), service({ name: 'log', source: '/run/composable/store/log-1' })]);
+    const r = plan([
+      service({ name: 'web', source: '/opt/composable/web' }),
+      service({ name: 'log', source: '/run/composable/store/log-1' }),
+    ]);
     expect(r.file('opt-composable-log.mount')).toContain('What=/run/composable/store/log-1');
     expect(r.file('log.service.d/zz-composable.conf')).toContain('RequiresMountsFor=/opt/composable/log');
     expect(r.entry('log')).toMatchObject({ mountedBy: 'generator', mount: 'opt-composable-log.mount' });
@@ -157,13 +185,24 @@ describe('reading a package the engine mounted', () => {
       expect(ok.pkg?.manifest.version).toBe('2.0');
 
       writeFileSync(join(root, 'opt/composable/file'), 'not a tree');
-      expect(readService(root, { name: 'file', source: '/opt/composable/file' }).sourceReasons.map((r) => r.code)).toEqual(['source-not-directory']);
+      expect(readService(root, { name: 'file', source: '/opt/composable/file' }).sourceReasons.map((r) => r.code)).toEqual([
+        'source-not-directory',
+      ]);
       symlinkSync('/opt/composable/web', join(root, 'opt/composable/alias'));
-      expect(readService(root, { name: 'alias', source: '/opt/composable/alias' }).sourceReasons.map((r) => r.code)).toEqual(['source-outside-store']);
+      expect(readService(root, { name: 'alias', source: '/opt/composable/alias' }).sourceReasons.map((r) => r.code)).toEqual([
+        'source-outside-store',
+      ]);
       const none = readService(root, { name: 'gone', source: '/opt/composable/gone' });
-      expect(none.sourceReasons).toEqual([expect.objectContaining({ code: 'source-missing', message: expect.stringContaining('container engine must mount the package there') })]);
+      expect(none.sourceReasons).toEqual([
+        expect.objectContaining({
+          code: 'source-missing',
+          message: expect.stringContaining('container engine must mount the package there'),
+        }),
+      ]);
       // Another service's stable path is not an engine mount of this one: it must be in the store.
-      expect(readService(root, { name: 'other', source: '/opt/composable/web' }).sourceReasons.map((r) => r.code)).toEqual(['source-outside-store']);
+      expect(readService(root, { name: 'other', source: '/opt/composable/web' }).sourceReasons.map((r) => r.code)).toEqual([
+        'source-outside-store',
+      ]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -190,14 +229,23 @@ describe('a container without CAP_SYS_ADMIN', () => {
   });
 
   it('runs default and nonetwork without the directives that need a mount namespace, and says so in status', () => {
-    const r = plan([
-      service({ name: 'd', source: '/opt/composable/d' }),
-      service({ name: 'n', source: '/opt/composable/n' }, { profile: 'nonetwork' }),
-    ], unprivileged);
+    const r = plan(
+      [service({ name: 'd', source: '/opt/composable/d' }), service({ name: 'n', source: '/opt/composable/n' }, { profile: 'nonetwork' })],
+      unprivileged,
+    );
     const d = r.file('d.service.d/zz-composable.conf')!;
     for (const gone of ['ProtectSystem=', 'ProtectKernelTunables=', 'ProtectControlGroups=']) expect(d).not.toContain(gone);
-    for (const kept of ['RestrictAddressFamilies=AF_UNIX AF_NETLINK AF_INET AF_INET6', 'CapabilityBoundingSet=CAP_CHOWN', 'SystemCallArchitectures=native', 'RestrictNamespaces=yes']) expect(d).toContain(kept);
-    expect(r.entry('d').sandbox).toMatchObject({ variant: 'unprivileged', dropped: ['ProtectKernelTunables=yes', 'ProtectControlGroups=yes', 'ProtectSystem=full'] });
+    for (const kept of [
+      'RestrictAddressFamilies=AF_UNIX AF_NETLINK AF_INET AF_INET6',
+      'CapabilityBoundingSet=CAP_CHOWN',
+      'SystemCallArchitectures=native',
+      'RestrictNamespaces=yes',
+    ])
+      expect(d).toContain(kept);
+    expect(r.entry('d').sandbox).toMatchObject({
+      variant: 'unprivileged',
+      dropped: ['ProtectKernelTunables=yes', 'ProtectControlGroups=yes', 'ProtectSystem=full'],
+    });
     const n = r.file('n.service.d/zz-composable.conf')!;
     expect(n).not.toContain('PrivateNetwork=');
     expect(n).not.toContain('IPAddressDeny=');
@@ -219,35 +267,65 @@ describe('a container without CAP_SYS_ADMIN', () => {
   });
 
   it("lists the package's own settings that take no effect, with file and line, and not those that ask for nothing", () => {
-    const r = plan([service({ name: 't', source: '/opt/composable/t' }, { profile: 'trusted', serviceLines: ['ProtectHome=yes', 'PrivateTmp=false'], dropIn: '[Service]\nReadOnlyPaths=/srv\n' })], unprivileged);
+    const r = plan(
+      [
+        service(
+          { name: 't', source: '/opt/composable/t' },
+          { profile: 'trusted', serviceLines: ['ProtectHome=yes', 'PrivateTmp=false'], dropIn: '[Service]\nReadOnlyPaths=/srv\n' },
+        ),
+      ],
+      unprivileged,
+    );
     expect(r.entry('t').state).toBe('enabled');
     expect(r.entry('t').sandbox).toMatchObject({
       dropped: [],
-      ignored: ['usr/lib/systemd/system/t.service:3 ProtectHome=yes', 'usr/lib/systemd/system/t.service.d/10-local.conf:2 ReadOnlyPaths=/srv'],
+      ignored: [
+        'usr/lib/systemd/system/t.service:3 ProtectHome=yes',
+        'usr/lib/systemd/system/t.service.d/10-local.conf:2 ReadOnlyPaths=/srv',
+      ],
     });
     expect(r.entry('t').sandbox!.message).toContain('ProtectHome=yes, ReadOnlyPaths=/srv have no effect');
-    expect(plan([service({ name: 't', source: '/opt/composable/t' }, { profile: 'trusted', serviceLines: ['ProtectHome=yes'] })], privileged).entry('t')).not.toHaveProperty('sandbox');
+    expect(
+      plan(
+        [service({ name: 't', source: '/opt/composable/t' }, { profile: 'trusted', serviceLines: ['ProtectHome=yes'] })],
+        privileged,
+      ).entry('t'),
+    ).not.toHaveProperty('sandbox');
   });
 
   it('skips strict with profile-unsupported, naming the directives, the capability and the fix', () => {
     const r = plan([service({ name: 's', source: '/opt/composable/s' }, { profile: 'strict' })], unprivileged);
     const [reason] = r.entry('s').reasons!;
     expect(reason!.code).toBe('profile-unsupported');
-    for (const words of ['ProtectSystem=strict', 'ProtectHome=yes', 'PrivateTmp=yes', 'CAP_SYS_ADMIN', '"profile": "default"']) expect(reason!.message).toContain(words);
+    for (const words of ['ProtectSystem=strict', 'ProtectHome=yes', 'PrivateTmp=yes', 'CAP_SYS_ADMIN', '"profile": "default"'])
+      expect(reason!.message).toContain(words);
   });
 
   it('skips chroot mode, which needs RootDirectory=', () => {
     const r = plan([service({ name: 'c', source: '/opt/composable/c', mode: 'chroot' }, { profile: 'trusted' })], unprivileged);
-    expect(r.entry('c').reasons).toEqual([expect.objectContaining({ code: 'capability-missing', message: expect.stringContaining('RootDirectory=/opt/composable/c') })]);
+    expect(r.entry('c').reasons).toEqual([
+      expect.objectContaining({ code: 'capability-missing', message: expect.stringContaining('RootDirectory=/opt/composable/c') }),
+    ]);
   });
 
   it('skips a unit that insists on a mount namespace, with its file and line', () => {
-    const r = plan([
-      service({ name: 'dyn', source: '/opt/composable/dyn' }, { profile: 'trusted', serviceLines: ['DynamicUser=yes'] }),
-      service({ name: 'bind', source: '/opt/composable/bind' }, { profile: 'trusted', dropIn: '[Service]\nBindReadOnlyPaths=/etc/a -/etc/b:/srv/b:rbind\n' }),
-    ], unprivileged);
+    const r = plan(
+      [
+        service({ name: 'dyn', source: '/opt/composable/dyn' }, { profile: 'trusted', serviceLines: ['DynamicUser=yes'] }),
+        service(
+          { name: 'bind', source: '/opt/composable/bind' },
+          { profile: 'trusted', dropIn: '[Service]\nBindReadOnlyPaths=/etc/a -/etc/b:/srv/b:rbind\n' },
+        ),
+      ],
+      unprivileged,
+    );
     expect(r.entry('dyn').reasons).toEqual([
-      expect.objectContaining({ code: 'capability-missing', file: 'usr/lib/systemd/system/dyn.service', line: 3, message: expect.stringContaining('DynamicUser=yes') }),
+      expect.objectContaining({
+        code: 'capability-missing',
+        file: 'usr/lib/systemd/system/dyn.service',
+        line: 3,
+        message: expect.stringContaining('DynamicUser=yes'),
+      }),
     ]);
     expect(r.entry('dyn').reasons![0]!.message).toContain('have the agent set "user"');
     expect(r.entry('bind').reasons).toEqual([
@@ -256,17 +334,42 @@ describe('a container without CAP_SYS_ADMIN', () => {
   });
 
   it('does not skip what systemd does without a namespace: DynamicUser= reset by a drop-in, binds onto the same path', () => {
-    const r = plan([
-      service({ name: 'dyn', source: '/opt/composable/dyn' }, { profile: 'trusted', serviceLines: ['DynamicUser=yes'], dropIn: '[Service]\nDynamicUser=no\n' }),
-      service({ name: 'same', source: '/opt/composable/same' }, { profile: 'trusted', serviceLines: ['BindReadOnlyPaths=/etc/machine-id -/etc/resolv.conf:/etc/resolv.conf', 'PrivateTmp=yes'] }),
-      service({ name: 'reset', source: '/opt/composable/reset' }, { profile: 'trusted', serviceLines: ['TemporaryFileSystem=/var/cache', 'TemporaryFileSystem='] }),
-    ], unprivileged);
+    const r = plan(
+      [
+        service(
+          { name: 'dyn', source: '/opt/composable/dyn' },
+          { profile: 'trusted', serviceLines: ['DynamicUser=yes'], dropIn: '[Service]\nDynamicUser=no\n' },
+        ),
+        service(
+          { name: 'same', source: '/opt/composable/same' },
+          { profile: 'trusted', serviceLines: ['BindReadOnlyPaths=/etc/machine-id -/etc/resolv.conf:/etc/resolv.conf', 'PrivateTmp=yes'] },
+        ),
+        service(
+          { name: 'reset', source: '/opt/composable/reset' },
+          { profile: 'trusted', serviceLines: ['TemporaryFileSystem=/var/cache', 'TemporaryFileSystem='] },
+        ),
+      ],
+      unprivileged,
+    );
     for (const n of ['dyn', 'same', 'reset']) expect(r.entry(n).state).toBe('enabled');
   });
 
   it('lists every reason of one package at once', () => {
-    const r = plan([service({ name: 'all', source: '/run/composable/store/all-1', mode: 'chroot' }, { profile: 'strict', serviceLines: ['DynamicUser=yes'] })], unprivileged);
-    expect(r.entry('all').reasons!.map((x) => x.code)).toEqual(['capability-missing', 'capability-missing', 'profile-unsupported', 'capability-missing']);
+    const r = plan(
+      [
+        service(
+          { name: 'all', source: '/run/composable/store/all-1', mode: 'chroot' },
+          { profile: 'strict', serviceLines: ['DynamicUser=yes'] },
+        ),
+      ],
+      unprivileged,
+    );
+    expect(r.entry('all').reasons!.map((x) => x.code)).toEqual([
+      'capability-missing',
+      'capability-missing',
+      'profile-unsupported',
+      'capability-missing',
+    ]);
   });
 });
 
@@ -274,7 +377,17 @@ describe('composable status', () => {
   it('says why a service runs with less sandboxing, under its units', async () => {
     const { buildReport, renderReport } = await import('../../../cli/commands/status.ts');
     const r = plan([service({ name: 'd', source: '/opt/composable/d' })], unprivileged);
-    const text = renderReport(buildReport(r.status, new Map([['d.service', { id: 'd.service', activeState: 'active', subState: 'running', result: 'success', loadState: 'loaded', mainPid: '7' }]])));
+    const text = renderReport(
+      buildReport(
+        r.status,
+        new Map([
+          [
+            'd.service',
+            { id: 'd.service', activeState: 'active', subState: 'running', result: 'success', loadState: 'loaded', mainPid: '7' },
+          ],
+        ]),
+      ),
+    );
     expect(text).toMatch(/d\.service +active \(running\)\n +sandbox: the container lacks CAP_SYS_ADMIN.*without .*ProtectSystem=full/);
   });
 });

@@ -18,7 +18,9 @@ interface HookFile {
 }
 
 function hookFiles(sub: string): [string, HookFile][] {
-  return readdirSync(join(DIR, sub)).filter((f) => f.endsWith('.json')).map((f) => [f, JSON.parse(readFileSync(join(DIR, sub, f), 'utf8')) as HookFile]);
+  return readdirSync(join(DIR, sub))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => [f, JSON.parse(readFileSync(join(DIR, sub, f), 'utf8')) as HookFile]);
 }
 
 describe('shipped OCI hook files', () => {
@@ -53,16 +55,20 @@ describe('shipped OCI hook files', () => {
   }
 
   it('precreate only in the podman-only directory; podman and CRI-O get createRuntime and poststop', () => {
-    const stages = (sub: string) => hookFiles(sub).flatMap(([, h]) => h.stages).sort();
+    const stages = (sub: string) =>
+      hookFiles(sub)
+        .flatMap(([, h]) => h.stages)
+        .sort();
     expect(stages('podman')).toEqual(['createRuntime', 'poststop']);
     expect(stages('crio')).toEqual(['createRuntime', 'poststop']);
     expect(stages('podman-precreate')).toEqual(['precreate']);
   });
 
-  it('the containers.conf snippet keeps podman\'s default hook directories and adds the precreate one', () => {
+  it("the containers.conf snippet keeps podman's default hook directories and adds the precreate one", () => {
     const conf = readFileSync(join(DIR, 'podman-precreate/containers.conf'), 'utf8');
     expect(conf).toMatch(/^\[engine\]$/m);
-    for (const d of ['/usr/share/containers/oci/hooks.d', '/etc/containers/oci/hooks.d', '/etc/composable/podman-hooks.d']) expect(conf).toContain(`"${d}"`);
+    for (const d of ['/usr/share/containers/oci/hooks.d', '/etc/containers/oci/hooks.d', '/etc/composable/podman-hooks.d'])
+      expect(conf).toContain(`"${d}"`);
   });
 
   it('the example host config is valid', async () => {

@@ -30,7 +30,10 @@ function makePackage(store: string, name: string, version = '1.0'): string {
 function captureStderr(fn: () => void): string {
   const lines: string[] = [];
   const origWrite = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((t: string) => { lines.push(String(t)); return true; }) as typeof process.stderr.write;
+  process.stderr.write = ((t: string) => {
+    lines.push(String(t));
+    return true;
+  }) as typeof process.stderr.write;
   try {
     fn();
   } finally {
@@ -41,7 +44,14 @@ function captureStderr(fn: () => void): string {
 
 function run(argv: string[], stdin: string): { code: number; stdout: string } {
   let stdout = '';
-  const io: HookIO = { stdin: () => stdin, stdout: (t) => { stdout += t; }, systemLog: false, stderr: false };
+  const io: HookIO = {
+    stdin: () => stdin,
+    stdout: (t) => {
+      stdout += t;
+    },
+    systemLog: false,
+    stderr: false,
+  };
   return { code: main(argv, io), stdout };
 }
 
@@ -59,7 +69,13 @@ function setup(services: HookConfig['services'] = {}): { store: string; runRoot:
 
 describe('hook config', () => {
   it('accepts a store, a run root and per-service grants', () => {
-    const r = parseHookConfig(JSON.stringify({ store: '/var/lib/composable/store', services: { logship: { user: 'logship', capabilities: ['CAP_NET_BIND_SERVICE'], credentials: { token: '/etc/composable/token' } } } }), '/etc/composable/hook.json');
+    const r = parseHookConfig(
+      JSON.stringify({
+        store: '/var/lib/composable/store',
+        services: { logship: { user: 'logship', capabilities: ['CAP_NET_BIND_SERVICE'], credentials: { token: '/etc/composable/token' } } },
+      }),
+      '/etc/composable/hook.json',
+    );
     expect(r.ok).toBe(true);
   });
 
@@ -70,7 +86,10 @@ describe('hook config', () => {
   });
 
   it('names the file and the JSON path of each schema problem, and says what is wrong', () => {
-    const r = parseHookConfig(JSON.stringify({ store: 'relative/store', servces: {}, services: { logship: { user: 'Root User', capabilities: ['NET_ADMIN'] } } }), '/etc/composable/hook.json');
+    const r = parseHookConfig(
+      JSON.stringify({ store: 'relative/store', servces: {}, services: { logship: { user: 'Root User', capabilities: ['NET_ADMIN'] } } }),
+      '/etc/composable/hook.json',
+    );
     expect(r.ok).toBe(false);
     if (r.ok) return;
     const all = r.problems.join('\n');
@@ -146,23 +165,46 @@ describe('plan', () => {
     store: '/store',
     runRoot: '/run/composable-hook',
     services: {
-      logship: { target: 'early', environment: { LOG_DEST: 'unix:/run/sink.sock' }, credentials: { token: '/etc/secret/token' }, user: 'logship', capabilities: ['CAP_NET_BIND_SERVICE'], after: ['health', 'absent'] },
+      logship: {
+        target: 'early',
+        environment: { LOG_DEST: 'unix:/run/sink.sock' },
+        credentials: { token: '/etc/secret/token' },
+        user: 'logship',
+        capabilities: ['CAP_NET_BIND_SERVICE'],
+        after: ['health', 'absent'],
+      },
       blocked: { disabled: true },
     },
   };
 
   it('writes engine-mounted sources, grants from the config only, and valid metadata', () => {
-    const plan = planHook({ config, key: 'abc', containerId: 'abc', names: ['logship', 'health', 'blocked'], resolutions: [pkg('logship', '1.4.2'), pkg('health'), pkg('blocked')] });
+    const plan = planHook({
+      config,
+      key: 'abc',
+      containerId: 'abc',
+      names: ['logship', 'health', 'blocked'],
+      resolutions: [pkg('logship', '1.4.2'), pkg('health'), pkg('blocked')],
+    });
     expect(validateMetadata(plan.metadata).ok).toBe(true);
     expect(plan.metadata).toEqual({
       schemaVersion: 1,
       container: { id: 'abc' },
       services: [
-        { name: 'logship', source: '/opt/composable/logship', version: '1.4.2', target: 'early', after: ['health'], environment: { LOG_DEST: 'unix:/run/sink.sock' }, credentials: { token: '/run/composable/credentials/logship/token' }, user: 'logship', capabilities: ['CAP_NET_BIND_SERVICE'] },
+        {
+          name: 'logship',
+          source: '/opt/composable/logship',
+          version: '1.4.2',
+          target: 'early',
+          after: ['health'],
+          environment: { LOG_DEST: 'unix:/run/sink.sock' },
+          credentials: { token: '/run/composable/credentials/logship/token' },
+          user: 'logship',
+          capabilities: ['CAP_NET_BIND_SERVICE'],
+        },
         { name: 'health', source: '/opt/composable/health' },
       ],
     });
-    expect(plan.refused).toEqual([{ name: 'blocked', reason: 'disabled in the hook\'s config (services.blocked.disabled)' }]);
+    expect(plan.refused).toEqual([{ name: 'blocked', reason: "disabled in the hook's config (services.blocked.disabled)" }]);
     expect(plan.credentials).toEqual([{ service: 'logship', name: 'token', hostFile: '/etc/secret/token' }]);
     expect(plan.containerDir).toBe('/run/composable-hook/abc');
     expect(plan.mounts).toEqual([
@@ -172,8 +214,13 @@ describe('plan', () => {
     ]);
   });
 
-  it('leaves a refused package out and keeps the others; dropping one removes it from the others\' after', () => {
-    const plan = planHook({ config, key: 'abc', names: ['logship', 'health'], resolutions: [pkg('logship'), { ok: false, reason: 'nope' }] });
+  it("leaves a refused package out and keeps the others; dropping one removes it from the others' after", () => {
+    const plan = planHook({
+      config,
+      key: 'abc',
+      names: ['logship', 'health'],
+      resolutions: [pkg('logship'), { ok: false, reason: 'nope' }],
+    });
     expect(plan.metadata.services.map((s) => s.name)).toEqual(['logship']);
     expect(plan.metadata.services[0].after).toBeUndefined();
     expect(plan.refused).toEqual([{ name: 'health', reason: 'nope' }]);
@@ -190,14 +237,32 @@ describe('plan', () => {
 });
 
 describe('precreate config transform', () => {
-  it('appends the mounts after the engine\'s own, replaces one at the same destination, keeps the rest and records the run key', () => {
-    const plan = planHook({ config: { store: '/store' }, key: 'p-1', names: ['logship'], resolutions: [{ ok: true, pkg: { name: 'logship', hostPath: '/store/logship' } }] });
-    const input = { ociVersion: '1.0.2', process: { args: ['/sbin/init'] }, mounts: [{ destination: '/run', type: 'tmpfs', source: 'tmpfs' }, { destination: '/run/composable', type: 'bind', source: '/evil' }], annotations: { 'io.composable.services': 'logship', [RUN_KEY_ANNOTATION]: 'forged' } };
+  it("appends the mounts after the engine's own, replaces one at the same destination, keeps the rest and records the run key", () => {
+    const plan = planHook({
+      config: { store: '/store' },
+      key: 'p-1',
+      names: ['logship'],
+      resolutions: [{ ok: true, pkg: { name: 'logship', hostPath: '/store/logship' } }],
+    });
+    const input = {
+      ociVersion: '1.0.2',
+      process: { args: ['/sbin/init'] },
+      mounts: [
+        { destination: '/run', type: 'tmpfs', source: 'tmpfs' },
+        { destination: '/run/composable', type: 'bind', source: '/evil' },
+      ],
+      annotations: { 'io.composable.services': 'logship', [RUN_KEY_ANNOTATION]: 'forged' },
+    };
     const out = addHookMounts(input, plan, 'p-1');
     expect(out.process).toEqual(input.process);
     expect(out.mounts).toEqual([
       { destination: '/run', type: 'tmpfs', source: 'tmpfs' },
-      { destination: '/run/composable', type: 'bind', source: '/run/composable-hook/p-1/run', options: ['bind', 'rw', 'nosuid', 'nodev', 'noexec'] },
+      {
+        destination: '/run/composable',
+        type: 'bind',
+        source: '/run/composable-hook/p-1/run',
+        options: ['bind', 'rw', 'nosuid', 'nodev', 'noexec'],
+      },
       { destination: '/opt/composable/logship', type: 'bind', source: '/store/logship', options: ['bind', 'ro', 'nosuid', 'nodev'] },
     ]);
     expect(out.annotations?.[RUN_KEY_ANNOTATION]).toBe('p-1');
@@ -206,7 +271,9 @@ describe('precreate config transform', () => {
 
 describe('OCI inputs', () => {
   it('parses the state and finds the root relative to the bundle', () => {
-    const s = parseOciState(JSON.stringify({ ociVersion: '1.0.2', id: 'c1', status: 'creating', pid: 42, bundle: '/b', annotations: { a: 'b' } }));
+    const s = parseOciState(
+      JSON.stringify({ ociVersion: '1.0.2', id: 'c1', status: 'creating', pid: 42, bundle: '/b', annotations: { a: 'b' } }),
+    );
     expect(s).toEqual({ id: 'c1', pid: 42, bundle: '/b', annotations: { a: 'b' } });
     expect(rootfsPath({ root: { path: 'rootfs' } }, '/b')).toBe('/b/rootfs');
     expect(rootfsPath({ root: { path: '/var/lib/merged' } }, '/b')).toBe('/var/lib/merged');
@@ -220,24 +287,51 @@ describe('OCI inputs', () => {
 });
 
 describe('user namespaces', () => {
-  it('finds the host uid and gid of the container\'s root in the mappings', () => {
+  it("finds the host uid and gid of the container's root in the mappings", () => {
     expect(containerRootOwner({})).toBeUndefined();
     expect(containerRootOwner({ linux: { uidMappings: [], gidMappings: [] } })).toBeUndefined();
-    expect(containerRootOwner({ linux: { uidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }], gidMappings: [{ containerID: 0, hostID: 200000, size: 65536 }] } })).toEqual({ uid: 100000, gid: 200000 });
+    expect(
+      containerRootOwner({
+        linux: {
+          uidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }],
+          gidMappings: [{ containerID: 0, hostID: 200000, size: 65536 }],
+        },
+      }),
+    ).toEqual({ uid: 100000, gid: 200000 });
     // Root mapped by a later range, not the first.
-    expect(containerRootOwner({ linux: { uidMappings: [{ containerID: 1, hostID: 5000, size: 10 }, { containerID: 0, hostID: 7000, size: 1 }], gidMappings: [{ containerID: 0, hostID: 7000, size: 1 }] } })).toEqual({ uid: 7000, gid: 7000 });
+    expect(
+      containerRootOwner({
+        linux: {
+          uidMappings: [
+            { containerID: 1, hostID: 5000, size: 10 },
+            { containerID: 0, hostID: 7000, size: 1 },
+          ],
+          gidMappings: [{ containerID: 0, hostID: 7000, size: 1 }],
+        },
+      }),
+    ).toEqual({ uid: 7000, gid: 7000 });
   });
 
-  it.skipIf(process.getuid?.() !== 0)('precreate gives the run directory to the container\'s root, the directory above stays root\'s (needs root)', () => {
-    const secret = join(dir, 'token');
-    writeFileSync(secret, 'x');
-    const { configPath, runRoot } = setup({ logship: { credentials: { token: secret } } });
-    const input = JSON.stringify({ linux: { uidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }], gidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }] }, annotations: { 'io.composable.services': 'logship' } });
-    const key = JSON.parse(run(['precreate', '--config', configPath], input).stdout).annotations[RUN_KEY_ANNOTATION];
-    for (const rel of ['run', 'run/metadata.json', 'run/credentials', 'run/credentials/logship/token']) expect(statSync(join(runRoot, key, rel)).uid, rel).toBe(100000);
-    expect(statSync(join(runRoot, key)).uid).toBe(0);
-    expect(statSync(join(runRoot, key, 'container.json')).uid).toBe(0);
-  });
+  it.skipIf(process.getuid?.() !== 0)(
+    "precreate gives the run directory to the container's root, the directory above stays root's (needs root)",
+    () => {
+      const secret = join(dir, 'token');
+      writeFileSync(secret, 'x');
+      const { configPath, runRoot } = setup({ logship: { credentials: { token: secret } } });
+      const input = JSON.stringify({
+        linux: {
+          uidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }],
+          gidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }],
+        },
+        annotations: { 'io.composable.services': 'logship' },
+      });
+      const key = JSON.parse(run(['precreate', '--config', configPath], input).stdout).annotations[RUN_KEY_ANNOTATION];
+      for (const rel of ['run', 'run/metadata.json', 'run/credentials', 'run/credentials/logship/token'])
+        expect(statSync(join(runRoot, key, rel)).uid, rel).toBe(100000);
+      expect(statSync(join(runRoot, key)).uid).toBe(0);
+      expect(statSync(join(runRoot, key, 'container.json')).uid).toBe(0);
+    },
+  );
 });
 
 describe('mount points inside the container root', () => {
@@ -252,31 +346,47 @@ describe('mount points inside the container root', () => {
     mkdirSync(join(evil, 'opt'), { recursive: true });
     symlinkSync('/etc', join(evil, 'opt/composable'));
     const refused = prepareMountPoint('', evil, '/opt/composable/logship');
-    expect(refused).toEqual({ ok: false, reason: expect.stringContaining('/opt/composable is a symbolic link in the container\'s image') });
+    expect(refused).toEqual({ ok: false, reason: expect.stringContaining("/opt/composable is a symbolic link in the container's image") });
     symlinkSync(join(dir, 'elsewhere'), join(evil, 'run'));
     expect(prepareMountPoint('', evil, '/run/composable').ok).toBe(false);
     expect(existsSync(join(dir, 'elsewhere'))).toBe(false);
 
     writeFileSync(join(rootfs, 'opt/composable/file'), '');
-    expect(prepareMountPoint('', rootfs, '/opt/composable/file')).toEqual({ ok: false, reason: '/opt/composable/file in the container is not a directory' });
+    expect(prepareMountPoint('', rootfs, '/opt/composable/file')).toEqual({
+      ok: false,
+      reason: '/opt/composable/file in the container is not a directory',
+    });
   });
 });
 
 describe('the hook entry (fake stdin)', () => {
-  const state = (id: string, annotations: Record<string, string>, bundle = '/nonexistent') => JSON.stringify({ ociVersion: '1.0.2', id, status: 'creating', pid: 1, bundle, annotations });
+  const state = (id: string, annotations: Record<string, string>, bundle = '/nonexistent') =>
+    JSON.stringify({ ociVersion: '1.0.2', id, status: 'creating', pid: 1, bundle, annotations });
 
   it('createRuntime exits 0 at once for a container that did not ask, without reading the config or logging', () => {
     const lines = captureStderr(() => {
       let stdout = '';
-      const code = main(['createRuntime', '--config', join(dir, 'no-such-config.json')], { stdin: () => state('c1', { other: 'x' }), stdout: (t) => { stdout += t; }, systemLog: false, stderr: true });
+      const code = main(['createRuntime', '--config', join(dir, 'no-such-config.json')], {
+        stdin: () => state('c1', { other: 'x' }),
+        stdout: (t) => {
+          stdout += t;
+        },
+        systemLog: false,
+        stderr: true,
+      });
       expect({ code, stdout }).toEqual({ code: 0, stdout: '' });
     });
     expect(lines).toBe('');
     // The same with a missing config but a container that asked: the config is read and its absence logged.
     const asked = captureStderr(() => {
-      main(['createRuntime', '--config', join(dir, 'no-such-config.json')], { stdin: () => state('c1', { 'io.composable.services': 'logship' }), stdout: () => {}, systemLog: false, stderr: true });
+      main(['createRuntime', '--config', join(dir, 'no-such-config.json')], {
+        stdin: () => state('c1', { 'io.composable.services': 'logship' }),
+        stdout: () => {},
+        systemLog: false,
+        stderr: true,
+      });
     });
-    expect(asked).toContain('no-such-config.json: cannot read the hook\'s config (ENOENT)');
+    expect(asked).toContain("no-such-config.json: cannot read the hook's config (ENOENT)");
   });
 
   it('a bad config does not stop a container that asked: exit 0, and the log names the file and the problem', () => {
@@ -285,10 +395,20 @@ describe('the hook entry (fake stdin)', () => {
     const input = JSON.stringify({ ociVersion: '1.0.2', annotations: { 'io.composable.services': 'logship' }, mounts: [] });
     const lines: string[] = [];
     const origWrite = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((t: string) => { lines.push(String(t)); return true; }) as typeof process.stderr.write;
+    process.stderr.write = ((t: string) => {
+      lines.push(String(t));
+      return true;
+    }) as typeof process.stderr.write;
     try {
       let stdout = '';
-      const code = main(['precreate', '--config', configPath], { stdin: () => input, stdout: (t) => { stdout += t; }, systemLog: false, stderr: true });
+      const code = main(['precreate', '--config', configPath], {
+        stdin: () => input,
+        stdout: (t) => {
+          stdout += t;
+        },
+        systemLog: false,
+        stderr: true,
+      });
       expect(code).toBe(0);
       expect(stdout).toBe(input);
     } finally {
@@ -307,17 +427,29 @@ describe('the hook entry (fake stdin)', () => {
     writeFileSync(secret, 's3cret-value');
     const { configPath, runRoot, logFile, store } = setup({ logship: { credentials: { token: secret }, environment: { A: 'b' } } });
     symlinkSync('/etc', join(store, 'evil'));
-    const input = JSON.stringify({ ociVersion: '1.0.2', mounts: [{ destination: '/proc', type: 'proc', source: 'proc' }], annotations: { 'io.composable.services': 'logship evil ../x health' } });
+    const input = JSON.stringify({
+      ociVersion: '1.0.2',
+      mounts: [{ destination: '/proc', type: 'proc', source: 'proc' }],
+      annotations: { 'io.composable.services': 'logship evil ../x health' },
+    });
     const r = run(['precreate', '--config', configPath], input);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     const key = out.annotations[RUN_KEY_ANNOTATION] as string;
     expect(key).toMatch(/^p-[0-9a-f]{32}$/);
     const containerDir = join(runRoot, key);
-    expect(out.mounts.map((m: { destination: string }) => m.destination)).toEqual(['/proc', '/run/composable', '/opt/composable/logship', '/opt/composable/health']);
+    expect(out.mounts.map((m: { destination: string }) => m.destination)).toEqual([
+      '/proc',
+      '/run/composable',
+      '/opt/composable/logship',
+      '/opt/composable/health',
+    ]);
     const metadata = JSON.parse(readFileSync(join(containerDir, 'run/metadata.json'), 'utf8'));
     expect(validateMetadata(metadata).ok).toBe(true);
-    expect(metadata.services.map((s: { name: string; source: string }) => [s.name, s.source])).toEqual([['logship', '/opt/composable/logship'], ['health', '/opt/composable/health']]);
+    expect(metadata.services.map((s: { name: string; source: string }) => [s.name, s.source])).toEqual([
+      ['logship', '/opt/composable/logship'],
+      ['health', '/opt/composable/health'],
+    ]);
     expect(statSync(containerDir).mode & 0o777).toBe(0o700);
     expect(statSync(join(containerDir, 'run/credentials')).mode & 0o777).toBe(0o700);
     expect(statSync(join(containerDir, 'run/credentials/logship')).mode & 0o777).toBe(0o700);
@@ -335,7 +467,12 @@ describe('the hook entry (fake stdin)', () => {
     const bundle = join(dir, 'bundle');
     mkdirSync(bundle);
     writeFileSync(join(bundle, 'config.json'), r.stdout);
-    expect(run(['poststop', '--config', configPath], JSON.stringify({ id: 'abc123', status: 'stopped', bundle, annotations: { 'io.composable.services': 'logship' } })).code).toBe(0);
+    expect(
+      run(
+        ['poststop', '--config', configPath],
+        JSON.stringify({ id: 'abc123', status: 'stopped', bundle, annotations: { 'io.composable.services': 'logship' } }),
+      ).code,
+    ).toBe(0);
     expect(existsSync(containerDir)).toBe(false);
   });
 
@@ -355,15 +492,27 @@ describe('the hook entry (fake stdin)', () => {
     mkdirSync(victim);
     expect(run(['poststop', '--config', configPath], JSON.stringify({ id: 'c1', bundle: '/nonexistent', annotations: {} })).code).toBe(0);
     expect(existsSync(join(runRoot, 'c1'))).toBe(false);
-    expect(run(['poststop', '--config', configPath], JSON.stringify({ id: '../victim', bundle: '/nonexistent', annotations: { [RUN_KEY_ANNOTATION]: '../victim' } })).code).toBe(0);
+    expect(
+      run(
+        ['poststop', '--config', configPath],
+        JSON.stringify({ id: '../victim', bundle: '/nonexistent', annotations: { [RUN_KEY_ANNOTATION]: '../victim' } }),
+      ).code,
+    ).toBe(0);
     expect(existsSync(victim)).toBe(true);
     // A container that did not ask: poststop touches nothing, even a directory under its ID.
     mkdirSync(join(runRoot, 'c4/run'), { recursive: true });
-    expect(run(['poststop', '--config', configPath], JSON.stringify({ id: 'c4', bundle: '/nonexistent', annotations: { other: 'x' } })).code).toBe(0);
+    expect(
+      run(['poststop', '--config', configPath], JSON.stringify({ id: 'c4', bundle: '/nonexistent', annotations: { other: 'x' } })).code,
+    ).toBe(0);
     expect(existsSync(join(runRoot, 'c4'))).toBe(true);
     // A run-key annotation set by hand to another container's ID does not remove that one's directory.
     mkdirSync(join(runRoot, 'c2/run'), { recursive: true });
-    expect(run(['poststop', '--config', configPath], JSON.stringify({ id: 'c3', bundle: '/nonexistent', annotations: { [RUN_KEY_ANNOTATION]: 'c2' } })).code).toBe(0);
+    expect(
+      run(
+        ['poststop', '--config', configPath],
+        JSON.stringify({ id: 'c3', bundle: '/nonexistent', annotations: { [RUN_KEY_ANNOTATION]: 'c2' } }),
+      ).code,
+    ).toBe(0);
     expect(existsSync(join(runRoot, 'c2'))).toBe(true);
   });
 
@@ -371,7 +520,8 @@ describe('the hook entry (fake stdin)', () => {
     const { configPath, runRoot, store } = setup();
     const r = run(['precreate', '--config', configPath], JSON.stringify({ annotations: { 'io.composable.services': 'logship health' } }));
     const key = JSON.parse(r.stdout).annotations[RUN_KEY_ANNOTATION];
-    const names = () => JSON.parse(readFileSync(join(runRoot, key, 'run/metadata.json'), 'utf8')).services.map((s: { name: string }) => s.name);
+    const names = () =>
+      JSON.parse(readFileSync(join(runRoot, key, 'run/metadata.json'), 'utf8')).services.map((s: { name: string }) => s.name);
     expect(names()).toEqual(['logship', 'health']);
     const write = (services: HookConfig['services']) => writeFileSync(configPath, JSON.stringify({ store, runRoot, services }));
     write({ health: { disabled: true } });
@@ -389,13 +539,21 @@ describe('the hook entry (fake stdin)', () => {
 
   it('refresh --all rewrites every container the hook set up', () => {
     const { configPath, runRoot, store } = setup();
-    const keys = [1, 2].map(() => JSON.parse(run(['precreate', '--config', configPath], JSON.stringify({ annotations: { 'io.composable.services': 'logship health' } })).stdout).annotations[RUN_KEY_ANNOTATION]);
+    const keys = [1, 2].map(
+      () =>
+        JSON.parse(
+          run(['precreate', '--config', configPath], JSON.stringify({ annotations: { 'io.composable.services': 'logship health' } }))
+            .stdout,
+        ).annotations[RUN_KEY_ANNOTATION],
+    );
     writeFileSync(configPath, JSON.stringify({ store, runRoot, services: { logship: { disabled: true } } }));
     const r = run(['refresh', '--all', '--config', configPath], '');
     expect(r.code).toBe(0);
     for (const key of keys) {
       expect(r.stdout).toContain(`${key}: services: health; refused: "logship"`);
-      expect(JSON.parse(readFileSync(join(runRoot, key, 'run/metadata.json'), 'utf8')).services.map((s: { name: string }) => s.name)).toEqual(['health']);
+      expect(
+        JSON.parse(readFileSync(join(runRoot, key, 'run/metadata.json'), 'utf8')).services.map((s: { name: string }) => s.name),
+      ).toEqual(['health']);
     }
   });
 
@@ -406,13 +564,22 @@ describe('the hook entry (fake stdin)', () => {
     let result = { code: -1, stdout: '' };
     const err = captureStderr(() => {
       let stdout = '';
-      const code = main(['precreate', '--config', configPath], { stdin: () => input, stdout: (t) => { stdout += t; }, systemLog: false, stderr: true });
+      const code = main(['precreate', '--config', configPath], {
+        stdin: () => input,
+        stdout: (t) => {
+          stdout += t;
+        },
+        systemLog: false,
+        stderr: true,
+      });
       result = { code, stdout };
     });
     expect(result).toEqual({ code: 0, stdout: input });
     expect(err).toContain(`${configPath}: store ${join(dir, 'no-store')} cannot be used (ENOENT); create it or fix "store"`);
     // Once the config is read, its log file gets the error too.
-    expect(readFileSync(join(dir, 'hook.log'), 'utf8')).toContain('cannot be used (ENOENT); create it or fix "store"; the container starts without composable');
+    expect(readFileSync(join(dir, 'hook.log'), 'utf8')).toContain(
+      'cannot be used (ENOENT); create it or fix "store"; the container starts without composable',
+    );
   });
 
   it('--help prints the usage and exits 0', () => {
@@ -424,7 +591,10 @@ describe('the hook entry (fake stdin)', () => {
   it('an unknown stage is a usage error', () => {
     const errors: string[] = [];
     const origWrite = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((t: string) => { errors.push(String(t)); return true; }) as typeof process.stderr.write;
+    process.stderr.write = ((t: string) => {
+      errors.push(String(t));
+      return true;
+    }) as typeof process.stderr.write;
     try {
       expect(run(['prestop'], '').code).toBe(2);
     } finally {
@@ -453,7 +623,10 @@ describe('stale run directories', () => {
     const runRoot = join(dir, 'run');
     const record = (key: string, p: { pid: number; startTime: string }) => {
       mkdirSync(join(runRoot, key, 'run'), { recursive: true });
-      writeFileSync(join(runRoot, key, 'container.json'), JSON.stringify({ schemaVersion: 1, key, stage: 'createRuntime', requested: [], mounted: [], process: p }));
+      writeFileSync(
+        join(runRoot, key, 'container.json'),
+        JSON.stringify({ schemaVersion: 1, key, stage: 'createRuntime', requested: [], mounted: [], process: p }),
+      );
     };
     const me = processIdentity(process.pid);
     expect(me).toBeDefined();
@@ -468,4 +641,3 @@ describe('stale run directories', () => {
     expect(existsSync(join(runRoot, 'precreate-key'))).toBe(true);
   });
 });
-

@@ -19,7 +19,12 @@ const metadata: Metadata = {
   schemaVersion: 1,
   container: { id: 'web.1' },
   services: [
-    { name: 'logship', source: '/run/composable/store/logship-1.4.2', version: '1.4.2', credentials: { token: '/run/composable/credentials/logship/token' } },
+    {
+      name: 'logship',
+      source: '/run/composable/store/logship-1.4.2',
+      version: '1.4.2',
+      credentials: { token: '/run/composable/credentials/logship/token' },
+    },
     { name: 'health', source: '/srv/packages/health', after: ['logship'] },
   ],
 };
@@ -45,11 +50,16 @@ describe('planPodmanRun', () => {
     expect(r.plan.args).toEqual([
       'run',
       '--systemd=always',
-      '--name', 'web.1',
-      '--mount', 'type=bind,source=/run/composable-podman/web.1/metadata.json,target=/run/composable/metadata.json,ro=true',
-      '--mount', 'type=bind,source=/run/composable-podman/web.1/credentials,target=/run/composable/credentials,ro=true',
-      '--mount', 'type=image,source=sha256:1111,target=/opt/composable/logship',
-      '--mount', 'type=bind,source=/srv/packages/health,target=/opt/composable/health,ro=true',
+      '--name',
+      'web.1',
+      '--mount',
+      'type=bind,source=/run/composable-podman/web.1/metadata.json,target=/run/composable/metadata.json,ro=true',
+      '--mount',
+      'type=bind,source=/run/composable-podman/web.1/credentials,target=/run/composable/credentials,ro=true',
+      '--mount',
+      'type=image,source=sha256:1111,target=/opt/composable/logship',
+      '--mount',
+      'type=bind,source=/srv/packages/health,target=/opt/composable/health,ro=true',
       'localhost/app:1',
     ]);
     expect(r.plan.args.join(' ')).not.toMatch(/--privileged|--cap-add|--env|-e /);
@@ -59,7 +69,10 @@ describe('planPodmanRun', () => {
     const r = planPodmanRun(input());
     if (!r.ok) throw new Error(r.problems.join('\n'));
     expect(r.plan.metadata.services.map((s) => s.source)).toEqual(['/opt/composable/logship', '/opt/composable/health']);
-    expect(r.plan.metadata.services[0]).toMatchObject({ version: '1.4.2', credentials: { token: '/run/composable/credentials/logship/token' } });
+    expect(r.plan.metadata.services[0]).toMatchObject({
+      version: '1.4.2',
+      credentials: { token: '/run/composable/credentials/logship/token' },
+    });
     expect(r.plan.metadata.container).toEqual({ id: 'web.1' });
     // The input is not changed.
     expect(metadata.services[0]!.source).toBe('/run/composable/store/logship-1.4.2');
@@ -72,48 +85,77 @@ describe('planPodmanRun', () => {
   });
 
   it('passes podman options, the image and its command through after its own, in order', () => {
-    const r = planPodmanRun(input({ image: undefined, passthrough: ['--runtime', 'runc', '-d', 'localhost/app:1', '/sbin/init', 'quiet'], credentials: {}, metadata: { ...metadata, services: [metadata.services[1]!] }, packages: [{ name: 'health', kind: 'directory', path: '/srv/h' }] }));
+    const r = planPodmanRun(
+      input({
+        image: undefined,
+        passthrough: ['--runtime', 'runc', '-d', 'localhost/app:1', '/sbin/init', 'quiet'],
+        credentials: {},
+        metadata: { ...metadata, services: [metadata.services[1]!] },
+        packages: [{ name: 'health', kind: 'directory', path: '/srv/h' }],
+      }),
+    );
     if (!r.ok) throw new Error(r.problems.join('\n'));
     expect(r.plan.args).toEqual([
-      'run', '--systemd=always', '--name', 'web.1',
-      '--mount', 'type=bind,source=/run/composable-podman/web.1/metadata.json,target=/run/composable/metadata.json,ro=true',
-      '--mount', 'type=bind,source=/srv/h,target=/opt/composable/health,ro=true',
-      '--runtime', 'runc', '-d', 'localhost/app:1', '/sbin/init', 'quiet',
+      'run',
+      '--systemd=always',
+      '--name',
+      'web.1',
+      '--mount',
+      'type=bind,source=/run/composable-podman/web.1/metadata.json,target=/run/composable/metadata.json,ro=true',
+      '--mount',
+      'type=bind,source=/srv/h,target=/opt/composable/health,ro=true',
+      '--runtime',
+      'runc',
+      '-d',
+      'localhost/app:1',
+      '/sbin/init',
+      'quiet',
     ]);
     expect(r.plan.credentialsDir).toBeUndefined();
   });
 
   it('refuses, naming each problem and its fix', () => {
-    const r = planPodmanRun(input({
-      containerName: '-bad',
-      packages: [{ name: 'logship', kind: 'directory', path: '/srv/a,b' }, { name: 'extra', kind: 'directory', path: '/srv/extra' }],
-      credentials: { 'health/key': '/k' },
-      image: undefined,
-    }));
+    const r = planPodmanRun(
+      input({
+        containerName: '-bad',
+        packages: [
+          { name: 'logship', kind: 'directory', path: '/srv/a,b' },
+          { name: 'extra', kind: 'directory', path: '/srv/extra' },
+        ],
+        credentials: { 'health/key': '/k' },
+        image: undefined,
+      }),
+    );
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.problems).toEqual([
       'container name "-bad" is not one podman accepts: use letters, digits, _ . - and start with a letter or digit',
-      'package extra is not a service of the metadata; add it to the metadata\'s services or drop it',
+      "package extra is not a service of the metadata; add it to the metadata's services or drop it",
       'directory of logship "/srv/a,b" contains a comma, which podman --mount cannot express; move or rename it',
       'services[1] health: no package given; pass --package health=PATH',
       'services[0].credentials.token: no secret given; pass --credential logship/token=FILE',
-      'credential health/key is not named in the metadata\'s services[].credentials; add it there or drop it',
+      "credential health/key is not named in the metadata's services[].credentials; add it there or drop it",
       'no container image: give --image IMAGE, or -- [PODMAN_OPTIONS] IMAGE [COMMAND]',
     ]);
   });
 
-  it('refuses a credential path outside the service\'s own credentials directory', () => {
-    const m: Metadata = { schemaVersion: 1, services: [{ name: 'a', source: '/x', credentials: { k: '/run/composable/credentials/b/k' } }] };
+  it("refuses a credential path outside the service's own credentials directory", () => {
+    const m: Metadata = {
+      schemaVersion: 1,
+      services: [{ name: 'a', source: '/x', credentials: { k: '/run/composable/credentials/b/k' } }],
+    };
     const r = planPodmanRun(input({ metadata: m, packages: [{ name: 'a', kind: 'directory', path: '/x' }], credentials: { 'a/k': '/k' } }));
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.problems).toEqual(['services[0].credentials.k: /run/composable/credentials/b/k is not below /run/composable/credentials/a/']);
+    if (!r.ok)
+      expect(r.problems).toEqual([
+        'services[0].credentials.k: /run/composable/credentials/b/k is not below /run/composable/credentials/a/',
+      ]);
   });
 });
 
 describe('the printed command', () => {
   it('is one argument per line and a shell reads back exactly the planned arguments', async () => {
-    const args = ['run', '--name', 'web.1', '--label', "note=it's a $HOME `x` \"y\"", '--env', '', 'image', 'sh', '-c', 'echo *'];
+    const args = ['run', '--name', 'web.1', '--label', 'note=it\'s a $HOME `x` "y"', '--env', '', 'image', 'sh', '-c', 'echo *'];
     const text = formatCommand(args);
     expect(text.split('\n')).toHaveLength(args.length + 1);
     const r = await execa('sh', ['-c', text.replace(/^podman/, 'printf "%s\\0"')]);
@@ -121,7 +163,9 @@ describe('the printed command', () => {
   });
 
   it('leaves plain arguments bare', () => {
-    expect(shellQuote('type=bind,source=/a/b,target=/opt/composable/x,ro=true')).toBe('type=bind,source=/a/b,target=/opt/composable/x,ro=true');
+    expect(shellQuote('type=bind,source=/a/b,target=/opt/composable/x,ro=true')).toBe(
+      'type=bind,source=/a/b,target=/opt/composable/x,ro=true',
+    );
     expect(shellQuote('a b')).toBe("'a b'");
   });
 });
@@ -165,47 +209,95 @@ describe('writeRunDir', () => {
     const runDir = join(tmp, 'disk', 'web.1');
     const r = planPodmanRun(input({ runDir, credentials: { 'logship/token': '/dev/null' } }));
     if (!r.ok) throw new Error(r.problems.join('\n'));
-    expect(() => writeRunDir(r.plan, runDir)).toThrow(/is not on a tmpfs, and credentials must never be written to a disk: mount one .* or pass --run-dir DIR on a tmpfs/);
+    expect(() => writeRunDir(r.plan, runDir)).toThrow(
+      /is not on a tmpfs, and credentials must never be written to a disk: mount one .* or pass --run-dir DIR on a tmpfs/,
+    );
     expect(existsSync(runDir)).toBe(false);
   });
 });
 
 describe('composable podman (bundled)', () => {
-  const run = (args: string[]) => execa('node', [CLI, 'podman', ...args], { reject: false, cwd: REPO, timeout: 60_000, env: { NO_COLOR: '1' } });
+  const run = (args: string[]) =>
+    execa('node', [CLI, 'podman', ...args], { reject: false, cwd: REPO, timeout: 60_000, env: { NO_COLOR: '1' } });
   beforeAll(() => {
     if (!existsSync(CLI)) throw new Error('dist/composable.mjs is missing: run `npm run build` (npm test does)');
   });
 
   it('prints the command for package directories and writes the rewritten metadata', async () => {
     const base = join(tmp, 'run');
-    const r = await run(['--metadata', 'examples/metadata.json', '--run-dir', base, '--json',
-      '--package', 'logship=examples/logship', '--package', 'health=examples/health', '--package', 'cleanup=examples/cleanup', '--package', 'heartbeat=examples/heartbeat',
-      '--', '--runtime', 'runc', 'localhost/app:1']);
+    const r = await run([
+      '--metadata',
+      'examples/metadata.json',
+      '--run-dir',
+      base,
+      '--json',
+      '--package',
+      'logship=examples/logship',
+      '--package',
+      'health=examples/health',
+      '--package',
+      'cleanup=examples/cleanup',
+      '--package',
+      'heartbeat=examples/heartbeat',
+      '--',
+      '--runtime',
+      'runc',
+      'localhost/app:1',
+    ]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([
-      'podman', 'run', '--systemd=always', '--name', 'demo.1',
-      '--mount', `type=bind,source=${base}/demo.1/metadata.json,target=/run/composable/metadata.json,ro=true`,
-      '--mount', `type=bind,source=${REPO}/examples/logship,target=/opt/composable/logship,ro=true`,
-      '--mount', `type=bind,source=${REPO}/examples/health,target=/opt/composable/health,ro=true`,
-      '--mount', `type=bind,source=${REPO}/examples/cleanup,target=/opt/composable/cleanup,ro=true`,
-      '--mount', `type=bind,source=${REPO}/examples/heartbeat,target=/opt/composable/heartbeat,ro=true`,
-      '--runtime', 'runc', 'localhost/app:1',
+      'podman',
+      'run',
+      '--systemd=always',
+      '--name',
+      'demo.1',
+      '--mount',
+      `type=bind,source=${base}/demo.1/metadata.json,target=/run/composable/metadata.json,ro=true`,
+      '--mount',
+      `type=bind,source=${REPO}/examples/logship,target=/opt/composable/logship,ro=true`,
+      '--mount',
+      `type=bind,source=${REPO}/examples/health,target=/opt/composable/health,ro=true`,
+      '--mount',
+      `type=bind,source=${REPO}/examples/cleanup,target=/opt/composable/cleanup,ro=true`,
+      '--mount',
+      `type=bind,source=${REPO}/examples/heartbeat,target=/opt/composable/heartbeat,ro=true`,
+      '--runtime',
+      'runc',
+      'localhost/app:1',
     ]);
     const written = JSON.parse(readFileSync(join(base, 'demo.1/metadata.json'), 'utf8')) as Metadata;
-    expect(written.services.map((s) => s.source)).toEqual(['/opt/composable/logship', '/opt/composable/health', '/opt/composable/cleanup', '/opt/composable/heartbeat']);
+    expect(written.services.map((s) => s.source)).toEqual([
+      '/opt/composable/logship',
+      '/opt/composable/health',
+      '/opt/composable/cleanup',
+      '/opt/composable/heartbeat',
+    ]);
   });
 
   it('names the metadata file and the fix when a source is not on this machine, and writes nothing', async () => {
     const base = join(tmp, 'run-missing');
     const r = await run(['--metadata', 'examples/metadata.json', '--run-dir', base, '--image', 'x']);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain('composable podman: package logship: /run/composable/store/logship-1.4.2 does not exist; pass --package logship=PATH');
+    expect(r.stderr).toContain(
+      'composable podman: package logship: /run/composable/store/logship-1.4.2 does not exist; pass --package logship=PATH',
+    );
     expect(r.stdout).toBe('');
     expect(existsSync(base)).toBe(false);
   });
 
   it('says what a malformed --package or --credential should look like', async () => {
-    const r = await run(['--metadata', 'examples/metadata.json', '--run-dir', join(tmp, 'run-bad'), '--package', 'logship', '--credential', 'health/token=', '--image', 'x']);
+    const r = await run([
+      '--metadata',
+      'examples/metadata.json',
+      '--run-dir',
+      join(tmp, 'run-bad'),
+      '--package',
+      'logship',
+      '--credential',
+      'health/token=',
+      '--image',
+      'x',
+    ]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('composable podman: --package "logship": expected NAME=PATH');
     expect(r.stderr).toContain('composable podman: --credential "health/token=": expected SERVICE/NAME=FILE');

@@ -27,16 +27,37 @@ function result(diagnostics: Diagnostic[]): LintResult {
 
 const DIAGNOSTICS: Diagnostic[] = [
   {
-    file: UNIT, line: 4, column: 1, endLine: 4, endColumn: 10, ruleId: 'unit/unknown-directive', severity: 'error',
-    message: 'Unknown key ExecStrat= in section [Service]; systemd ignores it', hint: 'Did you mean ExecStart=?',
+    file: UNIT,
+    line: 4,
+    column: 1,
+    endLine: 4,
+    endColumn: 10,
+    ruleId: 'unit/unknown-directive',
+    severity: 'error',
+    message: 'Unknown key ExecStrat= in section [Service]; systemd ignores it',
+    hint: 'Did you mean ExecStart=?',
   },
   {
-    file: UNIT, line: 5, column: 13, endLine: 5, endColumn: 18, ruleId: 'unit/invalid-boolean', severity: 'error',
-    message: 'DynamicUser=maybe is not a boolean; systemd ignores the line', hint: 'Use yes or no.',
+    file: UNIT,
+    line: 5,
+    column: 13,
+    endLine: 5,
+    endColumn: 18,
+    ruleId: 'unit/invalid-boolean',
+    severity: 'error',
+    message: 'DynamicUser=maybe is not a boolean; systemd ignores the line',
+    hint: 'Use yes or no.',
   },
   {
-    file: 'demo', line: 1, column: 1, endLine: 1, endColumn: 1, ruleId: 'package/name-mismatch', severity: 'warning',
-    message: 'Package is named "demo, 100%" but\nits ID differs', hint: 'Rename it.',
+    file: 'demo',
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 1,
+    ruleId: 'package/name-mismatch',
+    severity: 'warning',
+    message: 'Package is named "demo, 100%" but\nits ID differs',
+    hint: 'Rename it.',
   },
 ];
 
@@ -89,7 +110,9 @@ describe('github', () => {
     expect(lines[0]).toBe(
       `::error file=${UNIT},line=4,col=1,endLine=4,endColumn=10,title=unit/unknown-directive::Unknown key ExecStrat= in section [Service]; systemd ignores it%0ADid you mean ExecStart=?`,
     );
-    expect(lines[2]).toBe('::warning file=demo,line=1,col=1,title=package/name-mismatch::Package is named "demo, 100%25" but%0Aits ID differs%0ARename it.');
+    expect(lines[2]).toBe(
+      '::warning file=demo,line=1,col=1,title=package/name-mismatch::Package is named "demo, 100%25" but%0Aits ID differs%0ARename it.',
+    );
     expect(escapeProperty('a:b,c%')).toBe('a%3Ab%2Cc%25');
     expect(escapeData('x\r\ny')).toBe('x%0D%0Ay');
   });
@@ -116,9 +139,7 @@ function sarifValidator(): ((doc: unknown) => { ok: boolean; errors: string }) |
         const ok = validate(doc) as boolean;
         return { ok, errors: JSON.stringify(validate.errors ?? [], null, 1) };
       };
-    } catch {
-      continue;
-    }
+    } catch {}
   }
   return undefined;
 }
@@ -130,7 +151,18 @@ describe('sarif', () => {
   const sarif = buildSarif(result(DIAGNOSTICS)) as {
     version: string;
     $schema: string;
-    runs: { tool: { driver: { name: string; rules: { id: string; defaultConfiguration: { level: string }; shortDescription: { text: string } }[] } }; results: { ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region: Record<string, number> } }[] }[] }[];
+    runs: {
+      tool: {
+        driver: { name: string; rules: { id: string; defaultConfiguration: { level: string }; shortDescription: { text: string } }[] };
+      };
+      results: {
+        ruleId: string;
+        ruleIndex: number;
+        level: string;
+        message: { text: string };
+        locations: { physicalLocation: { artifactLocation: { uri: string }; region: Record<string, number> } }[];
+      }[];
+    }[];
   };
 
   it('has one run with every rule as a reportingDescriptor', () => {
@@ -150,7 +182,10 @@ describe('sarif', () => {
     expect(first!.ruleId).toBe('unit/unknown-directive');
     expect(sarif.runs[0]!.tool.driver.rules[first!.ruleIndex]!.id).toBe('unit/unknown-directive');
     expect(first!.level).toBe('error');
-    expect(first!.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: UNIT }, region: { startLine: 4, startColumn: 1, endLine: 4, endColumn: 10 } });
+    expect(first!.locations[0]!.physicalLocation).toEqual({
+      artifactLocation: { uri: UNIT },
+      region: { startLine: 4, startColumn: 1, endLine: 4, endColumn: 10 },
+    });
     expect(third!.level).toBe('warning');
     expect(third!.locations[0]!.physicalLocation.region).toEqual({ startLine: 1 });
     expect(toUri('/abs/path with space/a.service')).toBe('file:///abs/path%20with%20space/a.service');

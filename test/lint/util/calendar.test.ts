@@ -179,7 +179,10 @@ describe.skipIf(missing.length > 0)('checkCalendar agrees with systemd-analyze c
       const systemd = r.status === 0;
       if (systemd) accepted++;
       const ours = checkCalendar(e);
-      if (ours.ok !== systemd) disagreements.push(`${JSON.stringify(e)}: systemd ${systemd ? 'accepts' : 'rejects'}, we ${ours.ok ? 'accept' : `reject (${ours.message})`}`);
+      if (ours.ok !== systemd)
+        disagreements.push(
+          `${JSON.stringify(e)}: systemd ${systemd ? 'accepts' : 'rejects'}, we ${ours.ok ? 'accept' : `reject (${ours.message})`}`,
+        );
     }
     expect(disagreements).toEqual([]);
     // The table has both kinds in good measure.

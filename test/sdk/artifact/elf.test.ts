@@ -9,7 +9,7 @@ import { hostElfMachine, parseShebang, readElf } from '../../../sdk/artifact/elf
 const PROGRAMS = ['/bin/true', '/usr/bin/env', '/sbin/ldconfig', '/lib/systemd/systemd'].filter((p) => existsSync(p));
 
 describe('readElf', () => {
-  it('reads machine and linkage of this machine\'s programs', () => {
+  it("reads machine and linkage of this machine's programs", () => {
     expect(PROGRAMS.length).toBeGreaterThan(0);
     for (const p of PROGRAMS) {
       const elf = readElf(p)!;
@@ -25,7 +25,10 @@ describe('readElf', () => {
 
   it('reads the small ELF files the fixtures make', () => {
     expect(readElf('/nonexistent')).toBeUndefined();
-    expect(parseShebang(Buffer.from('#!/usr/bin/env python3 -u\nprint()\n'))).toEqual({ interpreter: '/usr/bin/env', args: ['python3', '-u'] });
+    expect(parseShebang(Buffer.from('#!/usr/bin/env python3 -u\nprint()\n'))).toEqual({
+      interpreter: '/usr/bin/env',
+      args: ['python3', '-u'],
+    });
     expect(parseShebang(Buffer.from('echo hi\n'))).toBeUndefined();
     expect(fakeElf().subarray(0, 4)).toEqual(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
   });

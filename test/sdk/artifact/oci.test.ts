@@ -1,7 +1,18 @@
 // Packages as OCI images: composable pack --format oci|oci-archive, and reading them back in
 // composable lint and composable inspect. The image-spec checks are done here on the bytes; the
 // engines' own checks (skopeo, podman) run when those are installed.
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
@@ -33,12 +44,19 @@ function copyExample(): string {
 
 function pack(dir: string, format: OciFormat, opts: { mtime?: number; name?: string } = {}): ReturnType<typeof packOci> & { out: string } {
   const out = join(work, `img-${counter++}${format === 'oci' ? '.oci' : '.oci.tar'}`);
-  const r = packOci(dir, out, format, { name: opts.name ?? 'logship', version: '1.4.2', architecture: 'amd64', description: 'logship test', mtime: opts.mtime });
+  const r = packOci(dir, out, format, {
+    name: opts.name ?? 'logship',
+    version: '1.4.2',
+    architecture: 'amd64',
+    description: 'logship test',
+    mtime: opts.mtime,
+  });
   return { ...r, out };
 }
 
 const sha256 = (b: Uint8Array): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const blob = (layout: string, digest: string): Buffer => readFileSync(join(layout, 'blobs/sha256', digest.slice(7)));
+// biome-ignore lint/suspicious/noExplicitAny: the manifests under test are read field by field
 const json = (b: Buffer): any => JSON.parse(b.toString('utf8'));
 
 describe('composable pack --format oci', () => {
@@ -93,13 +111,21 @@ describe('composable pack --format oci', () => {
     expect(paths).toContain('usr/lib/os-release');
     expect(paths).toContain('usr/lib/systemd/system/logship.service');
     expect(paths.every((p) => !p.startsWith('/') && !p.startsWith('./'))).toBe(true);
-    expect(readdirSync(join(r.out, 'blobs/sha256')).sort()).toEqual([manifest.config.digest, manifest.layers[0].digest, r.manifestDigest].map((d: string) => d.slice(7)).sort());
+    expect(readdirSync(join(r.out, 'blobs/sha256')).sort()).toEqual(
+      [manifest.config.digest, manifest.layers[0].digest, r.manifestDigest].map((d: string) => d.slice(7)).sort(),
+    );
   });
 
   it('names the image composable/<name>:<version> as a reference registries and podman accept, whatever the package name', () => {
-    const reference = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+    const reference =
+      /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
     expect(ociRefName('logship', '1.4.2')).toBe('composable/logship:1.4.2');
-    for (const [name, version] of [['My_Pkg:x', '1.0+b1~rc'], ['a..b', '.9'], ['-x-', '~1'], ['Z', 'v'.repeat(200)]] as const) {
+    for (const [name, version] of [
+      ['My_Pkg:x', '1.0+b1~rc'],
+      ['a..b', '.9'],
+      ['-x-', '~1'],
+      ['Z', 'v'.repeat(200)],
+    ] as const) {
       expect(ociRefName(name, version)).toMatch(reference);
     }
     expect(ociRefName('My_Pkg:x', '1.0+b1~rc')).toBe('composable/my-pkg-x:1.0_b1_rc');
@@ -124,7 +150,10 @@ describe('composable pack --format oci', () => {
     expect(readFileSync(join(victim, 'precious'), 'utf8')).toBe('x');
     // Re-packing over an earlier layout replaces it.
     const first = pack(clean, 'oci');
-    expect(packOci(clean, first.out, 'oci', { name: 'logship', version: '1.4.2', architecture: 'amd64', description: 'logship test' }).manifestDigest).toBe(first.manifestDigest);
+    expect(
+      packOci(clean, first.out, 'oci', { name: 'logship', version: '1.4.2', architecture: 'amd64', description: 'logship test' })
+        .manifestDigest,
+    ).toBe(first.manifestDigest);
   });
 });
 
@@ -197,7 +226,9 @@ describe('reading OCI package images (lint, inspect)', () => {
     layer[layer.length - 5] ^= 0xff;
     chmodSync(layerPath, 0o644);
     writeFileSync(layerPath, layer);
-    await expect(extractOciPackage(r.out)).rejects.toThrow(new RegExp(`layer ${manifest.layers[0].digest}: its content does not match its digest`));
+    await expect(extractOciPackage(r.out)).rejects.toThrow(
+      new RegExp(`layer ${manifest.layers[0].digest}: its content does not match its digest`),
+    );
     await expect(lint([r.out])).rejects.toThrow(LintInputError);
   });
 
@@ -247,19 +278,36 @@ describe('reading OCI package images (lint, inspect)', () => {
     };
     await refused(unsafe([{ name: '../escape', body: 'x' }]), /\(layer\): member "\.\.\/escape" climbs out with \.\./);
     const outside = mkdtempSync(join(work, 'outside-'));
-    await refused(unsafe([{ name: 'usr', type: '2', link: outside }, { name: 'usr/owned', body: 'x' }]), /member "usr\/owned" goes through the symbolic link usr/);
+    await refused(
+      unsafe([
+        { name: 'usr', type: '2', link: outside },
+        { name: 'usr/owned', body: 'x' },
+      ]),
+      /member "usr\/owned" goes through the symbolic link usr/,
+    );
     expect(readdirSync(outside)).toEqual([]);
     await refused(unsafe([{ name: 'usr/.wh.bin', body: '' }]), /layer entry "usr\/.wh.bin" is a whiteout/);
     // A layer whose header claims more bytes than there are.
-    await refused(unsafe([{ name: 'big', body: 'x'.repeat(600) }]).subarray(0, 1024), /\(layer\) ends in the middle of a member; the archive is truncated/);
+    await refused(
+      unsafe([{ name: 'big', body: 'x'.repeat(600) }]).subarray(0, 1024),
+      /\(layer\) ends in the middle of a member; the archive is truncated/,
+    );
     // The same in an oci-archive's own headers.
-    expect(() => listTar(bufferSource(unsafe([{ name: 'big', body: 'x'.repeat(600) }]).subarray(0, 1024)), 10)).toThrow(/claims 600 bytes, more than the file holds/);
+    expect(() => listTar(bufferSource(unsafe([{ name: 'big', body: 'x'.repeat(600) }]).subarray(0, 1024)), 10)).toThrow(
+      /claims 600 bytes, more than the file holds/,
+    );
     expect(() => listTar(bufferSource(Buffer.alloc(512, 7)), 10)).toThrow(OciReadError);
   });
 });
 
 describe('composable pack --format oci on the command line', () => {
-  const cli = (args: string[], cwd = work) => execa(join(import.meta.dirname, '../../../node_modules/.bin/tsx'), [join(import.meta.dirname, '../../../cli/main.ts'), ...args], { reject: false, cwd, timeout: 60_000, env: { NO_COLOR: '1' } });
+  const cli = (args: string[], cwd = work) =>
+    execa(join(import.meta.dirname, '../../../node_modules/.bin/tsx'), [join(import.meta.dirname, '../../../cli/main.ts'), ...args], {
+      reject: false,
+      cwd,
+      timeout: 60_000,
+      env: { NO_COLOR: '1' },
+    });
 
   it('lints, writes <name>-<version>.oci.tar with its .sha256, and lint and inspect take the result', async () => {
     const dir = copyExample();
@@ -286,11 +334,11 @@ describe('composable pack --format oci on the command line', () => {
     for (const path of [out, join(cwd, 'logship-1.4.2.oci')]) {
       const i = await cli(['inspect', path]);
       expect(i.exitCode, i.stderr).toBe(0);
-      expect(i.stdout).toContain('io.composable.digest=' + packageDigest(dir));
+      expect(i.stdout).toContain(`io.composable.digest=${packageDigest(dir)}`);
     }
   }, 180_000);
 
-  it('declares the architecture of the package\'s ELF binaries, and refuses a package with two', async () => {
+  it("declares the architecture of the package's ELF binaries, and refuses a package with two", async () => {
     const dir = copyExample();
     const elf = readFileSync('/bin/true');
     writeFileSync(join(dir, 'usr/bin/native'), elf, { mode: 0o755 });
@@ -302,7 +350,9 @@ describe('composable pack --format oci on the command line', () => {
     writeFileSync(join(dir, 'usr/bin/foreign'), foreign, { mode: 0o755 });
     const mixed = await cli(['pack', dir, '--format', 'oci', '-o', join(work, `arch-${counter++}.oci`)]);
     expect(mixed.exitCode).toBe(1);
-    expect(mixed.stderr).toMatch(/binaries for more than one architecture: usr\/bin\/foreign \((arm64|amd64)\), usr\/bin\/native \((amd64|arm64)\); an OCI image has one/);
+    expect(mixed.stderr).toMatch(
+      /binaries for more than one architecture: usr\/bin\/foreign \((arm64|amd64)\), usr\/bin\/native \((amd64|arm64)\); an OCI image has one/,
+    );
     const forced = await cli(['pack', dir, '--format', 'oci', '--arch', 'arm64', '-o', join(work, `arch-${counter++}.oci`)]);
     expect(forced.exitCode, forced.stderr).toBe(0);
     expect(forced.stdout).toContain('arm64');
@@ -334,7 +384,9 @@ describe.skipIf(missing([skopeo], 'OCI images with skopeo'))('OCI images with sk
     await execa('skopeo', ['copy', '--quiet', `oci:${r.out}`, `oci:${copy}:1.4.2`], { timeout: 60_000 });
     const copied = (await execa('skopeo', ['inspect', '--raw', `oci:${copy}:1.4.2`], { timeout: 60_000 })).stdout;
     expect(sha256(Buffer.from(copied))).toBe(r.manifestDigest);
-    const fromArchive = JSON.parse((await execa('skopeo', ['inspect', `oci-archive:${pack(copyExample(), 'oci-archive').out}`], { timeout: 60_000 })).stdout);
+    const fromArchive = JSON.parse(
+      (await execa('skopeo', ['inspect', `oci-archive:${pack(copyExample(), 'oci-archive').out}`], { timeout: 60_000 })).stdout,
+    );
     expect(fromArchive.Digest).toBe(r.manifestDigest);
   });
 });
@@ -351,13 +403,18 @@ describe.skipIf(missing([skopeo, registry], 'OCI images in a registry'))('OCI im
     });
     const root = mkdtempSync(join(work, 'registry-'));
     const config = join(root, 'config.yml');
-    writeFileSync(config, `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${root}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`);
+    writeFileSync(
+      config,
+      `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${root}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`,
+    );
     const server = execa('docker-registry', ['serve', config], { reject: false, timeout: 120_000 });
     try {
       const r = pack(copyExample(), 'oci');
       const target = `docker://127.0.0.1:${port}/composable/logship:1.4.2`;
       // The registry needs a moment to listen; skopeo retries.
-      await execa('skopeo', ['copy', '--quiet', '--retry-times', '10', '--dest-tls-verify=false', `oci:${r.out}`, target], { timeout: 60_000 });
+      await execa('skopeo', ['copy', '--quiet', '--retry-times', '10', '--dest-tls-verify=false', `oci:${r.out}`, target], {
+        timeout: 60_000,
+      });
       const raw = (await execa('skopeo', ['inspect', '--raw', '--tls-verify=false', target], { timeout: 60_000 })).stdout;
       expect(sha256(Buffer.from(raw))).toBe(r.manifestDigest);
       const info = JSON.parse((await execa('skopeo', ['inspect', '--tls-verify=false', target], { timeout: 60_000 })).stdout);
@@ -384,7 +441,11 @@ describe.skipIf(missing([podman], 'OCI images with podman'))('OCI images with po
       expect(loaded.stdout).toContain(ref);
       const [img] = JSON.parse((await execa('podman', ['image', 'inspect', ref], { timeout: 60_000 })).stdout);
       expect(img.Digest).toBe(r.manifestDigest);
-      expect(img.Labels).toMatchObject({ 'io.composable.name': name, 'io.composable.digest': r.treeDigest, 'org.opencontainers.image.version': '1.4.2' });
+      expect(img.Labels).toMatchObject({
+        'io.composable.name': name,
+        'io.composable.digest': r.treeDigest,
+        'org.opencontainers.image.version': '1.4.2',
+      });
       expect(img.Annotations).toMatchObject({ 'io.composable.digest': r.treeDigest });
       await execa('podman', ['rmi', ref], { timeout: 60_000 });
       await execa('podman', ['pull', '-q', `oci-archive:${r.out}`], { timeout: 120_000 });

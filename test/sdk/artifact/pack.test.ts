@@ -1,5 +1,18 @@
 // composable pack and inspect on the bundle, checked with the system's tar and the reader.
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync, chmodSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+  chmodSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -11,7 +24,8 @@ import { missingRequirements, requirement } from '../../helpers/requirements.ts'
 const CLI = join(import.meta.dirname, '../../../dist/composable.mjs');
 const EXAMPLE = join(import.meta.dirname, '../../../examples/logship');
 const work = mkdtempSync(join(tmpdir(), 'composable-pack-'));
-const run = (args: string[], env: Record<string, string> = {}) => execa('node', [CLI, ...args], { reject: false, cwd: work, env: { NO_COLOR: '1', ...env }, timeout: 60_000 });
+const run = (args: string[], env: Record<string, string> = {}) =>
+  execa('node', [CLI, ...args], { reject: false, cwd: work, env: { NO_COLOR: '1', ...env }, timeout: 60_000 });
 
 beforeAll(() => {
   if (!existsSync(CLI)) throw new Error('run `npm run build` first (npm test does)');
@@ -37,8 +51,14 @@ describe('composable pack', () => {
     expect(b.exitCode, b.stderr).toBe(0);
     for (const d of [existing, fresh]) {
       const names = readdirSync(d);
-      expect(names.some((n) => n.endsWith('.tar.gz')), d).toBe(true);
-      expect(names.some((n) => n.endsWith('.tar.gz.sha256')), d).toBe(true);
+      expect(
+        names.some((n) => n.endsWith('.tar.gz')),
+        d,
+      ).toBe(true);
+      expect(
+        names.some((n) => n.endsWith('.tar.gz.sha256')),
+        d,
+      ).toBe(true);
     }
   });
 
@@ -90,7 +110,7 @@ describe('composable pack', () => {
 
 const noSquash = missingRequirements([requirement.mksquashfs], 'squashfs packing tests');
 describe.skipIf(noSquash.length > 0)('composable pack --format squashfs', () => {
-  it('is reproducible and readable by the generator\'s reader', async () => {
+  it("is reproducible and readable by the generator's reader", async () => {
     const dir = copyExample('sq');
     expect((await run(['pack', dir, '--format', 'squashfs', '-o', join(work, 'a.squashfs')])).exitCode).toBe(0);
     utimesSync(join(dir, 'usr/lib/os-release'), new Date(), new Date(2005, 1, 1));
@@ -115,7 +135,13 @@ describe('composable inspect', () => {
     const fromTar = JSON.parse((await run(['inspect', '--json', join(work, 'insp.tar.gz')])).stdout);
     expect(fromTar.digest).toBe(fromDir.digest);
     expect(fromTar.artifactSha256).toMatch(/^sha256:/);
-    expect(fromDir).toMatchObject({ name: 'logship', version: '1.4.2', target: 'composable-early.target', mode: 'host', profile: 'default' });
+    expect(fromDir).toMatchObject({
+      name: 'logship',
+      version: '1.4.2',
+      target: 'composable-early.target',
+      mode: 'host',
+      profile: 'default',
+    });
     expect(fromDir.units).toEqual([{ name: 'logship.service', installs: ['multi-user.target'], enabledIn: 'composable-early.target' }]);
     expect(fromDir.binaries).toContainEqual({ path: '/usr/bin/logship', kind: 'script (/usr/bin/env node)' });
     expect(fromDir.binaries.find((b: { path: string }) => b.path === '/usr/bin/dyn').kind).toMatch(/^ELF 64-bit .*, dynamic \(/);

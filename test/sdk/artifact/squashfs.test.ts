@@ -46,13 +46,17 @@ describe.skipIf(missing.length > 0)('SquashfsImage', () => {
   it('reads small files (fragments), multi-block files, nested directories and symlinks', () => {
     const big = noise(300_000, 1);
     const exact = noise(8192, 2);
-    const dir = tree('mixed', {
-      'usr/lib/os-release': 'NAME=x\nID=x\nVERSION_ID=1\n',
-      'usr/bin/big': big,
-      'usr/bin/exact': exact,
-      'usr/lib/systemd/system/x.service': '[Service]\nExecStart=/usr/bin/big\n',
-      'empty': '',
-    }, { 'usr/bin/link': 'big', 'etc/os-release': '../usr/lib/os-release' });
+    const dir = tree(
+      'mixed',
+      {
+        'usr/lib/os-release': 'NAME=x\nID=x\nVERSION_ID=1\n',
+        'usr/bin/big': big,
+        'usr/bin/exact': exact,
+        'usr/lib/systemd/system/x.service': '[Service]\nExecStart=/usr/bin/big\n',
+        empty: '',
+      },
+      { 'usr/bin/link': 'big', 'etc/os-release': '../usr/lib/os-release' },
+    );
     chmodSync(join(dir, 'usr/bin/big'), 0o755);
     for (const args of [[], ['-b', '4096'], ['-noD', '-noI', '-noF']]) {
       const img = SquashfsImage.open(image(dir, args));
@@ -63,7 +67,12 @@ describe.skipIf(missing.length > 0)('SquashfsImage', () => {
         expect(img.readFile('usr/bin/link')!.equals(big)).toBe(true);
         expect(img.readFile('etc/os-release')!.toString()).toContain('ID=x');
         expect(img.readFile('empty')!.length).toBe(0);
-        expect(img.readDir('usr/bin')!.map((e) => `${e.name}:${e.kind}`).sort()).toEqual(['big:file', 'exact:file', 'link:symlink']);
+        expect(
+          img
+            .readDir('usr/bin')!
+            .map((e) => `${e.name}:${e.kind}`)
+            .sort(),
+        ).toEqual(['big:file', 'exact:file', 'link:symlink']);
         expect(img.readFile('usr/bin')).toBeUndefined();
         expect(img.readFile('nope')).toBeUndefined();
         expect(img.isFile('usr/bin/big')).toBe(true);

@@ -7,7 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  applyExtendedHeader, applyOverrides, decodePaxRecords, decodeTarHeader, isZeroBlock, NO_OVERRIDES, type TarHeader, type TarOverrides, type TarProblem, type TarResult,
+  applyExtendedHeader,
+  applyOverrides,
+  decodePaxRecords,
+  decodeTarHeader,
+  isZeroBlock,
+  NO_OVERRIDES,
+  type TarHeader,
+  type TarOverrides,
+  type TarProblem,
+  type TarResult,
 } from '../../../sdk/artifact/tar-header.ts';
 import { ArtifactError, extractArtifactTo } from '../../../sdk/artifact/extract.ts';
 import { bufferSource, listTar, OciReadError } from '../../../sdk/artifact/oci-read.ts';
@@ -131,7 +140,11 @@ describe('decodeTarHeader', () => {
     expect(ok(size('          \0 ')).size).toBe(0);
     expect(ok(decodeTarHeader(block({ mode: ' 644 \0  ' }), at)).mode).toBe(0o644);
     for (const bad of ['00000001789\0', '0000 001750\0', '-0000001750\0', '0x1750\0\0\0\0\0\0']) {
-      expect(problem(size(bad)), bad).toMatchObject({ code: 'number', field: 'size', message: 'header 3 at byte 1536: the size field is not an octal number' });
+      expect(problem(size(bad)), bad).toMatchObject({
+        code: 'number',
+        field: 'size',
+        message: 'header 3 at byte 1536: the size field is not an octal number',
+      });
     }
   });
 
@@ -145,7 +158,12 @@ describe('pax records and GNU long names', () => {
   const pax = (text: string): Buffer => Buffer.from(text, 'utf8');
 
   it('decodes path, linkpath and size records; a later record for a key wins', () => {
-    const body = pax(paxRecord('path', 'usr/lib/a name with = and\nnewline') + paxRecord('mtime', '1.5') + paxRecord('size', '10737418240') + paxRecord('path', 'usr/lib/é'));
+    const body = pax(
+      paxRecord('path', 'usr/lib/a name with = and\nnewline') +
+        paxRecord('mtime', '1.5') +
+        paxRecord('size', '10737418240') +
+        paxRecord('path', 'usr/lib/é'),
+    );
     const records = ok(decodePaxRecords(body, at));
     expect(records.get('path')).toBe('usr/lib/é');
     expect(records.get('size')).toBe('10737418240');
@@ -170,7 +188,9 @@ describe('pax records and GNU long names', () => {
   it('refuses a record longer than what is left of the data', () => {
     const p = problem(decodePaxRecords(pax('100 path=SECRET\n'), at));
     expect(p).toMatchObject({ code: 'pax-overrun', entry: 3, offset: 2048 });
-    expect(p.message).toBe('header 3 at byte 1536: the pax record at byte 2048 claims 100 bytes, more than the 16 left in the extended header');
+    expect(p.message).toBe(
+      'header 3 at byte 1536: the pax record at byte 2048 claims 100 bytes, more than the 16 left in the extended header',
+    );
     // A body cut off in the middle of a record (a writer that padded with NULs, a truncated one).
     expect(problem(decodePaxRecords(pax(`${paxRecord('path', 'a')}\0\0\0\0`), at)).code).toBe('pax-length');
   });
@@ -179,20 +199,43 @@ describe('pax records and GNU long names', () => {
     expect(problem(decodePaxRecords(pax('11 path=xyz '), at)).code).toBe('pax-record');
     expect(problem(decodePaxRecords(pax('9 pathxy\n'), at)).code).toBe('pax-record');
     expect(problem(decodePaxRecords(pax('9 =value\n'), at)).code).toBe('pax-record');
-    expect(problem(applyExtendedHeader(NO_OVERRIDES, 'pax', pax(paxRecord('size', '1e3')), at))).toMatchObject({ code: 'pax-value', field: 'size' });
-    expect(problem(applyExtendedHeader(NO_OVERRIDES, 'pax', pax(paxRecord('size', '-1')), at))).toMatchObject({ code: 'pax-value', field: 'size' });
-    expect(problem(applyExtendedHeader(NO_OVERRIDES, 'pax', pax(paxRecord('path', 'etc/\0passwd')), at))).toMatchObject({ code: 'pax-value', field: 'path' });
+    expect(problem(applyExtendedHeader(NO_OVERRIDES, 'pax', pax(paxRecord('size', '1e3')), at))).toMatchObject({
+      code: 'pax-value',
+      field: 'size',
+    });
+    expect(problem(applyExtendedHeader(NO_OVERRIDES, 'pax', pax(paxRecord('size', '-1')), at))).toMatchObject({
+      code: 'pax-value',
+      field: 'size',
+    });
+    expect(problem(applyExtendedHeader(NO_OVERRIDES, 'pax', pax(paxRecord('path', 'etc/\0passwd')), at))).toMatchObject({
+      code: 'pax-value',
+      field: 'path',
+    });
   });
 
   it('GNU long names apply to the next entry; a pax path or linkpath wins over them in either order', () => {
     const header = ok(decodeTarHeader(block({ name: 'trunc', type: '2', link: 'trunc-link' }), at));
-    const long = 'd/'.repeat(80) + 'file';
+    const long = `${'d/'.repeat(80)}file`;
     let o: TarOverrides = ok(applyExtendedHeader(NO_OVERRIDES, 'gnu-long-name', Buffer.from(`${long}\0`), at));
     o = ok(applyExtendedHeader(o, 'gnu-long-link', Buffer.from(`${long}-target\0\0\0`), at));
     expect(applyOverrides(header, o)).toMatchObject({ path: long, linkName: `${long}-target` });
-    const paxFirst = ok(applyExtendedHeader(ok(applyExtendedHeader(NO_OVERRIDES, 'pax', pax(paxRecord('path', 'from-pax')), at)), 'gnu-long-name', Buffer.from('from-gnu\0'), at));
+    const paxFirst = ok(
+      applyExtendedHeader(
+        ok(applyExtendedHeader(NO_OVERRIDES, 'pax', pax(paxRecord('path', 'from-pax')), at)),
+        'gnu-long-name',
+        Buffer.from('from-gnu\0'),
+        at,
+      ),
+    );
     expect(applyOverrides(header, paxFirst).path).toBe('from-pax');
-    const gnuFirst = ok(applyExtendedHeader(ok(applyExtendedHeader(NO_OVERRIDES, 'gnu-long-name', Buffer.from('from-gnu\0'), at)), 'pax', pax(paxRecord('path', 'from-pax')), at));
+    const gnuFirst = ok(
+      applyExtendedHeader(
+        ok(applyExtendedHeader(NO_OVERRIDES, 'gnu-long-name', Buffer.from('from-gnu\0'), at)),
+        'pax',
+        pax(paxRecord('path', 'from-pax')),
+        at,
+      ),
+    );
     expect(applyOverrides(header, gnuFirst).path).toBe('from-pax');
   });
 
@@ -209,13 +252,20 @@ const work = mkdtempSync(join(tmpdir(), 'composable-tar-header-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 let counter = 0;
 
-interface Member { header: Fields; data?: Buffer | string }
+interface Member {
+  header: Fields;
+  data?: Buffer | string;
+}
 
 function archive(members: Member[]): Buffer {
   const parts: Buffer[] = [];
   for (const m of members) {
     const data = Buffer.from(m.data ?? '');
-    parts.push(block({ size: `${data.length.toString(8).padStart(11, '0')}\0`, ...m.header }), data, Buffer.alloc((512 - (data.length % 512)) % 512));
+    parts.push(
+      block({ size: `${data.length.toString(8).padStart(11, '0')}\0`, ...m.header }),
+      data,
+      Buffer.alloc((512 - (data.length % 512)) % 512),
+    );
   }
   parts.push(Buffer.alloc(1024));
   return Buffer.concat(parts);
@@ -226,7 +276,10 @@ async function readBoth(bytes: Buffer): Promise<{ extracted: string | Error; lis
   const dir = join(work, `t${counter++}`);
   mkdirSync(dir);
   writeFileSync(`${dir}.tar`, bytes);
-  const extracted = await extractArtifactTo(`${dir}.tar`, dir, { name: 'x.tar' }).then(() => dir, (e: Error) => e);
+  const extracted = await extractArtifactTo(`${dir}.tar`, dir, { name: 'x.tar' }).then(
+    () => dir,
+    (e: Error) => e,
+  );
   let listed: ReturnType<typeof listTar> | Error;
   try {
     listed = listTar(bufferSource(bytes), 1000);
@@ -238,12 +291,19 @@ async function readBoth(bytes: Buffer): Promise<{ extracted: string | Error; lis
 
 describe('both readers, one policy', () => {
   it('a malformed pax record is refused by both, naming the entry', async () => {
-    const bytes = archive([{ header: { name: 'PaxHeaders/x', type: 'x' }, data: '3 path=SECRET\n' }, { header: { name: 'x' }, data: 'x' }]);
+    const bytes = archive([
+      { header: { name: 'PaxHeaders/x', type: 'x' }, data: '3 path=SECRET\n' },
+      { header: { name: 'x' }, data: 'x' },
+    ]);
     const { extracted, listed } = await readBoth(bytes);
     expect(extracted).toBeInstanceOf(ArtifactError);
-    expect((extracted as Error).message).toBe('x.tar: header 1 at byte 0: the pax record at byte 512 claims 3 bytes, too few to hold its own length, key and newline');
+    expect((extracted as Error).message).toBe(
+      'x.tar: header 1 at byte 0: the pax record at byte 512 claims 3 bytes, too few to hold its own length, key and newline',
+    );
     expect(listed).toBeInstanceOf(OciReadError);
-    expect((listed as Error).message).toBe('tar: header 1 at byte 0: the pax record at byte 512 claims 3 bytes, too few to hold its own length, key and newline');
+    expect((listed as Error).message).toBe(
+      'tar: header 1 at byte 0: the pax record at byte 512 claims 3 bytes, too few to hold its own length, key and newline',
+    );
   });
 
   it('a pax path and size apply to the next entry in both', async () => {
@@ -256,22 +316,35 @@ describe('both readers, one policy', () => {
     ]);
     // The data of `short` (3 bytes, padded) sits where archive() put no data: splice it in.
     const paxBlocks = 512 + Math.ceil(Buffer.byteLength(records) / 512) * 512;
-    const withData = Buffer.concat([bytes.subarray(0, paxBlocks + 512), Buffer.from('abc'), Buffer.alloc(509), bytes.subarray(paxBlocks + 512)]);
+    const withData = Buffer.concat([
+      bytes.subarray(0, paxBlocks + 512),
+      Buffer.from('abc'),
+      Buffer.alloc(509),
+      bytes.subarray(paxBlocks + 512),
+    ]);
     const { extracted, listed } = await readBoth(withData);
     expect(readFileSync(join(extracted as string, 'usr/share', 'n'.repeat(150)), 'utf8')).toBe('abc');
     expect(readFileSync(join(extracted as string, 'after'), 'utf8')).toBe('after');
-    expect((listed as ReturnType<typeof listTar>).map((m) => [m.path, m.size])).toEqual([[`usr/share/${'n'.repeat(150)}`, 3], ['after', 5]]);
+    expect((listed as ReturnType<typeof listTar>).map((m) => [m.path, m.size])).toEqual([
+      [`usr/share/${'n'.repeat(150)}`, 3],
+      ['after', 5],
+    ]);
   });
 
-  it('a base-256 size is read by both and bounded by each reader\'s own limit', async () => {
+  it("a base-256 size is read by both and bounded by each reader's own limit", async () => {
     const bytes = archive([{ header: { name: 'usr/bin/huge', size: base256(9n * 1024n ** 3n, 12) } }]);
     const { extracted, listed } = await readBoth(bytes);
     expect((extracted as Error).message).toMatch(/^x\.tar: usr\/bin\/huge declares 9663676416 bytes, over the limit of \d+ per file$/);
-    expect((listed as Error).message).toBe('tar: member at byte 0 claims 9663676416 bytes, more than the file holds; the file is truncated');
+    expect((listed as Error).message).toBe(
+      'tar: member at byte 0 claims 9663676416 bytes, more than the file holds; the file is truncated',
+    );
   });
 
   it('a bad checksum is refused by both at the same header', async () => {
-    const bytes = archive([{ header: { name: 'a' }, data: 'a' }, { header: { name: 'b' }, data: 'b' }]);
+    const bytes = archive([
+      { header: { name: 'a' }, data: 'a' },
+      { header: { name: 'b' }, data: 'b' },
+    ]);
     bytes[1024] ^= 1;
     const { extracted, listed } = await readBoth(bytes);
     expect((extracted as Error).message).toMatch(/^x\.tar: header 2 at byte 1024: bad header checksum/);
@@ -291,7 +364,10 @@ describe('both readers, one policy', () => {
       const { extracted, listed } = await readBoth(readFileSync(file));
       if (listed instanceof Error) throw listed;
       if (extracted instanceof Error) throw extracted;
-      expect(listed.map((m) => m.path), format).toEqual(listedByTar);
+      expect(
+        listed.map((m) => m.path),
+        format,
+      ).toEqual(listedByTar);
       expect(listed.find((m) => m.path === './long-link')).toMatchObject({ type: 'symlink', linkTarget: 't'.repeat(150) });
       expect(readFileSync(join(extracted, 'd'.repeat(120), 'e'.repeat(120), 'f'.repeat(120)), 'utf8')).toBe('content');
       expect(readlinkSync(join(extracted, 'long-link'))).toBe('t'.repeat(150));

@@ -40,8 +40,13 @@ async function start(dir: string, opts: Parameters<typeof startService>[1] = {})
 describe('startService', () => {
   it('runs a simple service from the package with its environment, directories, credentials and specifiers (no namespace)', async () => {
     const dir = pkg(
-      { 't.service': '[Service]\nEnvironment="GREETING=hello world" UNIT=%n\nExecStart=/usr/bin/t $GREETING ${GREETING}\nRuntimeDirectory=t\nStateDirectory=t/data\n[Install]\nWantedBy=multi-user.target\n' },
-      { t: '#!/bin/sh\necho "args: $# [$1] [$3]"\necho "unit=$UNIT pkg=$COMPOSABLE_PACKAGE_DIR"\necho "run=$RUNTIME_DIRECTORY state=$STATE_DIRECTORY"\necho "token=$(cat "$CREDENTIALS_DIRECTORY/token")"\necho "cwd=$(pwd)"\nexec sleep 30\n' },
+      {
+        't.service':
+          '[Service]\nEnvironment="GREETING=hello world" UNIT=%n\nExecStart=/usr/bin/t $GREETING ${GREETING}\nRuntimeDirectory=t\nStateDirectory=t/data\n[Install]\nWantedBy=multi-user.target\n',
+      },
+      {
+        t: '#!/bin/sh\necho "args: $# [$1] [$3]"\necho "unit=$UNIT pkg=$COMPOSABLE_PACKAGE_DIR"\necho "run=$RUNTIME_DIRECTORY state=$STATE_DIRECTORY"\necho "token=$(cat "$CREDENTIALS_DIRECTORY/token")"\necho "cwd=$(pwd)"\nexec sleep 30\n',
+      },
     );
     const h = await start(dir, { credentials: { token: 's3cret' }, mountNamespace: false });
     expect(h.state).toBe('active');
@@ -63,7 +68,9 @@ describe('startService', () => {
   it.skipIf(process.getuid?.() !== 0)('as root, shows the package at its stable path in a private mount namespace', async () => {
     const dir = pkg(
       { 't.service': '[Service]\nExecStart=/usr/bin/t\n' },
-      { t: '#!/bin/sh\necho "me=$0 pkg=$COMPOSABLE_PACKAGE_DIR"\nif touch /opt/composable/t/x 2>/dev/null; then echo ro=no; else echo ro=yes; fi\nexec sleep 30\n' },
+      {
+        t: '#!/bin/sh\necho "me=$0 pkg=$COMPOSABLE_PACKAGE_DIR"\nif touch /opt/composable/t/x 2>/dev/null; then echo ro=no; else echo ro=yes; fi\nexec sleep 30\n',
+      },
     );
     const h = await start(dir);
     await h.waitForLog(/^ro=/);
@@ -78,7 +85,9 @@ describe('startService', () => {
   it('Type=notify with WatchdogSec= aborts a service that stops petting the watchdog; reload runs ExecReload=', async () => {
     const dir = pkg(
       { 't.service': '[Service]\nType=notify\nExecStart=/usr/bin/t\nExecReload=/bin/sh -c "echo reload $MAINPID"\nWatchdogSec=1s\n' },
-      { t: '#!/usr/bin/env python3\nimport os,socket,time\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.sendto(b"READY=1",os.environ["NOTIFY_SOCKET"])\nprint("usec", os.environ.get("WATCHDOG_USEC"), flush=True)\nfor i in range(3):\n  time.sleep(0.1)\n  s.sendto(b"WATCHDOG=1",os.environ["NOTIFY_SOCKET"])\nprint("hanging", flush=True)\ntime.sleep(30)\n' },
+      {
+        t: '#!/usr/bin/env python3\nimport os,socket,time\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.sendto(b"READY=1",os.environ["NOTIFY_SOCKET"])\nprint("usec", os.environ.get("WATCHDOG_USEC"), flush=True)\nfor i in range(3):\n  time.sleep(0.1)\n  s.sendto(b"WATCHDOG=1",os.environ["NOTIFY_SOCKET"])\nprint("hanging", flush=True)\ntime.sleep(30)\n',
+      },
     );
     const h = await start(dir);
     expect(h.state).toBe('active');
@@ -115,7 +124,12 @@ describe('startService', () => {
   });
 
   it('restarts on failure until the start limit is hit', async () => {
-    const h = await start(pkg({ 't.service': '[Unit]\nStartLimitIntervalSec=30s\nStartLimitBurst=3\n[Service]\nExecStart=/bin/sh -c "echo run; exit 1"\nRestart=on-failure\nRestartSec=50ms\n' }));
+    const h = await start(
+      pkg({
+        't.service':
+          '[Unit]\nStartLimitIntervalSec=30s\nStartLimitBurst=3\n[Service]\nExecStart=/bin/sh -c "echo run; exit 1"\nRestart=on-failure\nRestartSec=50ms\n',
+      }),
+    );
     for (let i = 0; i < 100 && h.result !== 'start-limit-hit'; i++) await new Promise((r) => setTimeout(r, 50));
     expect(h.result).toBe('start-limit-hit');
     expect(h.nRestarts).toBe(3);
@@ -123,12 +137,19 @@ describe('startService', () => {
   });
 
   it('stops with KillSignal=, runs ExecStop= with $MAINPID, and SIGKILLs after TimeoutStopSec=', async () => {
-    const polite = await start(pkg({ 't.service': '[Service]\nExecStart=/bin/sleep 30\nExecStop=/bin/sh -c "echo stopping $MAINPID"\nKillSignal=SIGINT\n' }));
+    const polite = await start(
+      pkg({ 't.service': '[Service]\nExecStart=/bin/sleep 30\nExecStop=/bin/sh -c "echo stopping $MAINPID"\nKillSignal=SIGINT\n' }),
+    );
     const pid = polite.pid;
     await polite.stop();
     expect(polite.logs.map((l) => l.text)).toContain(`stopping ${pid}`);
     expect([polite.result, polite.exitSignal]).toEqual(['success', 'SIGINT']);
-    const stubborn = await start(pkg({ 't.service': '[Service]\nExecStart=/usr/bin/t\nTimeoutStopSec=300ms\n' }, { t: '#!/bin/sh\ntrap "" TERM\necho ignoring TERM\nwhile :; do sleep 0.1; done\n' }));
+    const stubborn = await start(
+      pkg(
+        { 't.service': '[Service]\nExecStart=/usr/bin/t\nTimeoutStopSec=300ms\n' },
+        { t: '#!/bin/sh\ntrap "" TERM\necho ignoring TERM\nwhile :; do sleep 0.1; done\n' },
+      ),
+    );
     // Not before the trap is set: systemd would see the same race.
     await stubborn.waitForLog(/ignoring TERM/);
     await stubborn.stop();
@@ -153,7 +174,9 @@ describe('startService', () => {
   it.skipIf(!hasCommand('python3'))('Type=notify waits for READY=1 and records STATUS=', async () => {
     const dir = pkg(
       { 't.service': '[Service]\nType=notify\nExecStart=/usr/bin/t\nTimeoutStartSec=10s\n' },
-      { t: '#!/usr/bin/env python3\nimport os,socket,time\ntime.sleep(0.3)\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.sendto(b"READY=1\\nSTATUS=serving",os.environ["NOTIFY_SOCKET"])\nprint("sent",flush=True)\ntime.sleep(30)\n' },
+      {
+        t: '#!/usr/bin/env python3\nimport os,socket,time\ntime.sleep(0.3)\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.sendto(b"READY=1\\nSTATUS=serving",os.environ["NOTIFY_SOCKET"])\nprint("sent",flush=True)\ntime.sleep(30)\n',
+      },
     );
     const t0 = Date.now();
     const h = await start(dir);
@@ -172,8 +195,11 @@ describe('startService', () => {
 });
 
 describe('runTimer', () => {
-  it('runs the timer\'s service once', async () => {
-    const dir = pkg({ 't.timer': '[Timer]\nOnCalendar=hourly\nUnit=t-job.service\n', 't-job.service': '[Service]\nType=oneshot\nExecStart=/bin/echo tick\n' });
+  it("runs the timer's service once", async () => {
+    const dir = pkg({
+      't.timer': '[Timer]\nOnCalendar=hourly\nUnit=t-job.service\n',
+      't-job.service': '[Service]\nType=oneshot\nExecStart=/bin/echo tick\n',
+    });
     const h = await runTimer(dir, 't.timer');
     handles.push(h);
     expect([h.unit, h.result]).toEqual(['t-job.service', 'success']);

@@ -6,10 +6,25 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatCommandLine, formatCommandLines, parseCommandLine, parseExecPrefix, replaceExecutable, type ExecCommand, type ExecPrefixes } from '../../../sdk/unit-file/command-line.ts';
+import {
+  formatCommandLine,
+  formatCommandLines,
+  parseCommandLine,
+  parseExecPrefix,
+  replaceExecutable,
+  type ExecCommand,
+  type ExecPrefixes,
+} from '../../../sdk/unit-file/command-line.ts';
 import { missingRequirements, requirement } from '../../helpers/requirements.ts';
 
-const NONE: ExecPrefixes = { ignoreFailure: false, argv0Override: false, noEnvExpand: false, fullPrivileges: false, noUserChange: false, ambientFallback: false };
+const NONE: ExecPrefixes = {
+  ignoreFailure: false,
+  argv0Override: false,
+  noEnvExpand: false,
+  fullPrivileges: false,
+  noUserChange: false,
+  ambientFallback: false,
+};
 function prefixes(p: Partial<ExecPrefixes>): ExecPrefixes {
   return { ...NONE, ...p };
 }
@@ -104,7 +119,9 @@ describe('words', () => {
 describe('several commands', () => {
   it('are separated by a lone unquoted ";"', () => {
     expect(commands('/bin/a x ; /bin/b \\; y;z ; -c').map((c) => [c.rawPrefix, c.path, c.argv])).toEqual([
-      ['', '/bin/a', ['/bin/a', 'x']], ['', '/bin/b', ['/bin/b', ';', 'y;z']], ['-', 'c', ['c']],
+      ['', '/bin/a', ['/bin/a', 'x']],
+      ['', '/bin/b', ['/bin/b', ';', 'y;z']],
+      ['-', 'c', ['c']],
     ]);
     expect(commands('/bin/a;').map((c) => c.path)).toEqual(['/bin/a;']);
     expect(commands('/bin/a ;').map((c) => c.path)).toEqual(['/bin/a']);
@@ -128,7 +145,7 @@ describe('what systemd does not accept', () => {
     ['@/bin/x', 'the @ prefix needs the argv[0] word after the executable', 1, true],
     ['@/bin/x ; /bin/y', 'the @ prefix needs the argv[0] word after the executable', 1, true],
     ['/bin/echo "open', 'unterminated double quote', 11, true],
-    ['-/bin/echo x\'open', 'unterminated single quote', 13, false],
+    ["-/bin/echo x'open", 'unterminated single quote', 13, false],
     ['"/bin/echo', 'unterminated double quote', 1, false],
     ['/bin/a ; "/bin/b', 'unterminated double quote', 10, false],
     ['/bin/echo "a\\', 'unterminated double quote', 11, true],
@@ -144,9 +161,24 @@ describe('what systemd does not accept', () => {
 
 describe('formatCommandLine', () => {
   const VALUES = [
-    '/bin/true', '-/bin/x "a b" c', '@/bin/busybox httpd -p 80', '/bin/echo "quote\\"d" tab\\t ${V} %n $$', '/bin/echo \\;', '/bin/echo ""',
-    '-+/usr/bin/x --a=1', '!!/bin/x', ':/bin/echo $HOME', '/usr//bin/./echo x', 'logship --x', '@/bin/sh "my shell" -c "echo \\"hi\\""',
-    '/bin/echo \\x01 \\u00e9 \u00fcml \\U0001F600 a\\\\b \'single\'', '/bin/echo \\q', '/bin/echo ";" \\\\; #x', '--foo', '!-!/bin/x a', '-%h/bin/tool %i',
+    '/bin/true',
+    '-/bin/x "a b" c',
+    '@/bin/busybox httpd -p 80',
+    '/bin/echo "quote\\"d" tab\\t ${V} %n $$',
+    '/bin/echo \\;',
+    '/bin/echo ""',
+    '-+/usr/bin/x --a=1',
+    '!!/bin/x',
+    ':/bin/echo $HOME',
+    '/usr//bin/./echo x',
+    'logship --x',
+    '@/bin/sh "my shell" -c "echo \\"hi\\""',
+    "/bin/echo \\x01 \\u00e9 \u00fcml \\U0001F600 a\\\\b 'single'",
+    '/bin/echo \\q',
+    '/bin/echo ";" \\\\; #x',
+    '--foo',
+    '!-!/bin/x a',
+    '-%h/bin/tool %i',
   ];
   it.each(VALUES)('parse(format(parse(%j))) is the same command', (value) => {
     for (const c of commands(value)) {
@@ -156,13 +188,28 @@ describe('formatCommandLine', () => {
   });
 
   it('writes plain words plainly and quotes the rest', () => {
-    expect(formatCommandLine({ prefixes: NONE, rawPrefix: '', path: '/bin/echo', argv: ['/bin/echo', 'a', 'b c', '', ';', 'x"y', 'tab\there', '$HOME', '%i'] }))
-      .toBe('/bin/echo a "b c" "" \\; "x\\"y" "tab\\there" $HOME %i');
+    expect(
+      formatCommandLine({
+        prefixes: NONE,
+        rawPrefix: '',
+        path: '/bin/echo',
+        argv: ['/bin/echo', 'a', 'b c', '', ';', 'x"y', 'tab\there', '$HOME', '%i'],
+      }),
+    ).toBe('/bin/echo a "b c" "" \\; "x\\"y" "tab\\there" $HOME %i');
   });
 
   it('derives the prefix from the flags when rawPrefix does not match them', () => {
-    expect(formatCommandLine({ prefixes: prefixes({ ignoreFailure: true, fullPrivileges: true }), rawPrefix: '', path: '/bin/x', argv: ['/bin/x'] })).toBe('-+/bin/x');
-    expect(formatCommandLine({ prefixes: prefixes({ argv0Override: true }), rawPrefix: '', path: '/bin/x', argv: ['zero', 'a'] })).toBe('@/bin/x zero a');
+    expect(
+      formatCommandLine({
+        prefixes: prefixes({ ignoreFailure: true, fullPrivileges: true }),
+        rawPrefix: '',
+        path: '/bin/x',
+        argv: ['/bin/x'],
+      }),
+    ).toBe('-+/bin/x');
+    expect(formatCommandLine({ prefixes: prefixes({ argv0Override: true }), rawPrefix: '', path: '/bin/x', argv: ['zero', 'a'] })).toBe(
+      '@/bin/x zero a',
+    );
   });
 
   it('uses the new path when only `path` was changed, so argv[0] follows it', () => {
@@ -174,7 +221,9 @@ describe('formatCommandLine', () => {
 
   it('refuses commands no command line can express', () => {
     expect(() => formatCommandLine({ prefixes: NONE, rawPrefix: '', path: '-foo', argv: ['-foo'] })).toThrow(TypeError);
-    expect(() => formatCommandLine({ prefixes: prefixes({ fullPrivileges: true, noUserChange: true }), rawPrefix: '', path: '/x', argv: ['/x'] })).toThrow(TypeError);
+    expect(() =>
+      formatCommandLine({ prefixes: prefixes({ fullPrivileges: true, noUserChange: true }), rawPrefix: '', path: '/x', argv: ['/x'] }),
+    ).toThrow(TypeError);
     expect(() => formatCommandLine({ prefixes: NONE, rawPrefix: '', path: 'bin/x', argv: ['bin/x'] })).toThrow(TypeError);
   });
 
@@ -190,7 +239,10 @@ describe('replaceExecutable', () => {
     ['  "/usr/bin/foo"   x  ', '  /opt/composable/pkg/usr/bin/foo   x  '],
     ['"-/usr/bin/foo" x', '-/opt/composable/pkg/usr/bin/foo x'],
     ['@/usr/bin/foo foo-worker -v', '@/opt/composable/pkg/usr/bin/foo foo-worker -v'],
-    ['/usr/bin/foo a ; !!/usr/bin/foo b \\; ; /bin/true', '/opt/composable/pkg/usr/bin/foo a ; !!/opt/composable/pkg/usr/bin/foo b \\; ; /bin/true'],
+    [
+      '/usr/bin/foo a ; !!/usr/bin/foo b \\; ; /bin/true',
+      '/opt/composable/pkg/usr/bin/foo a ; !!/opt/composable/pkg/usr/bin/foo b \\; ; /bin/true',
+    ],
   ])('%j', (value, want) => {
     const got = replaceExecutable(value, (p) => (p === '/usr/bin/foo' ? '/opt/composable/pkg/usr/bin/foo' : undefined));
     expect(got).toBe(want);
@@ -236,10 +288,37 @@ describe.skipIf(missing.length > 0)('agreement with systemd 252 itself', () => {
   }
 
   const CASES = [
-    '/bin/true', '-/bin/true', '@/bin/true x', '!!/bin/true', '-+/bin/true', '/bin/echo "a b" \\; ; /bin/true', 'true', '/bin/echo \\q \\x00',
-    'bin/x', '-bin/x', '-', '@', '/bin/', '"/bin/x\\"y"', '\\;', '@/bin/true', '@/bin/true ; /bin/true', '/bin/echo "open', '-/bin/echo "open',
-    '"/bin/echo', '/bin/true ; "/bin/echo', '/bin/echo "a\\', ';', '; /bin/true', '--true', '+!/bin/true', '!!!/bin/true', '/bin/true a ; ..',
-    '%h/bin/true', '%t/x', 'x/%n',
+    '/bin/true',
+    '-/bin/true',
+    '@/bin/true x',
+    '!!/bin/true',
+    '-+/bin/true',
+    '/bin/echo "a b" \\; ; /bin/true',
+    'true',
+    '/bin/echo \\q \\x00',
+    'bin/x',
+    '-bin/x',
+    '-',
+    '@',
+    '/bin/',
+    '"/bin/x\\"y"',
+    '\\;',
+    '@/bin/true',
+    '@/bin/true ; /bin/true',
+    '/bin/echo "open',
+    '-/bin/echo "open',
+    '"/bin/echo',
+    '/bin/true ; "/bin/echo',
+    '/bin/echo "a\\',
+    ';',
+    '; /bin/true',
+    '--true',
+    '+!/bin/true',
+    '!!!/bin/true',
+    '/bin/true a ; ..',
+    '%h/bin/true',
+    '%t/x',
+    'x/%n',
   ];
 
   it('accepts, ignores and refuses the same command lines', () => {

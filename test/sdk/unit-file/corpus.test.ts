@@ -41,7 +41,7 @@ function corpus(roots: string[]): string[] {
   return out;
 }
 
-describe('this machine\'s unit files', () => {
+describe("this machine's unit files", () => {
   const files = corpus(['/usr/lib/systemd', '/etc/systemd']);
 
   it('all format back byte for byte and parse without problems', () => {
@@ -55,7 +55,9 @@ describe('this machine\'s unit files', () => {
       for (const pr of f.problems) problems.push(`${p}:${pr.line}:${pr.column}: ${pr.message}`);
     }
     const real = new Set(files.map((p) => realpathSync(p))).size;
-    console.log(`unit-file corpus: ${files.length} paths (${real} distinct files) under /usr/lib/systemd and /etc/systemd round-tripped byte for byte`);
+    console.log(
+      `unit-file corpus: ${files.length} paths (${real} distinct files) under /usr/lib/systemd and /etc/systemd round-tripped byte for byte`,
+    );
     expect(changed).toEqual([]);
     // No exceptions needed on this machine: every file here comes from a package (systemd,
     // udev, ...), and they all parse cleanly.

@@ -20,9 +20,20 @@ describe('dropInDirsFor (lowest priority first)', () => {
     ['foo-.service', ['service.d', 'foo-.service.d']],
     ['-foo.service', ['service.d', '-foo.service.d']],
     ['foo--bar.service', ['service.d', 'foo-.service.d', 'foo--.service.d', 'foo--bar.service.d']],
-    ['a-b-c@i.service', [
-      'service.d', 'a-@.service.d', 'a-@i.service.d', 'a-b-@.service.d', 'a-b-@i.service.d', 'a-.service.d', 'a-b-.service.d', 'a-b-c@.service.d', 'a-b-c@i.service.d',
-    ]],
+    [
+      'a-b-c@i.service',
+      [
+        'service.d',
+        'a-@.service.d',
+        'a-@i.service.d',
+        'a-b-@.service.d',
+        'a-b-@i.service.d',
+        'a-.service.d',
+        'a-b-.service.d',
+        'a-b-c@.service.d',
+        'a-b-c@i.service.d',
+      ],
+    ],
     ['user@1000.service', ['service.d', 'user@.service.d', 'user@1000.service.d']],
     ['not a unit', ['not a unit.d']],
   ])('%s', (name, dirs) => {
@@ -31,29 +42,49 @@ describe('dropInDirsFor (lowest priority first)', () => {
 });
 
 describe('dropInSearchPaths (highest priority first)', () => {
-  it('goes through the unit directories for the unit\'s own, template and prefix directories, then the type-level ones', () => {
+  it("goes through the unit directories for the unit's own, template and prefix directories, then the type-level ones", () => {
     expect(dropInSearchPaths(['/etc/systemd/system', '/usr/lib/systemd/system'], 'foo-bar@x.service')).toEqual([
-      '/etc/systemd/system/foo-bar@x.service.d', '/etc/systemd/system/foo-bar@.service.d', '/etc/systemd/system/foo-.service.d',
-      '/etc/systemd/system/foo-@x.service.d', '/etc/systemd/system/foo-@.service.d',
-      '/usr/lib/systemd/system/foo-bar@x.service.d', '/usr/lib/systemd/system/foo-bar@.service.d', '/usr/lib/systemd/system/foo-.service.d',
-      '/usr/lib/systemd/system/foo-@x.service.d', '/usr/lib/systemd/system/foo-@.service.d',
-      '/etc/systemd/system/service.d', '/usr/lib/systemd/system/service.d',
+      '/etc/systemd/system/foo-bar@x.service.d',
+      '/etc/systemd/system/foo-bar@.service.d',
+      '/etc/systemd/system/foo-.service.d',
+      '/etc/systemd/system/foo-@x.service.d',
+      '/etc/systemd/system/foo-@.service.d',
+      '/usr/lib/systemd/system/foo-bar@x.service.d',
+      '/usr/lib/systemd/system/foo-bar@.service.d',
+      '/usr/lib/systemd/system/foo-.service.d',
+      '/usr/lib/systemd/system/foo-@x.service.d',
+      '/usr/lib/systemd/system/foo-@.service.d',
+      '/etc/systemd/system/service.d',
+      '/usr/lib/systemd/system/service.d',
     ]);
   });
 });
 
 describe('orderDropIns', () => {
   it('sorts by file name in byte order across directories; the first of a name masks the others', () => {
-    expect(orderDropIns([
-      '/etc/x.service.d/20-b.conf', '/etc/x.service.d/README', '/etc/x.service.d/9-z.conf',
-      '/usr/x.service.d/10-a.conf', '/usr/x.service.d/20-b.conf', '/usr/x.service.d/B.conf', '/usr/service.d/10-a.conf', '/usr/x.service.d/a.conf.bak',
-    ])).toEqual(['/usr/x.service.d/10-a.conf', '/etc/x.service.d/20-b.conf', '/etc/x.service.d/9-z.conf', '/usr/x.service.d/B.conf']);
-    expect(orderDropIns(['/a/\u00e9.conf', '/a/z.conf', '/a/\u{1F600}.conf', '/a/\uFB01.conf'])).toEqual(['/a/z.conf', '/a/\u00e9.conf', '/a/\uFB01.conf', '/a/\u{1F600}.conf']);
+    expect(
+      orderDropIns([
+        '/etc/x.service.d/20-b.conf',
+        '/etc/x.service.d/README',
+        '/etc/x.service.d/9-z.conf',
+        '/usr/x.service.d/10-a.conf',
+        '/usr/x.service.d/20-b.conf',
+        '/usr/x.service.d/B.conf',
+        '/usr/service.d/10-a.conf',
+        '/usr/x.service.d/a.conf.bak',
+      ]),
+    ).toEqual(['/usr/x.service.d/10-a.conf', '/etc/x.service.d/20-b.conf', '/etc/x.service.d/9-z.conf', '/usr/x.service.d/B.conf']);
+    expect(orderDropIns(['/a/\u00e9.conf', '/a/z.conf', '/a/\u{1F600}.conf', '/a/\uFB01.conf'])).toEqual([
+      '/a/z.conf',
+      '/a/\u00e9.conf',
+      '/a/\uFB01.conf',
+      '/a/\u{1F600}.conf',
+    ]);
   });
 });
 
 describe('mergeDropIns', () => {
-  it('appends the drop-ins\' assignments after the unit\'s, so the last wins and empty resets apply', () => {
+  it("appends the drop-ins' assignments after the unit's, so the last wins and empty resets apply", () => {
     const unit = parseUnitFile('[Unit]\nAfter=a.service\n[Service]\nExecStart=/bin/a\nEnvironment=A=1\nUser=u\n', 'x.service');
     const d1 = parseUnitFile('[Service]\nExecStart=\nExecStart=/bin/b\nUser=v\n[Unit]\nAfter=\nAfter=b.service\n', 'x.service.d/10.conf');
     const d2 = parseUnitFile('[Service]\nEnvironment=B=2\nnonsense\n', 'x.service.d/20.conf');
@@ -63,7 +94,11 @@ describe('mergeDropIns', () => {
     expect(getValue(merged, 'Service', 'User')).toBe('v');
     expect(getList(merged, 'Unit', 'After')).toEqual(['a.service', 'b.service']);
     expect(merged.sections.map((s) => [s.name, s.file])).toEqual([
-      ['Unit', 'x.service'], ['Service', 'x.service'], ['Service', 'x.service.d/10.conf'], ['Unit', 'x.service.d/10.conf'], ['Service', 'x.service.d/20.conf'],
+      ['Unit', 'x.service'],
+      ['Service', 'x.service'],
+      ['Service', 'x.service.d/10.conf'],
+      ['Unit', 'x.service.d/10.conf'],
+      ['Service', 'x.service.d/20.conf'],
     ]);
     expect(merged.problems.map((p) => [p.file, p.line])).toEqual([['x.service.d/20.conf', 3]]);
     expect(merged.path).toBe('x.service');
@@ -93,12 +128,15 @@ describe('loadUnitWithDropIns', () => {
   put(join(usr, 'masked.service'), '[Service]\nExecStart=/bin/x\n');
   symlinkSync('/dev/null', join(etc, 'nulled.service'));
 
-  it('reads an instance from its template and applies the drop-ins in systemd\'s order', () => {
+  it("reads an instance from its template and applies the drop-ins in systemd's order", () => {
     const r = loadUnitWithDropIns([etc, usr], 'my-web@blue.service')!;
     expect(r.path).toBe(join(usr, 'my-web@.service'));
     expect(r.masked).toBe(false);
     expect(r.dropInPaths).toEqual([
-      join(etc, 'my-.service.d/05-prefix.conf'), join(etc, 'my-web@blue.service.d/10-usr.conf'), join(etc, 'my-web@blue.service.d/20-same.conf'), join(usr, 'service.d/99-all.conf'),
+      join(etc, 'my-.service.d/05-prefix.conf'),
+      join(etc, 'my-web@blue.service.d/10-usr.conf'),
+      join(etc, 'my-web@blue.service.d/20-same.conf'),
+      join(usr, 'service.d/99-all.conf'),
     ]);
     // 10-usr.conf is masked by an empty file of the same name in a higher-priority directory.
     expect(getValue(r.unit, 'Service', 'User')).toBe('usr');
@@ -106,7 +144,11 @@ describe('loadUnitWithDropIns', () => {
   });
 
   it('prefers the unit directory listed first and reports masked units', () => {
-    expect(loadUnitWithDropIns([etc, usr], 'masked.service')).toMatchObject({ path: join(etc, 'masked.service'), masked: true, dropInPaths: [] });
+    expect(loadUnitWithDropIns([etc, usr], 'masked.service')).toMatchObject({
+      path: join(etc, 'masked.service'),
+      masked: true,
+      dropInPaths: [],
+    });
     expect(loadUnitWithDropIns([usr, etc], 'masked.service')).toMatchObject({ path: join(usr, 'masked.service'), masked: false });
     expect(loadUnitWithDropIns([etc, usr], 'nulled.service')).toMatchObject({ masked: true });
     expect(loadUnitWithDropIns([etc, usr], 'absent.service')).toBeUndefined();
@@ -121,7 +163,11 @@ describe.skipIf(missing.length > 0)('agreement with systemd 252 itself', () => {
 
   /** The drop-ins systemd reads for `unit`, in order: each one has an unknown key that it warns about. */
   function systemdOrder(dirs: string[], unit: string): string[] {
-    const r = spawnSync('systemd-analyze', ['verify', unit], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, SYSTEMD_UNIT_PATH: dirs.join(':') } });
+    const r = spawnSync('systemd-analyze', ['verify', unit], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { ...process.env, SYSTEMD_UNIT_PATH: dirs.join(':') },
+    });
     const files = [...`${r.stdout}${r.stderr}`.matchAll(/^(\/\S+\.conf):\d+: Unknown key/gm)].map((m) => m[1]!);
     return files.filter((f, i) => files.indexOf(f) === i);
   }

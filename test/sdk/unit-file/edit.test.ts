@@ -4,9 +4,10 @@ import { addSection, addValue, removeKey, setValue } from '../../../sdk/unit-fil
 import { formatUnitFile } from '../../../sdk/unit-file/format.ts';
 import { getEntries } from '../../../sdk/unit-file/lookup.ts';
 import { parseUnitFile } from '../../../sdk/unit-file/parse.ts';
-import { type UnitFile } from '../../../sdk/unit-file/types.ts';
+import type { UnitFile } from '../../../sdk/unit-file/types.ts';
 
-const TEXT = '# header\n[Unit]\nDescription=old\n\n[Service]\n  ExecStart = /bin/a  \nEnvironment=A=1\nEnvironment=B=2 \\\n  C=3\n\n[Install]\nWantedBy=multi-user.target\n';
+const TEXT =
+  '# header\n[Unit]\nDescription=old\n\n[Service]\n  ExecStart = /bin/a  \nEnvironment=A=1\nEnvironment=B=2 \\\n  C=3\n\n[Install]\nWantedBy=multi-user.target\n';
 
 function edited(text: string, edit: (f: UnitFile) => void): string {
   const f = parseUnitFile(text);
@@ -19,7 +20,7 @@ describe('setValue', () => {
     expect(edited(TEXT, (f) => setValue(f, 'Unit', 'Description', 'new'))).toBe(TEXT.replace('Description=old', 'Description=new'));
   });
 
-  it('keeps the first assignment\'s place, removes the others (continuation lines included)', () => {
+  it("keeps the first assignment's place, removes the others (continuation lines included)", () => {
     expect(edited(TEXT, (f) => setValue(f, 'Service', 'Environment', 'D=4'))).toBe(
       '# header\n[Unit]\nDescription=old\n\n[Service]\n  ExecStart = /bin/a  \nEnvironment=D=4\n\n[Install]\nWantedBy=multi-user.target\n',
     );
@@ -33,26 +34,36 @@ describe('setValue', () => {
   });
 
   it('adds the key, and the section, when missing', () => {
-    expect(edited('[Unit]\nDescription=x\n', (f) => setValue(f, 'Service', 'Type', 'oneshot'))).toBe('[Unit]\nDescription=x\n\n[Service]\nType=oneshot\n');
+    expect(edited('[Unit]\nDescription=x\n', (f) => setValue(f, 'Service', 'Type', 'oneshot'))).toBe(
+      '[Unit]\nDescription=x\n\n[Service]\nType=oneshot\n',
+    );
   });
 
   it('treats every section of the name as one', () => {
-    expect(edited('[Unit]\nA=1\n[Service]\nB=2\n[Unit]\nA=3\n', (f) => setValue(f, 'Unit', 'A', '9'))).toBe('[Unit]\nA=9\n[Service]\nB=2\n[Unit]\n');
+    expect(edited('[Unit]\nA=1\n[Service]\nB=2\n[Unit]\nA=3\n', (f) => setValue(f, 'Unit', 'A', '9'))).toBe(
+      '[Unit]\nA=9\n[Service]\nB=2\n[Unit]\n',
+    );
   });
 });
 
 describe('addValue', () => {
-  it('goes right after the section\'s last entry, before trailing comments and blank lines', () => {
+  it("goes right after the section's last entry, before trailing comments and blank lines", () => {
     expect(edited(TEXT, (f) => addValue(f, 'Service', 'User', 'nobody'))).toBe(TEXT.replace('  C=3\n', '  C=3\nUser=nobody\n'));
-    expect(edited('[Service]\nA=1\n# later\n\n[Install]\n', (f) => addValue(f, 'Service', 'B', '2'))).toBe('[Service]\nA=1\nB=2\n# later\n\n[Install]\n');
+    expect(edited('[Service]\nA=1\n# later\n\n[Install]\n', (f) => addValue(f, 'Service', 'B', '2'))).toBe(
+      '[Service]\nA=1\nB=2\n# later\n\n[Install]\n',
+    );
   });
 
   it('goes after the leading comments of a section without entries', () => {
-    expect(edited('[Service]\n# nothing yet\n\n[Install]\n', (f) => addValue(f, 'Service', 'B', '2'))).toBe('[Service]\n# nothing yet\nB=2\n\n[Install]\n');
+    expect(edited('[Service]\n# nothing yet\n\n[Install]\n', (f) => addValue(f, 'Service', 'B', '2'))).toBe(
+      '[Service]\n# nothing yet\nB=2\n\n[Install]\n',
+    );
   });
 
   it('uses the last section of the name', () => {
-    expect(edited('[Unit]\nA=1\n[Service]\n[Unit]\nB=2\n', (f) => addValue(f, 'Unit', 'C', '3'))).toBe('[Unit]\nA=1\n[Service]\n[Unit]\nB=2\nC=3\n');
+    expect(edited('[Unit]\nA=1\n[Service]\n[Unit]\nB=2\n', (f) => addValue(f, 'Unit', 'C', '3'))).toBe(
+      '[Unit]\nA=1\n[Service]\n[Unit]\nB=2\nC=3\n',
+    );
   });
 
   it('keeps a file without a final newline intact and ends the new line properly', () => {
@@ -71,7 +82,10 @@ describe('addValue', () => {
       const out = edited(text, (f) => addValue(f, 'Unit', 'B', '2'));
       expect(out.startsWith(text)).toBe(true);
       const again = parseUnitFile(out);
-      expect(getEntries(again, 'Unit').map((e) => [e.key, e.value])).toEqual([['A', 'x'], ['B', '2']]);
+      expect(getEntries(again, 'Unit').map((e) => [e.key, e.value])).toEqual([
+        ['A', 'x'],
+        ['B', '2'],
+      ]);
     }
   });
 });
@@ -114,7 +128,24 @@ describe('what a unit file cannot hold is refused', () => {
 });
 
 describe('edits on random files keep every other assignment as it was', () => {
-  const LINES = ['[Unit]', '[Service]', '[Install]', 'A=1', 'B=two words', 'A=x \\', '  continued', '# c', '; c \\', '', '  ', 'C=', 'D=y\\\\', 'junk', 'A = spaced ', '[Bad'];
+  const LINES = [
+    '[Unit]',
+    '[Service]',
+    '[Install]',
+    'A=1',
+    'B=two words',
+    'A=x \\',
+    '  continued',
+    '# c',
+    '; c \\',
+    '',
+    '  ',
+    'C=',
+    'D=y\\\\',
+    'junk',
+    'A = spaced ',
+    '[Bad',
+  ];
   let seed = 777;
   const rand = (n: number): number => {
     seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -140,7 +171,8 @@ describe('edits on random files keep every other assignment as it was', () => {
       else if (op === 1) addValue(f, section, target, 'v w');
       else removeKey(f, section, target);
       const after = flat(parseUnitFile(formatUnitFile(f)));
-      const others = (list: typeof before): string[] => list.filter((e) => key(e) !== `${section}/${target}`).map((e) => `${key(e)}=${e.value}`);
+      const others = (list: typeof before): string[] =>
+        list.filter((e) => key(e) !== `${section}/${target}`).map((e) => `${key(e)}=${e.value}`);
       expect(others(after), JSON.stringify({ text, op, section, target })).toEqual(others(before));
       const mine = after.filter((e) => key(e) === `${section}/${target}`).map((e) => e.value);
       const was = before.filter((e) => key(e) === `${section}/${target}`).map((e) => e.value);

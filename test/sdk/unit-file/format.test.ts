@@ -47,7 +47,11 @@ describe('parseUnitFile', () => {
 
   it('reports lines that are not assignments and assignments outside a section, with line and column', () => {
     const f = parseUnitFile('Stray=1\n[Unit]\nDescription=ok\n  nonsense here\n[Broken\n', 'x.service');
-    expect(f.problems.map((p) => [p.line, p.column])).toEqual([[1, 1], [4, 3], [5, 1]]);
+    expect(f.problems.map((p) => [p.line, p.column])).toEqual([
+      [1, 1],
+      [4, 3],
+      [5, 1],
+    ]);
     expect(f.problems[1]!.message).toMatch(/not an assignment/);
     expect(f.problems[0]!.file).toBe('x.service');
     expect(formatUnitFile(f)).toBe('Stray=1\n[Unit]\nDescription=ok\n  nonsense here\n[Broken\n');
@@ -62,7 +66,8 @@ describe('parseUnitFile', () => {
 });
 
 describe('edits', () => {
-  const text = '# header\n[Unit]\nDescription=old\n\n[Service]\nExecStart=/bin/a\nEnvironment=A=1\nEnvironment=B=2\n\n[Install]\nWantedBy=multi-user.target\n';
+  const text =
+    '# header\n[Unit]\nDescription=old\n\n[Service]\nExecStart=/bin/a\nEnvironment=A=1\nEnvironment=B=2\n\n[Install]\nWantedBy=multi-user.target\n';
 
   it('setValue rewrites one line and keeps every other byte', () => {
     const f = parseUnitFile(text);
@@ -75,7 +80,9 @@ describe('edits', () => {
     setValue(f, 'Service', 'Environment', 'C=3');
     addValue(f, 'Service', 'User', 'nobody');
     expect(removeKey(f, 'Install', 'WantedBy')).toBe(1);
-    expect(formatUnitFile(f)).toBe('# header\n[Unit]\nDescription=old\n\n[Service]\nExecStart=/bin/a\nEnvironment=C=3\nUser=nobody\n\n[Install]\n');
+    expect(formatUnitFile(f)).toBe(
+      '# header\n[Unit]\nDescription=old\n\n[Service]\nExecStart=/bin/a\nEnvironment=C=3\nUser=nobody\n\n[Install]\n',
+    );
   });
 
   it('adds a missing section at the end with a blank line before it', () => {
@@ -105,18 +112,44 @@ describe('lookups', () => {
 
 describe('typed values', () => {
   it.each([
-    ['yes', true], ['Y', true], ['true', true], ['t', true], ['on', true], ['1', true],
-    ['no', false], ['N', false], ['false', false], ['f', false], ['off', false], ['0', false],
-    ['maybe', undefined], ['', undefined], ['2', undefined],
+    ['yes', true],
+    ['Y', true],
+    ['true', true],
+    ['t', true],
+    ['on', true],
+    ['1', true],
+    ['no', false],
+    ['N', false],
+    ['false', false],
+    ['f', false],
+    ['off', false],
+    ['0', false],
+    ['maybe', undefined],
+    ['', undefined],
+    ['2', undefined],
   ])('parseBoolean(%j) = %j', (v, want) => {
     expect(parseBoolean(v)).toBe(want);
   });
 
   it.each([
-    ['5', 5e6], ['5s', 5e6], ['1.5s', 1.5e6], ['2min 3s', 123e6], ['1h30m', 5400e6], ['100ms', 100e3],
-    ['20us', 20], ['1 week', 604800e6], ['2d 1h', 176400e6], ['1M', 2629800e6], ['1y', 31557600e6],
-    ['infinity', Infinity], ['0', 0], ['3 min', 180e6],
-    ['', undefined], ['abc', undefined], ['5 parsecs', undefined], ['-1s', undefined],
+    ['5', 5e6],
+    ['5s', 5e6],
+    ['1.5s', 1.5e6],
+    ['2min 3s', 123e6],
+    ['1h30m', 5400e6],
+    ['100ms', 100e3],
+    ['20us', 20],
+    ['1 week', 604800e6],
+    ['2d 1h', 176400e6],
+    ['1M', 2629800e6],
+    ['1y', 31557600e6],
+    ['infinity', Infinity],
+    ['0', 0],
+    ['3 min', 180e6],
+    ['', undefined],
+    ['abc', undefined],
+    ['5 parsecs', undefined],
+    ['-1s', undefined],
   ])('parseTimeSpan(%j) = %j', (v, want) => {
     expect(parseTimeSpan(v)).toBe(want);
   });
@@ -147,7 +180,10 @@ describe('command lines', () => {
 
   it('splits commands on a lone ; and keeps \\; as an argument', () => {
     const r = parseCommandLine('/bin/a x ; /bin/b \\; y');
-    expect(r.ok && r.commands.map((c) => c.argv)).toEqual([['/bin/a', 'x'], ['/bin/b', ';', 'y']]);
+    expect(r.ok && r.commands.map((c) => c.argv)).toEqual([
+      ['/bin/a', 'x'],
+      ['/bin/b', ';', 'y'],
+    ]);
   });
 
   it('rejects relative paths with a slash, empty paths and unterminated quotes', () => {
@@ -157,7 +193,13 @@ describe('command lines', () => {
   });
 
   it('formats so that parsing gives the same command back', () => {
-    for (const v of ['-/bin/x "a b" c', '@/bin/busybox httpd -p 80', '/bin/echo "quote\\"d" tab\\t ${V} %n', '/bin/echo \\;', '/bin/echo ""']) {
+    for (const v of [
+      '-/bin/x "a b" c',
+      '@/bin/busybox httpd -p 80',
+      '/bin/echo "quote\\"d" tab\\t ${V} %n',
+      '/bin/echo \\;',
+      '/bin/echo ""',
+    ]) {
       const r = parseCommandLine(v);
       if (!r.ok) throw new Error(r.message);
       const again = parseCommandLine(formatCommandLine(r.commands[0]!));
@@ -172,7 +214,10 @@ describe('drop-ins', () => {
     expect(dropInDirsFor('worker@jobs.service')).toEqual(['service.d', 'worker@.service.d', 'worker@jobs.service.d']);
   });
   it('orders by file name and lets an earlier directory mask a later file of the same name', () => {
-    expect(orderDropIns(['/etc/x.d/20-b.conf', '/usr/x.d/10-a.conf', '/usr/x.d/20-b.conf', '/usr/x.d/README'])).toEqual(['/usr/x.d/10-a.conf', '/etc/x.d/20-b.conf']);
+    expect(orderDropIns(['/etc/x.d/20-b.conf', '/usr/x.d/10-a.conf', '/usr/x.d/20-b.conf', '/usr/x.d/README'])).toEqual([
+      '/usr/x.d/10-a.conf',
+      '/etc/x.d/20-b.conf',
+    ]);
   });
   it('merges drop-ins after the unit so resets apply', () => {
     const unit = parseUnitFile('[Service]\nExecStart=/bin/a\nEnvironment=A=1\n');
@@ -210,7 +255,7 @@ function corpus(): string[] {
   return [...out].sort();
 }
 
-describe('the machine\'s own unit files', () => {
+describe("the machine's own unit files", () => {
   const files = corpus();
   it('round-trip byte for byte and parse without problems', () => {
     expect(files.length).toBeGreaterThan(100);

@@ -2,7 +2,15 @@
 // directive as systemd 252's parser for it does, empty assignments reset where systemd resets.
 import { describe, expect, it } from 'vitest';
 import { extractFirstWord, extractFirstWordAndWarn, extractWords, splitWords, type ExtractFlags } from '../../../sdk/unit-file/words.ts';
-import { getAssignments, getList, getValue, listSemantics, DEPENDENCY_LIST, ENVIRONMENT_LIST, STRV_LIST } from '../../../sdk/unit-file/lookup.ts';
+import {
+  getAssignments,
+  getList,
+  getValue,
+  listSemantics,
+  DEPENDENCY_LIST,
+  ENVIRONMENT_LIST,
+  STRV_LIST,
+} from '../../../sdk/unit-file/lookup.ts';
 import { parseUnitFile } from '../../../sdk/unit-file/parse.ts';
 
 describe('getValue', () => {
@@ -41,7 +49,9 @@ describe('getList', () => {
   });
 
   it('decodes C escapes in Environment= and UnsetEnvironment= words', () => {
-    const f = parseUnitFile('[Service]\nEnvironment=A=1\nEnvironment=\nEnvironment="B=two words" C=\\x41\\n \'D=it\\\'s\'\nUnsetEnvironment=X "Y=1 2"\n');
+    const f = parseUnitFile(
+      '[Service]\nEnvironment=A=1\nEnvironment=\nEnvironment="B=two words" C=\\x41\\n \'D=it\\\'s\'\nUnsetEnvironment=X "Y=1 2"\n',
+    );
     expect(getList(f, 'Service', 'Environment')).toEqual(['B=two words', 'C=A\n', "D=it's"]);
     expect(getList(f, 'Service', 'UnsetEnvironment')).toEqual(['X', 'Y=1 2']);
     expect(listSemantics('Service', 'Environment')).toBe(ENVIRONMENT_LIST);
@@ -70,7 +80,7 @@ describe('extract_first_word()', () => {
   const EXEC: ExtractFlags = { unquote: true, cunescape: true };
   it.each([
     ['a "b c" \'d e\' f\\ g', UNQUOTE, ['a', 'b c', 'd e', 'f g']],
-    ['a "b c" \'d e\' f\\ g', {}, ['a', '"b', 'c"', '\'d', 'e\'', 'f g']],
+    ['a "b c" \'d e\' f\\ g', {}, ['a', '"b', 'c"', "'d", "e'", 'f g']],
     ['a "b c" f\\ g', { retainEscape: true }, ['a', '"b', 'c"', 'f\\', 'g']],
     ['a "b c" f\\ g', { unquote: true, retainEscape: true }, ['a', 'b c', 'f\\', 'g']],
     ['x"y z"w \'\' ""', UNQUOTE, ['xy zw', '', '']],
@@ -84,9 +94,11 @@ describe('extract_first_word()', () => {
     expect(extractWords(input, flags).error).toBeUndefined();
   });
 
-  it('gives each word\'s source span', () => {
+  it("gives each word's source span", () => {
     expect(extractWords(' a "b c"  d', UNQUOTE).words).toEqual([
-      { text: 'a', start: 1, end: 2 }, { text: 'b c', start: 3, end: 8 }, { text: 'd', start: 10, end: 11 },
+      { text: 'a', start: 1, end: 2 },
+      { text: 'b c', start: 3, end: 8 },
+      { text: 'd', start: 10, end: 11 },
     ]);
     expect(extractFirstWord(' a "b c"  d', 2, UNQUOTE)).toEqual({ kind: 'word', word: { text: 'b c', start: 3, end: 8 }, next: 10 });
     expect(extractFirstWord('   ', 0, UNQUOTE)).toEqual({ kind: 'end' });
@@ -94,7 +106,7 @@ describe('extract_first_word()', () => {
 
   it.each([
     ['a "b', UNQUOTE, 'unbalanced-quote', 2],
-    ['a \'b\\', UNQUOTE, 'unbalanced-quote', 2],
+    ["a 'b\\", UNQUOTE, 'unbalanced-quote', 2],
     ['a b\\', UNQUOTE, 'bad-escape', 3],
     ['a \\q', EXEC, 'bad-escape', 2],
     ['a \\x00', EXEC, 'bad-escape', 2],
@@ -108,7 +120,11 @@ describe('extract_first_word()', () => {
   it('relaxed modes keep what the strict one refuses', () => {
     expect(splitWords('a \\q b\\', { ...EXEC, unescapeRelax: true })).toEqual(['a', '\\q', 'b\\']);
     expect(splitWords('a "b c', { unquote: true, relax: true })).toEqual(['a', 'b c']);
-    expect(extractFirstWordAndWarn('\\q', 0, EXEC)).toMatchObject({ kind: 'word', word: { text: '\\q' }, warning: 'unknown escape sequences kept verbatim: "\\q"' });
+    expect(extractFirstWordAndWarn('\\q', 0, EXEC)).toMatchObject({
+      kind: 'word',
+      word: { text: '\\q' },
+      warning: 'unknown escape sequences kept verbatim: "\\q"',
+    });
     expect(extractFirstWordAndWarn('"\\q', 0, EXEC)).toMatchObject({ kind: 'error', reason: 'unbalanced-quote', offset: 0 });
   });
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatUnitFile, isOpenContinuation } from '../../../sdk/unit-file/format.ts';
 import { parseUnitFile } from '../../../sdk/unit-file/parse.ts';
-import { type UnitFile } from '../../../sdk/unit-file/types.ts';
+import type { UnitFile } from '../../../sdk/unit-file/types.ts';
 import { missingRequirements, requirement } from '../../helpers/requirements.ts';
 
 const FIXTURE = join(import.meta.dirname, '../../fixtures/unit-file/oracle.service');
@@ -62,9 +62,23 @@ describe('the oracle fixture', () => {
     const f = parseUnitFile(text, FIXTURE);
     expect(formatUnitFile(f)).toBe(text);
     expect(predicted(f)).toEqual([
-      '17 bool a     b\\\\ c', '18 bool x#y;z', '19 bool escaped\\\\', '20 bool tab\tinside\t value', '21 bool "quotes" \'stay\'',
-      '22 unknown Foo', '23 missing-eq', '24 missing-key', '25 unknown Bar', '26 unknown \uFEFFBaz', '27 unknown Key With Space',
-      '29 unknown Uni code\u00e9', '30 bool crlf value', '31 bool lone', '32 unknown Qux', '38 bool second  header  section', '40 bool end',
+      '17 bool a     b\\\\ c',
+      '18 bool x#y;z',
+      '19 bool escaped\\\\',
+      '20 bool tab\tinside\t value',
+      '21 bool "quotes" \'stay\'',
+      '22 unknown Foo',
+      '23 missing-eq',
+      '24 missing-key',
+      '25 unknown Bar',
+      '26 unknown \uFEFFBaz',
+      '27 unknown Key With Space',
+      '29 unknown Uni code\u00e9',
+      '30 bool crlf value',
+      '31 bool lone',
+      '32 unknown Qux',
+      '38 bool second  header  section',
+      '40 bool end',
     ]);
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { formatUnitFile } from '../../../sdk/unit-file/format.ts';
 import { getEntries, getValue, sectionNames } from '../../../sdk/unit-file/lookup.ts';
 import { parseUnitFile, splitPhysicalLines } from '../../../sdk/unit-file/parse.ts';
-import { type EntryNode, type UnitFile, type UnitNode } from '../../../sdk/unit-file/types.ts';
+import type { EntryNode, UnitFile, UnitNode } from '../../../sdk/unit-file/types.ts';
 
 function entries(f: UnitFile): EntryNode[] {
   return f.sections.flatMap((s) => s.nodes.filter((n): n is EntryNode => n.type === 'entry'));
@@ -23,7 +23,10 @@ describe('sections and entries', () => {
       ['Service', 'x.service', { line: 6, column: 1, endLine: 6, endColumn: 10 }],
     ]);
     expect(entries(f).map((e) => [e.key, e.value])).toEqual([
-      ['Description', 'x'], ['After', 'a.service'], ['After', 'b.service'], ['ExecStart', '/bin/true'],
+      ['Description', 'x'],
+      ['After', 'a.service'],
+      ['After', 'b.service'],
+      ['ExecStart', '/bin/true'],
     ]);
     const exec = getEntries(f, 'Service', 'ExecStart')[0]!;
     // "  ExecStart = /bin/true  ": the node covers the whole line from its first non-blank.
@@ -34,15 +37,23 @@ describe('sections and entries', () => {
     expect(formatUnitFile(f)).toBe(text);
   });
 
-  it('strips exactly systemd\'s whitespace (space, tab) around key and value, nothing else', () => {
+  it("strips exactly systemd's whitespace (space, tab) around key and value, nothing else", () => {
     const f = parseUnitFile('[S]\n\tKey\t =\t a  b \t\nNbsp=\u00a0x\u00a0\nVt=\vx\n');
-    expect(entries(f).map((e) => [e.key, e.value])).toEqual([['Key', 'a  b'], ['Nbsp', '\u00a0x\u00a0'], ['Vt', '\vx']]);
+    expect(entries(f).map((e) => [e.key, e.value])).toEqual([
+      ['Key', 'a  b'],
+      ['Nbsp', '\u00a0x\u00a0'],
+      ['Vt', '\vx'],
+    ]);
     expect(entries(f)[0]!.valueRange).toEqual({ line: 2, column: 10, endLine: 2, endColumn: 14 });
   });
 
   it('splits at the first "=" and allows an empty value, whose range is empty after the "="', () => {
     const f = parseUnitFile('[Service]\nEnvironment=A=1=2\nExecStart=\nKey With Space = v\n');
-    expect(entries(f).map((e) => [e.key, e.value])).toEqual([['Environment', 'A=1=2'], ['ExecStart', ''], ['Key With Space', 'v']]);
+    expect(entries(f).map((e) => [e.key, e.value])).toEqual([
+      ['Environment', 'A=1=2'],
+      ['ExecStart', ''],
+      ['Key With Space', 'v'],
+    ]);
     expect(entries(f)[1]!.valueRange).toEqual({ line: 3, column: 11, endLine: 3, endColumn: 11 });
   });
 
@@ -64,8 +75,12 @@ describe('sections and entries', () => {
 
 describe('comments', () => {
   it('are # or ; as the first non-blank character of a line, never inside a value', () => {
-    const f = parseUnitFile('# top\n[Service]\n  ; indented\n\t#tab\nEnvironment=A=1#2;3\nExecStart=/bin/echo # not a comment ; nor this\n');
-    expect(f.preamble).toEqual([{ type: 'comment', text: ' top', raw: '# top', eol: '\n', range: { line: 1, column: 1, endLine: 1, endColumn: 6 } }]);
+    const f = parseUnitFile(
+      '# top\n[Service]\n  ; indented\n\t#tab\nEnvironment=A=1#2;3\nExecStart=/bin/echo # not a comment ; nor this\n',
+    );
+    expect(f.preamble).toEqual([
+      { type: 'comment', text: ' top', raw: '# top', eol: '\n', range: { line: 1, column: 1, endLine: 1, endColumn: 6 } },
+    ]);
     expect(f.sections[0]!.nodes.filter((n) => n.type === 'comment').map((n) => [n.type === 'comment' && n.text, n.range])).toEqual([
       [' indented', { line: 3, column: 1, endLine: 3, endColumn: 13 }],
       ['tab', { line: 4, column: 1, endLine: 4, endColumn: 6 }],
@@ -96,18 +111,28 @@ describe('continuation lines', () => {
     const text = '[Service]\nExecStart=/bin/echo a \\\n# skipped \\\n  ; also skipped\n  b\nUser=u\n';
     const f = parseUnitFile(text);
     expect(getValue(f, 'Service', 'ExecStart')).toBe('/bin/echo a    b');
-    expect(f.sections[0]!.nodes.map((n) => [n.type, n.range?.line, n.range?.endLine])).toEqual([['entry', 2, 5], ['entry', 6, 6]]);
+    expect(f.sections[0]!.nodes.map((n) => [n.type, n.range?.line, n.range?.endLine])).toEqual([
+      ['entry', 2, 5],
+      ['entry', 6, 6],
+    ]);
     expect(formatUnitFile(f)).toBe(text);
   });
 
   it('end at a blank line, which belongs to the continued entry', () => {
     const f = parseUnitFile('[Service]\nUser=a \\\n\nGroup=b\n');
-    expect(entries(f).map((e) => [e.key, e.value, e.range!.endLine])).toEqual([['User', 'a', 3], ['Group', 'b', 4]]);
+    expect(entries(f).map((e) => [e.key, e.value, e.range!.endLine])).toEqual([
+      ['User', 'a', 3],
+      ['Group', 'b', 4],
+    ]);
   });
 
   it('need an odd number of trailing backslashes', () => {
     const f = parseUnitFile('[Service]\nA=x\\\\\nB=y\\\\\\\nz\nC=w\\\\ \n');
-    expect(entries(f).map((e) => [e.key, e.value])).toEqual([['A', 'x\\\\'], ['B', 'y\\\\ z'], ['C', 'w\\\\']]);
+    expect(entries(f).map((e) => [e.key, e.value])).toEqual([
+      ['A', 'x\\\\'],
+      ['B', 'y\\\\ z'],
+      ['C', 'w\\\\'],
+    ]);
   });
 
   it('at the end of the file keep the value (the backslash becomes a space, then stripped)', () => {
@@ -141,12 +166,22 @@ describe('line terminators, byte order mark, empty files', () => {
 
   it('ends lines at a lone CR and at NUL, as read_line() does', () => {
     expect(splitPhysicalLines('a\rb\0c\n\rd\r\n\re\n\0\nf')).toEqual([
-      { text: 'a', eol: '\r' }, { text: 'b', eol: '\0' }, { text: 'c', eol: '\n\r' }, { text: 'd', eol: '\r\n' },
-      { text: '', eol: '\r' }, { text: 'e', eol: '\n\0' }, { text: '', eol: '\n' }, { text: 'f', eol: '' },
+      { text: 'a', eol: '\r' },
+      { text: 'b', eol: '\0' },
+      { text: 'c', eol: '\n\r' },
+      { text: 'd', eol: '\r\n' },
+      { text: '', eol: '\r' },
+      { text: 'e', eol: '\n\0' },
+      { text: '', eol: '\n' },
+      { text: 'f', eol: '' },
     ]);
     const text = '[S]\rA=1\rB=2\0C=3';
     const f = parseUnitFile(text);
-    expect(entries(f).map((e) => [e.key, e.value, e.range!.line])).toEqual([['A', '1', 2], ['B', '2', 3], ['C', '3', 4]]);
+    expect(entries(f).map((e) => [e.key, e.value, e.range!.line])).toEqual([
+      ['A', '1', 2],
+      ['B', '2', 3],
+      ['C', '3', 4],
+    ]);
     expect(formatUnitFile(f)).toBe(text);
   });
 
@@ -166,8 +201,21 @@ describe('line terminators, byte order mark, empty files', () => {
 
   it('round-trips edge cases byte for byte', () => {
     const texts = [
-      '', '\n', '\n\n', '\uFEFF', '\uFEFF[Unit]\nA=1\n', '[Unit]\nA=1', '# only a comment', '[Unit]\r\nA=1', 'A=1\n[Unit]',
-      '[Unit]\n\n\n', '   \n\t\n', '[Unit]\nA=1\r\n', '[S]\n\\', '\\\n\\\n', '[S]\nA=\\\n\\\n\\',
+      '',
+      '\n',
+      '\n\n',
+      '\uFEFF',
+      '\uFEFF[Unit]\nA=1\n',
+      '[Unit]\nA=1',
+      '# only a comment',
+      '[Unit]\r\nA=1',
+      'A=1\n[Unit]',
+      '[Unit]\n\n\n',
+      '   \n\t\n',
+      '[Unit]\nA=1\r\n',
+      '[S]\n\\',
+      '\\\n\\\n',
+      '[S]\nA=\\\n\\\n\\',
     ];
     for (const text of texts) expect(formatUnitFile(parseUnitFile(text))).toBe(text);
   });
@@ -185,20 +233,78 @@ describe('lines systemd does not accept', () => {
     const text = 'Stray=1\n; fine\nnonsense\n[Unit]\nDescription=ok\n  no equals here  \n =value\n[Broken\n["quoted"]\n';
     const f = parseUnitFile(text, 'x.service');
     expect(f.problems).toEqual([
-      { file: 'x.service', line: 1, column: 1, endLine: 1, endColumn: 8, severity: 'warning', message: 'assignment outside of any section; put it below a [Section] header' },
-      { file: 'x.service', line: 3, column: 1, endLine: 3, endColumn: 9, severity: 'warning', message: 'line outside of any section; put it below a [Section] header' },
-      { file: 'x.service', line: 6, column: 3, endLine: 6, endColumn: 17, severity: 'warning', message: 'line is not an assignment: expected Key=value or a [Section]' },
-      { file: 'x.service', line: 7, column: 2, endLine: 7, endColumn: 8, severity: 'warning', message: 'assignment without a key name before "="' },
-      { file: 'x.service', line: 8, column: 1, endLine: 8, endColumn: 8, severity: 'error', message: 'invalid section header: expected [Name]; systemd stops reading the file here' },
-      { file: 'x.service', line: 9, column: 1, endLine: 9, endColumn: 11, severity: 'error', message: 'the section name contains quotes, a backslash or control characters; systemd stops reading the file here' },
+      {
+        file: 'x.service',
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 8,
+        severity: 'warning',
+        message: 'assignment outside of any section; put it below a [Section] header',
+      },
+      {
+        file: 'x.service',
+        line: 3,
+        column: 1,
+        endLine: 3,
+        endColumn: 9,
+        severity: 'warning',
+        message: 'line outside of any section; put it below a [Section] header',
+      },
+      {
+        file: 'x.service',
+        line: 6,
+        column: 3,
+        endLine: 6,
+        endColumn: 17,
+        severity: 'warning',
+        message: 'line is not an assignment: expected Key=value or a [Section]',
+      },
+      {
+        file: 'x.service',
+        line: 7,
+        column: 2,
+        endLine: 7,
+        endColumn: 8,
+        severity: 'warning',
+        message: 'assignment without a key name before "="',
+      },
+      {
+        file: 'x.service',
+        line: 8,
+        column: 1,
+        endLine: 8,
+        endColumn: 8,
+        severity: 'error',
+        message: 'invalid section header: expected [Name]; systemd stops reading the file here',
+      },
+      {
+        file: 'x.service',
+        line: 9,
+        column: 1,
+        endLine: 9,
+        endColumn: 11,
+        severity: 'error',
+        message: 'the section name contains quotes, a backslash or control characters; systemd stops reading the file here',
+      },
     ]);
-    expect(nodes(f).map((n) => n.type)).toEqual(['invalid', 'comment', 'invalid', 'section', 'entry', 'invalid', 'invalid', 'invalid', 'invalid']);
+    expect(nodes(f).map((n) => n.type)).toEqual([
+      'invalid',
+      'comment',
+      'invalid',
+      'section',
+      'entry',
+      'invalid',
+      'invalid',
+      'invalid',
+      'invalid',
+    ]);
     // Invalid lines are not entries: lookups do not see them.
     expect(getEntries(f, 'Unit').map((e) => e.key)).toEqual(['Description']);
     expect(formatUnitFile(f)).toBe(text);
   });
 
-  it('reports lines of 1 MiB or more, and continued lines over 1 MiB, as systemd\'s read limit', () => {
+  it("reports lines of 1 MiB or more, and continued lines over 1 MiB, as systemd's read limit", () => {
     const MiB = 1024 * 1024;
     expect(parseUnitFile(`[S]\nA=${'x'.repeat(MiB - 3)}\n`).problems).toEqual([]);
     expect(parseUnitFile(`[S]\nA=${'x'.repeat(MiB - 2)}\n`).problems.map((p) => [p.line, p.severity])).toEqual([[2, 'error']]);

@@ -31,7 +31,11 @@ function machineUnitFiles(): string[] {
       const path = join(dir, name);
       const st = lstatSync(path);
       if (st.isDirectory()) visit(path);
-      else if (st.isFile() && (unitTypeOf(name) || (name.endsWith('.conf') && dir.endsWith('.d') && unitTypeOf(basename(dir).slice(0, -2))))) out.push(path);
+      else if (
+        st.isFile() &&
+        (unitTypeOf(name) || (name.endsWith('.conf') && dir.endsWith('.d') && unitTypeOf(basename(dir).slice(0, -2))))
+      )
+        out.push(path);
     }
   };
   for (const root of ROOTS) if (existsSync(root)) visit(root);
@@ -43,7 +47,7 @@ const UNKNOWN_KEY = /^(.+?):(\d+): Unknown key (?:name )?'([^']+)' in section (?
 
 const missing = missingRequirements([requirement.systemdAnalyze], 'unknown-directive agreement with systemd-analyze');
 
-describe('unit/unknown-directive on this machine\'s unit files', () => {
+describe("unit/unknown-directive on this machine's unit files", () => {
   it('reports nothing on any of them (and neither does unit/unknown-section)', () => {
     const files = machineUnitFiles();
     expect(files.length).toBeGreaterThan(50);
@@ -56,7 +60,10 @@ describe('unit/unknown-directive on this machine\'s unit files', () => {
         continue;
       }
       const name = path.endsWith('.conf') ? basename(dirname(path)).slice(0, -2) : basename(path);
-      const result = lintUnitText(path.endsWith('.conf') ? basename(path) : name, text, { file: path, rules: [unknownDirective, unknownSection] });
+      const result = lintUnitText(path.endsWith('.conf') ? basename(path) : name, text, {
+        file: path,
+        rules: [unknownDirective, unknownSection],
+      });
       for (const d of result.diagnostics) findings.push(`${d.file}:${d.line}: ${d.message}`);
     }
     expect(findings).toEqual([]);
@@ -126,7 +133,11 @@ describe.skipIf(missing.length > 0)('unit/unknown-directive agrees with systemd-
     // systemd's view: verify in batches; it exits non-zero for unrelated problems (missing binaries).
     const systemd = new Map<string, string>();
     for (let i = 0; i < files.length; i += 60) {
-      const r = spawnSync('systemd-analyze', ['verify', '--man=no', ...files.slice(i, i + 60)], { encoding: 'utf8', timeout: 120_000, cwd: work });
+      const r = spawnSync('systemd-analyze', ['verify', '--man=no', ...files.slice(i, i + 60)], {
+        encoding: 'utf8',
+        timeout: 120_000,
+        cwd: work,
+      });
       for (const line of (r.stderr ?? '').split('\n')) {
         const m = UNKNOWN_KEY.exec(line.trim());
         if (m) systemd.set(`${basename(m[1]!)}:${m[2]}`, m[3]!);
@@ -167,8 +178,14 @@ describe.skipIf(missing.length > 0)('unit/unknown-directive agrees with systemd-
     ].join('\n');
     writeFileSync(path, text);
     const r = spawnSync('systemd-analyze', ['verify', '--man=no', path], { encoding: 'utf8', timeout: 60_000 });
-    const systemdLines = (r.stderr ?? '').split('\n').map((l) => UNKNOWN_KEY.exec(l.trim())).filter((m) => m && m[1] === path).map((m) => `${m![2]} ${m![3]}`);
-    const ours = lintUnitText('composable-lint-sample.service', text, { rules: [unknownDirective] }).diagnostics.map((d) => `${d.endLine} ${/Unknown key (\S+)=/.exec(d.message)![1]}`);
+    const systemdLines = (r.stderr ?? '')
+      .split('\n')
+      .map((l) => UNKNOWN_KEY.exec(l.trim()))
+      .filter((m) => m && m[1] === path)
+      .map((m) => `${m![2]} ${m![3]}`);
+    const ours = lintUnitText('composable-lint-sample.service', text, { rules: [unknownDirective] }).diagnostics.map(
+      (d) => `${d.endLine} ${/Unknown key (\S+)=/.exec(d.message)![1]}`,
+    );
     expect(systemdLines).toEqual(['5 Descripton', '9 ListenStream', '10 OnCalendar', '14 Wants']);
     expect(ours).toEqual(systemdLines);
   });
@@ -177,10 +194,15 @@ describe.skipIf(missing.length > 0)('unit/unknown-directive agrees with systemd-
 describe.skipIf(missing.length > 0)('lint/data/directives.json', () => {
   it('matches the systemd installed here, or names the version it came from', () => {
     const version = execFileSync('/lib/systemd/systemd', ['--version'], { encoding: 'utf8' }).split('\n')[0]!;
-    const table = JSON.parse(readFileSync(join(dirname(new URL(import.meta.url).pathname), '../../../../lint/data/directives.json'), 'utf8')) as { systemd: { version: number; full: string } };
+    const table = JSON.parse(
+      readFileSync(join(dirname(new URL(import.meta.url).pathname), '../../../../lint/data/directives.json'), 'utf8'),
+    ) as { systemd: { version: number; full: string } };
     expect(version).toMatch(/^systemd \d+/);
     if (version.startsWith(`systemd ${table.systemd.version} `)) {
-      const r = spawnSync('node', [join(dirname(new URL(import.meta.url).pathname), '../../../../scripts/gen-directives.mjs'), '--check'], { encoding: 'utf8', timeout: 60_000 });
+      const r = spawnSync('node', [join(dirname(new URL(import.meta.url).pathname), '../../../../scripts/gen-directives.mjs'), '--check'], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       expect(r.stderr + r.stdout).toContain('up to date');
       expect(r.status).toBe(0);
     } else {

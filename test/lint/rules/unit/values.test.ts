@@ -17,11 +17,49 @@ const missing = missingRequirements([requirement.systemdAnalyze], 'value rules a
 
 // Not DynamicUser=: systemd treats a bad value there as fatal and stops reading the file.
 const BOOLEAN_KEYS = ['NoNewPrivileges', 'PrivateTmp', 'RemainAfterExit', 'ProtectClock', 'PrivateDevices'];
-const BOOLEAN_VALUES = ['yes', 'no', 'true', 'false', 'on', 'off', '1', '0', 'y', 'n', 't', 'f', 'YES', 'False', 'maybe', '', '2', 'enabled'];
+const BOOLEAN_VALUES = [
+  'yes',
+  'no',
+  'true',
+  'false',
+  'on',
+  'off',
+  '1',
+  '0',
+  'y',
+  'n',
+  't',
+  'f',
+  'YES',
+  'False',
+  'maybe',
+  '',
+  '2',
+  'enabled',
+];
 const TIMESPAN_KEYS = ['RestartSec', 'TimeoutStartSec', 'TimeoutStopSec', 'TimeoutAbortSec', 'WatchdogSec', 'RuntimeMaxSec'];
 const TIMESPAN_VALUES = [
-  '5', '5s', '1min 30s', '1min30s', '2h', 'infinity', '1.5', '500ms', '10us', '1d', '1w', '3 min', '1h 2m 3s 4ms', '0',
-  'soon', '', '-1', '5x', '5 minutes later', '1.2.3', 'min',
+  '5',
+  '5s',
+  '1min 30s',
+  '1min30s',
+  '2h',
+  'infinity',
+  '1.5',
+  '500ms',
+  '10us',
+  '1d',
+  '1w',
+  '3 min',
+  '1h 2m 3s 4ms',
+  '0',
+  'soon',
+  '',
+  '-1',
+  '5x',
+  '5 minutes later',
+  '1.2.3',
+  'min',
 ];
 
 /** Lines systemd complains about while loading (deprecation notes are not rejections). */
@@ -76,7 +114,11 @@ describe.skipIf(missing.length > 0)('value rules agree with systemd-analyze veri
       if (spec.boolean) values.push('yes', 'no');
       if (spec.numeric) values.push(String(spec.numeric[0]), String(spec.numeric[1]), String(spec.numeric[1] + 1));
       if (spec.prefixes) for (const p of spec.prefixes) values.push(p === 'fd:' ? `${p}name` : `${p}/var/log/x`, `${p}relative`);
-      const target = spec.sections?.includes('Socket') ? socket : spec.sections?.includes('Unit') || ['FailureAction', 'SuccessAction', 'StartLimitAction'].includes(key) ? service : serviceBody;
+      const target = spec.sections?.includes('Socket')
+        ? socket
+        : spec.sections?.includes('Unit') || ['FailureAction', 'SuccessAction', 'StartLimitAction'].includes(key)
+          ? service
+          : serviceBody;
       for (const v of values) target.push(`${key}=${v}`);
     }
     const a = check('values-b.service', [...service, ...serviceBody]);
