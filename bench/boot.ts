@@ -90,7 +90,9 @@ async function measure(n: number, mode: 'generator' | 'static' | 'noop'): Promis
 await ensureRootfs();
 console.log(`median of ${RUNS} boots each; times from systemd's start (ms)`);
 console.log(
-  'packages | static: all active | node noop generator: all active | composable generator: all active | added by composable (over static) | generators phase: static / node noop / composable | composable over node noop, generators phase',
+  'packages | static: all active | node noop generator: all active | composable generator: all ' +
+    'active | added by composable (over static) | generators phase: static / node noop / composable ' +
+    '| composable over node noop, generators phase',
 );
 for (const n of SIZES) {
   const s = await measure(n, 'static');
@@ -99,7 +101,9 @@ for (const n of SIZES) {
   const active = (xs: { untilActiveMs: number }[]): number => median(xs.map((x) => x.untilActiveMs));
   const phase = (xs: { generatorsMs: number }[]): number => median(xs.map((x) => x.generatorsMs));
   console.log(
-    `${String(n).padStart(8)} | ${active(s).toFixed(1).padStart(18)} | ${active(z).toFixed(1).padStart(30)} | ${active(g).toFixed(1).padStart(32)} | ${(active(g) - active(s)).toFixed(1).padStart(32)} | ${phase(s).toFixed(1)} / ${phase(z).toFixed(1)} / ${phase(g).toFixed(1)} | ${(phase(g) - phase(z)).toFixed(1)}`,
+    `${String(n).padStart(8)} | ${active(s).toFixed(1).padStart(18)} | ${active(z).toFixed(1).padStart(30)} ` +
+      `| ${active(g).toFixed(1).padStart(32)} | ${(active(g) - active(s)).toFixed(1).padStart(32)} ` +
+      `| ${phase(s).toFixed(1)} / ${phase(z).toFixed(1)} / ${phase(g).toFixed(1)} | ${(phase(g) - phase(z)).toFixed(1)}`,
   );
 }
 rmSync(NOOP_DIR, { recursive: true, force: true });

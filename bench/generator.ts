@@ -68,7 +68,8 @@ console.log(
   `node ${execFileSync(node, ['--version']).toString().trim()}, ${RUNS} runs each, median wall time, baseline and generator alternating`,
 );
 console.log(
-  'packages | node -e 0 ms | I/O floor ms | generator ms | generator / node -e 0 | floor / node -e 0, generator / floor | ms over node -e 0 (median of pairs) | ms per added package (this step)',
+  'packages | node -e 0 ms | I/O floor ms | generator ms | generator / node -e 0 | floor / node ' +
+    '-e 0, generator / floor | ms over node -e 0 (median of pairs) | ms per added package (this step)',
 );
 const rows: { n: number; ms: number; baseline: number; io: number; over: number }[] = [];
 const scratch = mkdtempSync(join(tmpdir(), 'composable-bench-floor-'));
@@ -103,7 +104,9 @@ for (const n of SIZES) {
   rows.push(row);
   const step = prev ? ((row.over - prev.over) / (n - prev.n)).toFixed(3) : '';
   console.log(
-    `${String(n).padStart(8)} | ${row.baseline.toFixed(1).padStart(12)} | ${row.io.toFixed(1).padStart(12)} | ${row.ms.toFixed(1).padStart(12)} | ${(row.ms / row.baseline).toFixed(2)}x | ${(row.io / row.baseline).toFixed(2)}x floor, ${(row.ms / row.io).toFixed(2)}x gen/floor | ${row.over.toFixed(1)} | ${step}`,
+    `${String(n).padStart(8)} | ${row.baseline.toFixed(1).padStart(12)} | ${row.io.toFixed(1).padStart(12)} ` +
+      `| ${row.ms.toFixed(1).padStart(12)} | ${(row.ms / row.baseline).toFixed(2)}x | ${(row.io / row.baseline).toFixed(2)}x ` +
+      `floor, ${(row.ms / row.io).toFixed(2)}x gen/floor | ${row.over.toFixed(1)} | ${step}`,
   );
   rmSync(root, { recursive: true, force: true });
   rmSync(out, { recursive: true, force: true });
@@ -111,7 +114,8 @@ for (const n of SIZES) {
 const floor = rows[0]!;
 const last = rows.at(-1)!;
 console.log(
-  `start-up floor (1 package) ${floor.ms.toFixed(1)} ms; cost per package over it at ${last.n}: ${((last.over - floor.over) / (last.n - 1)).toFixed(3)} ms`,
+  `start-up floor (1 package) ${floor.ms.toFixed(1)} ms; cost per package over it at ${last.n}: ` +
+    `${((last.over - floor.over) / (last.n - 1)).toFixed(3)} ms`,
 );
 const steps = rows.slice(1).map((r, i) => ({ n: r.n, perPackage: (r.over - rows[i]!.over) / (r.n - rows[i]!.n) }));
 // The first steps are within the noise of process start-up; judge from the 10 -> 100 step on.

@@ -46,8 +46,13 @@ function makePackages(n: number): { root: string; dirs: string[]; units: string[
     const typo = i % 10 === 0 ? 'ProtectSytem=strict\n' : 'ProtectSystem=strict\n';
     const value = i % 7 === 0 ? 'Restart=sometimes\n' : 'Restart=on-failure\n';
     const files: Record<string, string> = {
-      [`${name}.service`]: `[Unit]\nDescription=${name}\nAfter=network.target\n\n[Service]\nType=simple\nExecStart=/usr/bin/${name} --serve\nDynamicUser=yes\nNoNewPrivileges=yes\n${typo}${value}RestartSec=5s\nTimeoutStopSec=30\n\n[Install]\nWantedBy=composable.target\n`,
-      [`${name}.socket`]: `[Unit]\nDescription=${name} socket\n\n[Socket]\nListenStream=/run/${name}.sock\nSocketMode=0660\n\n[Install]\nWantedBy=sockets.target\n`,
+      [`${name}.service`]:
+        `[Unit]\nDescription=${name}\nAfter=network.target\n\n[Service]\nType=simple\nExecStart=/usr/bin/${name} ` +
+        `--serve\nDynamicUser=yes\nNoNewPrivileges=yes\n${typo}${value}RestartSec=5s\nTimeoutStopSec=30\n` +
+        `\n[Install]\nWantedBy=composable.target\n`,
+      [`${name}.socket`]:
+        `[Unit]\nDescription=${name} socket\n\n[Socket]\nListenStream=/run/${name}.sock\nSocketMode=0660\n` +
+        `\n[Install]\nWantedBy=sockets.target\n`,
       [`${name}-rotate.timer`]: `[Unit]\nDescription=${name} rotation\n\n[Timer]\nOnCalendar=${i % 2 ? 'daily' : 'Mon..Fri *-*-* 02:30'}\nUnit=${name}.service\n\n[Install]\nWantedBy=composable.target\n`,
     };
     const paths: string[] = [];
@@ -128,7 +133,8 @@ try {
     const v = median(cliVersion);
     const n = median(nodeBare);
     console.log(
-      `  composable lint (CLI, whole process)      ${fmt(c).padStart(9)}   verify one call / CLI ${(o / c).toFixed(1)}x, per package / CLI ${(p / c).toFixed(1)}x`,
+      `  composable lint (CLI, whole process)      ${fmt(c).padStart(9)}   verify one call / CLI ` +
+        `${(o / c).toFixed(1)}x, per package / CLI ${(p / c).toFixed(1)}x`,
     );
     console.log(`  composable --version                      ${fmt(v).padStart(9)}   ${(v / n).toFixed(2)}x node -e 0 (${fmt(n)})`);
   } else {

@@ -156,7 +156,8 @@ export function renderKube(input: KubeRenderInput): KubeRenderResult {
       // service's credentials directory, as the contract has the agent write it.
       if (posix.dirname(posix.normalize(path)) !== dir) {
         problems.push(
-          `service ${s.name}: credential ${credName} is at ${path}; on Kubernetes it must be a file directly in ${dir}/ (one Secret volume per service)`,
+          `service ${s.name}: credential ${credName} is at ${path}; on Kubernetes it must be a file directly ` +
+            `in ${dir}/ (one Secret volume per service)`,
         );
         continue;
       }

@@ -17,13 +17,15 @@ export const API_ENTRIES = [
     specifier: 'composable',
     source: 'sdk/index.ts',
     about:
-      'The SDK: unit-file, os-release and unit-name formats; the contract (paths, constants, zod schemas of metadata, status and os-release, their JSON Schema); loading and digesting packages.',
+      'The SDK: unit-file, os-release and unit-name formats; the contract (paths, constants, zod ' +
+      'schemas of metadata, status and os-release, their JSON Schema); loading and digesting packages.',
   },
   {
     specifier: 'composable/host',
     source: 'host/index.ts',
     about:
-      "The host agent's side: metadata and credentials into a container, the generator's status back, the generator's pure planner (to render ahead of time) and `composable apply`'s planning.",
+      "The host agent's side: metadata and credentials into a container, the generator's status back, " +
+      "the generator's pure planner (to render ahead of time) and `composable apply`'s planning.",
   },
   {
     specifier: 'composable/lint',

@@ -42,7 +42,10 @@ export class ScaffoldError extends Error {
 
 export function checkPackageName(name: string): string | undefined {
   if (!SERVICE_NAME_PATTERN.test(name)) {
-    return `"${name}" cannot be a package name: use 1-128 characters of A-Z a-z 0-9 : _ . - , not starting with . or - (it becomes unit names like ${name.replace(/[^A-Za-z0-9:_.-]/g, '') || 'name'}.service)`;
+    return (
+      `"${name}" cannot be a package name: use 1-128 characters of A-Z a-z 0-9 : _ . - , not starting with . or - ` +
+      `(it becomes unit names like ${name.replace(/[^A-Za-z0-9:_.-]/g, '') || 'name'}.service)`
+    );
   }
   return undefined;
 }

@@ -49,7 +49,8 @@ export function busyboxRuntime(path: string): { from: string; applets: string[] 
     );
   if (elf.interpreter)
     throw new ScaffoldError(
-      `${path} is dynamically linked (${elf.interpreter}); a chroot package needs a static busybox: apt-get install busybox-static, or give --busybox PATH`,
+      `${path} is dynamically linked (${elf.interpreter}); a chroot package needs a static busybox: ` +
+        `apt-get install busybox-static, or give --busybox PATH`,
     );
   let list: string;
   try {
@@ -161,14 +162,17 @@ export function register(program: Command): void {
       }
       if (mode === 'chroot' && !PORTABLE_NAME.test(name)) {
         process.stderr.write(
-          `composable init: "${name}" cannot name a chroot package: it is also a portable image, and portablectl takes only letters, digits, - and . in its name (it cuts names at _ and refuses :); try ${name.replace(/[^A-Za-z0-9.-]/g, '-')}\n`,
+          `composable init: "${name}" cannot name a chroot package: it is also a portable image, and ` +
+            `portablectl takes only letters, digits, - and . in its name (it cuts names at _ and refuses :); ` +
+            `try ${name.replace(/[^A-Za-z0-9.-]/g, '-')}\n`,
         );
         process.exitCode = 2;
         return;
       }
       if (mode === 'chroot' && !CHROOT_TEMPLATES.includes(template as TemplateName)) {
         process.stderr.write(
-          `composable init: the ${template} template is a node program, which a chroot package would have to carry with its libraries; use --mode chroot with ${CHROOT_TEMPLATES.join(', ')}, or host mode\n`,
+          `composable init: the ${template} template is a node program, which a chroot package would have to carry with its libraries; ` +
+            `use --mode chroot with ${CHROOT_TEMPLATES.join(', ')}, or host mode\n`,
         );
         process.exitCode = 2;
         return;

@@ -76,7 +76,8 @@ function imageReferences(
     if (spec !== undefined) {
       if (!prefix) {
         problems.push(
-          `--package ${s.name}=${spec}: an OCI image on disk needs --registry, the registry it is pushed to (skopeo copy oci-archive:${spec} docker://REGISTRY/composable/${s.name}:VERSION)`,
+          `--package ${s.name}=${spec}: an OCI image on disk needs --registry, the registry it is pushed ` +
+            `to (skopeo copy oci-archive:${spec} docker://REGISTRY/composable/${s.name}:VERSION)`,
         );
         continue;
       }
@@ -118,7 +119,8 @@ export function register(program: Command): void {
   program
     .command('kube')
     .description(
-      "print Kubernetes YAML that mounts the metadata's packages as image volumes: a ConfigMap, and a Deployment or a patch for one (docs/engines.md)",
+      "print Kubernetes YAML that mounts the metadata's packages as image volumes: a ConfigMap, and " +
+        'a Deployment or a patch for one (docs/engines.md)',
     )
     .requiredOption('--metadata <file>', 'metadata JSON (docs/contract.md); sources are rewritten to the stable paths')
     .option(
@@ -204,12 +206,15 @@ export function register(program: Command): void {
         // What the platform must provide; names and keys only, never a value.
         for (const s of r.render.secrets) {
           process.stderr.write(
-            `composable kube: ${s.service} reads its credentials from Secret ${s.secretName} (keys: ${s.keys.join(', ')}); create it, e.g. kubectl create secret generic ${s.secretName} ${s.keys.map((k) => `--from-file=${k}=FILE`).join(' ')}\n`,
+            `composable kube: ${s.service} reads its credentials from Secret ${s.secretName} (keys: ${s.keys.join(', ')}); ` +
+              `create it, e.g. kubectl create secret generic ${s.secretName} ${s.keys.map((k) => `--from-file=${k}=FILE`).join(' ')}\n`,
           );
         }
         if (!opts.containerImage && opts.output === 'all') {
           process.stderr.write(
-            `composable kube: no --container-image, so the second document patches the existing Deployment ${name}: apply the ConfigMap (--output configmap), then kubectl patch deployment ${name} --patch "$(composable kube ... --output workload)"\n`,
+            `composable kube: no --container-image, so the second document patches the existing Deployment ` +
+              `${name}: apply the ConfigMap (--output configmap), then kubectl patch deployment ${name} --patch ` +
+              `"$(composable kube ... --output workload)"\n`,
           );
         }
       } catch (e) {

@@ -47,7 +47,8 @@ export function register(program: Command): void {
     .argument('<dir>', 'package directory')
     .option(
       '-o, --output <path>',
-      'artifact path, or a directory to write <name>-<version>.<format> (for raw <name>_<version>.raw) into (default: the current directory; the OCI formats end in .oci and .oci.tar)',
+      'artifact path, or a directory to write <name>-<version>.<format> (for raw <name>_<version>.raw) ' +
+        'into (default: the current directory; the OCI formats end in .oci and .oci.tar)',
     )
     .option('--format <format>', `one of ${FORMATS.join(', ')}`, 'tar.gz')
     .option('--arch <arch>', "oci, oci-archive: the image architecture (default: that of the package's ELF binaries, else this machine's)")

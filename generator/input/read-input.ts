@@ -124,7 +124,9 @@ function readEngineMountedService(root: string, spec: ServiceSpec, limits?: Part
       sourceReasons: [
         {
           code: 'source-missing',
-          message: `source ${spec.source} cannot be used: ${resolved.message}; the container engine must mount the package there before PID 1 starts (podman --mount type=image, a Kubernetes image volume)`,
+          message:
+            `source ${spec.source} cannot be used: ${resolved.message}; the container engine must mount ` +
+            `the package there before PID 1 starts (podman --mount type=image, a Kubernetes image volume)`,
         },
       ],
     };

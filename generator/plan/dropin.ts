@@ -50,7 +50,9 @@ export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: Outpu
       reasons.push({
         code: 'dropin-sorts-after-generated',
         file: d.relPath,
-        message: `drop-in ${d.name} sorts after the generated ${DROP_IN_NAME} and would override User=, capabilities and the profile; rename it to sort before (for example 50-${d.name})`,
+        message:
+          `drop-in ${d.name} sorts after the generated ${DROP_IN_NAME} and would override User=, capabilities ` +
+          `and the profile; rename it to sort before (for example 50-${d.name})`,
       });
     }
   }

@@ -205,7 +205,9 @@ export function ownershipProblems(input: OwnershipInput): OwnershipProblem[] {
   if (nameOwner) {
     out.push({
       code: 'name-reserved',
-      message: `the package name "${input.name}" overlaps the reserved unit names ${nameOwner}; its units could replace the container's own. Choose another ID`,
+      message:
+        `the package name "${input.name}" overlaps the reserved unit names ${nameOwner}; its units ` +
+        `could replace the container's own. Choose another ID`,
     });
   }
   for (const prefix of input.prefixes) {
@@ -258,7 +260,9 @@ export function ownershipProblems(input: OwnershipInput): OwnershipProblem[] {
       out.push({
         code: 'unit-prefix-dropin',
         unit,
-        message: `${unit} ends in "-", so its drop-in directory ${unit}.d would apply to every unit named ${parsed.prefix}*.${parsed.type}, including other packages'; rename it`,
+        message:
+          `${unit} ends in "-", so its drop-in directory ${unit}.d would apply to every unit named ${parsed.prefix}*.${parsed.type}, ` +
+          `including other packages'; rename it`,
       });
     }
   }

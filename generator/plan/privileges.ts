@@ -71,7 +71,9 @@ export function privilegeFindings(file: UnitFile, ctx: PrivilegeContext): Privil
             out.push({
               code: 'exec-privileged-prefix',
               entry,
-              message: `${key}= runs ${cmd.path} with the prefix "${prefix}", which ${prefix === '+' ? 'lifts every sandbox and user setting' : 'skips the user change'}; only the trusted profile allows it`,
+              message:
+                `${key}= runs ${cmd.path} with the prefix "${prefix}", ` +
+                `which ${prefix === '+' ? 'lifts every sandbox and user setting' : 'skips the user change'}; only the trusted profile allows it`,
             });
           }
         }
@@ -87,7 +89,9 @@ export function privilegeFindings(file: UnitFile, ctx: PrivilegeContext): Privil
           out.push({
             code: 'credential-outside-package',
             entry,
-            message: `${key}=${entry.value} loads a credential from outside the package and ${ownCredentials}/; systemd reads it as root, so only those are allowed`,
+            message:
+              `${key}=${entry.value} loads a credential from outside the package and ${ownCredentials}/; ` +
+              `systemd reads it as root, so only those are allowed`,
           });
         }
       }

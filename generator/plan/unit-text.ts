@@ -74,7 +74,9 @@ export function unitTextProblems(text: string): TextProblem[] {
     if (continued > 0 && continued + bytes > UNIT_LINE_MAX) {
       problems.push({
         line,
-        message: `continues line ${continuedFrom} to ${continued + bytes} bytes; systemd stops reading the file at a continued line of more than ${UNIT_LINE_MAX} bytes`,
+        message:
+          `continues line ${continuedFrom} to ${continued + bytes} bytes; systemd stops reading the file ` +
+          `at a continued line of more than ${UNIT_LINE_MAX} bytes`,
       });
       continued = 0;
       return;

@@ -158,7 +158,9 @@ export function privilegeReasons(
   if (settings.mode === 'chroot') {
     reasons.push({
       code: 'capability-missing',
-      message: `chroot mode runs the service with RootDirectory=${settings.where}, which needs a mount namespace, and ${lacks}. Use host mode ("mode": "host") or grant the container ${SYS_ADMIN}`,
+      message:
+        `chroot mode runs the service with RootDirectory=${settings.where}, which needs a mount namespace, ` +
+        `and ${lacks}. Use host mode ("mode": "host") or grant the container ${SYS_ADMIN}`,
     });
   }
   const variant = unprivilegedProfile(settings.profile);
@@ -167,7 +169,8 @@ export function privilegeReasons(
       code: 'profile-unsupported',
       message:
         `profile ${settings.profile} promises a read-only, private view of the file system, which needs a mount namespace, and ${lacks}; ` +
-        `systemd would start the service without ${variant.needsNamespace.map(formatDirective).join(', ')}. Grant the container ${SYS_ADMIN}, or choose a profile that keeps its promise unprivileged ("profile": "default" or "nonetwork")`,
+        `systemd would start the service without ${variant.needsNamespace.map(formatDirective).join(', ')}. ` +
+        `Grant the container ${SYS_ADMIN}, or choose a profile that keeps its promise unprivileged ("profile": "default" or "nonetwork")`,
     });
   }
   for (const u of pkgUnits) reasons.push(...namespaceRequirements(u, settings.name));

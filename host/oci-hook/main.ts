@@ -229,7 +229,8 @@ function refreshOne(config: HookConfig, storeReal: string, key: string, log: Hoo
     record = readContainerRecord(containerDir);
   } catch (e) {
     throw new ConfigError([
-      `${containerDir}: no container record (${(e as NodeJS.ErrnoException).code ?? 'error'}); is ${key} a running container the hook set up? (podman: the full ID; after precreate: the p-... run key; or --all)`,
+      `${containerDir}: no container record (${(e as NodeJS.ErrnoException).code ?? 'error'}); ` +
+        `is ${key} a running container the hook set up? (podman: the full ID; after precreate: the p-... run key; or --all)`,
     ]);
   }
   // Only packages mounted when the container was created can run in it; the version is left to

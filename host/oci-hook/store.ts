@@ -40,7 +40,9 @@ export function resolveInStore(storeReal: string, name: string): Resolution {
   if (dirname(real) !== storeReal) {
     return {
       ok: false,
-      reason: `${candidate} resolves to ${real}, which is not a direct child of the store ${storeReal}; packages must be directories in the store itself`,
+      reason:
+        `${candidate} resolves to ${real}, which is not a direct child of the store ${storeReal}; packages ` +
+        `must be directories in the store itself`,
     };
   }
   if (!statSync(real).isDirectory()) return { ok: false, reason: `${real} is not a directory (the hook mounts unpacked package trees)` };

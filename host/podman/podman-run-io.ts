@@ -82,7 +82,8 @@ async function loadImage(path: string, isLayout: boolean, service: string): Prom
   if (r.exitCode !== 0 || loaded.length === 0) {
     const said = (r.all ?? '').trim() || `exit ${r.exitCode}`;
     throw new PodmanInputError([
-      `package ${service}: podman could not load ${path} as an image (${said}); a package file must be an OCI archive (composable pack --format oci-archive), or give the package directory`,
+      `package ${service}: podman could not load ${path} as an image (${said}); a package file must ` +
+        `be an OCI archive (composable pack --format oci-archive), or give the package directory`,
     ]);
   }
   if (loaded.length > 1)
@@ -167,7 +168,8 @@ export function writeRunDir(plan: PodmanPlan, runDir: string): void {
   mkdirSync(base, { recursive: true, mode: 0o700 });
   if (plan.credentials.length > 0 && !isTmpfs(base)) {
     throw new PodmanInputError([
-      `${base} is not on a tmpfs, and credentials must never be written to a disk: mount one (mount -t tmpfs -o mode=0700 tmpfs ${base}) or pass --run-dir DIR on a tmpfs`,
+      `${base} is not on a tmpfs, and credentials must never be written to a disk: mount one (mount ` +
+        `-t tmpfs -o mode=0700 tmpfs ${base}) or pass --run-dir DIR on a tmpfs`,
     ]);
   }
   const fresh = `${runDir}.new-${process.pid}`;

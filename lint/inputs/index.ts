@@ -62,7 +62,8 @@ export function classifyInput(given: string, cwd = process.cwd()): LintInput {
   if (path.endsWith('.json')) return { kind: 'metadata', path, display };
   if (isUnitFilePath(path)) return { kind: 'unit', path, display };
   throw new LintInputError(
-    `${given}: not something composable lint reads; give a package directory, a .tar/.tar.gz artifact, an OCI image (layout directory or archive), a unit file (*.service, *.socket, ...) or a metadata .json file`,
+    `${given}: not something composable lint reads; give a package directory, a .tar/.tar.gz artifact, ` +
+      `an OCI image (layout directory or archive), a unit file (*.service, *.socket, ...) or a metadata .json file`,
   );
 }
 

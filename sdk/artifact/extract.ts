@@ -240,7 +240,8 @@ async function extractTar(path: string, name: string, gzip: boolean, w: BoundedW
     else {
       const what = ENTRY_WHAT[entry.kind] ?? `an entry of type ${JSON.stringify(entry.typeflag)}`;
       throw new ArtifactError(
-        `${name}: ${JSON.stringify(entry.path.slice(0, 200))} is ${what}; a package holds only regular files, directories and symbolic links (composable pack writes such an archive)`,
+        `${name}: ${JSON.stringify(entry.path.slice(0, 200))} is ${what}; a package holds only regular ` +
+          `files, directories and symbolic links (composable pack writes such an archive)`,
       );
     }
     state = left + pad > 0 ? 'skip' : 'header';

@@ -379,7 +379,8 @@ function readImageFrom(src: LayoutSource, path: string): OciPackageImage {
   const layers = Array.isArray(manifest.layers) ? manifest.layers : [];
   if (layers.length !== 1) {
     throw new OciReadError(
-      `${path}: the image has ${layers.length} layers; a composable package image has exactly one, the package tree (repack with composable pack --format oci)`,
+      `${path}: the image has ${layers.length} layers; a composable package image has exactly one, ` +
+        `the package tree (repack with composable pack --format oci)`,
     );
   }
   const ld = descriptor(layers[0], `${path}: manifest layers[0]`);
@@ -517,7 +518,8 @@ export async function extractOciPackage(path: string): Promise<ExtractedOciPacka
     const declared = image.annotations[ANNOTATION_DIGEST];
     if (declared !== undefined && declared !== treeDigest) {
       throw new OciReadError(
-        `${path}: the layer's package digest is ${treeDigest}, but the ${ANNOTATION_DIGEST} annotation says ${declared}; the image was altered, repack it`,
+        `${path}: the layer's package digest is ${treeDigest}, but the ${ANNOTATION_DIGEST} annotation ` +
+          `says ${declared}; the image was altered, repack it`,
       );
     }
     return { dir, image, treeDigest, dispose };

@@ -95,7 +95,8 @@ export class SquashfsImage {
       const compressor = b.readUInt16LE(20);
       if (compressor !== 1) {
         throw new SquashfsError(
-          `${name} is compressed with ${COMPRESSORS[compressor] ?? `compressor ${compressor}`}; build it with mksquashfs -comp gzip (composable pack does)`,
+          `${name} is compressed with ${COMPRESSORS[compressor] ?? `compressor ${compressor}`}; build ` +
+            `it with mksquashfs -comp gzip (composable pack does)`,
           'source-unsupported',
         );
       }

@@ -230,7 +230,8 @@ export class PackageTree {
           return problem(
             'symlink-outside',
             rel,
-            `${rel} resolves through a symbolic link to a path above the package root; links the generator reads through must stay inside the package`,
+            `${rel} resolves through a symbolic link to a path above the package root; links the generator ` +
+              `reads through must stay inside the package`,
           );
         resolved.pop();
         prefix = resolved.join('/');
@@ -269,7 +270,8 @@ export class PackageTree {
           return problem(
             'symlink-outside',
             rel,
-            `${candidate} is an absolute symbolic link (${JSON.stringify(target)}); the generator only follows relative links that stay inside the package`,
+            `${candidate} is an absolute symbolic link (${JSON.stringify(target)}); the generator only ` +
+              `follows relative links that stay inside the package`,
           );
         }
         pending = [...components(target), ...pending];

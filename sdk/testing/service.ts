@@ -280,7 +280,8 @@ export class ServiceHandle {
             'private',
             '/bin/sh',
             '-c',
-            'mount -t tmpfs -o mode=0755 composable-test /opt && mkdir -p "$1" && mount --bind "$2" "$1" && mount -o remount,bind,ro,nosuid,nodev "$1" && shift 2 && unset PWD OLDPWD && exec "$@"',
+            'mount -t tmpfs -o mode=0755 composable-test /opt && mkdir -p "$1" && mount --bind "$2" "$1" ' +
+              '&& mount -o remount,bind,ro,nosuid,nodev "$1" && shift 2 && unset PWD OLDPWD && exec "$@"',
             'sh',
             this.packagePath,
             this.pkgDir,
@@ -500,7 +501,8 @@ export class ServiceHandle {
   private async startNotifySocket(): Promise<string> {
     const path = join(this.sandbox.root, 'notify');
     const script =
-      'import socket,sys\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.bind(sys.argv[1])\nprint("bound",flush=True)\nwhile True:\n  d=s.recv(65536).decode("utf-8","replace")\n  print(d.replace("\\n","\\t"),flush=True)\n';
+      'import socket,sys\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.bind(sys.argv[1])\n' +
+      'print("bound",flush=True)\nwhile True:\n  d=s.recv(65536).decode("utf-8","replace")\n  print(d.replace("\\n","\\t"),flush=True)\n';
     const helper = spawn('python3', ['-c', script, path], { stdio: ['ignore', 'pipe', 'inherit'] });
     this.notifyHelper = helper;
     await new Promise<void>((resolve, reject) => {

@@ -25,7 +25,8 @@ function checkKey(key: string): void {
     /^[#;[]/.test(key)
   ) {
     throw new TypeError(
-      `key ${JSON.stringify(key)} cannot be written: it must be non-empty, without "=", line breaks or surrounding whitespace, and not start with #, ; or [`,
+      `key ${JSON.stringify(key)} cannot be written: it must be non-empty, without "=", line breaks ` +
+        `or surrounding whitespace, and not start with #, ; or [`,
     );
   }
 }

@@ -144,7 +144,8 @@ describe.skipIf(missing.length > 0)('composable installed from its npm tarball',
     const installed = await run('npm', ['ci', '--offline', '--no-audit', '--no-fund']);
     expect(
       installed.exitCode,
-      `npm ci --offline in the consumer project failed; if a package is not cached, run \`npm ci\` in the repository first (it fills the npm cache):\n${installed.all}`,
+      `npm ci --offline in the consumer project failed; if a package is not cached, run \`npm ci\` ` +
+        `in the repository first (it fills the npm cache):\n${installed.all}`,
     ).toBe(0);
   }, 600_000);
 
@@ -183,7 +184,9 @@ describe.skipIf(missing.length > 0)('composable installed from its npm tarball',
 
   it('plain node imports every export docs/api.md lists, and nothing else is exported', async () => {
     const doc = parseApiDoc(readFileSync(join(REPO, 'docs/api.md'), 'utf8'));
-    const script = `const out = {};\nfor (const s of ${JSON.stringify(ENTRIES)}) { const m = await import(s); out[s] = Object.keys(m).filter((k) => m[k] !== undefined).sort(); }\nconsole.log(JSON.stringify(out));\n`;
+    const script =
+      `const out = {};\nfor (const s of ${JSON.stringify(ENTRIES)}) { const m = await import(s); ` +
+      `out[s] = Object.keys(m).filter((k) => m[k] !== undefined).sort(); }\nconsole.log(JSON.stringify(out));\n`;
     const r = await run('node', ['--input-type=module', '-e', script]);
     expect(r.exitCode, r.all).toBe(0);
     const exported = JSON.parse(r.stdout) as Record<string, string[]>;
@@ -203,46 +206,50 @@ describe.skipIf(missing.length > 0)('composable installed from its npm tarball',
     },
   );
 
-  it('tsc --noEmit (strict, NodeNext, no skipLibCheck) accepts code using the SDK, composable/lint, composable/testing and every listed type', async () => {
-    const doc = parseApiDoc(readFileSync(join(REPO, 'docs/api.md'), 'utf8'));
-    mkdirSync(join(project, 'src'), { recursive: true });
-    const everything = ENTRIES.map((entry, i) => {
-      const { values, types } = doc.get(entry)!;
-      // A name the entry does not export is an error even unused.
-      return `import { ${values.join(', ')} } from '${entry}';\nimport type { ${types.join(', ')} } from '${entry}';\nexport const values${i} = [${values.join(', ')}];\n`;
-    });
-    writeFileSync(join(project, 'src/everything.ts'), everything.join('\n'));
-    writeFileSync(
-      join(project, 'src/use.ts'),
-      [
-        "import { parseUnitFile, MetadataSchema, VERSION, type Metadata } from 'composable';",
-        "import { lint, formatStylish, type LintResult } from 'composable/lint';",
-        "import { startService, type ServiceResult } from 'composable/testing';",
-        '',
-        "const unit = parseUnitFile('[Service]\\nExecStart=/bin/true\\n');",
-        'const sections: number = unit.sections.length;',
-        'const parsed = MetadataSchema.safeParse({});',
-        'const metadata: Metadata | undefined = parsed.success ? parsed.data : undefined;',
-        "const result: LintResult = await lint(['my-daemon']);",
-        'process.stdout.write(formatStylish(result, { color: false }));',
-        "const svc = await startService('my-daemon');",
-        'const outcome: ServiceResult | undefined = svc.result;',
-        'svc.cleanup();',
-        '// Real types, not `any`: a misuse is an error.',
-        '// @ts-expect-error VERSION is a string',
-        'const wrong: number = VERSION;',
-        'export { sections, metadata, outcome, wrong };',
-        '',
-      ].join('\n'),
-    );
-    writeFileSync(
-      join(project, 'tsconfig.json'),
-      `${JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] }, include: ['src'] }, null, 2)}\n`,
-    );
-    const r = await run('npx', ['tsc', '-p', 'tsconfig.json']);
-    expect(r.all, r.all).toBe('');
-    expect(r.exitCode).toBe(0);
-  });
+  it(
+    'tsc --noEmit (strict, NodeNext, no skipLibCheck) accepts code using the SDK, composable/lint, ' +
+      'composable/testing and every listed type',
+    async () => {
+      const doc = parseApiDoc(readFileSync(join(REPO, 'docs/api.md'), 'utf8'));
+      mkdirSync(join(project, 'src'), { recursive: true });
+      const everything = ENTRIES.map((entry, i) => {
+        const { values, types } = doc.get(entry)!;
+        // A name the entry does not export is an error even unused.
+        return `import { ${values.join(', ')} } from '${entry}';\nimport type { ${types.join(', ')} } from '${entry}';\nexport const values${i} = [${values.join(', ')}];\n`;
+      });
+      writeFileSync(join(project, 'src/everything.ts'), everything.join('\n'));
+      writeFileSync(
+        join(project, 'src/use.ts'),
+        [
+          "import { parseUnitFile, MetadataSchema, VERSION, type Metadata } from 'composable';",
+          "import { lint, formatStylish, type LintResult } from 'composable/lint';",
+          "import { startService, type ServiceResult } from 'composable/testing';",
+          '',
+          "const unit = parseUnitFile('[Service]\\nExecStart=/bin/true\\n');",
+          'const sections: number = unit.sections.length;',
+          'const parsed = MetadataSchema.safeParse({});',
+          'const metadata: Metadata | undefined = parsed.success ? parsed.data : undefined;',
+          "const result: LintResult = await lint(['my-daemon']);",
+          'process.stdout.write(formatStylish(result, { color: false }));',
+          "const svc = await startService('my-daemon');",
+          'const outcome: ServiceResult | undefined = svc.result;',
+          'svc.cleanup();',
+          '// Real types, not `any`: a misuse is an error.',
+          '// @ts-expect-error VERSION is a string',
+          'const wrong: number = VERSION;',
+          'export { sections, metadata, outcome, wrong };',
+          '',
+        ].join('\n'),
+      );
+      writeFileSync(
+        join(project, 'tsconfig.json'),
+        `${JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] }, include: ['src'] }, null, 2)}\n`,
+      );
+      const r = await run('npx', ['tsc', '-p', 'tsconfig.json']);
+      expect(r.all, r.all).toBe('');
+      expect(r.exitCode).toBe(0);
+    },
+  );
 
   it('npx composable --version prints the package version; composable-generator runs from node_modules/.bin', async () => {
     const version = await run('npx', ['composable', '--version']);

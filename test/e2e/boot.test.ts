@@ -13,10 +13,13 @@ import { missingRequirements, requirement } from '../helpers/requirements.ts';
 const missing = missingRequirements([requirement.root, requirement.nspawn, requirement.debootstrap], 'real-systemd e2e tests');
 
 /** Probe helper: print a unit's journal once it contains a text (journald reads streams asynchronously). */
-const WAITLOG = `waitlog() { for i in $(seq 1 50); do journalctl -u "$1" -o cat --no-pager | grep -q "$2" && break; sleep 0.1; done; journalctl -u "$1" -o cat --no-pager; }\n`;
+const WAITLOG =
+  `waitlog() { for i in $(seq 1 50); do journalctl -u "$1" -o cat --no-pager | grep -q "$2" && ` +
+  `break; sleep 0.1; done; journalctl -u "$1" -o cat --no-pager; }\n`;
 
 const show = (unit: string, file = unit): string =>
-  `systemctl show -p ActiveState,SubState,Result,MainPID,ExecMainStatus,ActiveEnterTimestampMonotonic,InactiveEnterTimestampMonotonic,NRestarts,LoadState,FragmentPath,DropInPaths,NeedDaemonReload ${unit} > /results/${file}.show\n`;
+  `systemctl show -p ActiveState,SubState,Result,MainPID,ExecMainStatus,ActiveEnterTimestampMonotonic,InactiveEnterTimestampMonotonic,NRestarts,LoadState,FragmentPath,DropInPaths,NeedDaemonReload ` +
+  `${unit} > /results/${file}.show\n`;
 
 describe.skipIf(missing.length > 0)('real systemd in systemd-nspawn', () => {
   const boot = useBoots();
@@ -188,7 +191,9 @@ systemctl list-units --failed --no-legend --plain > /results/failed
         name: 'vault',
         units: {
           'vault.service':
-            '[Unit]\nRequiresMountsFor=/results\n\n[Service]\nExecStart=/bin/sh -c \'cat "$CREDENTIALS_DIRECTORY/token" > /results/seen; echo "$CREDENTIALS_DIRECTORY" > /results/creds-dir; exec sleep infinity\'\n\n[Install]\nWantedBy=multi-user.target\n',
+            '[Unit]\nRequiresMountsFor=/results\n\n[Service]\nExecStart=/bin/sh -c \'cat "$CREDENTIALS_DIRECTORY/token" ' +
+            '> /results/seen; echo "$CREDENTIALS_DIRECTORY" > /results/creds-dir; exec sleep infinity\'\n' +
+            '\n[Install]\nWantedBy=multi-user.target\n',
         },
       });
       const b = await boot({
@@ -260,9 +265,13 @@ ExecStop=/bin/sh -c 'systemctl list-units --failed --no-legend --plain > /result
     'h: a strict-profile service cannot open a network socket, a default one can; metadata capabilities hold',
     async () => {
       const netProbe = (name: string): string =>
-        `#!/bin/sh\nnode -e 'require("net").createServer().on("error", e => { require("fs").writeFileSync("/results/${name}.net", "error " + e.code); process.exit(0) }).listen(0, "127.0.0.1", () => { require("fs").writeFileSync("/results/${name}.net", "listening"); process.exit(0) })'\ngrep ^Cap /proc/self/status > /results/${name}.caps\nexec sleep infinity\n`;
+        `#!/bin/sh\nnode -e 'require("net").createServer().on("error", e => { require("fs").writeFileSync("/results/${name}.net", ` +
+        `"error " + e.code); process.exit(0) }).listen(0, "127.0.0.1", () => { require("fs").writeFileSync("/results/${name}.net", ` +
+        `"listening"); process.exit(0) })'\ngrep ^Cap /proc/self/status > /results/${name}.caps\nexec ` +
+        `sleep infinity\n`;
       const unit = (name: string): string =>
-        `[Unit]\nRequiresMountsFor=/results\n\n[Service]\nExecStart=/usr/bin/${name}\nReadWritePaths=/results\n\n[Install]\nWantedBy=multi-user.target\n`;
+        `[Unit]\nRequiresMountsFor=/results\n\n[Service]\nExecStart=/usr/bin/${name}\nReadWritePaths=/results\n` +
+        `\n[Install]\nWantedBy=multi-user.target\n`;
       const strict = buildPackage({
         name: 'locked',
         files: { 'usr/bin/locked': netProbe('locked') },

@@ -99,61 +99,65 @@ describe.skipIf(missing.length > 0)('composable-oci-hook with podman', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   }, 120_000);
 
-  it('annotated: sidecars active with host grants, hostile names refused, refresh + apply switch units, podman rm removes the run directory', async () => {
-    const c = await start(['--annotation', 'io.composable.services=alpha beta ../x evil outside']);
-    const id = await fullId(c.name);
-    const runDir = join(runRoot, id, 'run');
-    expect(existsSync(join(runDir, 'metadata.json'))).toBe(true);
+  it(
+    'annotated: sidecars active with host grants, hostile names refused, refresh + apply switch ' +
+      'units, podman rm removes the run directory',
+    async () => {
+      const c = await start(['--annotation', 'io.composable.services=alpha beta ../x evil outside']);
+      const id = await fullId(c.name);
+      const runDir = join(runRoot, id, 'run');
+      expect(existsSync(join(runDir, 'metadata.json'))).toBe(true);
 
-    // On failure, the generator's status says why a sidecar did not start.
-    const generatorStatus = async () => (await c.exec(['cat', '/run/composable/status.json'])).stdout;
-    expect(await active(c, 'alpha.service'), await generatorStatus()).toBe('active');
-    expect(await active(c, 'beta.service'), await generatorStatus()).toBe('active');
-    // Environment from the host config, program from the engine-mounted package.
-    const journal = await c.exec(['journalctl', '-u', 'alpha.service', '-o', 'cat', '--no-pager']);
-    expect(journal.stdout).toContain('started with GREETING=from-the-host');
-    // Packages read-only at their stable paths; no copy of the refused ones.
-    const mounts = (await c.exec(['cat', '/proc/self/mountinfo'])).stdout;
-    expect(mounts).toMatch(/ \/opt\/composable\/alpha ro,nosuid,nodev/);
-    expect(mounts).toMatch(/ \/run\/composable rw,nosuid,nodev,noexec/);
-    expect((await c.exec(['ls', '/opt/composable'])).stdout.split('\n').sort()).toEqual(['alpha', 'beta']);
-    const status = JSON.parse((await c.exec(['cat', '/run/composable/status.json'])).stdout);
-    expect(status.services.map((s: { name: string; mountedBy?: string }) => [s.name, s.mountedBy])).toEqual([
-      ['alpha', 'engine'],
-      ['beta', 'engine'],
-    ]);
-    const hookStatus = JSON.parse((await c.exec(['cat', '/run/composable/hook-status.json'])).stdout);
-    expect(hookStatus.refused.map((r: { name: string }) => r.name)).toEqual(['../x', 'evil', 'outside']);
-    const log = readFileSync(join(work, 'hook.log'), 'utf8');
-    expect(log).toMatch(/package "evil" refused: .*resolves to \/etc, which is not a direct child of the store/);
-    expect(log).toMatch(/package "outside" refused: .*not a direct child of the store/);
-    expect(log).toContain('package "../x" refused');
-    // podman 4.3 drops a hook's stderr: the lines must be in the system log (syslog through
-    // /dev/log when there is one, else the kernel log, which the journal reads).
-    const systemLog = existsSync('/dev/log')
-      ? (await execa('journalctl', ['-t', 'composable-oci-hook', '-o', 'cat', '--no-pager'], { reject: false, timeout: 30_000 })).stdout
-      : (await execa('dmesg', [], { timeout: 30_000 })).stdout;
-    expect(systemLog).toContain(`createRuntime: container ${id}: services: alpha beta; refused: "../x" "evil" "outside"`);
+      // On failure, the generator's status says why a sidecar did not start.
+      const generatorStatus = async () => (await c.exec(['cat', '/run/composable/status.json'])).stdout;
+      expect(await active(c, 'alpha.service'), await generatorStatus()).toBe('active');
+      expect(await active(c, 'beta.service'), await generatorStatus()).toBe('active');
+      // Environment from the host config, program from the engine-mounted package.
+      const journal = await c.exec(['journalctl', '-u', 'alpha.service', '-o', 'cat', '--no-pager']);
+      expect(journal.stdout).toContain('started with GREETING=from-the-host');
+      // Packages read-only at their stable paths; no copy of the refused ones.
+      const mounts = (await c.exec(['cat', '/proc/self/mountinfo'])).stdout;
+      expect(mounts).toMatch(/ \/opt\/composable\/alpha ro,nosuid,nodev/);
+      expect(mounts).toMatch(/ \/run\/composable rw,nosuid,nodev,noexec/);
+      expect((await c.exec(['ls', '/opt/composable'])).stdout.split('\n').sort()).toEqual(['alpha', 'beta']);
+      const status = JSON.parse((await c.exec(['cat', '/run/composable/status.json'])).stdout);
+      expect(status.services.map((s: { name: string; mountedBy?: string }) => [s.name, s.mountedBy])).toEqual([
+        ['alpha', 'engine'],
+        ['beta', 'engine'],
+      ]);
+      const hookStatus = JSON.parse((await c.exec(['cat', '/run/composable/hook-status.json'])).stdout);
+      expect(hookStatus.refused.map((r: { name: string }) => r.name)).toEqual(['../x', 'evil', 'outside']);
+      const log = readFileSync(join(work, 'hook.log'), 'utf8');
+      expect(log).toMatch(/package "evil" refused: .*resolves to \/etc, which is not a direct child of the store/);
+      expect(log).toMatch(/package "outside" refused: .*not a direct child of the store/);
+      expect(log).toContain('package "../x" refused');
+      // podman 4.3 drops a hook's stderr: the lines must be in the system log (syslog through
+      // /dev/log when there is one, else the kernel log, which the journal reads).
+      const systemLog = existsSync('/dev/log')
+        ? (await execa('journalctl', ['-t', 'composable-oci-hook', '-o', 'cat', '--no-pager'], { reject: false, timeout: 30_000 })).stdout
+        : (await execa('dmesg', [], { timeout: 30_000 })).stdout;
+      expect(systemLog).toContain(`createRuntime: container ${id}: services: alpha beta; refused: "../x" "evil" "outside"`);
 
-    // The host withdraws beta: refresh, then apply inside the container stops it.
-    writeConfig({ alpha: { environment: { GREETING: 'from-the-host' } }, beta: { disabled: true } });
-    await execa(process.execPath, [HOOK_BIN, 'refresh', id, '--config', configPath], { timeout: 30_000 });
-    const apply1 = await c.exec(['composable', 'apply']);
-    expect(apply1.exitCode, apply1.stderr).toBe(0);
-    expect(await active(c, 'beta.service')).not.toBe('active');
-    expect(await active(c, 'alpha.service')).toBe('active');
-    // And gives it back.
-    writeConfig({ alpha: { environment: { GREETING: 'from-the-host' } } });
-    await execa(process.execPath, [HOOK_BIN, 'refresh', id, '--config', configPath], { timeout: 30_000 });
-    const apply2 = await c.exec(['composable', 'apply']);
-    expect(apply2.exitCode, apply2.stderr).toBe(0);
-    const why = async () =>
-      `apply: ${apply2.stdout}\n${apply2.stderr}\nmetadata: ${readFileSync(join(runDir, 'metadata.json'), 'utf8')}\nstatus: ${(await c.exec(['systemctl', 'status', 'beta.service', '--no-pager'])).stdout}`;
-    expect(await active(c, 'beta.service'), await why()).toBe('active');
+      // The host withdraws beta: refresh, then apply inside the container stops it.
+      writeConfig({ alpha: { environment: { GREETING: 'from-the-host' } }, beta: { disabled: true } });
+      await execa(process.execPath, [HOOK_BIN, 'refresh', id, '--config', configPath], { timeout: 30_000 });
+      const apply1 = await c.exec(['composable', 'apply']);
+      expect(apply1.exitCode, apply1.stderr).toBe(0);
+      expect(await active(c, 'beta.service')).not.toBe('active');
+      expect(await active(c, 'alpha.service')).toBe('active');
+      // And gives it back.
+      writeConfig({ alpha: { environment: { GREETING: 'from-the-host' } } });
+      await execa(process.execPath, [HOOK_BIN, 'refresh', id, '--config', configPath], { timeout: 30_000 });
+      const apply2 = await c.exec(['composable', 'apply']);
+      expect(apply2.exitCode, apply2.stderr).toBe(0);
+      const why = async () =>
+        `apply: ${apply2.stdout}\n${apply2.stderr}\nmetadata: ${readFileSync(join(runDir, 'metadata.json'), 'utf8')}\nstatus: ${(await c.exec(['systemctl', 'status', 'beta.service', '--no-pager'])).stdout}`;
+      expect(await active(c, 'beta.service'), await why()).toBe('active');
 
-    await c.remove();
-    expect(existsSync(join(runRoot, id))).toBe(false);
-  });
+      await c.remove();
+      expect(existsSync(join(runRoot, id))).toBe(false);
+    },
+  );
 
   it('not annotated: the hook never runs and nothing is set up', async () => {
     const before = invocationCount();

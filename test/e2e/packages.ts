@@ -51,7 +51,10 @@ export function daemonPackage(name: string, target: string, extra: Partial<TestP
     // Not `exec sleep`: the main process stays the script, so its command line shows where it ran from.
     files: { [`usr/bin/${name}`]: '#!/bin/sh\necho "$0 started"\nwhile :; do sleep 3600; done\n' },
     units: {
-      [`${name}.service`]: `[Unit]\nDescription=${name}\n# The test records stops in /results, so it must stay mounted until this unit stopped.\nRequiresMountsFor=/results\n\n[Service]\nExecStart=/usr/bin/${name}\nExecStopPost=/bin/sh -c 'echo ${name} >> /results/stops'\n\n[Install]\nWantedBy=multi-user.target\n`,
+      [`${name}.service`]:
+        `[Unit]\nDescription=${name}\n# The test records stops in /results, so it must stay mounted ` +
+        `until this unit stopped.\nRequiresMountsFor=/results\n\n[Service]\nExecStart=/usr/bin/${name}\n` +
+        `ExecStopPost=/bin/sh -c 'echo ${name} >> /results/stops'\n\n[Install]\nWantedBy=multi-user.target\n`,
     },
     ...extra,
   };
@@ -68,7 +71,10 @@ export function busyboxChrootPackage(name: string, busybox = '/bin/busybox'): { 
     name,
     mode: 'chroot',
     units: {
-      [`${name}.service`]: `[Unit]\nDescription=${name} (chroot)\n\n[Service]\nExecStart=/bin/busybox sh -c 'echo "${name}: hello from the chroot"; ls / > /tmp/root-listing; exec busybox sleep 1000000'\n\n[Install]\nWantedBy=multi-user.target\n`,
+      [`${name}.service`]:
+        `[Unit]\nDescription=${name} (chroot)\n\n[Service]\nExecStart=/bin/busybox sh -c 'echo "${name}: ` +
+        `hello from the chroot"; ls / > /tmp/root-listing; exec busybox sleep 1000000'\n\n[Install]\n` +
+        `WantedBy=multi-user.target\n`,
     },
     files: { 'etc/machine-id': '', 'etc/resolv.conf': '' },
   });

@@ -286,7 +286,8 @@ describe.skipIf(missing.length > 0)('composable sidecars in an unprivileged podm
           await c.exec([
             'sh',
             '-c',
-            `grep -rl '${secret}' /run/systemd/generator /run/composable/status.json /run/composable/metadata.json; journalctl -o cat --no-pager | grep -c '${secret}'`,
+            `grep -rl '${secret}' /run/systemd/generator /run/composable/status.json /run/composable/metadata.json; ` +
+              `journalctl -o cat --no-pager | grep -c '${secret}'`,
           ])
         ).stdout.trim(),
       ).toBe('0');

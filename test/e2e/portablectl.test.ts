@@ -58,7 +58,9 @@ function heartbeatCase(tag: string, image: string): PortableCase {
     version: '1.0.0',
     units: { 'heartbeat.service': 'running', 'heartbeat-tick.timer': 'waiting' },
     main: 'heartbeat.service',
-    done: '[ "$(cat /var/lib/private/heartbeat/beats 2>/dev/null || echo 0)" -ge 2 ] && [ "$(cat /var/lib/private/heartbeat-tick/runs 2>/dev/null || echo 0)" -ge 2 ]',
+    done:
+      '[ "$(cat /var/lib/private/heartbeat/beats 2>/dev/null || echo 0)" -ge 2 ] && [ "$(cat /var/lib/private/heartbeat-tick/runs ' +
+      '2>/dev/null || echo 0)" -ge 2 ]',
     evidence: 'echo "beats=$(cat /var/lib/private/heartbeat/beats) runs=$(cat /var/lib/private/heartbeat-tick/runs)"',
     expect: /^beats=([2-9]|\d\d+) runs=([2-9]|\d\d+)$/,
   };
@@ -155,7 +157,8 @@ describe.skipIf(missing.length > 0)('portablectl attaches composable chroot pack
   }, 60_000);
 
   it(
-    'attaches each chroot example as NAME_VERSION.raw and as a directory, and each chroot init template: they run in their own root and detach cleanly',
+    'attaches each chroot example as NAME_VERSION.raw and as a directory, and each chroot init ' +
+      'template: they run in their own root and detach cleanly',
     async () => {
       const packages: { dir: string; storeName: string }[] = [];
       const cases: PortableCase[] = [];

@@ -122,7 +122,8 @@ describe.skipIf(missing.length > 0)('the generator in an unprivileged podman con
     const probe = [
       'if [ "$(readlink /proc/self/ns/mnt)" = "$(readlink /proc/1/ns/mnt)" ]; then echo mntns=shared; else echo mntns=private; fi',
       'echo interfaces=$(($(wc -l < /proc/net/dev) - 2))',
-      'if (exec 3<>/dev/tcp/127.0.0.1/9) 2>/dev/null; then echo tcp=connected; else echo tcp=$( (exec 3<>/dev/tcp/127.0.0.1/9) 2>&1 | sed "s/.*: //"); fi',
+      'if (exec 3<>/dev/tcp/127.0.0.1/9) 2>/dev/null; then echo tcp=connected; else echo tcp=$( (exec ' +
+        '3<>/dev/tcp/127.0.0.1/9) 2>&1 | sed "s/.*: //"); fi',
       'grep -E "^(NoNewPrivs|CapBnd):" /proc/self/status | tr -s "\\t" "="',
     ]
       .join('; ')

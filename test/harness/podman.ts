@@ -100,7 +100,8 @@ export async function ensureSystemdImage(opts: SystemdImageOptions = {}): Promis
       // that names a path twice, so the stage's parent directories are not repeated).
       const added = [...Object.values(IMAGE_PATHS), CLI_INSTALL.dir].map((p) => `.${p}`);
       const script =
-        'set -o pipefail; root=$1 stage=$2 image=$3; shift 3; tar --numeric-owner --exclude=./.complete -C "$root" -c . -C "$stage" "$@" | podman import --change \'CMD ["/sbin/init"]\' - "$image"';
+        'set -o pipefail; root=$1 stage=$2 image=$3; shift 3; tar --numeric-owner --exclude=./.complete ' +
+        '-C "$root" -c . -C "$stage" "$@" | podman import --change \'CMD ["/sbin/init"]\' - "$image"';
       await execa('bash', ['-c', script, 'bash', rootfs, stage, image, ...added], {
         timeout: 10 * 60_000,
         all: true,

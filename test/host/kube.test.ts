@@ -128,7 +128,8 @@ describe('composable kube rendering', () => {
     expect(
       problems.some((p) =>
         p.startsWith(
-          'service logship: credential token is at /run/composable/credentials/logship/sub/token; on Kubernetes it must be a file directly in /run/composable/credentials/logship/',
+          'service logship: credential token is at /run/composable/credentials/logship/sub/token; on ' +
+            'Kubernetes it must be a file directly in /run/composable/credentials/logship/',
         ),
       ),
     ).toBe(true);

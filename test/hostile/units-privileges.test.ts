@@ -155,7 +155,9 @@ function securityChecks(dir: string, unit: string): Map<string, { set: boolean; 
 describe.skipIf(missing.length > 0)('systemd agrees: the generated drop-in wins over the package', () => {
   // Everything a drop-in sorting before ours may try; our drop-in must undo all of it.
   const undo =
-    '[Service]\nUser=root\nGroup=root\nCapabilityBoundingSet=CAP_SYS_ADMIN\nAmbientCapabilities=CAP_SYS_ADMIN\nRestrictAddressFamilies=AF_PACKET AF_INET\nPrivateNetwork=no\nIPAddressAllow=any\nProtectSystem=no\nNoNewPrivileges=no\n';
+    '[Service]\nUser=root\nGroup=root\nCapabilityBoundingSet=CAP_SYS_ADMIN\nAmbientCapabilities=CAP_SYS_ADMIN\n' +
+    'RestrictAddressFamilies=AF_PACKET AF_INET\nPrivateNetwork=no\nIPAddressAllow=any\nProtectSystem=no\n' +
+    'NoNewPrivileges=no\n';
   const evil: HostilePackage = {
     name: 'evil',
     spec: { user: 'daemon', profile: 'nonetwork' },

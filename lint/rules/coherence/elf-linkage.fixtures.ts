@@ -11,7 +11,8 @@ export const fixtures: RuleFixtures = {
       }),
       expect: [
         'demo/usr/lib/systemd/system/demo.service:2:14 usr/bin/demo-check is a statically linked x86-64 program',
-        'demo/usr/lib/systemd/system/demo.service:3:11 usr/bin/demo is dynamically linked (/lib64/ld-linux-x86-64.so.2); in host mode the container must provide its shared libraries',
+        'demo/usr/lib/systemd/system/demo.service:3:11 usr/bin/demo is dynamically linked (/lib64/ld-linux-x86-64.so.2); ' +
+          'in host mode the container must provide its shared libraries',
       ],
     },
   ],

@@ -26,8 +26,10 @@ export const fixtures: RuleFixtures = {
       ),
       expect: [
         'demo/usr/lib/systemd/system/demo.service:2:14 ExecStartPre= runs usr/bin/demo-check, an ELF for AArch64; this machine is x86-64',
-        'demo/usr/lib/systemd/system/demo.service:3:11 ExecStart= runs usr/bin/demo, a script for /opt/python3/bin/python3, which is neither in the package nor in a standard directory',
-        'demo/usr/lib/systemd/system/demo.service:4:12 ExecReload= runs usr/bin/demo-reload, which is neither an ELF program nor a script with a #! line',
+        'demo/usr/lib/systemd/system/demo.service:3:11 ExecStart= runs usr/bin/demo, a script for /opt/python3/bin/python3, ' +
+          'which is neither in the package nor in a standard directory',
+        'demo/usr/lib/systemd/system/demo.service:4:12 ExecReload= runs usr/bin/demo-reload, which ' +
+          'is neither an ELF program nor a script with a #! line',
       ],
     },
   ],

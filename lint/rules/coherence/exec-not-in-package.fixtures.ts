@@ -26,7 +26,8 @@ export const fixtures: RuleFixtures = {
         'bin/sh': { content: '#!/bin/false\n', mode: 0o755 },
       }),
       expect: [
-        'demo/usr/lib/systemd/system/demo.service:3:14 ExecStartPre= runs /bin/mkdir, which is not in the package; in chroot mode the service sees only the package',
+        'demo/usr/lib/systemd/system/demo.service:3:14 ExecStartPre= runs /bin/mkdir, which is not ' +
+          'in the package; in chroot mode the service sees only the package',
       ],
     },
   ],

@@ -29,7 +29,8 @@ export const rule: UnitRule = {
     },
     hint: {
       target:
-        "The generator enables the unit in the package's composable target (COMPOSABLE_TARGET) whatever [Install] says; write WantedBy= with one of {{allowed}}.",
+        "The generator enables the unit in the package's composable target (COMPOSABLE_TARGET) whatever " +
+        '[Install] says; write WantedBy= with one of {{allowed}}.',
       policy: 'Use one of {{allowed}} (policy.allowedTargets in composable-lint.json).',
     },
   },

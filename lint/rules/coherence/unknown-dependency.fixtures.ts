@@ -24,9 +24,12 @@ export const fixtures: RuleFixtures = {
         '[Unit]\nRequires=postgresql.service\nAfter=postgresql.service redis.service\n[Service]\nExecStart=/usr/bin/demo\n',
       ),
       expect: [
-        'demo/usr/lib/systemd/system/demo.service:2:10 Requires=postgresql.service: no such unit in the package or a base container; starting this unit will fail without it',
-        'demo/usr/lib/systemd/system/demo.service:3:7 After=postgresql.service: no such unit in the package or a base container; the dependency does nothing without it',
-        'demo/usr/lib/systemd/system/demo.service:3:7 After=redis.service: no such unit in the package or a base container; the dependency does nothing without it',
+        'demo/usr/lib/systemd/system/demo.service:2:10 Requires=postgresql.service: no such unit in ' +
+          'the package or a base container; starting this unit will fail without it',
+        'demo/usr/lib/systemd/system/demo.service:3:7 After=postgresql.service: no such unit in the ' +
+          'package or a base container; the dependency does nothing without it',
+        'demo/usr/lib/systemd/system/demo.service:3:7 After=redis.service: no such unit in the package ' +
+          'or a base container; the dependency does nothing without it',
       ],
     },
   ],

@@ -24,7 +24,8 @@ export const fixtures: RuleFixtures = {
       lint: [METADATA_FILE],
       expect: [
         'root/run/composable/metadata.json:8:18 services[0].credentials.token is /etc/demo/token, outside /run/composable/credentials/',
-        'root/run/composable/metadata.json:9:16 services[0].credentials.key is /run/composable/credentials/vault/key, in the directory of service "vault", not "demo"',
+        'root/run/composable/metadata.json:9:16 services[0].credentials.key is /run/composable/credentials/vault/key, ' +
+          'in the directory of service "vault", not "demo"',
       ],
     },
   ],

@@ -29,7 +29,8 @@ export const fixtures: RuleFixtures = {
       lint: [METADATA_FILE],
       expect: [
         'root/run/composable/metadata.json:6:17 Service "demo": source /run/composable/store/demo-1.0 does not exist',
-        'root/run/composable/metadata.json:10:17 Service "logs": source /srv/logs is outside the store /run/composable/store/; the generator skips it',
+        'root/run/composable/metadata.json:10:17 Service "logs": source /srv/logs is outside the store ' +
+          '/run/composable/store/; the generator skips it',
         'root/run/composable/metadata.json:14:17 Service "tools": source /run/composable/store/tools is not a package (no usr/lib/os-release)',
       ],
     },

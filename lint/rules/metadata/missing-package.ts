@@ -23,9 +23,11 @@ export const rule: MetadataRule = {
     },
     hint: {
       missing:
-        'Have the agent bind-mount the package there; container paths are read below --root (default: the root the metadata path implies, $COMPOSABLE_ROOT or /).',
+        'Have the agent bind-mount the package there; container paths are read below --root (default: ' +
+        'the root the metadata path implies, $COMPOSABLE_ROOT or /).',
       outside:
-        'Put the package below {{store}}/ and point `source` at it, or have the container engine mount it at /opt/composable/<name> and name that path.',
+        'Put the package below {{store}}/ and point `source` at it, or have the container engine mount ' +
+        'it at /opt/composable/<name> and name that path.',
       notPackage: 'Point `source` at the package directory itself (the one containing usr/).',
     },
   },

@@ -19,7 +19,8 @@ export const fixtures: RuleFixtures = {
       config,
       expect: [
         'root/run/composable/metadata.json:7:18 Service "demo": profile trusted is not allowed here (allowed: default, strict)',
-        'root/run/composable/metadata.json:8:17 Service "demo": target early (composable-early.target) is not allowed here (allowed: composable.target)',
+        'root/run/composable/metadata.json:8:17 Service "demo": target early (composable-early.target) ' +
+          'is not allowed here (allowed: composable.target)',
       ],
     },
   ],

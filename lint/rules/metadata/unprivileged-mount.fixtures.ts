@@ -23,9 +23,13 @@ export const fixtures: RuleFixtures = {
       lint: [METADATA_FILE],
       config: unprivileged,
       expect: [
-        'root/run/composable/metadata.json:6:17 Service "demo": source /run/composable/store/demo-1.0 is in the store, and mounting it needs CAP_SYS_ADMIN, which unprivileged containers lack; the generator skips it there',
-        'root/run/composable/metadata.json:7:15 Service "demo": mode chroot needs a mount namespace (RootDirectory=), which unprivileged containers cannot make; the generator skips it there',
-        'root/run/composable/metadata.json:8:18 Service "demo": profile strict needs a mount namespace, which unprivileged containers cannot make; the generator skips it there',
+        'root/run/composable/metadata.json:6:17 Service "demo": source /run/composable/store/demo-1.0 ' +
+          'is in the store, and mounting it needs CAP_SYS_ADMIN, which unprivileged containers lack; ' +
+          'the generator skips it there',
+        'root/run/composable/metadata.json:7:15 Service "demo": mode chroot needs a mount namespace ' +
+          '(RootDirectory=), which unprivileged containers cannot make; the generator skips it there',
+        'root/run/composable/metadata.json:8:18 Service "demo": profile strict needs a mount namespace, ' +
+          'which unprivileged containers cannot make; the generator skips it there',
       ],
     },
   ],

@@ -14,20 +14,26 @@ export const rule: MetadataRule = {
     description: 'Services the generator must mount, or chroot, in containers the policy says run without CAP_SYS_ADMIN',
     messages: {
       store:
-        'Service "{{name}}": source {{source}} is in the store, and mounting it needs CAP_SYS_ADMIN, which unprivileged containers lack; the generator skips it there',
+        'Service "{{name}}": source {{source}} is in the store, and mounting it needs CAP_SYS_ADMIN, ' +
+        'which unprivileged containers lack; the generator skips it there',
       chroot:
-        'Service "{{name}}": mode chroot needs a mount namespace (RootDirectory=), which unprivileged containers cannot make; the generator skips it there',
+        'Service "{{name}}": mode chroot needs a mount namespace (RootDirectory=), which unprivileged ' +
+        'containers cannot make; the generator skips it there',
       strict:
         'Service "{{name}}": profile strict needs a mount namespace, which unprivileged containers cannot make; the generator skips it there',
     },
     hint: {
       store:
-        'Have the container engine mount the package at {{stable}} and set "source" to that path (composable podman and composable kube do), or grant the containers CAP_SYS_ADMIN.',
+        'Have the container engine mount the package at {{stable}} and set "source" to that path (composable ' +
+        'podman and composable kube do), or grant the containers CAP_SYS_ADMIN.',
       chroot: 'Use "mode": "host", or grant the containers CAP_SYS_ADMIN.',
       strict:
-        'Use "profile": "default" or "nonetwork", which run unprivileged without their read-only /usr and /etc, or grant the containers CAP_SYS_ADMIN.',
+        'Use "profile": "default" or "nonetwork", which run unprivileged without their read-only /usr ' +
+        'and /etc, or grant the containers CAP_SYS_ADMIN.',
     },
-    docs: 'Only with `"policy": { "unprivileged": true }` in composable-lint.json. The package-side settings (DynamicUser=, COMPOSABLE_PROFILE=strict, ...) are `policy/unprivileged-container`.',
+    docs:
+      'Only with `"policy": { "unprivileged": true }` in composable-lint.json. The package-side settings ' +
+      '(DynamicUser=, COMPOSABLE_PROFILE=strict, ...) are `policy/unprivileged-container`.',
   },
   check(ctx) {
     if (ctx.policy.unprivileged !== true) return;

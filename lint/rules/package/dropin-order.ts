@@ -13,7 +13,9 @@ export const rule: UnitRule = {
     severity: 'error',
     description: `Package drop-ins whose name sorts after the generated ${DROP_IN_NAME}`,
     messages: {
-      late: `Drop-in {{name}} sorts after the generated ${DROP_IN_NAME} and would override what the generator sets; the generator skips the package (dropin-sorts-after-generated)`,
+      late:
+        `Drop-in {{name}} sorts after the generated ${DROP_IN_NAME} and would override what the generator ` +
+        `sets; the generator skips the package (dropin-sorts-after-generated)`,
     },
     hint: 'Rename it so it sorts earlier (names are compared byte by byte), for example 50-{{name}}.',
   },

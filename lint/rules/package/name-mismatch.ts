@@ -18,9 +18,11 @@ export const rule: PackageRule = {
     },
     hint: {
       mismatch:
-        "Name it {{id}} or {{id}}_{{version}} (`composable pack --format raw` writes {{id}}_{{version}}.raw, which portablectl attaches as is), or change ID=, which also renames its units' prefix.",
+        'Name it {{id}} or {{id}}_{{version}} (`composable pack --format raw` writes {{id}}_{{version}}.raw, ' +
+        "which portablectl attaches as is), or change ID=, which also renames its units' prefix.",
       portable:
-        'Name it {{id}} (a directory) or {{id}}_{{version}}.raw (`composable pack --format raw`): portablectl takes the image name up to its first "_" as the prefix of the units it attaches.',
+        'Name it {{id}} (a directory) or {{id}}_{{version}}.raw (`composable pack --format raw`): portablectl ' +
+        'takes the image name up to its first "_" as the prefix of the units it attaches.',
     },
   },
   check(ctx) {

@@ -16,7 +16,8 @@ export const fixtures: RuleFixtures = {
       files: demoPackage({ 'usr/lib/os-release': 'NAME=Demo\nID=demo\nCOMPOSABLE_PROFILES=strict\n' }),
       expect: [
         'demo/usr/lib/os-release:1:1 VERSION_ID= is missing from os-release',
-        'demo/usr/lib/os-release:3:1 Unknown field COMPOSABLE_PROFILES=; composable reads only COMPOSABLE_TARGET, COMPOSABLE_MODE, COMPOSABLE_PROFILE',
+        'demo/usr/lib/os-release:3:1 Unknown field COMPOSABLE_PROFILES=; composable reads only COMPOSABLE_TARGET, ' +
+          'COMPOSABLE_MODE, COMPOSABLE_PROFILE',
       ],
     },
     {

@@ -13,7 +13,8 @@ export const rule: PackageRule = {
     messages: {
       invalid: 'PORTABLE_PREFIXES entry "{{prefix}}" is not a valid unit-name prefix',
       foreign:
-        'PORTABLE_PREFIXES entry "{{prefix}}" does not start with the package name {{id}}; its units could collide with other packages or the container',
+        'PORTABLE_PREFIXES entry "{{prefix}}" does not start with the package name {{id}}; its units ' +
+        'could collide with other packages or the container',
     },
     hint: {
       invalid: 'Use 1-128 characters of A-Z a-z 0-9 : _ . -, not starting with . or -.',

@@ -16,7 +16,8 @@ export const fixtures: RuleFixtures = {
       name: 'an absolute link in host mode and a relative link that climbs out',
       files: demoPackage({ 'usr/sbin/demo': { symlink: '/usr/bin/demo' }, 'usr/share/demo/passwd': { symlink: '../../../../etc/passwd' } }),
       expect: [
-        'demo/usr/sbin/demo:1:1 Symlink usr/sbin/demo -> /usr/bin/demo is absolute; mounted in host mode it points into the container, not the package',
+        'demo/usr/sbin/demo:1:1 Symlink usr/sbin/demo -> /usr/bin/demo is absolute; mounted in host ' +
+          'mode it points into the container, not the package',
         'demo/usr/share/demo/passwd:1:1 Symlink usr/share/demo/passwd -> ../../../../etc/passwd points outside the package',
       ],
     },

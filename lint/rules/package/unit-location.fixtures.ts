@@ -13,7 +13,8 @@ export const fixtures: RuleFixtures = {
       name: 'a unit in etc/systemd/system/',
       files: demoPackage({ 'etc/systemd/system/demo-extra.service': DEMO_SERVICE }),
       expect: [
-        'demo/etc/systemd/system/demo-extra.service:1:1 Unit file etc/systemd/system/demo-extra.service is outside usr/lib/systemd/system/; the generator never reads it',
+        'demo/etc/systemd/system/demo-extra.service:1:1 Unit file etc/systemd/system/demo-extra.service ' +
+          'is outside usr/lib/systemd/system/; the generator never reads it',
       ],
     },
     {

@@ -12,8 +12,10 @@ export const fixtures: RuleFixtures = {
       name: 'PORTABLE_PREFIXES claiming sshd and multi-user',
       files: demoPackage({ 'usr/lib/os-release': 'NAME=Demo\nID=demo\nVERSION_ID=1\nPORTABLE_PREFIXES="demo sshd multi-user"\n' }),
       expect: [
-        'demo/usr/lib/os-release:4:1 PORTABLE_PREFIXES entry "multi-user" overlaps the reserved unit names multi-user; remove it; the generator skips the package (prefix-reserved)',
-        'demo/usr/lib/os-release:4:1 PORTABLE_PREFIXES entry "sshd" overlaps the reserved unit names sshd; remove it; the generator skips the package (prefix-reserved)',
+        'demo/usr/lib/os-release:4:1 PORTABLE_PREFIXES entry "multi-user" overlaps the reserved unit ' +
+          'names multi-user; remove it; the generator skips the package (prefix-reserved)',
+        'demo/usr/lib/os-release:4:1 PORTABLE_PREFIXES entry "sshd" overlaps the reserved unit names ' +
+          'sshd; remove it; the generator skips the package (prefix-reserved)',
       ],
     },
     {
@@ -24,7 +26,10 @@ export const fixtures: RuleFixtures = {
         'usr/lib/systemd/system/composable.service': DEMO_SERVICE,
       }),
       expect: [
-        'demo/usr/lib/os-release:2:1 the package name "composable" overlaps the reserved unit names composable* (the generator\'s composable-early.target, composable.target, composable-late.target); its units could replace the container\'s own. Choose another ID; the generator skips the package (name-reserved)',
+        'demo/usr/lib/os-release:2:1 the package name "composable" overlaps the reserved unit names ' +
+          "composable* (the generator's composable-early.target, composable.target, composable-late.target); " +
+          "its units could replace the container's own. Choose another ID; the generator skips the package " +
+          '(name-reserved)',
       ],
     },
     {
@@ -32,7 +37,9 @@ export const fixtures: RuleFixtures = {
       files: demoPackage({ 'usr/lib/systemd/system/demo-cron.service': DEMO_SERVICE }),
       config: { policy: { baseUnits: ['demo-cron.service'] } },
       expect: [
-        'demo/usr/lib/systemd/system/demo-cron.service:1:1 demo-cron.service is a unit the container already has; a package may not replace it. Rename the unit; the generator skips the package (unit-shadows-container)',
+        'demo/usr/lib/systemd/system/demo-cron.service:1:1 demo-cron.service is a unit the container ' +
+          'already has; a package may not replace it. Rename the unit; the generator skips the package ' +
+          '(unit-shadows-container)',
       ],
     },
   ],

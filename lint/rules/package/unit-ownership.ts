@@ -13,7 +13,13 @@ export const rule: PackageRule = {
     description: 'Package names, PORTABLE_PREFIXES and units that claim unit names the package does not own',
     messages: { owned: '{{message}}; the generator skips the package ({{code}})' },
     hint: 'Name the package and its units after the sidecar itself; PORTABLE_PREFIXES may only add prefixes nobody else uses.',
-    docs: "Reserved: the generator's `composable*` units, `systemd-*`, `sshd`, `ssh`, `getty`, `dbus`, `user` and the other stems in `RESERVED_UNIT_STEMS` (generator/plan/ownership.ts), and every target of systemd.special(7); a name overlaps one when it is equal, or one of them followed by `-`, `.` or `@` starts the other. The generator also refuses prefixes that overlap another package of the same metadata and units the container already has; lint checks the units listed in the policy's `baseUnits`.",
+    docs:
+      "Reserved: the generator's `composable*` units, `systemd-*`, `sshd`, `ssh`, `getty`, `dbus`, " +
+      '`user` and the other stems in `RESERVED_UNIT_STEMS` (generator/plan/ownership.ts), and every ' +
+      'target of systemd.special(7); a name overlaps one when it is equal, or one of them followed ' +
+      'by `-`, `.` or `@` starts the other. The generator also refuses prefixes that overlap another ' +
+      'package of the same metadata and units the container already has; lint checks the units listed ' +
+      "in the policy's `baseUnits`.",
   },
   check(ctx) {
     const { pkg } = ctx;

@@ -10,7 +10,8 @@ export const fixtures: RuleFixtures = {
         'usr/bin/demo-helper': { content: '#!/bin/sh\n', mode: 0o4755 },
       }),
       expect: [
-        'demo/usr/bin/demo-helper:1:1 usr/bin/demo-helper is setuid (mode 4755); the package is mounted nosuid, so this never works and only adds risk',
+        'demo/usr/bin/demo-helper:1:1 usr/bin/demo-helper is setuid (mode 4755); the package is mounted ' +
+          'nosuid, so this never works and only adds risk',
         'demo/usr/share/demo/config:1:1 usr/share/demo/config is world-writable (mode 0666)',
       ],
     },

@@ -53,7 +53,9 @@ export const fixtures: RuleFixtures = {
         'usr/lib/os-release': trusted,
       }),
       expect: [
-        'demo/usr/lib/systemd/system/demo.service:4:1 Service demo.service has exposure 9.7 UNSAFE with profile trusted; the biggest gaps: PrivateNetwork=, User=/DynamicUser=, CapabilityBoundingSet=~CAP_SET(UID|GID|PCAP), CapabilityBoundingSet=~CAP_SYS_ADMIN, CapabilityBoundingSet=~CAP_SYS_PTRACE',
+        'demo/usr/lib/systemd/system/demo.service:4:1 Service demo.service has exposure 9.7 UNSAFE ' +
+          'with profile trusted; the biggest gaps: PrivateNetwork=, User=/DynamicUser=, CapabilityBoundingSet=~CAP_SET(UID|GID|PCAP), ' +
+          'CapabilityBoundingSet=~CAP_SYS_ADMIN, CapabilityBoundingSet=~CAP_SYS_PTRACE',
       ],
     },
   ],

@@ -13,7 +13,10 @@ export const rule: UnitRule = {
     severity: 'warning',
     description: 'Services whose exposure score (systemd-analyze security) is too high',
     messages: { exposed: 'Service {{unit}} has exposure {{score}} {{level}} {{how}}; the biggest gaps: {{gaps}}' },
-    hint: 'Add the missing settings to [Service] (NoNewPrivileges=yes, ProtectSystem=strict, PrivateTmp=yes, CapabilityBoundingSet= ...), or choose a stricter COMPOSABLE_PROFILE; `systemd-analyze security --offline=yes UNIT` lists every check.',
+    hint:
+      'Add the missing settings to [Service] (NoNewPrivileges=yes, ProtectSystem=strict, PrivateTmp=yes, ' +
+      'CapabilityBoundingSet= ...), or choose a stricter COMPOSABLE_PROFILE; `systemd-analyze security ' +
+      '--offline=yes UNIT` lists every check.',
     docs: 'The score uses the check names and weights of systemd-analyze security; lint/util/exposure.ts documents how close it stays to systemd.',
   },
   check(ctx) {

@@ -19,9 +19,12 @@ export const fixtures: RuleFixtures = {
           '[Unit]\nWants=network-online.target\nAfter=network-online.target\n[Service]\nExecStart=/usr/bin/demo\nDynamicUser=yes\n',
       }),
       expect: [
-        "demo/usr/lib/systemd/system/demo.service:2:7 Wants=network-online.target: the unit waits for the network, but the package's profile nonetwork gives it no network",
-        "demo/usr/lib/systemd/system/demo.service:3:7 After=network-online.target: the unit waits for the network, but the package's profile nonetwork gives it no network",
-        "demo/usr/lib/systemd/system/demo.socket:2:14 ListenStream=0.0.0.0:8080 listens on the network, but the package's profile nonetwork gives it no network",
+        'demo/usr/lib/systemd/system/demo.service:2:7 Wants=network-online.target: the unit waits for ' +
+          "the network, but the package's profile nonetwork gives it no network",
+        'demo/usr/lib/systemd/system/demo.service:3:7 After=network-online.target: the unit waits for ' +
+          "the network, but the package's profile nonetwork gives it no network",
+        'demo/usr/lib/systemd/system/demo.socket:2:14 ListenStream=0.0.0.0:8080 listens on the network, ' +
+          "but the package's profile nonetwork gives it no network",
       ],
     },
   ],

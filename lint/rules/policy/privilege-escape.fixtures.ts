@@ -21,8 +21,12 @@ export const fixtures: RuleFixtures = {
       name: '+ and ! under the default profile',
       files: demoUnit('demo.service', '[Service]\nExecStartPre=+/usr/bin/demo --setup\nExecStart=!/usr/bin/demo\n'),
       expect: [
-        'demo/usr/lib/systemd/system/demo.service:2:14 ExecStartPre= runs /usr/bin/demo with the prefix "+", which lifts every sandbox and user setting; only the trusted profile allows it; the generator skips the package (exec-privileged-prefix)',
-        'demo/usr/lib/systemd/system/demo.service:3:11 ExecStart= runs /usr/bin/demo with the prefix "!", which skips the user change; only the trusted profile allows it; the generator skips the package (exec-privileged-prefix)',
+        'demo/usr/lib/systemd/system/demo.service:2:14 ExecStartPre= runs /usr/bin/demo with the prefix ' +
+          '"+", which lifts every sandbox and user setting; only the trusted profile allows it; the generator ' +
+          'skips the package (exec-privileged-prefix)',
+        'demo/usr/lib/systemd/system/demo.service:3:11 ExecStart= runs /usr/bin/demo with the prefix ' +
+          '"!", which skips the user change; only the trusted profile allows it; the generator skips ' +
+          'the package (exec-privileged-prefix)',
       ],
     },
     {
@@ -32,7 +36,9 @@ export const fixtures: RuleFixtures = {
         '[Service]\nExecStart=/usr/bin/demo\nLoadCredential=token:/run/composable/credentials/billing/token\n',
       ),
       expect: [
-        'demo/usr/lib/systemd/system/demo.service:3:16 LoadCredential=token:/run/composable/credentials/billing/token loads a credential from outside the package and /run/composable/credentials/demo/; systemd reads it as root, so only those are allowed; the generator skips the package (credential-outside-package)',
+        'demo/usr/lib/systemd/system/demo.service:3:16 LoadCredential=token:/run/composable/credentials/billing/token ' +
+          'loads a credential from outside the package and /run/composable/credentials/demo/; systemd ' +
+          'reads it as root, so only those are allowed; the generator skips the package (credential-outside-package)',
       ],
     },
     {
@@ -42,7 +48,10 @@ export const fixtures: RuleFixtures = {
         'usr/lib/systemd/system/demo.service': '[Service]\nExecStart=/usr/bin/demo\nBindPaths=/:/host\n',
       }),
       expect: [
-        'demo/usr/lib/systemd/system/demo.service:3:11 BindPaths= brings / into the chroot; in chroot mode a unit may only bind paths below /opt/composable/demo (or /dev/log, /run/systemd/journal/socket, /run/systemd/journal/stdout, /etc/machine-id, /etc/resolv.conf); the generator skips the package (chroot-path-outside)',
+        'demo/usr/lib/systemd/system/demo.service:3:11 BindPaths= brings / into the chroot; in chroot ' +
+          'mode a unit may only bind paths below /opt/composable/demo (or /dev/log, /run/systemd/journal/socket, ' +
+          '/run/systemd/journal/stdout, /etc/machine-id, /etc/resolv.conf); the generator skips the package ' +
+          '(chroot-path-outside)',
       ],
     },
   ],

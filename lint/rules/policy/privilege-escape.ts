@@ -17,7 +17,13 @@ export const rule: UnitRule = {
     hint: {
       escape: 'Remove it, or set COMPOSABLE_PROFILE=trusted if the sidecar really needs it (the agent must allow that profile).',
     },
-    docs: 'Under every profile but `trusted` the generator skips a package whose unit or drop-ins contain one of these. `+` runs a command without User=, namespaces or capability limits; `!`/`!!` skip the user change; systemd reads `LoadCredential=` files as root, so a package could read any file through it; in chroot mode `BindPaths=`, `BindReadOnlyPaths=`, `MountImages=`, `ExtensionImages=`, `ExtensionDirectories=` and `RootImage=` may only name paths below the package (and the journal sockets, machine ID and resolv.conf the chroot profile binds itself).',
+    docs:
+      'Under every profile but `trusted` the generator skips a package whose unit or drop-ins contain ' +
+      'one of these. `+` runs a command without User=, namespaces or capability limits; `!`/`!!` ' +
+      'skip the user change; systemd reads `LoadCredential=` files as root, so a package could read ' +
+      'any file through it; in chroot mode `BindPaths=`, `BindReadOnlyPaths=`, `MountImages=`, `ExtensionImages=`, ' +
+      '`ExtensionDirectories=` and `RootImage=` may only name paths below the package (and the journal ' +
+      'sockets, machine ID and resolv.conf the chroot profile binds itself).',
   },
   check(ctx) {
     const manifest = ctx.pkg?.manifest;

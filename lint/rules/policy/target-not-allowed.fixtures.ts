@@ -10,7 +10,8 @@ export const fixtures: RuleFixtures = {
       files: demoPackage({ 'usr/lib/os-release': 'NAME=Demo\nID=demo\nVERSION_ID=1\nCOMPOSABLE_TARGET=early\n' }),
       config: policy,
       expect: [
-        'demo/usr/lib/os-release:4:1 COMPOSABLE_TARGET=early (composable-early.target) is not allowed here (allowed: composable.target, composable-late.target)',
+        'demo/usr/lib/os-release:4:1 COMPOSABLE_TARGET=early (composable-early.target) is not allowed ' +
+          'here (allowed: composable.target, composable-late.target)',
       ],
     },
   ],

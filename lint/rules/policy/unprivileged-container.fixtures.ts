@@ -2,7 +2,8 @@ import { demoPackage, demoUnit, type RuleFixtures } from '../../testing/fixtures
 
 const unprivileged = { policy: { unprivileged: true } };
 const plainService =
-  '[Service]\nExecStart=/usr/bin/demo\nUser=demo\nProtectSystem=no\nBindReadOnlyPaths=/etc/machine-id\nRestrictAddressFamilies=AF_UNIX\n\n[Install]\nWantedBy=composable.target\n';
+  '[Service]\nExecStart=/usr/bin/demo\nUser=demo\nProtectSystem=no\nBindReadOnlyPaths=/etc/machine-id\n' +
+  'RestrictAddressFamilies=AF_UNIX\n\n[Install]\nWantedBy=composable.target\n';
 
 export const fixtures: RuleFixtures = {
   valid: [
@@ -20,7 +21,8 @@ export const fixtures: RuleFixtures = {
       files: demoPackage(),
       config: unprivileged,
       expect: [
-        'demo/usr/lib/systemd/system/demo.service:6:13 DynamicUser=yes needs a mount namespace, which systemd cannot make in a container without CAP_SYS_ADMIN; the generator skips the package there',
+        'demo/usr/lib/systemd/system/demo.service:6:13 DynamicUser=yes needs a mount namespace, which ' +
+          'systemd cannot make in a container without CAP_SYS_ADMIN; the generator skips the package there',
       ],
     },
     {
@@ -31,11 +33,17 @@ export const fixtures: RuleFixtures = {
       }),
       config: unprivileged,
       expect: [
-        'demo/usr/lib/os-release:4:1 Profile strict needs a mount namespace, which systemd cannot make in a container without CAP_SYS_ADMIN; the generator skips the package there',
-        'demo/usr/lib/os-release:5:1 Chroot mode runs the services with RootDirectory=, which needs a mount namespace; the generator skips the package in a container without CAP_SYS_ADMIN',
-        'demo/usr/lib/systemd/system/demo.service:4:15 ProtectSystem=full has no effect in a container without CAP_SYS_ADMIN: systemd starts the service without it',
-        'demo/usr/lib/systemd/system/demo.service:5:12 PrivateTmp=yes has no effect in a container without CAP_SYS_ADMIN: systemd starts the service without it',
-        'demo/usr/lib/systemd/system/demo.service.d/10-cache.conf:2:11 BindPaths=/var/cache/demo:/srv/cache needs a mount namespace, which systemd cannot make in a container without CAP_SYS_ADMIN; the generator skips the package there',
+        'demo/usr/lib/os-release:4:1 Profile strict needs a mount namespace, which systemd cannot make ' +
+          'in a container without CAP_SYS_ADMIN; the generator skips the package there',
+        'demo/usr/lib/os-release:5:1 Chroot mode runs the services with RootDirectory=, which needs ' +
+          'a mount namespace; the generator skips the package in a container without CAP_SYS_ADMIN',
+        'demo/usr/lib/systemd/system/demo.service:4:15 ProtectSystem=full has no effect in a container ' +
+          'without CAP_SYS_ADMIN: systemd starts the service without it',
+        'demo/usr/lib/systemd/system/demo.service:5:12 PrivateTmp=yes has no effect in a container ' +
+          'without CAP_SYS_ADMIN: systemd starts the service without it',
+        'demo/usr/lib/systemd/system/demo.service.d/10-cache.conf:2:11 BindPaths=/var/cache/demo:/srv/cache ' +
+          'needs a mount namespace, which systemd cannot make in a container without CAP_SYS_ADMIN; the ' +
+          'generator skips the package there',
       ],
     },
   ],

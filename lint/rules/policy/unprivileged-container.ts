@@ -18,17 +18,21 @@ export const rule: PackageRule = {
       'Settings that fail, or do nothing, in containers without CAP_SYS_ADMIN, when the policy says the containers run unprivileged',
     messages: {
       fails:
-        '{{key}}={{value}} needs a mount namespace, which systemd cannot make in a container without CAP_SYS_ADMIN; the generator skips the package there',
+        '{{key}}={{value}} needs a mount namespace, which systemd cannot make in a container without ' +
+        'CAP_SYS_ADMIN; the generator skips the package there',
       profile:
-        'Profile strict needs a mount namespace, which systemd cannot make in a container without CAP_SYS_ADMIN; the generator skips the package there',
+        'Profile strict needs a mount namespace, which systemd cannot make in a container without CAP_SYS_ADMIN; ' +
+        'the generator skips the package there',
       chroot:
-        'Chroot mode runs the services with RootDirectory=, which needs a mount namespace; the generator skips the package in a container without CAP_SYS_ADMIN',
+        'Chroot mode runs the services with RootDirectory=, which needs a mount namespace; the generator ' +
+        'skips the package in a container without CAP_SYS_ADMIN',
       ignored: '{{key}}={{value}} has no effect in a container without CAP_SYS_ADMIN: systemd starts the service without it',
     },
     hint: {
       fails: 'Drop {{key}}= (for DynamicUser=, have the agent set "user"), or run the containers with CAP_SYS_ADMIN.',
       profile:
-        'Use COMPOSABLE_PROFILE=default or nonetwork, which run unprivileged without their read-only /usr and /etc, or run the containers with CAP_SYS_ADMIN.',
+        'Use COMPOSABLE_PROFILE=default or nonetwork, which run unprivileged without their read-only ' +
+        '/usr and /etc, or run the containers with CAP_SYS_ADMIN.',
       chroot: 'Use COMPOSABLE_MODE=host, or run the containers with CAP_SYS_ADMIN.',
       ignored:
         'Do not rely on it there; restrict the service with User=, CapabilityBoundingSet= or RestrictAddressFamilies=, which work unprivileged.',

@@ -13,7 +13,8 @@ export const fixtures: RuleFixtures = {
       name: 'a drop-in in a chroot package',
       files: portableDemo(DROP_IN),
       expect: [
-        'demo/usr/lib/systemd/system/demo.service.d/10-limits.conf:1:1 portablectl attaches demo.service without this drop-in (10-limits.conf); its settings apply only under the generator',
+        'demo/usr/lib/systemd/system/demo.service.d/10-limits.conf:1:1 portablectl attaches demo.service ' +
+          'without this drop-in (10-limits.conf); its settings apply only under the generator',
       ],
     },
   ],

@@ -43,7 +43,8 @@ export const fixtures: RuleFixtures = {
       files: withId('my:app'),
       lint: ['my:app'],
       expect: [
-        'my:app/usr/lib/os-release:2:4 ID=my:app has ":", which portablectl does not take in the image name it derives unit names from; attach needs an explicit match and detach fails',
+        'my:app/usr/lib/os-release:2:4 ID=my:app has ":", which portablectl does not take in the image ' +
+          'name it derives unit names from; attach needs an explicit match and detach fails',
       ],
     },
   ],

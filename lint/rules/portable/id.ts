@@ -17,7 +17,8 @@ export const rule: PackageRule = {
       underscore:
         'ID={{id}} has "_", where portablectl cuts an image name ({{id}}_{{version}}.raw matches units "{{prefix}}*", not "{{id}}*")',
       charset:
-        'ID={{id}} has "{{char}}", which portablectl does not take in the image name it derives unit names from; attach needs an explicit match and detach fails',
+        'ID={{id}} has "{{char}}", which portablectl does not take in the image name it derives unit ' +
+        'names from; attach needs an explicit match and detach fails',
     },
     hint: 'Use an ID of letters, digits, "-" and "." (for example {{suggestion}}); the units\' names change with it.',
     docs: 'Applies to chroot-mode packages, and to every package when the lint configuration says `"policy": { "portable": true }`.',

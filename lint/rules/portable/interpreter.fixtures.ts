@@ -36,8 +36,10 @@ export const fixtures: RuleFixtures = {
         'usr/bin/env': { content: fakeElf(), mode: 0o755 },
       }),
       expect: [
-        'demo/usr/lib/systemd/system/demo.service:3:15 ExecStartPost= runs usr/bin/demo-tool, dynamically linked with the loader /lib64/ld-linux-x86-64.so.2, which the image does not have',
-        'demo/usr/lib/systemd/system/demo.service:4:12 ExecReload= runs usr/bin/demo-reload, which asks /usr/bin/env for node, which the image does not have on PATH',
+        'demo/usr/lib/systemd/system/demo.service:3:15 ExecStartPost= runs usr/bin/demo-tool, dynamically ' +
+          'linked with the loader /lib64/ld-linux-x86-64.so.2, which the image does not have',
+        'demo/usr/lib/systemd/system/demo.service:4:12 ExecReload= runs usr/bin/demo-reload, which ' +
+          'asks /usr/bin/env for node, which the image does not have on PATH',
       ],
     },
     {

@@ -23,8 +23,10 @@ export const fixtures: RuleFixtures = {
       config: { policy: { portable: true } },
       expect: [
         "demo:1:1 The image has no dev, which systemd mounts /dev onto when the service runs in the package's root",
-        "demo:1:1 The image has no etc/machine-id, which systemd mounts the container's /etc/machine-id onto when the service runs in the package's root",
-        "demo:1:1 The image has no etc/resolv.conf, which systemd mounts the container's /etc/resolv.conf onto when the service runs in the package's root",
+        "demo:1:1 The image has no etc/machine-id, which systemd mounts the container's /etc/machine-id " +
+          "onto when the service runs in the package's root",
+        "demo:1:1 The image has no etc/resolv.conf, which systemd mounts the container's /etc/resolv.conf " +
+          "onto when the service runs in the package's root",
         "demo:1:1 The image has no proc, which systemd mounts /proc onto when the service runs in the package's root",
         "demo:1:1 The image has no run, which systemd mounts /run onto when the service runs in the package's root",
         "demo:1:1 The image has no sys, which systemd mounts /sys onto when the service runs in the package's root",

@@ -20,7 +20,8 @@ export const rule: PackageRule = {
     },
     hint: {
       missing:
-        'Add {{path}} ({{kind}}) to the package (`composable init DIR --complete-chroot` adds every missing one); a read-only image cannot get it at run time.',
+        'Add {{path}} ({{kind}}) to the package (`composable init DIR --complete-chroot` adds every ' +
+        'missing one); a read-only image cannot get it at run time.',
       wrongType: 'Replace {{path}} with {{kind}}.',
     },
     docs: 'Applies to chroot-mode packages, and to every package when the lint configuration says `"policy": { "portable": true }`.',

@@ -21,7 +21,9 @@ export const fixtures: RuleFixtures = {
       name: 'a node program in a chroot package under the default profile',
       files: portableDemo({ 'usr/bin/demo': NODE_SCRIPT }),
       expect: [
-        'demo/usr/lib/systemd/system/demo.service:5:11 ExecStart= runs usr/bin/demo, a node program; under portablectl the package gets --profile=default, which sets MemoryDenyWriteExecute=yes and kills node at start',
+        'demo/usr/lib/systemd/system/demo.service:5:11 ExecStart= runs usr/bin/demo, a node program; ' +
+          'under portablectl the package gets --profile=default, which sets MemoryDenyWriteExecute=yes ' +
+          'and kills node at start',
       ],
     },
     {
@@ -31,7 +33,8 @@ export const fixtures: RuleFixtures = {
         'usr/lib/systemd/system/demo.service': '[Service]\nExecStart=/usr/bin/node /usr/lib/demo/main.js\nMemoryDenyWriteExecute=yes\n',
       }),
       expect: [
-        'demo/usr/lib/systemd/system/demo.service:2:11 ExecStart= runs /usr/bin/node, a node program, and this unit sets MemoryDenyWriteExecute=yes, which kills node at start',
+        'demo/usr/lib/systemd/system/demo.service:2:11 ExecStart= runs /usr/bin/node, a node program, ' +
+          'and this unit sets MemoryDenyWriteExecute=yes, which kills node at start',
       ],
     },
   ],

@@ -21,12 +21,14 @@ export const rule: UnitRule = {
     messages: {
       unit: '{{key}}= runs {{rel}}, a node program, and this unit sets MemoryDenyWriteExecute=yes, which kills node at start',
       profile:
-        '{{key}}= runs {{rel}}, a node program; under portablectl the package gets --profile={{profile}}, which sets MemoryDenyWriteExecute=yes and kills node at start',
+        '{{key}}= runs {{rel}}, a node program; under portablectl the package gets --profile={{profile}}, ' +
+        'which sets MemoryDenyWriteExecute=yes and kills node at start',
     },
     hint: {
       unit: 'Remove MemoryDenyWriteExecute=yes from the unit.',
       profile:
-        'Set COMPOSABLE_PROFILE=trusted (attach with --profile=trusted), or attach with a profile of your own without MemoryDenyWriteExecute= (/etc/systemd/portable/profile/NAME/service.conf).',
+        'Set COMPOSABLE_PROFILE=trusted (attach with --profile=trusted), or attach with a profile of ' +
+        'your own without MemoryDenyWriteExecute= (/etc/systemd/portable/profile/NAME/service.conf).',
     },
     docs: 'Applies to chroot-mode packages, and to every package when the lint configuration says `"policy": { "portable": true }`.',
   },

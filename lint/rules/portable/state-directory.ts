@@ -14,7 +14,9 @@ export const rule: UnitRule = {
     severity: 'error',
     description: 'StateDirectory=, CacheDirectory= and LogsDirectory= without their mount point in a portable image',
     messages: { missing: '{{key}}={{name}} is mounted at /{{path}}, which the image does not have' },
-    hint: 'Add the empty directory {{path}} to the package (`composable init DIR --complete-chroot` adds it); systemd cannot create it in a read-only image.',
+    hint:
+      'Add the empty directory {{path}} to the package (`composable init DIR --complete-chroot` adds ' +
+      'it); systemd cannot create it in a read-only image.',
     docs: 'Applies to chroot-mode packages, and to every package when the lint configuration says `"policy": { "portable": true }`.',
   },
   check(ctx) {

@@ -23,14 +23,16 @@ export const fixtures: RuleFixtures = {
       name: 'Type=simple without ExecStart=',
       files: demoUnit('demo.service', '[Service]\nType=simple\nExecStop=/usr/bin/demo --stop\n'),
       expect: [
-        'demo/usr/lib/systemd/system/demo.service:2:1 Service has no ExecStart=, which only Type=oneshot services may omit; systemd refuses to start it',
+        'demo/usr/lib/systemd/system/demo.service:2:1 Service has no ExecStart=, which only Type=oneshot ' +
+          'services may omit; systemd refuses to start it',
       ],
     },
     {
       name: 'two ExecStart= in a simple service',
       files: demoUnit('demo.service', '[Service]\nExecStart=/usr/bin/demo\nExecStart=/usr/bin/demo --again\n'),
       expect: [
-        'demo/usr/lib/systemd/system/demo.service:3:1 Service has 2 ExecStart= commands, which only Type=oneshot services may have; systemd refuses to start it',
+        'demo/usr/lib/systemd/system/demo.service:3:1 Service has 2 ExecStart= commands, which only ' +
+          'Type=oneshot services may have; systemd refuses to start it',
       ],
     },
     {

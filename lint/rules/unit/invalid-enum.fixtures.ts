@@ -6,7 +6,8 @@ export const fixtures: RuleFixtures = {
       name: 'valid words, a boolean where one is allowed, file: output',
       files: demoUnit(
         'demo.service',
-        '[Service]\nType=notify\nExecStart=/usr/bin/demo\nRestart=on-failure\nKillMode=mixed\nProtectSystem=yes\nProtectHome=read-only\nStandardOutput=append:/var/log/demo.log\n',
+        '[Service]\nType=notify\nExecStart=/usr/bin/demo\nRestart=on-failure\nKillMode=mixed\nProtectSystem=yes\n' +
+          'ProtectHome=read-only\nStandardOutput=append:/var/log/demo.log\n',
       ),
     },
   ],

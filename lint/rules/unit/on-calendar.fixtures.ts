@@ -15,7 +15,8 @@ export const fixtures: RuleFixtures = {
       files: demoUnit('demo.timer', timer('OnCalendar=*-*-* 25:00\nOnCalendar=12:00 Mon')),
       expect: [
         'demo/usr/lib/systemd/system/demo.timer:5:12 OnCalendar=*-*-* 25:00 is not a calendar expression: hour 25 is out of range (0..23)',
-        'demo/usr/lib/systemd/system/demo.timer:6:12 OnCalendar=12:00 Mon is not a calendar expression: "Mon" is out of place: weekdays come first, then the date, then the time',
+        'demo/usr/lib/systemd/system/demo.timer:6:12 OnCalendar=12:00 Mon is not a calendar expression: ' +
+          '"Mon" is out of place: weekdays come first, then the date, then the time',
       ],
     },
   ],

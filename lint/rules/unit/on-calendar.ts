@@ -11,7 +11,9 @@ export const rule: UnitRule = {
     severity: 'error',
     description: 'OnCalendar= expressions that do not parse',
     messages: { invalid: 'OnCalendar={{value}} is not a calendar expression: {{problem}}' },
-    hint: 'Write [WEEKDAY] [YEAR-MONTH-DAY] [HOUR:MINUTE[:SECOND]] [TIMEZONE] or daily, weekly, ...; `systemd-analyze calendar "EXPR"` shows what systemd makes of it.',
+    hint:
+      'Write [WEEKDAY] [YEAR-MONTH-DAY] [HOUR:MINUTE[:SECOND]] [TIMEZONE] or daily, weekly, ...; ' +
+      '`systemd-analyze calendar "EXPR"` shows what systemd makes of it.',
   },
   check(ctx) {
     for (const { entry } of entriesOf(ctx.unit.parsed, 'Timer')) {

@@ -7,7 +7,8 @@ export const fixtures: RuleFixtures = {
       name: 'a timer with no trigger',
       files: demoUnit('demo.timer', '[Unit]\nDescription=Demo\n\n[Timer]\nAccuracySec=1s\n'),
       expect: [
-        'demo/usr/lib/systemd/system/demo.timer:4:1 Timer has no OnCalendar=, OnActiveSec=, OnBootSec=, OnUnitActiveSec= or similar setting; systemd refuses to load it',
+        'demo/usr/lib/systemd/system/demo.timer:4:1 Timer has no OnCalendar=, OnActiveSec=, OnBootSec=, ' +
+          'OnUnitActiveSec= or similar setting; systemd refuses to load it',
       ],
     },
   ],

@@ -35,7 +35,8 @@ export const rule: UnitRule = {
         help =
           other.length > 0
             ? `${key}= is a setting of [${other.join('], [')}], which a .${ctx.unit.type} unit does not read.`
-            : `systemd ${DIRECTIVES_SYSTEMD_VERSION} has no such setting; check the spelling in systemd.directives(7), or prefix your own keys with X-.`;
+            : `systemd ${DIRECTIVES_SYSTEMD_VERSION} has no such setting; check the spelling in systemd.directives(7), ` +
+              `or prefix your own keys with X-.`;
       }
       // A continued assignment spans lines; systemd names its last line, so the range ends there.
       const key0 = ctx.keyRange(entry);

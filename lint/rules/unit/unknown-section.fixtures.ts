@@ -6,7 +6,8 @@ export const fixtures: RuleFixtures = {
       name: "the type's sections and an X- section",
       files: demoUnit(
         'demo.service',
-        '[Unit]\nDescription=Demo\n[Service]\nExecStart=/usr/bin/demo\nDynamicUser=yes\n[X-Demo]\nAnything=goes\n[Install]\nWantedBy=composable.target\n',
+        '[Unit]\nDescription=Demo\n[Service]\nExecStart=/usr/bin/demo\nDynamicUser=yes\n[X-Demo]\nAnything=goes\n' +
+          '[Install]\nWantedBy=composable.target\n',
       ),
     },
   ],

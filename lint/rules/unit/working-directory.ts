@@ -10,7 +10,9 @@ export const rule: UnitRule = {
     severity: 'error',
     description: 'WorkingDirectory= values that are not absolute paths',
     messages: { relative: 'WorkingDirectory={{value}} is not an absolute path' },
-    hint: 'Use an absolute path (e.g. /var/lib/NAME or StateDirectory=NAME with WorkingDirectory=%S/NAME), ~ for the home directory, or a leading - to ignore a missing directory.',
+    hint:
+      'Use an absolute path (e.g. /var/lib/NAME or StateDirectory=NAME with WorkingDirectory=%S/NAME), ' +
+      '~ for the home directory, or a leading - to ignore a missing directory.',
   },
   check(ctx) {
     for (const { entry } of entriesOf(ctx.unit.parsed)) {

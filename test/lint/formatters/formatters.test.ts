@@ -108,7 +108,8 @@ describe('github', () => {
   it('writes one workflow command per finding, escaped', () => {
     const lines = formatGithub(result(DIAGNOSTICS)).trimEnd().split('\n');
     expect(lines[0]).toBe(
-      `::error file=${UNIT},line=4,col=1,endLine=4,endColumn=10,title=unit/unknown-directive::Unknown key ExecStrat= in section [Service]; systemd ignores it%0ADid you mean ExecStart=?`,
+      `::error file=${UNIT},line=4,col=1,endLine=4,endColumn=10,title=unit/unknown-directive::Unknown ` +
+        `key ExecStrat= in section [Service]; systemd ignores it%0ADid you mean ExecStart=?`,
     );
     expect(lines[2]).toBe(
       '::warning file=demo,line=1,col=1,title=package/name-mismatch::Package is named "demo, 100%25" but%0Aits ID differs%0ARename it.',

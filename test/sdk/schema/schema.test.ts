@@ -51,11 +51,13 @@ describe('MetadataSchema', () => {
     [{ name: 'a@b', source: '/x' }, 'services[0].name: must be 1-128 characters of A-Z a-z 0-9 : _ . - and not start with . or -'],
     [
       { name: 'a', source: 'rel/x' },
-      'services[0].source: must be an absolute path without . or .. components, // or a trailing /, and without control characters or a trailing backslash',
+      'services[0].source: must be an absolute path without . or .. components, // or a trailing ' +
+        '/, and without control characters or a trailing backslash',
     ],
     [
       { name: 'a', source: '/run/composable/store/../../etc' },
-      'services[0].source: must be an absolute path without . or .. components, // or a trailing /, and without control characters or a trailing backslash',
+      'services[0].source: must be an absolute path without . or .. components, // or a trailing ' +
+        '/, and without control characters or a trailing backslash',
     ],
     [{ name: 'a', source: '/x', target: 'soon' }, 'services[0].target: must be early, default, late or a unit name ending in .target'],
     [{ name: 'a', source: '/x', profile: 'loose' }, 'services[0].profile: must be one of "default", "strict", "trusted", "nonetwork"'],
@@ -90,7 +92,8 @@ describe('MetadataSchema', () => {
     ],
     [
       { name: 'a', source: '/x\nExecStartPre=+/bin/sh' },
-      'services[0].source: must be an absolute path without . or .. components, // or a trailing /, and without control characters or a trailing backslash',
+      'services[0].source: must be an absolute path without . or .. components, // or a trailing ' +
+        '/, and without control characters or a trailing backslash',
     ],
     [{ name: 'a', source: `/${'x'.repeat(5000)}` }, 'services[0].source: must be at most 4095 characters'],
     [

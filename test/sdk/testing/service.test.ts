@@ -42,10 +42,14 @@ describe('startService', () => {
     const dir = pkg(
       {
         't.service':
-          '[Service]\nEnvironment="GREETING=hello world" UNIT=%n\nExecStart=/usr/bin/t $GREETING ${GREETING}\nRuntimeDirectory=t\nStateDirectory=t/data\n[Install]\nWantedBy=multi-user.target\n',
+          '[Service]\nEnvironment="GREETING=hello world" UNIT=%n\nExecStart=/usr/bin/t $GREETING ${GREETING}\n' +
+          'RuntimeDirectory=t\nStateDirectory=t/data\n[Install]\nWantedBy=multi-user.target\n',
       },
       {
-        t: '#!/bin/sh\necho "args: $# [$1] [$3]"\necho "unit=$UNIT pkg=$COMPOSABLE_PACKAGE_DIR"\necho "run=$RUNTIME_DIRECTORY state=$STATE_DIRECTORY"\necho "token=$(cat "$CREDENTIALS_DIRECTORY/token")"\necho "cwd=$(pwd)"\nexec sleep 30\n',
+        t:
+          '#!/bin/sh\necho "args: $# [$1] [$3]"\necho "unit=$UNIT pkg=$COMPOSABLE_PACKAGE_DIR"\necho ' +
+          '"run=$RUNTIME_DIRECTORY state=$STATE_DIRECTORY"\necho "token=$(cat "$CREDENTIALS_DIRECTORY/token")"\n' +
+          'echo "cwd=$(pwd)"\nexec sleep 30\n',
       },
     );
     const h = await start(dir, { credentials: { token: 's3cret' }, mountNamespace: false });
@@ -69,7 +73,9 @@ describe('startService', () => {
     const dir = pkg(
       { 't.service': '[Service]\nExecStart=/usr/bin/t\n' },
       {
-        t: '#!/bin/sh\necho "me=$0 pkg=$COMPOSABLE_PACKAGE_DIR"\nif touch /opt/composable/t/x 2>/dev/null; then echo ro=no; else echo ro=yes; fi\nexec sleep 30\n',
+        t:
+          '#!/bin/sh\necho "me=$0 pkg=$COMPOSABLE_PACKAGE_DIR"\nif touch /opt/composable/t/x 2>/dev/null; ' +
+          'then echo ro=no; else echo ro=yes; fi\nexec sleep 30\n',
       },
     );
     const h = await start(dir);
@@ -86,7 +92,11 @@ describe('startService', () => {
     const dir = pkg(
       { 't.service': '[Service]\nType=notify\nExecStart=/usr/bin/t\nExecReload=/bin/sh -c "echo reload $MAINPID"\nWatchdogSec=1s\n' },
       {
-        t: '#!/usr/bin/env python3\nimport os,socket,time\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.sendto(b"READY=1",os.environ["NOTIFY_SOCKET"])\nprint("usec", os.environ.get("WATCHDOG_USEC"), flush=True)\nfor i in range(3):\n  time.sleep(0.1)\n  s.sendto(b"WATCHDOG=1",os.environ["NOTIFY_SOCKET"])\nprint("hanging", flush=True)\ntime.sleep(30)\n',
+        t:
+          '#!/usr/bin/env python3\nimport os,socket,time\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\n' +
+          's.sendto(b"READY=1",os.environ["NOTIFY_SOCKET"])\nprint("usec", os.environ.get("WATCHDOG_USEC"), ' +
+          'flush=True)\nfor i in range(3):\n  time.sleep(0.1)\n  s.sendto(b"WATCHDOG=1",os.environ["NOTIFY_SOCKET"])\n' +
+          'print("hanging", flush=True)\ntime.sleep(30)\n',
       },
     );
     const h = await start(dir);
@@ -127,7 +137,8 @@ describe('startService', () => {
     const h = await start(
       pkg({
         't.service':
-          '[Unit]\nStartLimitIntervalSec=30s\nStartLimitBurst=3\n[Service]\nExecStart=/bin/sh -c "echo run; exit 1"\nRestart=on-failure\nRestartSec=50ms\n',
+          '[Unit]\nStartLimitIntervalSec=30s\nStartLimitBurst=3\n[Service]\nExecStart=/bin/sh -c "echo ' +
+          'run; exit 1"\nRestart=on-failure\nRestartSec=50ms\n',
       }),
     );
     for (let i = 0; i < 100 && h.result !== 'start-limit-hit'; i++) await new Promise((r) => setTimeout(r, 50));
@@ -175,7 +186,10 @@ describe('startService', () => {
     const dir = pkg(
       { 't.service': '[Service]\nType=notify\nExecStart=/usr/bin/t\nTimeoutStartSec=10s\n' },
       {
-        t: '#!/usr/bin/env python3\nimport os,socket,time\ntime.sleep(0.3)\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.sendto(b"READY=1\\nSTATUS=serving",os.environ["NOTIFY_SOCKET"])\nprint("sent",flush=True)\ntime.sleep(30)\n',
+        t:
+          '#!/usr/bin/env python3\nimport os,socket,time\ntime.sleep(0.3)\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\n' +
+          's.sendto(b"READY=1\\nSTATUS=serving",os.environ["NOTIFY_SOCKET"])\nprint("sent",flush=True)\n' +
+          'time.sleep(30)\n',
       },
     );
     const t0 = Date.now();

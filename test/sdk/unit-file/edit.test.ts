@@ -7,7 +7,8 @@ import { parseUnitFile } from '../../../sdk/unit-file/parse.ts';
 import type { UnitFile } from '../../../sdk/unit-file/types.ts';
 
 const TEXT =
-  '# header\n[Unit]\nDescription=old\n\n[Service]\n  ExecStart = /bin/a  \nEnvironment=A=1\nEnvironment=B=2 \\\n  C=3\n\n[Install]\nWantedBy=multi-user.target\n';
+  '# header\n[Unit]\nDescription=old\n\n[Service]\n  ExecStart = /bin/a  \nEnvironment=A=1\nEnvironment=B=2 ' +
+  '\\\n  C=3\n\n[Install]\nWantedBy=multi-user.target\n';
 
 function edited(text: string, edit: (f: UnitFile) => void): string {
   const f = parseUnitFile(text);

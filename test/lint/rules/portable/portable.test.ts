@@ -30,7 +30,8 @@ describe('portable readiness of the examples', () => {
       'portable/interpreter ExecStart= runs usr/bin/health, a script for /usr/bin/env, which the image does not have',
     );
     expect(health).toContain(
-      'portable/node-mdwe ExecStart= runs usr/bin/health, a node program; under portablectl the package gets --profile=default, which sets MemoryDenyWriteExecute=yes and kills node at start',
+      'portable/node-mdwe ExecStart= runs usr/bin/health, a node program; under portablectl the package ' +
+        'gets --profile=default, which sets MemoryDenyWriteExecute=yes and kills node at start',
     );
     const cleanup = await portableFindings(join(EXAMPLES, 'cleanup'), true);
     expect(cleanup).toContain('portable/interpreter ExecStart= runs usr/bin/cleanup, a script for /bin/sh, which the image does not have');
