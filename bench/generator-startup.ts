@@ -20,7 +20,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeBenchRoot, readOutputTree } from './store.ts';
+import { readOutputTree } from '../generator/output/read-tree.ts';
+import { makeBenchRoot } from './store.ts';
 import { bundleBody, launcherSource, produceCodeCache, readLauncher } from '../scripts/build-generator-cache.mjs';
 
 const GENERATOR = join(import.meta.dirname, '../dist/composable-generator.cjs');

@@ -14,7 +14,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeBenchRoot, readOutputTree } from './store.ts';
+import { readOutputTree } from '../generator/output/read-tree.ts';
+import { makeBenchRoot } from './store.ts';
 
 const GENERATOR = join(import.meta.dirname, '../dist/composable-generator.cjs');
 const runsArg = process.argv.indexOf('--runs');
@@ -40,9 +41,11 @@ fs.readFileSync(root + '/run/composable/metadata.json');
 const readAll = (d) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) { const p = d + '/' + e.name; if (e.isDirectory()) readAll(p); else fs.readFileSync(p); } };
 readAll(root + '/run/composable/store');
 const tree = JSON.parse(fs.readFileSync(treeFile, 'utf8'));
-for (const d of tree.dirs) fs.mkdirSync(out + '/' + d);
-for (const [f, c] of tree.files) { const fd = fs.openSync(out + '/' + f, 'wx', 0o644); fs.writeSync(fd, c); fs.closeSync(fd); }
-for (const [l, t] of tree.links) fs.symlinkSync(t, out + '/' + l);
+for (const e of tree) {
+  if (e.kind === 'dir') fs.mkdirSync(out + '/' + e.path);
+  else if (e.kind === 'file') { const fd = fs.openSync(out + '/' + e.path, 'wx', 0o644); fs.writeSync(fd, e.content); fs.closeSync(fd); }
+  else fs.symlinkSync(e.target, out + '/' + e.path);
+}
 `;
 
 function median(xs: number[]): number {

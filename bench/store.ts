@@ -2,7 +2,7 @@
 // service, a program, and an os-release; the metadata names them all) and a reader of what the
 // generator wrote. Shared by bench/generator.ts and bench/generator-startup.ts so both time the
 // same packages and read output the same way.
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -34,31 +34,4 @@ export function makeBenchRoot(n: number, label: string): string {
   }
   writeFileSync(join(root, 'run/composable/metadata.json'), JSON.stringify({ schemaVersion: 1, services }));
   return root;
-}
-
-export interface OutputTree {
-  /** Directories, each before what it holds. */
-  dirs: string[];
-  /** Regular files: relative path and content. */
-  files: [string, string][];
-  /** Symlinks: relative path and target. */
-  links: [string, string][];
-}
-
-/** A generator's output tree, in a fixed order (depth first, names sorted): equal trees give equal values. */
-export function readOutputTree(dir: string): OutputTree {
-  const tree: OutputTree = { dirs: [], files: [], links: [] };
-  const walk = (rel: string): void => {
-    for (const name of readdirSync(join(dir, rel)).sort()) {
-      const r = rel ? `${rel}/${name}` : name;
-      const st = lstatSync(join(dir, r));
-      if (st.isSymbolicLink()) tree.links.push([r, readlinkSync(join(dir, r))]);
-      else if (st.isDirectory()) {
-        tree.dirs.push(r);
-        walk(r);
-      } else tree.files.push([r, readFileSync(join(dir, r), 'utf8')]);
-    }
-  };
-  walk('');
-  return tree;
 }

@@ -13,7 +13,8 @@ import { fileDigest, packageDigest } from '../../sdk/digest.ts';
 import { loadPackage } from '../../sdk/package.ts';
 import { getList } from '../../sdk/unit-file/lookup.ts';
 import { readElf } from '../../sdk/artifact/elf.ts';
-import { extractOciPackage, isOciArchive, isOciLayoutDir } from '../../sdk/artifact/oci-read.ts';
+import { extractOciPackage } from '../../sdk/artifact/oci-read.ts';
+import { sniffArtifact } from '../../sdk/artifact/sniff.ts';
 import { portablectlAttach } from '../../host/portable.ts';
 
 export interface Inspection {
@@ -60,8 +61,9 @@ async function unpack(path: string): Promise<string> {
 }
 
 export async function inspectPath(path: string): Promise<Inspection> {
+  const format = sniffArtifact(path);
   const isDir = statSync(path).isDirectory();
-  if (isDir ? isOciLayoutDir(path) : isOciArchive(path)) {
+  if (format === 'oci-layout' || format === 'oci-archive') {
     const { dir, image, dispose } = await extractOciPackage(path);
     try {
       const i = await inspectPath(dir);
@@ -81,7 +83,7 @@ export async function inspectPath(path: string): Promise<Inspection> {
     }
   }
   const dir = isDir ? path : await unpack(path);
-  const squashfs = !isDir && firstLine(path).startsWith('hsqs');
+  const squashfs = format === 'squashfs';
   try {
     const { package: pkg, problems } = loadPackage(dir, { listFiles: true });
     if (!pkg) throw new Error(problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`).join('\n'));

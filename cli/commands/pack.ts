@@ -12,7 +12,7 @@ import { OCI_FORMATS, OciError, packOci, type OciFormat } from '../../sdk/artifa
 import { ociArchitectureOfElf, hostOciArchitecture, OCI_ARCHITECTURES } from '../../sdk/artifact/oci-pack.ts';
 import { walkTree } from '../../sdk/digest.ts';
 import { readElf } from '../../sdk/artifact/elf.ts';
-import { isOciLayoutDir } from '../../sdk/artifact/oci-read.ts';
+import { isOciLayoutDir } from '../../sdk/artifact/sniff.ts';
 
 const FORMATS: readonly string[] = [...ARTIFACT_FORMATS, ...OCI_FORMATS];
 /** Default file name suffix per format (an OCI layout is a directory, its archive a tar). */

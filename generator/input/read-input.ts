@@ -2,10 +2,11 @@
 // COMPOSABLE_ROOT), turned into the pure planner's input.
 // Everything here is per service: whatever one package does (a FIFO, a loop, a huge file, a bug
 // it triggers), it ends as that service's skip reason, never as an exception out of the generator.
-import { closeSync, constants, lstatSync, openSync, readSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { METADATA_PATH, STORE_ROOT, stablePath } from '../../sdk/contract.ts';
 import { directoryReader, imageReader, loadPackageFrom } from '../../sdk/package.ts';
+import { sniffFile } from '../../sdk/artifact/sniff.ts';
 import { SquashfsError, SquashfsImage } from '../../sdk/artifact/squashfs.ts';
 import { fileDigest, packageDigestResult } from '../../sdk/digest.ts';
 import { candidateExecutables } from '../plan/exec-paths.ts';
@@ -20,21 +21,10 @@ const PACKAGE_LIMITS_METADATA = PACKAGE_LIMITS.metadataBytes;
 import { VERSION } from '../../sdk/version.ts';
 import { readCapabilities } from './capabilities.ts';
 
-/** squashfs ("hsqs" at 0) or erofs (0xE0F5E1E2 little-endian at 1024), else undefined. */
+/** The image format of a store file (sdk/artifact/sniff.ts): squashfs, erofs, or undefined. */
 export function imageType(file: string): 'squashfs' | 'erofs' | undefined {
-  const buf = Buffer.alloc(1028);
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    if (n >= 4 && buf.toString('latin1', 0, 4) === 'hsqs') return 'squashfs';
-    if (n >= 1028 && buf.readUInt32LE(1024) === 0xe0f5e1e2) return 'erofs';
-  } catch {
-    /* unreadable: reported by the caller */
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-  return undefined;
+  const format = sniffFile(file);
+  return format === 'squashfs' || format === 'erofs' ? format : undefined;
 }
 
 /** The store root as it resolves inside the container (it may itself be a symlink). */

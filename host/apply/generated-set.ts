@@ -1,11 +1,10 @@
 // A generated set: the units composable-generator wrote (unit text plus every drop-in) and which
 // of them are enabled under which target. Taken from the generator's output directory on disk, or
 // from a plan computed offline with the same code, so the two compare byte for byte.
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { join } from 'node:path';
 import { DROP_IN_NAME } from '../../sdk/contract.ts';
 import { GENERATED_BY } from '../../generator/plan/targets.ts';
 import type { OutputFile } from '../../generator/plan/types.ts';
+import { outputFilesOf, readOutputTree } from '../../generator/output/read-tree.ts';
 
 export interface GeneratedUnit {
   name: string;
@@ -58,22 +57,5 @@ export function setFromFiles(files: readonly OutputFile[]): GeneratedSet {
 
 /** Read a generator output directory (e.g. /run/systemd/generator) into a set. */
 export function readGeneratedSet(dir: string): GeneratedSet {
-  const files: OutputFile[] = [];
-  const walk = (rel: string, depth: number): void => {
-    let names: string[];
-    try {
-      names = readdirSync(join(dir, rel));
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const r = rel ? `${rel}/${name}` : name;
-      const st = lstatSync(join(dir, r));
-      if (st.isSymbolicLink()) files.push({ kind: 'symlink', path: r, target: readlinkSync(join(dir, r)) });
-      else if (st.isDirectory() && depth === 0) walk(r, 1);
-      else if (st.isFile()) files.push({ kind: 'file', path: r, content: readFileSync(join(dir, r), 'utf8') });
-    }
-  };
-  walk('', 0);
-  return setFromFiles(files);
+  return setFromFiles(outputFilesOf(readOutputTree(dir, { maxDepth: 1 })));
 }

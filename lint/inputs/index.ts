@@ -5,7 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { ArtifactError, extractArtifactTo } from '../../sdk/artifact/extract.ts';
 import { PACKAGE_LIMITS, readRegularFile } from '../../sdk/fs/safe-read.ts';
 import { unitTypeOf } from '../directives.ts';
-import { isOciArchive, isOciLayoutDir } from '../../sdk/artifact/oci-read.ts';
+import { sniffArtifact } from '../../sdk/artifact/sniff.ts';
 
 export type InputKind = 'package' | 'artifact' | 'oci' | 'unit' | 'unit-dir' | 'metadata';
 
@@ -44,8 +44,9 @@ export function classifyInput(given: string, cwd = process.cwd()): LintInput {
     throw new LintInputError(`${given}: no such file or directory`);
   }
   const display = given.replace(/\/+$/, '') || given;
+  const format = sniffArtifact(path);
+  if (format === 'oci-layout' || format === 'oci-archive') return { kind: 'oci', path, display };
   if (st.isDirectory()) {
-    if (isOciLayoutDir(path)) return { kind: 'oci', path, display };
     if (!looksLikePackage(path)) {
       let names: string[] = [];
       try {
@@ -57,7 +58,6 @@ export function classifyInput(given: string, cwd = process.cwd()): LintInput {
     }
     return { kind: 'package', path, display };
   }
-  if (st.isFile() && isOciArchive(path)) return { kind: 'oci', path, display };
   if (ARTIFACT_PATTERN.test(path)) return { kind: 'artifact', path, display };
   if (path.endsWith('.json')) return { kind: 'metadata', path, display };
   if (isUnitFilePath(path)) return { kind: 'unit', path, display };

@@ -24,6 +24,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
+import { formatOfHead } from './sniff.ts';
 import { SquashfsError, SquashfsImage } from './squashfs.ts';
 import { PACKAGE_LIMITS, type PackageLimits } from '../fs/safe-read.ts';
 import {
@@ -61,9 +62,9 @@ export function artifactKind(path: string): ArtifactKind {
   } finally {
     closeSync(fd);
   }
-  if (n >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'tar.gz';
-  if (n >= 4 && head.toString('latin1', 0, 4) === 'hsqs') return 'squashfs';
-  return 'tar';
+  const format = formatOfHead(head.subarray(0, n));
+  // Without a known magic it is read as a tar (old tars have no "ustar"); the reader says when not.
+  return format === 'tar.gz' || format === 'squashfs' ? format : 'tar';
 }
 
 /** Writes entries below `dest`, keeping every limit; shared by the tar and squashfs readers. */

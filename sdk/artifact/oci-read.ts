@@ -251,15 +251,6 @@ function archiveSource(path: string): LayoutSource {
 // ---------------------------------------------------------------------------------------------
 // Recognising the two forms.
 
-/** A directory holding an `oci-layout` file. */
-export function isOciLayoutDir(path: string): boolean {
-  try {
-    return lstatSync(join(path, 'oci-layout')).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /** A tar with an `oci-layout` member (looks at the headers only, at most a few hundred). */
 export function isOciArchive(path: string): boolean {
   let opened: { fd: number; size: number } | undefined;

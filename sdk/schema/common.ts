@@ -50,7 +50,8 @@ export const CREDENTIAL_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$/;
 export const CAPABILITY_PATTERN = /^CAP_[A-Z_]+$/;
 /**
  * The capabilities systemd 252 knows (capability_from_name(), the kernel's 0-40). An unknown name
- * would make systemd ignore the whole CapabilityBoundingSet=/AmbientCapabilities= line.
+ * would make systemd ignore the whole CapabilityBoundingSet=/AmbientCapabilities= line. In bit
+ * order (linux/capability.h): the generator reads a CapEff: mask by index.
  */
 export const CAPABILITY_NAMES = [
   'CAP_CHOWN',

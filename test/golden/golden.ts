@@ -6,22 +6,11 @@
 //   expected/status.json    the status it records
 //   expected/exit-code      0 when everything was generated, 1 when something was skipped
 // `npm run golden:update` regenerates every expected/ folder; review the diff with git.
-import {
-  cpSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  writeFileSync,
-  existsSync,
-  symlinkSync,
-} from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readOutputTree } from '../../generator/output/read-tree.ts';
 import { runGenerator } from '../../generator/run-generator.ts';
 import type { Logger } from '../../generator/log.ts';
 
@@ -31,16 +20,10 @@ export type Tree = Record<string, { file: string } | { symlink: string }>;
 
 export function readTree(dir: string): Tree {
   const out: Tree = {};
-  const walk = (rel: string): void => {
-    for (const name of readdirSync(join(dir, rel)).sort()) {
-      const r = rel ? `${rel}/${name}` : name;
-      const st = lstatSync(join(dir, r));
-      if (st.isSymbolicLink()) out[r] = { symlink: readlinkSync(join(dir, r)) };
-      else if (st.isDirectory()) walk(r);
-      else out[r] = { file: readFileSync(join(dir, r), 'utf8') };
-    }
-  };
-  if (existsSync(dir)) walk('');
+  for (const e of readOutputTree(dir)) {
+    if (e.kind === 'symlink') out[e.path] = { symlink: e.target };
+    else if (e.kind === 'file') out[e.path] = { file: e.content };
+  }
   return out;
 }
 

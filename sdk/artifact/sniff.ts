@@ -1,0 +1,81 @@
+// What an artifact is, from its bytes, never its name: the one place that knows the magic numbers
+// of the formats a package travels in. The generator asks it which image a store file is, lint
+// and inspect which artifact they were given, extract which reader to use.
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { isOciArchive } from './oci-read.ts';
+
+/** A package image or archive, by content. `tar` only with the POSIX/GNU magic at 257. */
+export type ArtifactFormat = 'tar' | 'tar.gz' | 'squashfs' | 'erofs';
+
+/** Bytes a caller must read for `formatOfHead` to see every magic it knows (erofs's is at 1024). */
+export const SNIFF_BYTES = 1028;
+
+/**
+ * The format whose magic `head` (the first bytes of a file) carries: gzip (1f 8b), squashfs
+ * ("hsqs" at 0), erofs (0xE0F5E1E2 little-endian at 1024), tar ("ustar" at 257); else undefined.
+ */
+export function formatOfHead(head: Uint8Array): ArtifactFormat | undefined {
+  const b = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
+  if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) return 'tar.gz';
+  if (b.length >= 4 && b.toString('latin1', 0, 4) === 'hsqs') return 'squashfs';
+  if (b.length >= 1028 && b.readUInt32LE(1024) === 0xe0f5e1e2) return 'erofs';
+  if (b.length >= 262 && b.toString('latin1', 257, 262) === 'ustar') return 'tar';
+  return undefined;
+}
+
+/**
+ * The first `bytes` bytes of a regular file, opened without following a final symlink and without
+ * blocking on a FIFO or taking a terminal; undefined when it is not a regular file or unreadable.
+ */
+export function readHead(path: string, bytes = SNIFF_BYTES): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY);
+    if (!fstatSync(fd).isFile()) return undefined;
+    const buf = Buffer.alloc(bytes);
+    const n = readSync(fd, buf, 0, bytes, 0);
+    return buf.subarray(0, n);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The format of the file at `path` by its content, or undefined (not a regular file, unknown). */
+export function sniffFile(path: string): ArtifactFormat | undefined {
+  const head = readHead(path);
+  return head && formatOfHead(head);
+}
+
+/** A directory holding an `oci-layout` file: an OCI image layout (image-spec, "Image Layout"). */
+export function isOciLayoutDir(path: string): boolean {
+  try {
+    return lstatSync(join(path, 'oci-layout')).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** What `composable lint` and `inspect` may be given, by content. */
+export type InputArtifact = ArtifactFormat | 'oci-layout' | 'oci-archive' | 'directory';
+
+/**
+ * What the path is: an OCI layout directory, another directory, an OCI archive (a tar with an
+ * `oci-layout` member), or a tar, tar.gz, squashfs or erofs file; undefined for anything else.
+ * Follows a symlink the caller gave (it is the user's own path).
+ */
+export function sniffArtifact(path: string): InputArtifact | undefined {
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(path);
+  } catch {
+    return undefined;
+  }
+  if (st.isDirectory()) return isOciLayoutDir(path) ? 'oci-layout' : 'directory';
+  if (!st.isFile()) return undefined;
+  const format = sniffFile(realpathSync(path));
+  if ((format === 'tar' || format === undefined) && isOciArchive(path)) return 'oci-archive';
+  return format;
+}
