@@ -14,7 +14,7 @@ import { loadPackage } from '../../sdk/package.ts';
 import { getList } from '../../sdk/unit-file/lookup.ts';
 import { readElf } from '../../sdk/artifact/elf.ts';
 import { extractOciPackage } from '../../sdk/artifact/oci-read.ts';
-import { sniffArtifact } from '../../sdk/artifact/sniff.ts';
+import { sniffArtifact } from '../../sdk/artifact/identify.ts';
 import { portablectlAttach } from '../../host/portable.ts';
 
 export interface Inspection {

@@ -1,5 +1,5 @@
-// The pure generator's inputs and outputs. The generator's edges (generator/read.ts,
-// generator/write.ts) turn the filesystem into `GeneratorInput` and `GeneratorPlan` back into
+// The pure generator's inputs and outputs. The generator's edges (generator/input/read-input.ts,
+// generator/output/write-tree.ts) turn the filesystem into `GeneratorInput` and `GeneratorPlan` back into
 // files, so everything in between is testable without a filesystem root.
 import type { ComposablePackage, PackageProblem } from '../../sdk/package.ts';
 import type { Reason, Status } from '../../sdk/schema/status.ts';

@@ -1,5 +1,5 @@
 // Pure planning for the OCI hook: which packages a container asked for, which of them it gets, and
-// what the hook must write and mount. No I/O here; `resolve.ts` looks at the store, `apply.ts`
+// what the hook must write and mount. No I/O here; `store.ts` looks at the store, `apply-hook.ts`
 // writes and mounts.
 import { posix } from 'node:path';
 import { SERVICE_NAME_PATTERN } from '../../sdk/schema/common.ts';

@@ -1,7 +1,7 @@
 // Directives whose value is one word of a fixed set, as systemd 252 parses them. Values come from
 // the man pages (systemd.service(5), systemd.exec(5), systemd.unit(5), systemd.kill(5),
 // systemd.socket(5), systemd.resource-control(5)) and are checked against `systemd-analyze verify`
-// by lint/rules/unit/invalid-enum.test.ts: every value here is accepted, `emptyOk` says whether
+// by test/lint/rules/unit/values.test.ts: every value here is accepted, `emptyOk` says whether
 // an empty assignment is (it resets to the default for some, is an error for others), and a
 // value outside the set is rejected.
 

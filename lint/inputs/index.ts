@@ -5,7 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { ArtifactError, extractArtifactTo } from '../../sdk/artifact/extract.ts';
 import { PACKAGE_LIMITS, readRegularFile } from '../../sdk/fs/safe-read.ts';
 import { unitTypeOf } from '../directives.ts';
-import { sniffArtifact } from '../../sdk/artifact/sniff.ts';
+import { sniffArtifact } from '../../sdk/artifact/identify.ts';
 
 export type InputKind = 'package' | 'artifact' | 'oci' | 'unit' | 'unit-dir' | 'metadata';
 

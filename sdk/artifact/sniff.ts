@@ -1,9 +1,8 @@
 // What an artifact is, from its bytes, never its name: the one place that knows the magic numbers
-// of the formats a package travels in. The generator asks it which image a store file is, lint
-// and inspect which artifact they were given, extract which reader to use.
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+// of the formats a package travels in. The generator asks it which image a store file is, extract
+// which reader to use; identify.ts adds OCI archives (a tar listing) for lint and inspect.
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { isOciArchive } from './oci-read.ts';
 
 /** A package image or archive, by content. `tar` only with the POSIX/GNU magic at 257. */
 export type ArtifactFormat = 'tar' | 'tar.gz' | 'squashfs' | 'erofs';
@@ -56,26 +55,4 @@ export function isOciLayoutDir(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** What `composable lint` and `inspect` may be given, by content. */
-export type InputArtifact = ArtifactFormat | 'oci-layout' | 'oci-archive' | 'directory';
-
-/**
- * What the path is: an OCI layout directory, another directory, an OCI archive (a tar with an
- * `oci-layout` member), or a tar, tar.gz, squashfs or erofs file; undefined for anything else.
- * Follows a symlink the caller gave (it is the user's own path).
- */
-export function sniffArtifact(path: string): InputArtifact | undefined {
-  let st: ReturnType<typeof statSync>;
-  try {
-    st = statSync(path);
-  } catch {
-    return undefined;
-  }
-  if (st.isDirectory()) return isOciLayoutDir(path) ? 'oci-layout' : 'directory';
-  if (!st.isFile()) return undefined;
-  const format = sniffFile(realpathSync(path));
-  if ((format === 'tar' || format === undefined) && isOciArchive(path)) return 'oci-archive';
-  return format;
 }

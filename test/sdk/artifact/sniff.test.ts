@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatOfHead, readHead, sniffArtifact, sniffFile } from '../../../sdk/artifact/sniff.ts';
+import { sniffArtifact } from '../../../sdk/artifact/identify.ts';
+import { formatOfHead, readHead, sniffFile } from '../../../sdk/artifact/sniff.ts';
 import { writeTar } from '../../../sdk/artifact/tar.ts';
 
 let dir: string;
