@@ -197,8 +197,14 @@ const fresh = () => {
 
 const sample = makeBenchRoot(3, 'startup');
 let variants = [...plainVariants(), snapshotVariant(), codeCacheVariant(sample), ...embeddedCodeCacheVariants()];
+// --against FILE: another build's shipped generator (e.g. before a change), as one more variant.
+const AGAINST = arg('--against');
+if (AGAINST) variants.push({ name: 'against', argv: (out) => [AGAINST, out] }, { name: 'shipped', argv: (out) => [GENERATOR, out] });
 // plain is always measured: every ratio is also given against it.
-if (ONLY) variants = variants.filter((v) => v.name === 'plain' || ONLY.includes(v.name));
+if (ONLY)
+  variants = variants.filter(
+    (v) => v.name === 'plain' || ONLY.includes(v.name) || (AGAINST && (v.name === 'against' || v.name === 'shipped')),
+  );
 rmSync(sample, { recursive: true, force: true });
 
 let load = execFileSync('uptime').toString().trim();

@@ -1,5 +1,6 @@
 // Generator start-to-finish time for 1, 10, 100, 500 and 2,000 packages, next to `node -e 0`
 // measured in the same alternating loop. Run: npm run build && npx tsx bench/generator.ts [--runs N]
+// [--against OTHER_GENERATOR]
 // Each figure is the median wall time of N runs of the bundled generator as systemd runs it
 // (a fresh, empty output directory each time, on tmpfs like /run/systemd/generator; metadata
 // and store below COMPOSABLE_ROOT). It also reports the cost per package over the start-up floor
@@ -11,7 +12,7 @@
 // generator wrote (same files, same symlinks) into an empty directory, in the same loop. It shows
 // how much of the gap to `node -e 0` is node's start-up plus the file system, not our code.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readOutputTree } from '../generator/output/read-tree.ts';
@@ -21,6 +22,10 @@ const GENERATOR = join(import.meta.dirname, '../dist/composable-generator.cjs');
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 15;
 const SIZES = [1, 10, 100, 500, 2000];
+// --against FILE: another build of the generator (e.g. main's, before a change), timed in the same
+// loop, its output checked byte for byte against this one's.
+const againstArg = process.argv.indexOf('--against');
+const AGAINST = againstArg > 0 ? process.argv[againstArg + 1] : undefined;
 /** A step may cost this much more per added package than the first before growth counts as worse than linear. */
 const LINEAR_TOLERANCE = 1.5;
 
@@ -94,10 +99,18 @@ for (const n of SIZES) {
   const base: number[] = [];
   const ioFloor: number[] = [];
   const gen: number[] = [];
+  const against: number[] = [];
+  if (AGAINST) {
+    fresh();
+    time(node, [AGAINST, out], { ...process.env, COMPOSABLE_ROOT: root }, undefined, 1);
+    if (JSON.stringify(readOutputTree(out)) !== readFileSync(treeFile, 'utf8'))
+      throw new Error(`${AGAINST} wrote another tree for ${n} packages`);
+  }
   for (let i = 0; i < RUNS; i++) {
     base.push(time(node, ['-e', '0'], process.env, undefined, 1));
     ioFloor.push(time(node, [floorScript, root, out, treeFile], process.env, fresh, 1));
     gen.push(time(node, [GENERATOR, out], { ...process.env, COMPOSABLE_ROOT: root }, fresh, 1));
+    if (AGAINST) against.push(time(node, [AGAINST, out], { ...process.env, COMPOSABLE_ROOT: root }, fresh, 1));
   }
   // The cost over node's start-up, pair by pair: a busy machine slows both runs of a pair alike,
   // so the per-step figures below compare these rather than raw medians.
@@ -111,6 +124,12 @@ for (const n of SIZES) {
       `| ${row.ms.toFixed(1).padStart(12)} | ${(row.ms / row.baseline).toFixed(2)}x | ${(row.io / row.baseline).toFixed(2)}x ` +
       `floor, ${(row.ms / row.io).toFixed(2)}x gen/floor | ${row.over.toFixed(1)} | ${step}`,
   );
+  if (AGAINST) {
+    const ratio = median(gen.map((g, i) => g / against[i]!));
+    console.log(
+      `${String(n).padStart(8)} | against ${AGAINST}: ${median(against).toFixed(1)} ms; this / against ${ratio.toFixed(3)} (median of pairs)`,
+    );
+  }
   rmSync(root, { recursive: true, force: true });
   rmSync(out, { recursive: true, force: true });
 }
