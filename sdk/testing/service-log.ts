@@ -2,14 +2,9 @@
 // stderr (and the messages systemd itself would log), timestamped, and waiters for a line that
 // matches. Separate because capturing and waiting on output is independent of how the processes
 // run and of the unit's state; the ServiceHandle exposes `lines` as its `logs`.
+// LogLine is declared last: the first statement takes this header as its summary in docs/api.md.
 
-export interface LogLine {
-  /** Milliseconds since the handle was created. */
-  time: number;
-  stream: 'stdout' | 'stderr';
-  text: string;
-}
-
+/** The lines so far and who waits for which. */
 export class ServiceLog {
   readonly lines: LogLine[] = [];
   private readonly created = Date.now();
@@ -50,4 +45,11 @@ export class ServiceLog {
       }, timeoutMs).unref();
     });
   }
+}
+
+export interface LogLine {
+  /** Milliseconds since the handle was created. */
+  time: number;
+  stream: 'stdout' | 'stderr';
+  text: string;
 }
