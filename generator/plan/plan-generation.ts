@@ -218,54 +218,67 @@ function planAll(input: GeneratorInput): GeneratorPlan {
     return finish(files, status);
   }
   if (input.metadata.reasons && input.metadata.reasons.length > 0) status.metadata.reasons = input.metadata.reasons;
-
-  // 1. Each service on its own.
   const others = input.services.map((svc) => ({ name: svc.spec.name, prefixes: svc.pkg?.manifest.prefixes }));
   const seen = new Set<string>();
-  const candidates: Candidate[] = input.services.map((svc) => {
-    const c: Candidate = { input: svc, reasons: [] };
-    if (seen.has(svc.spec.name)) {
-      c.reasons.push({
-        code: 'duplicate-service',
-        message: `service "${svc.spec.name}" appears more than once in the metadata; only the first is used`,
-      });
-      return c;
-    }
-    seen.add(svc.spec.name);
-    // The planner may be given specs that did not come through parseMetadata; values that reach
-    // unit files and paths are checked here once more, so no caller can skip the check. (An entry
-    // parseMetadata rejected already carries its schema reasons as source reasons.)
-    const checked = svc.sourceReasons.length > 0 || SCHEMA_CHECKED.has(svc.spec) ? undefined : ServiceSchema.safeParse(svc.spec);
-    if (checked && !checked.success) {
-      for (const p of schemaProblems(checked.error.issues))
-        c.reasons.push({ code: 'service-schema', file: input.metadata.path, message: `${p.path || '(service)'}: ${p.message}` });
-      return c;
-    }
-    c.reasons.push(...ownReasons(svc));
-    if (svc.pkg) {
-      const claims = ownershipProblems({
-        name: svc.spec.name,
-        prefixes: svc.pkg.manifest.prefixes,
-        unitNames: svc.pkg.units.map((u) => u.name),
-        others,
-        containerUnits: input.containerUnits,
-      });
-      for (const p of claims)
-        c.reasons.push({ code: p.code, file: p.unit ? `${PACKAGE_UNIT_DIR}/${p.unit}` : svc.pkg.osRelease.relPath, message: p.message });
-    }
-    if (c.reasons.length === 0 && !svc.pkg)
-      c.reasons.push({ code: 'package-unreadable', message: `the package at ${svc.spec.source} could not be read` });
-    c.settings = settingsFor(svc, input.capabilities);
-    if (c.reasons.length === 0 && c.settings && svc.pkg) {
-      c.enablement = planEnablement(svc.pkg.units, svc.spec.units, c.settings.target);
-      c.reasons.push(...c.enablement.reasons);
-      // What the container may do: a mount or namespace it cannot make is a skip, not a failed unit.
-      c.reasons.push(...privilegeReasons(c.settings, svc.resolvedSource ?? svc.spec.source, svc.pkg.units, input.capabilities));
-    }
-    return c;
-  });
+  // 1. Each service on its own; 2. unit names two packages provide; 3. `after`; 4. the files.
+  const candidates = input.services.map((svc) => assessService(svc, input, others, seen));
+  refuseSharedUnits(candidates);
+  checkAfter(candidates);
+  planCandidates(candidates, input, files, status);
+  return finish(files, status);
+}
 
-  // 2. Unit names provided by more than one package: none of them can be trusted to win.
+/** What one service may be on its own: its schema, its package, what it claims, what it needs. */
+function assessService(
+  svc: ServiceInput,
+  input: GeneratorInput,
+  others: { name: string; prefixes: readonly string[] | undefined }[],
+  seen: Set<string>,
+): Candidate {
+  const c: Candidate = { input: svc, reasons: [] };
+  if (seen.has(svc.spec.name)) {
+    c.reasons.push({
+      code: 'duplicate-service',
+      message: `service "${svc.spec.name}" appears more than once in the metadata; only the first is used`,
+    });
+    return c;
+  }
+  seen.add(svc.spec.name);
+  // The planner may be given specs that did not come through parseMetadata; values that reach
+  // unit files and paths are checked here once more, so no caller can skip the check. (An entry
+  // parseMetadata rejected already carries its schema reasons as source reasons.)
+  const checked = svc.sourceReasons.length > 0 || SCHEMA_CHECKED.has(svc.spec) ? undefined : ServiceSchema.safeParse(svc.spec);
+  if (checked && !checked.success) {
+    for (const p of schemaProblems(checked.error.issues))
+      c.reasons.push({ code: 'service-schema', file: input.metadata.path, message: `${p.path || '(service)'}: ${p.message}` });
+    return c;
+  }
+  c.reasons.push(...ownReasons(svc));
+  if (svc.pkg) {
+    const claims = ownershipProblems({
+      name: svc.spec.name,
+      prefixes: svc.pkg.manifest.prefixes,
+      unitNames: svc.pkg.units.map((u) => u.name),
+      others,
+      containerUnits: input.containerUnits,
+    });
+    for (const p of claims)
+      c.reasons.push({ code: p.code, file: p.unit ? `${PACKAGE_UNIT_DIR}/${p.unit}` : svc.pkg.osRelease.relPath, message: p.message });
+  }
+  if (c.reasons.length === 0 && !svc.pkg)
+    c.reasons.push({ code: 'package-unreadable', message: `the package at ${svc.spec.source} could not be read` });
+  c.settings = settingsFor(svc, input.capabilities);
+  if (c.reasons.length === 0 && c.settings && svc.pkg) {
+    c.enablement = planEnablement(svc.pkg.units, svc.spec.units, c.settings.target);
+    c.reasons.push(...c.enablement.reasons);
+    // What the container may do: a mount or namespace it cannot make is a skip, not a failed unit.
+    c.reasons.push(...privilegeReasons(c.settings, svc.resolvedSource ?? svc.spec.source, svc.pkg.units, input.capabilities));
+  }
+  return c;
+}
+
+/** Unit names provided by more than one package: none of them can be trusted to win. */
+function refuseSharedUnits(candidates: Candidate[]): void {
   const providers = new Map<string, Candidate[]>();
   for (const c of candidates) {
     if (c.reasons.length > 0 || !c.input.pkg) continue;
@@ -282,8 +295,10 @@ function planAll(input: GeneratorInput): GeneratorPlan {
       });
     }
   }
+}
 
-  // 3. `after`: unknown names, then cycles among the remaining services.
+/** `after`: names that are not services of this metadata, then cycles among the remaining services. */
+function checkAfter(candidates: Candidate[]): void {
   const known = new Set(candidates.map((c) => c.input.spec.name));
   for (const c of candidates) {
     for (const dep of c.input.spec.after ?? []) {
@@ -300,8 +315,10 @@ function planAll(input: GeneratorInput): GeneratorPlan {
       message: `"after" forms a cycle: ${cycle.join(' -> ')} -> ${cycle[0]}; every service of the cycle is skipped`,
     });
   }
+}
 
-  // 4. Files for every service still standing.
+/** The files and the status entry of every candidate, enabled or skipped with its reasons. */
+function planCandidates(candidates: Candidate[], input: GeneratorInput, files: OutputFile[], status: Status): void {
   const enabledUnitsOf = new Map<string, string[]>();
   for (const c of candidates) if (c.reasons.length === 0 && c.enablement) enabledUnitsOf.set(c.input.spec.name, c.enablement.enabled);
   for (const c of candidates) {
@@ -352,7 +369,6 @@ function planAll(input: GeneratorInput): GeneratorPlan {
     if (sandbox) entry.sandbox = sandbox;
     status.services.push(entry);
   }
-  return finish(files, status);
 }
 
 /** The mount, the package's units and drop-ins, the generated drop-ins and the enable links of one service. */
