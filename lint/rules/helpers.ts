@@ -2,6 +2,7 @@
 import { posix } from 'node:path';
 import { openSync, readSync, closeSync } from 'node:fs';
 import type { TreeEntry } from '../../sdk/digest.ts';
+import { type LookupKind, type PathSource, resolvePath } from '../../sdk/fs/resolve-path.ts';
 import type { EntryNode, UnitFile } from '../../sdk/unit-file/types.ts';
 import { sectionsFor } from '../directives.ts';
 import type { LintPackage, LintUnit, UnitContext } from '../types.ts';
@@ -84,49 +85,60 @@ export type Resolved =
   | { kind: 'escapes'; relPath: string; target: string; absolute: boolean }
   | { kind: 'loop'; relPath: string };
 
+/** A lint package's file list as resolvePath looks it up; `via` collects the links it met. */
+class FileListSource implements PathSource<TreeEntry, never> {
+  value: TreeEntry | undefined;
+  error: undefined;
+  readonly via: string[] = [];
+  private target = '';
+  constructor(readonly files: Map<string, TreeEntry>) {}
+
+  lookup(path: string): LookupKind {
+    const entry = this.files.get(path);
+    if (!entry) return 'missing';
+    if (entry.type === 'symlink') {
+      this.via.push(path);
+      this.target = entry.linkTarget ?? '';
+      return 'symlink';
+    }
+    this.value = entry;
+    return entry.type === 'dir' ? 'dir' : entry.type === 'file' ? 'file' : 'other';
+  }
+
+  readLink(): string {
+    return this.target;
+  }
+}
+
 /**
  * Resolve a package-relative path component by component, following symlinks inside the
- * package. `absoluteInside` treats absolute link targets as relative to the package root (chroot
- * mode, portable images); otherwise they point into the container and escape the package.
+ * package, with the walk the generator uses (sdk/fs/resolve-path.ts: same hop limit, `..` after
+ * a link steps back from the link's target, not from the link). `absoluteInside` treats absolute
+ * link targets as relative to the package root (chroot mode, portable images); otherwise they
+ * point into the container and escape the package.
  */
 export function resolveInPackage(pkg: LintPackage, relPath: string, absoluteInside: boolean): Resolved {
-  const files = fileMap(pkg);
-  let parts = posix
-    .normalize(relPath)
-    .split('/')
-    .filter((p) => p && p !== '.');
-  const via: string[] = [];
-  let hops = 0;
-  let done: string[] = [];
-  while (parts.length > 0) {
-    const part = parts.shift()!;
-    if (part === '..') {
-      if (done.length === 0) return { kind: 'escapes', relPath, target: relPath, absolute: false };
-      done.pop();
-      continue;
-    }
-    const current = [...done, part].join('/');
-    const entry = files.get(current);
+  const source = new FileListSource(fileMap(pkg));
+  const r = resolvePath(source, relPath, {
+    absolute: absoluteInside ? 'from-root' : 'refuse',
+    aboveRoot: 'refuse',
+    throughFile: 'lookup',
+  });
+  if (r.ok) {
+    const entry = source.files.get(r.path);
     if (!entry) return { kind: 'missing', relPath };
-    if (entry.type === 'symlink') {
-      if (++hops > 40) return { kind: 'loop', relPath };
-      via.push(current);
-      const target = entry.linkTarget ?? '';
-      if (target.startsWith('/')) {
-        if (!absoluteInside) return { kind: 'escapes', relPath, target, absolute: true };
-        done = [];
-        parts = [...target.split('/').filter((p) => p && p !== '.'), ...parts];
-      } else {
-        parts = [...target.split('/').filter((p) => p && p !== '.'), ...parts];
-      }
-      continue;
-    }
-    done.push(part);
+    return { kind: 'found', relPath: r.path, entry, via: source.via };
   }
-  const final = done.join('/');
-  const entry = files.get(final);
-  if (!entry) return { kind: 'missing', relPath };
-  return { kind: 'found', relPath: final, entry, via };
+  switch (r.reason) {
+    case 'above-root':
+      return { kind: 'escapes', relPath, target: relPath, absolute: false };
+    case 'absolute':
+      return { kind: 'escapes', relPath, target: r.target, absolute: true };
+    case 'loop':
+      return { kind: 'loop', relPath };
+    default:
+      return { kind: 'missing', relPath };
+  }
 }
 
 /** How much of a package file readHead keeps: enough for every rule's ELF or #! check. */

@@ -10,6 +10,7 @@
 // huge sizes costs a few MB at most.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
+import { type PathSource, resolvePath, SYMLINK_HOP_LIMIT } from '../fs/resolve-path.ts';
 import { PACKAGE_LIMITS, type ListedEntry, type PackageLimits, type ReadResult } from '../fs/safe-read.ts';
 
 const MAGIC = 0x73717368; // "hsqs"
@@ -254,41 +255,62 @@ export class SquashfsImage {
   }
 
   /**
+   * The image as lookup's PathSource: a component is found in its parent directory's listing. A
+   * name below a regular file is an error (path-through-file); below anything else that is not a
+   * directory, it is missing. `root` is the root inode of the walk under way.
+   */
+  private readonly source: PathSource<Inode, 'through-file'> & { root: Inode | undefined; target: string } = {
+    value: undefined,
+    error: undefined,
+    root: undefined,
+    target: '',
+    lookup: (path, parent) => {
+      const source = this.source;
+      const cur = parent ?? source.root!;
+      if (cur.kind === 'file') {
+        source.error = 'through-file';
+        return 'error';
+      }
+      if (cur.kind !== 'dir') return 'missing';
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      const entry = this.listDir(cur).find((e) => e.name === name);
+      if (!entry) return 'missing';
+      const inode = this.inode(entry.ref);
+      if (inode.kind === 'symlink') {
+        source.target = inode.target;
+        return 'symlink';
+      }
+      source.value = inode;
+      return inode.kind;
+    },
+    readLink: () => this.source.target,
+  };
+
+  /**
    * Resolve a path inside the image, following symlinks only while they stay inside it: an
    * absolute target or one above the root is refused, as for a package directory.
    */
-  private lookup(path: string, hopLimit = PACKAGE_LIMITS.symlinkHops): Inode | undefined {
-    let pending = path.split('/').filter((p) => p !== '' && p !== '.');
-    const stack: Inode[] = [this.inode(this.sb.rootInode)];
-    let hops = 0;
-    while (pending.length > 0) {
-      const part = pending.shift()!;
-      const cur = stack[stack.length - 1]!;
-      if (part === '..') {
-        if (stack.length === 1)
-          throw new SquashfsError(`${path} resolves to a path above the image root; links must stay inside the package`, 'symlink-outside');
-        stack.pop();
-        continue;
-      }
-      if (cur.kind === 'file') throw new SquashfsError(`${path} leads through a regular file`, 'path-through-file');
-      if (cur.kind !== 'dir') return undefined;
-      const entry = this.listDir(cur).find((e) => e.name === part);
-      if (!entry) return undefined;
-      const inode = this.inode(entry.ref);
-      if (inode.kind === 'symlink') {
-        if (++hops > hopLimit)
-          throw new SquashfsError(`${path}: more than ${hopLimit} symbolic links while resolving it (a loop?)`, 'symlink-loop');
-        if (inode.target.startsWith('/'))
-          throw new SquashfsError(
-            `${path} goes through an absolute symbolic link; the generator only follows relative links inside the package`,
-            'symlink-outside',
-          );
-        pending = [...inode.target.split('/').filter((p) => p !== '' && p !== '.'), ...pending];
-        continue;
-      }
-      stack.push(inode);
+  private lookup(path: string, hopLimit = SYMLINK_HOP_LIMIT): Inode | undefined {
+    const root = this.inode(this.sb.rootInode);
+    const source = this.source;
+    source.root = root;
+    const r = resolvePath(source, path, { absolute: 'refuse', aboveRoot: 'refuse', throughFile: 'lookup', hopLimit });
+    if (r.ok) return r.value ?? root;
+    switch (r.reason) {
+      case 'above-root':
+        throw new SquashfsError(`${path} resolves to a path above the image root; links must stay inside the package`, 'symlink-outside');
+      case 'error':
+        throw new SquashfsError(`${path} leads through a regular file`, 'path-through-file');
+      case 'loop':
+        throw new SquashfsError(`${path}: more than ${hopLimit} symbolic links while resolving it (a loop?)`, 'symlink-loop');
+      case 'absolute':
+        throw new SquashfsError(
+          `${path} goes through an absolute symbolic link; the generator only follows relative links inside the package`,
+          'symlink-outside',
+        );
+      default:
+        return undefined;
     }
-    return stack[stack.length - 1];
   }
 
   /** One fragment table entry; only the metadata block that holds it is read. */

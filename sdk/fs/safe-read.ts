@@ -26,6 +26,7 @@ import {
 } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { normalize } from 'node:path';
+import { type PathSource, type ResolveOptions, resolvePath, SYMLINK_HOP_LIMIT } from './resolve-path.ts';
 
 export interface PackageProblem {
   /** Stable code, shared with the generator's skip reasons and the linter. */
@@ -51,7 +52,7 @@ export interface PackageLimits {
   depth: number;
   /** Entries (files, directories, symlinks) in one package; also in one directory. */
   entries: number;
-  /** Symlinks followed while resolving one path (the kernel's own limit is 40). */
+  /** Symlinks followed while resolving one path (SYMLINK_HOP_LIMIT, the kernel's own limit, by default). */
   symlinkHops: number;
   /** metadata.json. */
   metadataBytes: number;
@@ -67,7 +68,7 @@ export const PACKAGE_LIMITS: Readonly<PackageLimits> = Object.freeze({
   packageBytes: 8 * GiB,
   depth: 64,
   entries: 100_000,
-  symlinkHops: 40,
+  symlinkHops: SYMLINK_HOP_LIMIT,
   metadataBytes: 16 * MiB,
 });
 
@@ -99,13 +100,6 @@ export interface Resolved {
   kind: 'file' | 'dir';
 }
 
-/** The parts of a relative path, without empty and `.` parts. */
-function components(rel: string): string[] {
-  const out: string[] = [];
-  for (const p of rel.split('/')) if (p !== '' && p !== '.') out.push(p);
-  return out;
-}
-
 /** See PackageTree.names: directories up to this size are read with one readdir call. */
 const SMALL_DIRECTORY_BYTES = 64 * 1024;
 
@@ -123,6 +117,15 @@ function specialName(st: Stats): string {
   if (st.isBlockDevice()) return 'a block device';
   return 'not a regular file or directory';
 }
+
+/** A special file met while resolving `rel` (at `at`): a package holds none. */
+function specialProblem(rel: string, at: string, st: Stats): { ok: false; problem: PackageProblem } {
+  return problem('file-special', rel, `${at} is ${specialName(st)}; a package holds only regular files, directories and symbolic links`);
+}
+
+/** What PackageTree's lookups report to resolvePath: a failed lstat, or a link that could not be read. */
+type TreeLookupError = { ok: false; missing?: boolean; problem: PackageProblem } | typeof LINK_UNREADABLE;
+const LINK_UNREADABLE = 'link-unreadable';
 
 function sizeText(n: number): string {
   return n >= GiB ? `${n / GiB} GiB` : n >= MiB ? `${n / MiB} MiB` : `${n} bytes`;
@@ -155,6 +158,7 @@ export class PackageTree {
     this.limits = { ...PACKAGE_LIMITS, ...limits };
     const base = normalize(root);
     this.base = base.length > 1 && base.endsWith('/') ? base.slice(0, -1) : base;
+    this.walkOptions = { absolute: 'refuse', aboveRoot: 'refuse', throughFile: 'refuse', hopLimit: this.limits.symlinkHops };
   }
 
   /**
@@ -172,6 +176,34 @@ export class PackageTree {
    * entry type already says what they are. As safe to keep as the lstat cache (below).
    */
   private readonly resolved = new Map<string, ReadResult<Resolved>>();
+
+  /** How `resolve` walks: links stay relative and inside the package, never through a file. */
+  private readonly walkOptions: ResolveOptions;
+
+  /** The package directory as resolvePath looks it up: the cached lstat of each component. */
+  private readonly source: PathSource<Stats, TreeLookupError> = {
+    value: undefined,
+    error: undefined,
+    lookup: (path) => {
+      const st = this.lstat(path);
+      const source = this.source;
+      if (!st.ok) {
+        if (st.missing) return 'missing';
+        source.error = st;
+        return 'error';
+      }
+      source.value = st.value;
+      return st.value.isSymbolicLink() ? 'symlink' : st.value.isDirectory() ? 'dir' : st.value.isFile() ? 'file' : 'other';
+    },
+    readLink: (path) => {
+      try {
+        return readlinkSync(this.abs(path));
+      } catch {
+        this.source.error = LINK_UNREADABLE;
+        return undefined;
+      }
+    },
+  };
 
   /**
    * lstat results by relative path. Resolving a path lstats every component, so without this a
@@ -217,86 +249,57 @@ export class PackageTree {
   }
 
   private resolveUncached(rel: string): ReadResult<Resolved> {
-    let pending = components(rel);
-    const resolved: string[] = [];
-    /** resolved.join('/'), kept up to date instead of joined again for every component. */
-    let prefix = '';
-    let hops = 0;
-    let stat: Stats | undefined;
-    while (pending.length > 0) {
-      const part = pending.shift()!;
-      if (part === '..') {
-        if (resolved.length === 0)
+    const r = resolvePath(this.source, rel, this.walkOptions);
+    if (!r.ok) {
+      switch (r.reason) {
+        case 'above-root':
           return problem(
             'symlink-outside',
             rel,
             `${rel} resolves through a symbolic link to a path above the package root; links the generator ` +
               `reads through must stay inside the package`,
           );
-        resolved.pop();
-        prefix = resolved.join('/');
-        stat = undefined;
-        continue;
-      }
-      const candidate = prefix === '' ? part : `${prefix}/${part}`;
-      const st = this.lstat(candidate);
-      if (!st.ok) {
-        if (st.missing)
+        case 'missing':
           return {
             ok: false,
             missing: true,
             problem: {
               code: 'path-missing',
               file: rel,
-              message: candidate === rel ? `${rel} does not exist` : `${rel} does not exist (${candidate} is missing)`,
+              message: r.path === rel ? `${rel} does not exist` : `${rel} does not exist (${r.path} is missing)`,
             },
           };
-        return st;
-      }
-      if (st.value.isSymbolicLink()) {
-        if (++hops > this.limits.symlinkHops)
+        case 'error':
+          return r.error === LINK_UNREADABLE ? problem('read-error', rel, `cannot read the symbolic link ${r.path}`) : r.error;
+        case 'loop':
           return problem(
             'symlink-loop',
             rel,
             `${rel}: more than ${this.limits.symlinkHops} symbolic links while resolving it (a loop?); fix the links`,
           );
-        let target: string;
-        try {
-          target = readlinkSync(this.abs(candidate));
-        } catch {
-          return problem('read-error', rel, `cannot read the symbolic link ${candidate}`);
-        }
-        if (target.startsWith('/')) {
+        case 'absolute':
           return problem(
             'symlink-outside',
             rel,
-            `${candidate} is an absolute symbolic link (${JSON.stringify(target)}); the generator only ` +
+            `${r.path} is an absolute symbolic link (${JSON.stringify(r.target)}); the generator only ` +
               `follows relative links that stay inside the package`,
           );
-        }
-        pending = [...components(target), ...pending];
-        continue;
+        case 'through-file':
+          if (!r.value.isFile()) return specialProblem(rel, r.path, r.value);
+          return problem('path-through-file', rel, `${rel} leads through ${r.path}, which is a regular file, not a directory`);
       }
-      const kind = typeOf(st.value);
-      if (kind === 'other')
-        return problem(
-          'file-special',
-          rel,
-          `${candidate} is ${specialName(st.value)}; a package holds only regular files, directories and symbolic links`,
-        );
-      if (kind === 'file' && pending.length > 0)
-        return problem('path-through-file', rel, `${rel} leads through ${candidate}, which is a regular file, not a directory`);
-      resolved.push(part);
-      prefix = candidate;
-      stat = st.value;
     }
-    if (!stat) {
+    let stat: Stats;
+    if (r.lookedUp) {
+      stat = r.value!;
+      if (!stat.isFile() && !stat.isDirectory()) return specialProblem(rel, r.path, stat);
+    } else {
       // The package root itself (or a path that came back to it).
       const st = this.lstat('');
       if (!st.ok) return st;
       stat = st.value;
     }
-    return { ok: true, value: { rel: prefix, kind: stat.isDirectory() ? 'dir' : 'file' } };
+    return { ok: true, value: { rel: r.path, kind: stat.isDirectory() ? 'dir' : 'file' } };
   }
 
   /** Open a path that lstat said is a regular file; refuses anything else it finds once open. */
