@@ -6,6 +6,7 @@ import { MetadataSchema, ServiceSchema, type ServiceSpec } from '../../sdk/schem
 import { AbsolutePath, ServiceName } from '../../sdk/schema/common.ts';
 import { schemaProblems } from '../../sdk/schema/issues.ts';
 import type { Reason, ServiceStatus, Status } from '../../sdk/schema/status.ts';
+import type { PackageManifest } from '../../sdk/package.ts';
 import { servicesInCycles } from './after-graph.ts';
 import { credentialDir, planDropIn } from './dropin.ts';
 import { planEnablement, type Enablement } from './enable.ts';
@@ -113,17 +114,30 @@ interface Candidate {
 }
 
 function settingsFor(input: ServiceInput, capabilities: GeneratorInput['capabilities']): ServiceSettings | undefined {
-  const pkg = input.pkg;
-  if (!pkg) return undefined;
-  const { spec } = input;
+  if (!input.pkg) return undefined;
+  return serviceSettings(input.spec, input.pkg.manifest, input.mountedBy ?? 'generator', capabilities);
+}
+
+/**
+ * How the generator runs one service of a package: its name and stable path, target, mode and
+ * profile (the metadata's choice over the package's default), who mounts it and whether the
+ * sandbox is whole. The linter asks this too (lint/rules/policy/settings.ts), so the unit it
+ * checks is the unit that boots.
+ */
+export function serviceSettings(
+  spec: Pick<ServiceSpec, 'name' | 'target' | 'mode' | 'profile'>,
+  manifest: Pick<PackageManifest, 'version' | 'target' | 'mode' | 'profile'>,
+  mountedBy: ServiceSettings['mountedBy'],
+  capabilities: GeneratorInput['capabilities'],
+): ServiceSettings {
   return {
     name: spec.name,
-    version: pkg.manifest.version,
+    version: manifest.version,
     where: stablePath(spec.name),
-    target: resolveTarget(spec.target ?? pkg.manifest.target),
-    mode: spec.mode ?? pkg.manifest.mode,
-    profile: spec.profile ?? pkg.manifest.profile,
-    mountedBy: input.mountedBy ?? 'generator',
+    target: resolveTarget(spec.target ?? manifest.target),
+    mode: spec.mode ?? manifest.mode,
+    profile: spec.profile ?? manifest.profile,
+    mountedBy,
     sandbox: canMount(capabilities) ? 'full' : 'unprivileged',
   };
 }

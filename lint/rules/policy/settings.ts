@@ -1,10 +1,15 @@
 // A service's effective [Service] settings as composable runs it: its own file, its drop-ins, then
-// what the generator adds for the package's profile and mode. Shared by policy rules.
-import { PROFILE_DIRECTIVES } from '../../../generator/plan/profiles.ts';
-import type { Profile } from '../../../sdk/contract.ts';
-import type { UnitContext } from '../../types.ts';
+// the drop-in the generator writes for the package (its profile, mode and stable path). That
+// drop-in is asked of the generator's planner (serviceSettings, planDropIn), never re-derived
+// here, so the unit the policy rules judge is the unit that boots.
+import { planDropIn } from '../../../generator/plan/dropin.ts';
+import { serviceSettings } from '../../../generator/plan/plan-generation.ts';
+import { DROP_IN_NAME, METADATA_PATH, stablePath } from '../../../sdk/contract.ts';
+import type { PackageUnit } from '../../../sdk/package.ts';
+import { parseUnitFile } from '../../../sdk/unit-file/parse.ts';
+import type { LintPackage, LintUnit, UnitContext } from '../../types.ts';
 import type { Settings } from '../../util/exposure.ts';
-import { entriesOf, packageMode, packageProfile, unitFiles } from '../helpers.ts';
+import { entriesOf, packageMode, packageProfile, resolveInPackage, unitFiles } from '../helpers.ts';
 
 const LIST_KEYS = new Set([
   'SystemCallFilter',
@@ -34,12 +39,48 @@ export interface EffectiveService {
   profile?: string;
 }
 
+/**
+ * The drop-in (DROP_IN_NAME) the generator would write for `unit` of `pkg`, started from
+ * metadata that names the package and sets nothing else, in a container that may mount. Its
+ * text, or undefined when the unit is not one the generator adapts.
+ */
+export function composableDropIn(pkg: LintPackage, unit: LintUnit): string | undefined {
+  const manifest = pkg.manifest ?? { version: '0', mode: packageMode(pkg), profile: packageProfile(pkg) as 'default' };
+  const settings = serviceSettings({ name: pkg.name }, manifest, 'generator', undefined);
+  const packageUnit: PackageUnit = {
+    name: unit.name,
+    relPath: unit.relPath ?? unit.file,
+    text: unit.text,
+    file: unit.parsed,
+    dropIns: pkg.units
+      .filter((u) => u.name === unit.name && u.dropIn !== undefined)
+      .sort((a, b) => Buffer.compare(Buffer.from(a.dropIn!), Buffer.from(b.dropIn!)))
+      .map((u) => ({ name: u.dropIn!, relPath: u.relPath ?? u.file, text: u.text, file: u.parsed })),
+  };
+  const hasFile = (rel: string): boolean => {
+    const r = resolveInPackage(pkg, rel, false);
+    return r.kind === 'found' && r.entry.type === 'file';
+  };
+  const { file } = planDropIn(packageUnit, {
+    settings,
+    spec: { name: pkg.name, source: stablePath(pkg.name) },
+    afterUnits: [],
+    hasFile,
+    sourcePath: METADATA_PATH,
+  });
+  return file.kind === 'file' ? file.content : undefined;
+}
+
 export function effectiveService(ctx: UnitContext): EffectiveService {
   const s: Settings = new Map();
   for (const unit of unitFiles(ctx)) for (const { entry } of entriesOf(unit.parsed, 'Service')) assign(s, entry.key, entry.value);
-  if (!ctx.pkg) return { settings: s };
-  const profile = packageProfile(ctx.pkg);
-  for (const [key, value] of PROFILE_DIRECTIVES[profile as Profile] ?? []) assign(s, key, value);
-  if (packageMode(ctx.pkg) === 'chroot') s.set('RootDirectory', '/opt/composable');
-  return { settings: s, profile };
+  if (!ctx.pkg || ctx.unit.dropIn !== undefined) return { settings: s };
+  const text = composableDropIn(ctx.pkg, ctx.unit);
+  if (text !== undefined) {
+    for (const { entry } of entriesOf(parseUnitFile(text, `${ctx.unit.name}.d/${DROP_IN_NAME}`), 'Service')) {
+      // An empty assignment resets (systemd.unit(5)): assign keeps '' and the next value replaces it.
+      assign(s, entry.key, entry.value);
+    }
+  }
+  return { settings: s, profile: packageProfile(ctx.pkg) };
 }
