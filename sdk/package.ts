@@ -85,7 +85,8 @@ export function directoryReader(dir: string, limits?: Partial<PackageLimits>): P
   return treeReader(new PackageTree(dir, limits));
 }
 
-function treeReader(tree: PackageTree): PackageReader {
+/** A reader over a PackageTree already made (its caches are shared with the caller's other reads). */
+export function treeReader(tree: PackageTree): PackageReader {
   return {
     readText: (rel) => tree.readText(rel),
     list: (rel) => tree.list(rel),
@@ -251,27 +252,54 @@ export function loadPackage(dir: string, options: LoadPackageOptions = {}): Load
   return result;
 }
 
-/** Load a package from any reader (a directory, a squashfs image). `root` names it in the model. */
-export function loadPackageFrom(reader: PackageReader, root: string): LoadPackageResult {
+/**
+ * Everything the package model reads from a package, usable or not: loadPackage refuses a
+ * package with any of `problems`, the linter (lint/inputs/package.ts) reports on all of it. One
+ * reading for both, so lint sees the units the generator installs.
+ */
+export interface PackageContents {
+  /** The os-release file, when it could be read. */
+  osRelease?: { relPath: string; text: string; fields: Record<string, string> };
+  /** Present when os-release is valid. */
+  manifest?: PackageManifest;
+  /** Every unit file in the unit directory that could be read, with its drop-ins. */
+  units: PackageUnit[];
+  /**
+   * `<unit>.d` directories with no unit of that name in the package (read only when asked): the
+   * generator never applies them, the linter still checks them.
+   */
+  strayDropIns: { unit: string; dropIns: PackageDropIn[] }[];
+  problems: PackageProblem[];
+}
+
+export interface ReadContentsOptions {
+  /** Also read the drop-ins of `<unit>.d` directories whose unit the package lacks. */
+  strayDropIns?: boolean;
+}
+
+/** Read what a package holds from any reader (a directory, a squashfs image), keeping every problem. */
+export function readPackageContents(reader: PackageReader, options: ReadContentsOptions = {}): PackageContents {
   const problems: PackageProblem[] = [];
+  const contents: PackageContents = { units: [], strayDropIns: [], problems };
   const osRead = reader.readText(PACKAGE_OS_RELEASE);
   if (!osRead.ok) {
-    if (!osRead.missing) return { problems: [osRead.problem] };
-    return {
-      problems: [
-        {
-          code: 'os-release-missing',
-          file: PACKAGE_OS_RELEASE,
-          message: `missing ${PACKAGE_OS_RELEASE}; every package needs one with NAME, ID and VERSION_ID (composable init creates it)`,
-        },
-      ],
-    };
+    problems.push(
+      osRead.missing
+        ? {
+            code: 'os-release-missing',
+            file: PACKAGE_OS_RELEASE,
+            message: `missing ${PACKAGE_OS_RELEASE}; every package needs one with NAME, ID and VERSION_ID (composable init creates it)`,
+          }
+        : osRead.problem,
+    );
+  } else {
+    const { manifest, fields, problems: osProblems } = manifestFromOsRelease(osRead.value);
+    problems.push(...osProblems);
+    contents.osRelease = { relPath: PACKAGE_OS_RELEASE, text: osRead.value, fields };
+    contents.manifest = manifest;
   }
-  const osText = osRead.value;
-  const { manifest, fields, problems: osProblems } = manifestFromOsRelease(osText);
-  problems.push(...osProblems);
+  const { manifest } = contents;
 
-  const units: PackageUnit[] = [];
   const listed = reader.list(PACKAGE_UNIT_DIR);
   if (!listed.ok) {
     problems.push(
@@ -308,12 +336,24 @@ export function loadPackageFrom(reader: PackageReader, root: string): LoadPackag
       const nameProblem = checkPackageUnitName(name, manifest);
       if (nameProblem) problems.push({ code: 'unit-prefix', file: relPath, message: nameProblem });
     }
-    units.push({ name, relPath, text, file, dropIns: dropInDirs.has(name) ? readDropIns(reader, name, problems) : [] });
+    contents.units.push({ name, relPath, text, file, dropIns: dropInDirs.has(name) ? readDropIns(reader, name, problems) : [] });
   }
+  if (options.strayDropIns) {
+    const known = new Set(unitFiles);
+    for (const unit of dropInDirs) {
+      // Their problems are the linter's to report; they do not make the package unusable.
+      if (!known.has(unit)) contents.strayDropIns.push({ unit, dropIns: readDropIns(reader, unit, []) });
+    }
+  }
+  return contents;
+}
 
+/** Load a package from any reader (a directory, a squashfs image). `root` names it in the model. */
+export function loadPackageFrom(reader: PackageReader, root: string): LoadPackageResult {
+  const { osRelease, manifest, units, problems } = readPackageContents(reader);
+  // A package whose os-release cannot be read reports only that (its first problem).
+  if (!osRelease) return { problems: problems.slice(0, 1) };
   const usable = manifest !== undefined && problems.length === 0;
-  const pkg: ComposablePackage | undefined = usable
-    ? { root, manifest, osRelease: { relPath: PACKAGE_OS_RELEASE, text: osText, fields }, units }
-    : undefined;
+  const pkg: ComposablePackage | undefined = usable ? { root, manifest, osRelease, units } : undefined;
   return { package: pkg, problems };
 }

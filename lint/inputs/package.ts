@@ -1,14 +1,15 @@
-// Reads a package directory into what the rules look at. Unlike the SDK's loadPackage, which
-// refuses a package with any problem, this keeps everything that is there, so one run reports
-// every problem at once. It reads through the SDK's safe package reader: a FIFO or device is never
-// opened, a symlink that leaves the package (to a host file, say) is never followed, so no host
-// content reaches a diagnostic, and the package limits hold.
+// Reads a package directory into what the rules look at: the SDK's package model
+// (readPackageContents, the reading loadPackage and the generator use) plus the file list and
+// display paths. Unlike loadPackage, which refuses a package with any problem, this keeps
+// everything that is there, so one run reports every problem at once. The SDK's safe reader
+// opens no FIFO or device and follows no symlink out of the package, so no host content reaches a
+// diagnostic, and the package limits hold.
 import { basename } from 'node:path';
 import { PackageTree, type TreeEntry } from '../../sdk/fs/safe-read.ts';
-import { PACKAGE_OS_RELEASE, PACKAGE_UNIT_DIR } from '../../sdk/contract.ts';
+import { PACKAGE_OS_RELEASE } from '../../sdk/contract.ts';
 import { parseOsRelease } from '../../sdk/os-release.ts';
-import { manifestFromOsRelease } from '../../sdk/package.ts';
-import { parseUnitFile } from '../../sdk/unit-file/parse.ts';
+import { type PackageDropIn, readPackageContents, treeReader } from '../../sdk/package.ts';
+import type { UnitFile } from '../../sdk/unit-file/types.ts';
 import { unitTypeOf } from '../directives.ts';
 import type { LintOsRelease, LintPackage, LintUnit } from '../types.ts';
 import { LintInputError } from './index.ts';
@@ -33,30 +34,24 @@ export function readPackage(root: string, display: string, dirName = basename(ro
       `${display}${walked.problem.file ? `/${walked.problem.file}` : ''}: ${walked.problem.message}; composable does not read packages over the limits (docs/contract.md, "Threat model")`,
     );
   const files: TreeEntry[] = walked.value;
-  // Text of a regular file inside the package (links followed only inside it), else undefined.
-  const readText = (relPath: string): string | undefined => {
-    const r = tree.readText(relPath);
-    return r.ok ? r.value : undefined;
-  };
   const byPath = new Map(files.map((f) => [f.relPath, f]));
   const prefix = display === '' || display === '.' ? '' : display.endsWith('/') ? display : `${display}/`;
   const path = (relPath: string): string => (relPath ? `${prefix}${relPath}` : display);
 
+  const contents = readPackageContents(treeReader(tree), { strayDropIns: true });
   let osRelease: LintOsRelease | undefined;
-  let manifest: LintPackage['manifest'];
-  const osEntry = byPath.get(PACKAGE_OS_RELEASE);
-  const osText = osEntry && osEntry.type !== 'dir' ? readText(PACKAGE_OS_RELEASE) : undefined;
-  if (osText !== undefined) {
-    const parsed = parseOsRelease(osText, PACKAGE_OS_RELEASE);
+  const manifest: LintPackage['manifest'] = contents.manifest;
+  if (contents.osRelease) {
+    const { text } = contents.osRelease;
+    const parsed = parseOsRelease(text, PACKAGE_OS_RELEASE);
     osRelease = {
       file: path(PACKAGE_OS_RELEASE),
       relPath: PACKAGE_OS_RELEASE,
-      text: osText,
+      text,
       fields: parsed.fields,
       entries: parsed.entries,
       problems: parsed.problems,
     };
-    manifest = manifestFromOsRelease(osText).manifest;
   }
 
   const name = manifest?.name ?? osRelease?.fields.ID ?? stripArtifactSuffix(dirName);
@@ -64,39 +59,27 @@ export function readPackage(root: string, display: string, dirName = basename(ro
   const prefixes = manifest?.prefixes ?? (declared.length > 0 ? declared : [name]);
 
   const units: LintUnit[] = [];
-  const unitDir = `${PACKAGE_UNIT_DIR}/`;
-  for (const entry of files) {
-    if (!entry.relPath.startsWith(unitDir)) continue;
-    const rest = entry.relPath.slice(unitDir.length);
-    const parts = rest.split('/');
-    if (parts.length === 1) {
-      // A unit file; symlinks are aliases of another unit (linted there) or escape (package rules).
-      if (entry.type !== 'file' || !unitTypeOf(rest)) continue;
-      const text = readText(entry.relPath);
-      if (text === undefined) continue;
-      units.push({
-        name: rest,
-        type: unitTypeOf(rest),
-        file: path(entry.relPath),
-        relPath: entry.relPath,
-        text,
-        parsed: parseUnitFile(text, entry.relPath),
-      });
-    } else if (parts.length === 2 && parts[0]!.endsWith('.d') && parts[1]!.endsWith('.conf') && entry.type === 'file') {
-      const unitName = parts[0]!.slice(0, -2);
-      const text = readText(entry.relPath);
-      if (text === undefined) continue;
-      units.push({
-        name: unitName,
-        type: unitTypeOf(unitName),
-        file: path(entry.relPath),
-        relPath: entry.relPath,
-        text,
-        parsed: parseUnitFile(text, entry.relPath),
-        dropIn: parts[1],
-      });
-    }
+  const lintUnit = (unitName: string, relPath: string, text: string, parsed: UnitFile, dropIn?: string): LintUnit => ({
+    name: unitName,
+    type: unitTypeOf(unitName),
+    file: path(relPath),
+    relPath,
+    text,
+    parsed,
+    ...(dropIn !== undefined ? { dropIn } : {}),
+  });
+  const dropInsOf = (unitName: string, dropIns: PackageDropIn[]): void => {
+    for (const d of dropIns) units.push(lintUnit(unitName, d.relPath, d.text, d.file, d.name));
+  };
+  for (const unit of contents.units) {
+    // A symlink in the unit directory is an alias of another unit (linted there) or escapes
+    // (package rules); a file of no unit type is unit-type's to report.
+    if (byPath.get(unit.relPath)?.type === 'file' && unitTypeOf(unit.name))
+      units.push(lintUnit(unit.name, unit.relPath, unit.text, unit.file));
+    dropInsOf(unit.name, unit.dropIns);
   }
+  for (const stray of contents.strayDropIns) dropInsOf(stray.unit, stray.dropIns);
+  units.sort((a, b) => (a.relPath! < b.relPath! ? -1 : a.relPath! > b.relPath! ? 1 : 0));
 
   return { root, display, name, dirName: stripArtifactSuffix(dirName), osRelease, manifest, prefixes, units, files, path };
 }
