@@ -3,6 +3,7 @@
 import type { Rule } from '../types.ts';
 import { rule as package_dangling_symlink } from './package/dangling-symlink.ts';
 import { rule as package_dropin_order } from './package/dropin-order.ts';
+import { rule as package_dropin_reserved } from './package/dropin-reserved.ts';
 import { rule as package_empty_unit_file } from './package/empty-unit-file.ts';
 import { rule as package_missing_exec_bit } from './package/missing-exec-bit.ts';
 import { rule as package_missing_os_release } from './package/missing-os-release.ts';
@@ -67,6 +68,7 @@ import { rule as metadata_unprivileged_mount } from './metadata/unprivileged-mou
 export const RULES: readonly Rule[] = [
   package_dangling_symlink,
   package_dropin_order,
+  package_dropin_reserved,
   package_empty_unit_file,
   package_missing_exec_bit,
   package_missing_os_release,
