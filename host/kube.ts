@@ -76,6 +76,8 @@ export type KubeRenderResult = { ok: true; render: KubeRender } | { ok: false; p
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Label values (k8s.io/apimachinery validation.IsValidLabelValue); the empty value is valid. */
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 /** Keys of ConfigMaps and Secrets. */
 const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
 
@@ -87,6 +89,42 @@ export function isDnsLabel(s: string): boolean {
 /** A DNS-1123 subdomain (what ConfigMap, Secret and Deployment names must be). */
 export function isDnsSubdomain(s: string): boolean {
   return s.length <= 253 && DNS_SUBDOMAIN.test(s);
+}
+
+/** A label value as Kubernetes accepts it: at most 63 characters. */
+export function isLabelValue(s: string): boolean {
+  return s.length <= 63 && LABEL_VALUE.test(s);
+}
+
+/** The rules a generated name or label value is held to, with their wording for messages. */
+export const KUBE_NAME_RULES = {
+  label: {
+    test: isDnsLabel,
+    text: 'a DNS-1123 label: at most 63 characters of a-z 0-9 and -, starting and ending with a letter or digit',
+  },
+  subdomain: {
+    test: isDnsSubdomain,
+    text: 'a DNS-1123 subdomain: at most 253 characters, DNS-1123 labels (a-z 0-9 and -) joined by .',
+  },
+  labelValue: {
+    test: isLabelValue,
+    text: 'a Kubernetes label value: at most 63 characters of A-Z a-z 0-9 - _ and ., starting and ending with a letter or digit',
+  },
+} as const;
+export type KubeNameRule = keyof typeof KUBE_NAME_RULES;
+
+/** A value that is quoted in a message: long ones shortened, with their length said. */
+function quoted(value: string): string {
+  return value.length > 80 ? `${JSON.stringify(value.slice(0, 80))}... (${value.length} characters)` : JSON.stringify(value);
+}
+
+/**
+ * The problem with one generated name or label value, or undefined when it holds to `rule`:
+ * `what` says where it goes, `fix` what to change.
+ */
+export function kubeNameProblem(what: string, value: string, rule: KubeNameRule, fix: string): string | undefined {
+  if (KUBE_NAME_RULES[rule].test(value)) return undefined;
+  return `${what} ${quoted(value)} is not ${KUBE_NAME_RULES[rule].text}; ${fix}`;
 }
 
 /**
@@ -115,11 +153,19 @@ export function commonLabels(name: string): Record<string, string> {
 export function renderKube(input: KubeRenderInput): KubeRenderResult {
   const problems: string[] = [];
   const { metadata, name } = input;
-  if (!isDnsSubdomain(name) || name.length > 240) {
-    problems.push(
-      `name ${JSON.stringify(name)} is not a Kubernetes object name (lower-case letters, digits, - and ., at most 240 here); pass --name`,
-    );
+  const check = (what: string, value: string, rule: KubeNameRule, fix: string): void => {
+    const p = kubeNameProblem(what, value, rule, fix);
+    if (p) problems.push(p);
+  };
+  check('name', name, 'subdomain', 'pass --name');
+  if (isDnsSubdomain(name)) {
+    // Only the rules the subdomain check leaves open: said once, about what is derived from it.
+    check('name', name, 'labelValue', 'it is the label app.kubernetes.io/name on every object; pass a shorter --name');
+    check('ConfigMap name', `${name}-composable`, 'subdomain', 'pass a shorter --name');
   }
+  check('container name', input.containerName, 'label', 'pass --container NAME');
+  for (const [k, v] of Object.entries(commonLabels(name)))
+    if (k !== 'app.kubernetes.io/name') check(`label ${k}`, v, 'labelValue', 'this is a bug in composable kube');
   const serviceNames = new Set(metadata.services.map((s) => s.name));
   for (const service of Object.keys(input.images)) {
     if (!serviceNames.has(service))
@@ -143,6 +189,7 @@ export function renderKube(input: KubeRenderInput): KubeRenderResult {
       problems.push(`service ${s.name}: no image; pass --package ${s.name}=image:REF (or --registry, with a version in the metadata)`);
     } else {
       const pkg = volumeName('pkg', s.name);
+      check(`service ${s.name}: volume name`, pkg, 'label', 'this is a bug in composable kube');
       volumes.push({ name: pkg, image: { reference, pullPolicy: input.pullPolicy } });
       volumeMounts.push({ name: pkg, mountPath: stablePath(s.name), readOnly: true });
     }
@@ -166,12 +213,14 @@ export function renderKube(input: KubeRenderInput): KubeRenderResult {
       items.push({ key: credName, path: posix.basename(path) });
     }
     const secretName = input.secrets[s.name] ?? `${name}-${s.name}-credentials`;
-    if (!isDnsSubdomain(secretName)) {
-      problems.push(
-        `service ${s.name}: ${JSON.stringify(secretName)} is not a Secret name (lower-case letters, digits, - and .); pass --secret ${s.name}=NAME`,
-      );
-    }
+    check(
+      `service ${s.name}: Secret name`,
+      secretName,
+      'subdomain',
+      input.secrets[s.name] === undefined ? `pass --secret ${s.name}=NAME or a shorter --name` : `pass --secret ${s.name}=NAME`,
+    );
     const vol = volumeName('cred', s.name);
+    check(`service ${s.name}: volume name`, vol, 'label', 'this is a bug in composable kube');
     volumes.push({ name: vol, secret: { secretName, items, defaultMode: CREDENTIAL_FILE_MODE } });
     volumeMounts.push({ name: vol, mountPath: dir, readOnly: true });
     secrets.push({ service: s.name, secretName, keys: items.map((i) => i.key) });

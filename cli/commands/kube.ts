@@ -10,7 +10,15 @@ import { stringify } from 'yaml';
 import { validateMetadata } from '../../host/agent.ts';
 import { ANNOTATION_DIGEST, ANNOTATION_NAME, ANNOTATION_VERSION, ociRepository, ociTag } from '../../sdk/artifact/oci-pack.ts';
 import { OciReadError, readOciImage } from '../../sdk/artifact/oci-read.ts';
-import { isDnsSubdomain, PULL_POLICIES, renderDeployment, renderDeploymentPatch, renderKube, type PullPolicy } from '../../host/kube.ts';
+import {
+  isDnsSubdomain,
+  kubeNameProblem,
+  PULL_POLICIES,
+  renderDeployment,
+  renderDeploymentPatch,
+  renderKube,
+  type PullPolicy,
+} from '../../host/kube.ts';
 
 interface Options {
   metadata: string;
@@ -172,9 +180,14 @@ export function register(program: Command): void {
         const checked = validateMetadata(raw);
         if (!checked.ok) throw new KubeInputError(checked.problems.map((p) => `${opts.metadata}: ${p}`));
         const metadata = checked.metadata;
-        for (const secret of opts.pullSecret)
-          if (!isDnsSubdomain(secret))
-            problems.push(`--pull-secret ${JSON.stringify(secret)} is not a Secret name (lower-case letters, digits, - and .)`);
+        for (const secret of opts.pullSecret) {
+          const p = kubeNameProblem('--pull-secret', secret, 'subdomain', 'give the name of a Secret');
+          if (p) problems.push(p);
+        }
+        if (opts.runtimeClass !== undefined) {
+          const p = kubeNameProblem('--runtime-class', opts.runtimeClass, 'subdomain', 'give the name of a RuntimeClass');
+          if (p) problems.push(p);
+        }
         if (!(OUTPUTS as readonly string[]).includes(opts.output)) problems.push(`--output must be one of ${OUTPUTS.join(', ')}`);
         if (!(PULL_POLICIES as readonly string[]).includes(opts.pullPolicy))
           problems.push(`--pull-policy must be one of ${PULL_POLICIES.join(', ')}`);

@@ -2,11 +2,13 @@
 // mount namespace at createRuntime (runc runs that stage after the container's mounts are set up,
 // before the root switch: the namespace still sees the host's tree, so host paths are valid bind
 // sources there).
-import { chmodSync, closeSync, lchownSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { dirname, join, posix } from 'node:path';
-import { writeCredential, writeMetadata } from '../agent.ts';
+import { basename, dirname, join, posix } from 'node:path';
+import { validateMetadata } from '../agent.ts';
 import { atomicWriteFile } from '../../sdk/fs/atomic-write.ts';
+import { CREDENTIAL_NAME_PATTERN, SERVICE_NAME_PATTERN } from '../../sdk/schema/common.ts';
+import { type DirFd, readBounded, withDir } from './dir-fd.ts';
 import { mountOptions, withoutService, type HookMount, type HookPlan } from './plan-hook.ts';
 import type { HostOwner } from './oci.ts';
 
@@ -38,42 +40,83 @@ function errText(e: unknown): string {
 export function makeContainerDir(plan: HookPlan): void {
   // A restarted container (same ID) whose poststop did not run starts from an empty directory:
   // no credential of an earlier run is left behind.
-  rmSync(plan.containerDir, { recursive: true, force: true });
-  mkdirSync(plan.containerDir, { recursive: true, mode: 0o700 });
-  chmodSync(plan.containerDir, 0o700);
-  mkdirSync(plan.runDir, { recursive: true, mode: 0o755 });
-  chmodSync(plan.runDir, 0o755);
+  const runRoot = dirname(plan.containerDir);
+  mkdirSync(runRoot, { recursive: true, mode: 0o755 });
+  withDir(runRoot, (root) => {
+    root.remove(basename(plan.containerDir));
+    const container = root.openDir(basename(plan.containerDir), { mode: 0o700 });
+    try {
+      container.openDir(basename(plan.runDir), { mode: 0o755 }).close();
+    } finally {
+      container.close();
+    }
+  });
+}
+
+/** A credential copied from the host is at most this big (it is read into memory). */
+export const MAX_CREDENTIAL_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Write one credential to `credentials/<service>/<name>` below the open run directory
+ * (directories 0700, file 0600), every step relative to a descriptor, no link followed: the
+ * container can write there.
+ */
+function writeCredentialAt(run: DirFd, service: string, name: string, bytes: Uint8Array): void {
+  if (!SERVICE_NAME_PATTERN.test(service) || !CREDENTIAL_NAME_PATTERN.test(name))
+    throw new Error(`credential ${JSON.stringify(name)} of ${JSON.stringify(service)}: not a valid name`);
+  const root = run.openDir('credentials', { mode: 0o700 });
+  try {
+    const dir = root.openDir(service, { mode: 0o700 });
+    try {
+      dir.writeFile(name, bytes, 0o600, { fsync: true });
+    } finally {
+      dir.close();
+    }
+  } finally {
+    root.close();
+  }
 }
 
 /**
  * Copy each planned credential from its host file into `run/credentials/<service>/<name>`
- * (0700/0600). A service whose credential cannot be read is dropped, with the reason (the file
- * and the error code, never the content).
+ * (0700/0600). A service whose credential cannot be read or written is dropped, with the reason
+ * (the file and what is wrong, never the content).
  */
 export function copyCredentials(plan: HookPlan): HookPlan {
   let out = plan;
-  for (const c of plan.credentials) {
-    if (!out.metadata.services.some((s) => s.name === c.service)) continue;
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(c.hostFile);
-    } catch (e) {
-      out = withoutService(
-        out,
-        c.service,
-        `credential ${c.name}: cannot read ${c.hostFile} (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
-      );
-      continue;
+  const wanted = plan.credentials.filter((c) => out.metadata.services.some((s) => s.name === c.service));
+  if (wanted.length === 0) return out;
+  withDir(plan.runDir, (run) => {
+    for (const c of wanted) {
+      if (!out.metadata.services.some((s) => s.name === c.service)) continue;
+      let bytes: Buffer;
+      try {
+        // The administrator's path: links followed, but no FIFO, device or unbounded read.
+        bytes = readBounded(c.hostFile, { maxBytes: MAX_CREDENTIAL_BYTES, follow: true });
+      } catch (e) {
+        out = withoutService(out, c.service, `credential ${c.name}: ${(e as Error).message}`);
+        continue;
+      }
+      try {
+        writeCredentialAt(run, c.service, c.name, bytes);
+      } catch (e) {
+        out = withoutService(
+          out,
+          c.service,
+          `credential ${c.name}: cannot be written below ${plan.runDir}/credentials (${(e as NodeJS.ErrnoException).code ?? 'error'}); something in the container replaced a directory there`,
+        );
+      } finally {
+        bytes.fill(0);
+      }
     }
-    writeCredential(plan.runDir, c.service, c.name, bytes);
-    bytes.fill(0);
-  }
+  });
   return out;
 }
 
 /** Write metadata.json (validated by the SDK), hook-status.json and the host-only record. */
 export function writeRunFiles(plan: HookPlan, record: Omit<ContainerRecord, 'schemaVersion'>): void {
-  writeMetadata(plan.runDir, plan.metadata);
+  const checked = validateMetadata(plan.metadata);
+  if (!checked.ok) throw new Error(`the planned metadata does not satisfy the contract: ${checked.problems.join('; ')}`);
   const status = {
     schemaVersion: 1,
     hook: 'composable-oci-hook',
@@ -82,9 +125,18 @@ export function writeRunFiles(plan: HookPlan, record: Omit<ContainerRecord, 'sch
     services: plan.metadata.services.map((s) => s.name),
     refused: plan.refused,
   };
-  atomicWriteFile(join(plan.runDir, HOOK_STATUS_FILE), `${JSON.stringify(status, null, 2)}\n`, { mode: 0o644 });
+  withDir(plan.runDir, (run) => {
+    run.writeFile('metadata.json', `${JSON.stringify(checked.metadata, null, 2)}\n`, 0o644, { fsync: true });
+    run.writeFile(HOOK_STATUS_FILE, `${JSON.stringify(status, null, 2)}\n`, 0o644);
+  });
+  // The record is beside run/, in the directory only root can write.
   const full: ContainerRecord = { schemaVersion: 1, ...record };
   atomicWriteFile(join(plan.containerDir, CONTAINER_RECORD_FILE), `${JSON.stringify(full, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** Remove the container's credentials (refresh writes them again), relative to descriptors. */
+export function removeCredentials(runDir: string): void {
+  withDir(runDir, (run) => run.remove('credentials'));
 }
 
 /**
@@ -94,15 +146,11 @@ export function writeRunFiles(plan: HookPlan, record: Omit<ContainerRecord, 'sch
  */
 export function chownRunDir(runDir: string, owner: HostOwner | undefined): void {
   if (!owner) return;
-  const walk = (p: string): void => {
-    lchownSync(p, owner.uid, owner.gid);
-    if (lstatSync(p).isDirectory()) for (const e of readdirSync(p)) walk(join(p, e));
-  };
-  walk(runDir);
+  withDir(runDir, (run) => run.chownTree(owner));
 }
 
 export function readContainerRecord(containerDir: string): ContainerRecord {
-  return JSON.parse(readFileSync(join(containerDir, CONTAINER_RECORD_FILE), 'utf8')) as ContainerRecord;
+  return JSON.parse(readBounded(join(containerDir, CONTAINER_RECORD_FILE), { maxBytes: 1024 * 1024 }).toString('utf8')) as ContainerRecord;
 }
 
 /** A process's pid and start time (/proc/<pid>/stat field 22): a pid alone may be reused. */
@@ -156,7 +204,8 @@ export function removeContainerDir(dir: string): boolean {
   } catch {
     return false;
   }
-  rmSync(dir, { recursive: true, force: true });
+  // Its run/ was the container's to write: removed without following anything planted there.
+  withDir(dirname(dir), (d) => d.remove(basename(dir)));
   return true;
 }
 

@@ -54,19 +54,123 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
   return { line, column: offset - before.lastIndexOf('\n') };
 }
 
-/** Parse the config's text; every problem names the file, where, and what to do. Pure. */
+/**
+ * Where JSON text first goes wrong and what was expected there, found by a scan of its own:
+ * JSON.parse's messages quote the text around the error (`Unexpected token 'h', "{"a": hunter2}"
+ * is not valid JSON`), and a config holds credentials' paths and environment values. Pure.
+ */
+export function jsonSyntaxError(text: string): { offset: number; expected: string } | undefined {
+  let i = 0;
+  const ws = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  class Stop {
+    constructor(readonly expected: string) {}
+  }
+  const fail = (expected: string): never => {
+    throw new Stop(expected);
+  };
+  const string = (): void => {
+    i++; // the opening quote
+    for (;;) {
+      if (i >= text.length) fail('the end of the string (")');
+      const c = text.charCodeAt(i);
+      if (c === 0x22) break;
+      if (c < 0x20) fail('no control character inside a string (write it as \\n, \\t or \\u00XX)');
+      if (c === 0x5c) {
+        i++;
+        if (i < text.length && text[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail('four hexadecimal digits after \\u');
+          i += 4;
+        } else if (i >= text.length || !'"\\/bfnrt'.includes(text[i]!)) fail('an escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u)');
+      }
+      i++;
+    }
+    i++;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail('a property name in double quotes');
+        string();
+        ws();
+        if (text[i] !== ':') fail("':' after the property name");
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return;
+        }
+        fail("',' or '}' after the property value");
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return;
+        }
+        fail("',' or ']' after the array element");
+      }
+    }
+    if (c === '"') {
+      string();
+      return;
+    }
+    const m = /^(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?|true|false|null)/.exec(text.slice(i, i + 400));
+    if (!m) fail('a value (an object, array, string, number, true, false or null)');
+    i += m![0].length;
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail('the end of the file after the value');
+    return undefined;
+  } catch (e) {
+    if (e instanceof Stop) return { offset: Math.min(i, text.length), expected: e.expected };
+    throw e;
+  }
+}
+
+/** Parse the config's text; every problem names the file, where, and what to do, never the text. Pure. */
 export function parseHookConfig(text: string, file: string): ConfigResult {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (e) {
-    const message = (e as Error).message;
-    const at = /at position (\d+)/.exec(message);
-    const where = at ? lineColumn(text, Number(at[1])) : undefined;
+  } catch {
+    // Never JSON.parse's message: it quotes the text.
+    const at = jsonSyntaxError(text);
+    const where = lineColumn(text, at?.offset ?? 0);
     return {
       ok: false,
       problems: [
-        `${file}${where ? `:${where.line}:${where.column}` : ''}: not valid JSON (${message.replace(/^JSON\.parse: /, '')}); fix the syntax`,
+        `${file}:${where.line}:${where.column}: not valid JSON (${at ? `expected ${at.expected}` : 'a syntax error'}); fix the syntax`,
       ],
     };
   }

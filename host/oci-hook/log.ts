@@ -4,7 +4,7 @@
 // with the identifier composable-oci-hook. Lines also go to stderr (CRI-O and runc show it when a
 // hook fails) and, when configured, to a file. Never log secrets: no environment values, no
 // credential content.
-import { appendFileSync, existsSync, openSync, writeSync, closeSync, constants } from 'node:fs';
+import { existsSync, openSync, writeSync, closeSync, constants } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
 export type Priority = 'err' | 'warning' | 'notice' | 'info';
@@ -40,14 +40,22 @@ export function createHookLog(stage: string, toStderr = true): HookLog {
       if (lines.length === 0) return;
       const logFile = hookLog.logFile;
       if (logFile) {
+        let lf: number | undefined;
         try {
-          appendFileSync(
+          // Never through a link: root appending to a name someone else planted would write anywhere.
+          lf = openSync(
             logFile,
+            constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+            0o600,
+          );
+          writeSync(
+            lf,
             lines.map((l) => `${new Date().toISOString()} ${LOG_IDENT}[${process.pid}] ${l.priority}: ${l.message}\n`).join(''),
-            { mode: 0o600 },
           );
         } catch {
           // The system log below still gets the lines.
+        } finally {
+          if (lf !== undefined) closeSync(lf);
         }
       }
       if (!systemLog) return;

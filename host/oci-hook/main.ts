@@ -7,7 +7,7 @@
 //                                (then `composable apply` inside the container)
 // A container that did not ask for composable costs one JSON parse and exit 0. For one that did,
 // a bad package is left out and recorded; the container always starts (docs/engines.md).
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG_PATH, DEFAULT_RUN_ROOT, parseHookConfig, type HookConfig } from './config.ts';
 import { containerRootOwner, parseOciConfig, parseOciState, rootfsPath, type OciConfig } from './oci.ts';
@@ -30,11 +30,22 @@ import {
   processIdentity,
   readContainerRecord,
   removeContainerDir,
+  removeCredentials,
   removeStaleContainerDirs,
   writeRunFiles,
 } from './apply-hook.ts';
 import { addHookMounts, isPrecreateKey, newPrecreateKey, RUN_KEY_ANNOTATION } from './precreate.ts';
 import { createHookLog, type HookLog } from './log.ts';
+import { FileReadError, readBounded } from './dir-fd.ts';
+import { untrustedPathProblem } from './trust.ts';
+
+/** The hook's config and a bundle's config.json are read up to this size. */
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+/** A bundle's config.json: the engine's file, read bounded (no FIFO, no device, no endless read). */
+function readBundleConfig(bundle: string): string {
+  return readBounded(join(bundle, 'config.json'), { maxBytes: MAX_CONFIG_BYTES, follow: true }).toString('utf8');
+}
 
 const USAGE = `usage: composable-oci-hook createRuntime|prestart|precreate|poststop [--config FILE]
          (run by the container engine from a hook file; the state or config on stdin)
@@ -49,16 +60,28 @@ class ConfigError extends Error {
 }
 
 function loadConfig(path: string, log: HookLog): HookConfig {
+  // sshd's StrictModes: a config someone else can write or swap is not the administrator's.
+  const untrusted = untrustedPathProblem(path, 'config');
+  if (untrusted) throw new ConfigError([untrusted]);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readBounded(path, { maxBytes: MAX_CONFIG_BYTES, follow: true }).toString('utf8');
   } catch (e) {
     throw new ConfigError([
-      `${path}: cannot read the hook's config (${(e as NodeJS.ErrnoException).code ?? 'error'}); create it (docs/engines.md, OCI hook) or name another with --config`,
+      e instanceof FileReadError && !e.message.startsWith('cannot read')
+        ? `${e.message}; the hook's config must be a JSON file (docs/engines.md, OCI hook)`
+        : `${path}: cannot read the hook's config (${/\((\w+)\)$/.exec((e as Error).message)?.[1] ?? 'error'}); create it (docs/engines.md, OCI hook) or name another with --config`,
     ]);
   }
   const r = parseHookConfig(text, path);
   if (!r.ok) throw new ConfigError(r.problems);
+  for (const [what, p] of [
+    ['store', r.config.store],
+    ['run root', r.config.runRoot ?? DEFAULT_RUN_ROOT],
+  ] as const) {
+    const problem = untrustedPathProblem(p, what);
+    if (problem) throw new ConfigError([`${path}: ${problem}`]);
+  }
   // From here on, whatever happens is also written to the configured log file.
   log.logFile = r.config.logFile;
   return r.config;
@@ -117,7 +140,7 @@ function createRuntime(configPath: string, log: HookLog, io: HookIO): void {
   if (requestedServices(annotations) === undefined) {
     // runc passes the config's annotations in the state; read config.json only when it did not.
     if (Object.keys(annotations).length > 0) return;
-    oci = parseOciConfig(readFileSync(join(state.bundle, 'config.json'), 'utf8'), join(state.bundle, 'config.json'));
+    oci = parseOciConfig(readBundleConfig(state.bundle), join(state.bundle, 'config.json'));
     annotations = oci.annotations ?? {};
   }
   const value = requestedServices(annotations);
@@ -132,7 +155,7 @@ function createRuntime(configPath: string, log: HookLog, io: HookIO): void {
     log.log('err', `${who}: the state on stdin has no pid; started without composable`);
     return;
   }
-  oci ??= parseOciConfig(readFileSync(join(state.bundle, 'config.json'), 'utf8'), join(state.bundle, 'config.json'));
+  oci ??= parseOciConfig(readBundleConfig(state.bundle), join(state.bundle, 'config.json'));
   let plan = planFor(config, configPath, value, state.id, state.id);
   removeStaleContainerDirs(plan.containerDir, log);
   makeContainerDir(plan);
@@ -207,7 +230,7 @@ function poststop(configPath: string, log: HookLog, io: HookIO): void {
     // podman passes poststop the annotations it was asked for, without those precreate added;
     // the bundle's config.json (written from precreate's output) has them.
     try {
-      runKey = parseOciConfig(readFileSync(join(state.bundle, 'config.json'), 'utf8')).annotations?.[RUN_KEY_ANNOTATION];
+      runKey = parseOciConfig(readBundleConfig(state.bundle)).annotations?.[RUN_KEY_ANNOTATION];
     } catch {
       // No config.json any more: nothing was set up at precreate, or it is already gone.
     }
@@ -242,7 +265,7 @@ function refreshOne(config: HookConfig, storeReal: string, key: string, log: Hoo
     return r.ok ? { ok: true, pkg: { name: r.pkg.name, hostPath: r.pkg.hostPath } } : r;
   });
   let plan = planHook({ config, key: record.key, containerId: record.containerId, names: record.requested, resolutions });
-  rmSync(join(plan.runDir, 'credentials'), { recursive: true, force: true });
+  removeCredentials(plan.runDir);
   plan = copyCredentials(plan);
   // The record keeps what is mounted, not what is enabled now: a service switched off can come back.
   writeRunFiles(plan, {

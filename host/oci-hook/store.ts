@@ -1,12 +1,14 @@
 // Looks a requested name up in the host store. The store is the allow-list: a name is accepted
 // only when it resolves, after symlinks, to a directory that is a direct child of the store, so
 // neither `..` nor a symlink planted in the store can reach anything else on the host.
-import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseOsRelease } from '../../sdk/os-release.ts';
 import { VERSION_PATTERN } from '../../sdk/schema/common.ts';
 import { PACKAGE_OS_RELEASE } from '../../sdk/contract.ts';
 import type { Resolution } from './plan-hook.ts';
+import { readInRoot } from './dir-fd.ts';
+import { PACKAGE_LIMITS } from '../../sdk/fs/safe-read.ts';
 
 function errCode(e: unknown): string {
   return (e as NodeJS.ErrnoException).code ?? String(e);
@@ -48,10 +50,12 @@ export function resolveInStore(storeReal: string, name: string): Resolution {
   if (!statSync(real).isDirectory()) return { ok: false, reason: `${real} is not a directory (the hook mounts unpacked package trees)` };
   let version: string | undefined;
   try {
-    const v = parseOsRelease(readFileSync(join(real, PACKAGE_OS_RELEASE), 'utf8')).fields.VERSION_ID;
+    const v = parseOsRelease(readInRoot(real, PACKAGE_OS_RELEASE, { maxBytes: PACKAGE_LIMITS.textFileBytes }).toString('utf8')).fields
+      .VERSION_ID;
     if (v !== undefined && VERSION_PATTERN.test(v)) version = v;
   } catch {
-    // No readable os-release: the generator reports that for the package, with the file named.
+    // No readable os-release (or a FIFO, a device, a link out of the package): the generator
+    // reports that for the package, with the file named.
   }
   return { ok: true, pkg: { name, hostPath: real, version } };
 }

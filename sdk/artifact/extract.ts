@@ -2,8 +2,11 @@
 // our own bounded reader instead of tar(1) or unsquashfs(1): an artifact is untrusted input.
 // - Only regular files, directories and symbolic links are created; a device, FIFO, hard link or
 //   sparse entry is refused (tar run as root would create device nodes).
-// - No entry is written outside the directory: names with `..` or through an extracted symlink
-//   are refused, files are created O_EXCL|O_NOFOLLOW.
+// - No entry is written outside the directory and no symlink is ever followed: names with `..`
+//   or through (or onto) an extracted symlink are refused, files are created O_EXCL|O_NOFOLLOW and
+//   their mode set on the open descriptor, directory modes are set on descriptors opened
+//   O_NOFOLLOW, links get no mode at all (Linux has no lchmod). An archive whose only member is a
+//   symlink is refused: the tree it names would be the host's.
 // - What is written is bounded by the package limits (bytes per file and per package, entries,
 //   depth), checked against each entry's declared size before any of it is read; data is
 //   streamed, so memory stays at a few blocks whatever the archive declares. A gzip stream is
@@ -11,9 +14,10 @@
 // - What a tar header means (checksum, numbers, pax records, long names) is decided by
 //   tar-header.ts, the decoder the OCI archive reader (sdk/artifact/oci-read.ts) uses too.
 import {
-  chmodSync,
   closeSync,
+  fchmodSync,
   fstatSync,
+  lstatSync,
   constants,
   createReadStream,
   mkdirSync,
@@ -72,6 +76,8 @@ class BoundedWriter {
   private entries = 0;
   private bytes = 0;
   private readonly links = new Set<string>();
+  /** Top-level names and whether each is a symlink. */
+  private readonly top = new Map<string, boolean>();
   private readonly dirModes: [string, number][] = [];
   private readonly limits: PackageLimits;
 
@@ -102,6 +108,11 @@ class BoundedWriter {
     return parts.join('/');
   }
 
+  private noteTop(rel: string, isLink: boolean): void {
+    const first = rel.split('/')[0]!;
+    if (!this.top.has(first) || rel === first) this.top.set(first, isLink && rel === first);
+  }
+
   private count(member: string): void {
     if (++this.entries > this.limits.entries)
       throw new ArtifactError(`${this.name} has more than ${this.limits.entries} entries (at ${JSON.stringify(member.slice(0, 200))})`);
@@ -116,8 +127,25 @@ class BoundedWriter {
     const rel = this.relPath(member);
     this.count(member);
     if (rel === '') return;
-    mkdirSync(join(this.dest, rel), { recursive: true, mode: 0o755 });
+    if (this.links.has(rel))
+      throw new ArtifactError(
+        `${this.name}: member ${JSON.stringify(member)} is a directory where the archive already has the symbolic link ${rel}; refusing to unpack it`,
+      );
+    this.parents(rel);
+    try {
+      mkdirSync(join(this.dest, rel), { mode: 0o755 });
+    } catch (e) {
+      // A directory may appear twice (tar -r, "./"); anything else there is a conflict.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !lstatSync(join(this.dest, rel)).isDirectory())
+        throw new ArtifactError(`${this.name}: cannot unpack the directory ${rel} (${this.conflict(e)})`);
+    }
+    this.noteTop(rel, false);
     this.dirModes.push([rel, mode & 0o7777]);
+  }
+
+  private conflict(e: unknown): string {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'EEXIST' ? 'another member of that name comes first' : (code ?? 'error');
   }
 
   symlink(member: string, target: string): void {
@@ -125,8 +153,13 @@ class BoundedWriter {
     this.count(member);
     if (rel === '') throw new ArtifactError(`${this.name}: the root cannot be a symbolic link`);
     this.parents(rel);
-    symlinkSync(target, join(this.dest, rel));
+    try {
+      symlinkSync(target, join(this.dest, rel));
+    } catch (e) {
+      throw new ArtifactError(`${this.name}: cannot unpack the symbolic link ${rel} (${this.conflict(e)})`);
+    }
     this.links.add(rel);
+    this.noteTop(rel, true);
   }
 
   /** Start a regular file of `size` declared bytes; returns a sink for its data. */
@@ -147,6 +180,7 @@ class BoundedWriter {
       const code = (e as NodeJS.ErrnoException).code;
       throw new ArtifactError(`${this.name}: cannot unpack ${rel} (${code === 'EEXIST' ? 'it appears twice' : (code ?? 'error')})`);
     }
+    this.noteTop(rel, false);
     let written = 0;
     return {
       write: (b) => {
@@ -155,15 +189,35 @@ class BoundedWriter {
         writeSync(fd, b);
       },
       close: () => {
-        closeSync(fd);
-        chmodSync(join(this.dest, rel), mode & 0o7777);
+        // On the descriptor: the file this writer created, whatever the name points to by now.
+        try {
+          fchmodSync(fd, mode & 0o7777);
+        } finally {
+          closeSync(fd);
+        }
       },
     };
   }
 
   /** Directory modes last, deepest first, so a read-only directory does not stop its own files. */
   finish(): void {
-    for (const [rel, mode] of this.dirModes.reverse()) chmodSync(join(this.dest, rel), mode);
+    if (this.top.size === 1) {
+      const [only, isLink] = [...this.top][0]!;
+      if (isLink)
+        throw new ArtifactError(
+          `${this.name}: its only member, ${JSON.stringify(only)}, is a symbolic link; a package artifact holds the tree ` +
+            `itself (composable pack writes one), so there is nothing of it to read`,
+        );
+    }
+    for (const [rel, mode] of this.dirModes.reverse()) {
+      // Opened without following a link: only a directory this writer made gets the mode.
+      const fd = openSync(join(this.dest, rel), constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+      try {
+        fchmodSync(fd, mode);
+      } finally {
+        closeSync(fd);
+      }
+    }
   }
 }
 

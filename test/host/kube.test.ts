@@ -139,7 +139,33 @@ describe('composable kube rendering', () => {
       'a Secret is given for ghost, which is not a service of the metadata',
     ]);
     const badName = renderKube(input({ name: 'Web_1' }));
-    expect(badName.ok ? [] : badName.problems).toContainEqual(expect.stringContaining('name "Web_1" is not a Kubernetes object name'));
+    expect(badName.ok ? [] : badName.problems).toContainEqual(expect.stringContaining('name "Web_1" is not a DNS-1123 subdomain'));
+  });
+
+  it('holds every generated name and label value to Kubernetes rules, naming the value and the rule', () => {
+    const problems = (over: Partial<KubeRenderInput>): string[] => {
+      const r = renderKube(input(over));
+      return r.ok ? [] : r.problems;
+    };
+    // A name of 64 characters is a valid subdomain but not a label value (app.kubernetes.io/name).
+    const long = 'a'.repeat(64);
+    expect(problems({ name: long })).toEqual([
+      `name ${JSON.stringify(long)} is not a Kubernetes label value: at most 63 characters of A-Z a-z 0-9 - _ and ., ` +
+        'starting and ending with a letter or digit; it is the label app.kubernetes.io/name on every object; pass a shorter --name',
+    ]);
+    expect(problems({ name: 'a'.repeat(63) })).toEqual([]);
+    expect(problems({ name: 'web.1' })).toEqual([]);
+    expect(problems({ name: '-web' })[0]).toMatch(/^name "-web" is not a DNS-1123 subdomain: .*; pass --name$/);
+    // A huge value is named shortened, with its length.
+    expect(problems({ name: 'x'.repeat(300) })[0]).toContain('... (300 characters) is not a DNS-1123 subdomain');
+    expect(problems({ containerName: 'Systemd_1' })).toEqual([
+      'container name "Systemd_1" is not a DNS-1123 label: at most 63 characters of a-z 0-9 and -, starting and ending ' +
+        'with a letter or digit; pass --container NAME',
+    ]);
+    expect(problems({ containerName: 'c'.repeat(64) })[0]).toContain('is not a DNS-1123 label');
+    expect(problems({ secrets: { logship: 'Bad_Secret' } })).toContainEqual(
+      expect.stringMatching(/^service logship: Secret name "Bad_Secret" is not a DNS-1123 subdomain: .*; pass --secret logship=NAME$/),
+    );
   });
 
   it('makes volume names valid and distinct for service names Kubernetes would refuse', () => {
@@ -259,6 +285,30 @@ describe('composable kube command', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`--package logship=${oci}: the image is version 1.4.1, the metadata says 1.4.2`);
   }, 60_000);
+
+  it('exits 2 with the rule instead of printing YAML with a name Kubernetes refuses', async () => {
+    const file = join(work, 'metadata-names.json');
+    writeFileSync(file, JSON.stringify(metadata));
+    const base = ['--metadata', file, '--package', 'logship=image:r/l:1', '--package', 'health=image:r/h:1'];
+    const long = 'n'.repeat(64);
+    for (const [args, expected] of [
+      [['--name', long], `composable kube: name ${JSON.stringify(long)} is not a Kubernetes label value`],
+      [['--container', 'Systemd'], 'composable kube: container name "Systemd" is not a DNS-1123 label'],
+      [
+        ['--runtime-class', 'My_Class', '--container-image', 'r/app:1'],
+        'composable kube: --runtime-class "My_Class" is not a DNS-1123 subdomain',
+      ],
+    ] as const) {
+      const r = await cli([...base, ...args]);
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(expected);
+    }
+    const ok = await cli([...base, '--name', 'n'.repeat(63), '--container-image', 'r/app:1']);
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    const docs = parseAllDocuments(ok.stdout).map((d) => d.toJS());
+    expect(() => new Deployment(docs[1]).validate()).not.toThrow();
+  }, 120_000);
 
   it('says what is missing instead of printing half a manifest', async () => {
     const file = join(work, 'metadata-noversion.json');
