@@ -26,7 +26,7 @@ module.exports = {
     },
     {
       name: 'lint-does-not-import-cli-or-tests',
-      comment: 'lint/ is a library (composable/lint): the CLI calls it, not the other way round.',
+      comment: 'lint/ is a library (composable-services/lint): the CLI calls it, not the other way round.',
       severity: 'error',
       from: { path: '^lint/' },
       to: { path: '^(cli|test|bench|scripts)/' },

@@ -4,10 +4,10 @@ import { defineConfig } from 'vitest/config';
 // The package's own names resolve to its sources in the repository's tests (package.json
 // `exports` points at the compiled dist/ for installed copies; tsconfig.json `paths` agrees).
 const SOURCE_ENTRIES = {
-  composable: 'sdk/index.ts',
-  'composable/host': 'host/index.ts',
-  'composable/lint': 'lint/index.ts',
-  'composable/testing': 'sdk/testing/index.ts',
+  'composable-services': 'sdk/index.ts',
+  'composable-services/host': 'host/index.ts',
+  'composable-services/lint': 'lint/index.ts',
+  'composable-services/testing': 'sdk/testing/index.ts',
 };
 
 export default defineConfig({

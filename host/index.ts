@@ -1,4 +1,4 @@
-// Public API of `composable/host`: what a host agent written in TypeScript imports. Metadata and
+// Public API of `composable-services/host`: what a host agent written in TypeScript imports. Metadata and
 // credentials into the container before PID 1 starts and the generator's status back (agent.ts),
 // the generator's pure planner for rendering ahead of time, and `composable apply`'s planning.
 // Exported by name; docs/api.md lists it.

@@ -1,6 +1,6 @@
-// composable/lint: the linter's public API.
+// composable-services/lint: the linter's public API.
 //
-//   import { lint, formatStylish } from 'composable/lint';
+//   import { lint, formatStylish } from 'composable-services/lint';
 //   const result = await lint(['./logship'], { config });
 //   process.stdout.write(formatStylish(result, { color: true }));
 export { lint, lintUnitText, metadataRoot, compareDiagnostics, Runner, type LintOptions, type LintResult } from './engine.ts';

@@ -1,7 +1,7 @@
 // Public API of `composable`: what a sidecar team's code imports. Unit-file, os-release and
 // unit-name formats, the contract (paths, constants, zod schemas and their JSON Schema), the
 // package model and its digest. Exported by name, so nothing internal becomes API by accident;
-// docs/api.md lists it (scripts/api-doc.ts). The agent's side is `composable/host`.
+// docs/api.md lists it (scripts/api-doc.ts). The agent's side is `composable-services/host`.
 export type {
   BlankNode,
   CommentNode,

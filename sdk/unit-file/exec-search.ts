@@ -1,6 +1,6 @@
 // Where systemd looks for the program of an Exec*= line (systemd.service(5), "Command lines"),
 // and which file of a package that is. The generator's Exec rewriting (generator/plan/exec-paths.ts)
-// and composable/testing (sdk/testing/) both ask this, so a test runs the program the container runs.
+// and composable-services/testing (sdk/testing/) both ask this, so a test runs the program the container runs.
 import { posix } from 'node:path';
 
 export const EXEC_DIRECTIVES: Record<string, readonly string[]> = {

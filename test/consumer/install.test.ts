@@ -46,7 +46,7 @@ const ALLOWED = [
   /^docs\/[^/]+\.md$/,
 ];
 const DEV_TOOLS = ['typescript', 'vitest', '@types/node'];
-const ENTRIES = ['composable', 'composable/host', 'composable/lint', 'composable/testing'];
+const ENTRIES = ['composable-services', 'composable-services/host', 'composable-services/lint', 'composable-services/testing'];
 
 const missing = missingRequirements(
   [
@@ -126,6 +126,7 @@ describe.skipIf(missing.length > 0)('composable installed from its npm tarball',
     const { dependencies, devDependencies, lock } = consumerLock({
       repoLock,
       composable: {
+        name: repoPackage.name,
         version: repoPackage.version,
         tarball: `../${pack.filename}`,
         integrity: pack.integrity,
@@ -170,12 +171,14 @@ describe.skipIf(missing.length > 0)('composable installed from its npm tarball',
       'docs/testing.md',
     ].map((p) => p.replace(/^\.\//, ''));
     for (const t of targets) expect(paths, t).toContain(t);
-    expect(readFileSync(join(project, 'node_modules/composable/LICENSE'), 'utf8')).toContain('Apache License');
+    expect(readFileSync(join(project, 'node_modules/composable-services/LICENSE'), 'utf8')).toContain('Apache License');
     // Declarations name JavaScript files, as a consumer's NodeNext resolution needs.
     const relativeTs = pack.files
       .filter((f) => f.path.endsWith('.d.ts'))
       .filter((f) =>
-        /(from\s+|import\(\s*)['"]\.{1,2}\/[^'"]*\.ts['"]/.test(readFileSync(join(project, 'node_modules/composable', f.path), 'utf8')),
+        /(from\s+|import\(\s*)['"]\.{1,2}\/[^'"]*\.ts['"]/.test(
+          readFileSync(join(project, 'node_modules/composable-services', f.path), 'utf8'),
+        ),
       );
     expect(relativeTs.map((f) => f.path)).toEqual([]);
     expect(pack.size, `tarball ${pack.size} bytes`).toBeLessThanOrEqual(BUDGET.packedBytes);
@@ -207,8 +210,8 @@ describe.skipIf(missing.length > 0)('composable installed from its npm tarball',
   );
 
   it(
-    'tsc --noEmit (strict, NodeNext, no skipLibCheck) accepts code using the SDK, composable/lint, ' +
-      'composable/testing and every listed type',
+    'tsc --noEmit (strict, NodeNext, no skipLibCheck) accepts code using the SDK, composable-services/lint, ' +
+      'composable-services/testing and every listed type',
     async () => {
       const doc = parseApiDoc(readFileSync(join(REPO, 'docs/api.md'), 'utf8'));
       mkdirSync(join(project, 'src'), { recursive: true });
@@ -221,9 +224,9 @@ describe.skipIf(missing.length > 0)('composable installed from its npm tarball',
       writeFileSync(
         join(project, 'src/use.ts'),
         [
-          "import { parseUnitFile, MetadataSchema, VERSION, type Metadata } from 'composable';",
-          "import { lint, formatStylish, type LintResult } from 'composable/lint';",
-          "import { startService, type ServiceResult } from 'composable/testing';",
+          "import { parseUnitFile, MetadataSchema, VERSION, type Metadata } from 'composable-services';",
+          "import { lint, formatStylish, type LintResult } from 'composable-services/lint';",
+          "import { startService, type ServiceResult } from 'composable-services/testing';",
           '',
           "const unit = parseUnitFile('[Service]\\nExecStart=/bin/true\\n');",
           'const sections: number = unit.sections.length;',
@@ -282,10 +285,10 @@ describe.skipIf(missing.length > 0)('composable installed from its npm tarball',
       const resolved = await run('node', [
         '--input-type=module',
         '-e',
-        `console.log(import.meta.resolve('composable/schemas/${name}.schema.json'))`,
+        `console.log(import.meta.resolve('composable-services/schemas/${name}.schema.json'))`,
       ]);
       const file = new URL(resolved.stdout.trim()).pathname;
-      expect(relative(project, file)).toBe(`node_modules/composable/dist/schemas/${name}.schema.json`);
+      expect(relative(project, file)).toBe(`node_modules/composable-services/dist/schemas/${name}.schema.json`);
       const printed = await run('npx', ['composable', 'schema', name]);
       expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(JSON.parse(printed.stdout));
     }
@@ -300,7 +303,7 @@ describe.skipIf(missing.length > 0)('composable installed from its npm tarball',
     const test = await run('npx', ['composable', 'test', 'my-daemon', '--for', '0.5']);
     expect(test.exitCode, test.all).toBe(0);
     expect(test.stdout).toContain('result success');
-    // The generated test imports composable/testing by name: the project's install resolves it.
+    // The generated test imports composable-services/testing by name: the project's install resolves it.
     const own = await run('npx', ['vitest', 'run']);
     expect(own.exitCode, own.all).toBe(0);
     expect(own.stdout).toMatch(/Tests\s+.*1 passed/);

@@ -48,18 +48,19 @@ describe('the consumer lock', () => {
     } = consumerLock({
       repoLock: lock,
       composable: {
+        name: 'composable-services',
         version: '0.1.0',
-        tarball: '../composable-0.1.0.tgz',
+        tarball: '../composable-services-0.1.0.tgz',
         integrity: 'sha512-c',
         dependencies: { a: '^1.0.0' },
         bin: { composable: 'dist/composable.mjs' },
       },
       devDependencies: ['tool'],
     });
-    expect(dependencies).toEqual({ composable: 'file:../composable-0.1.0.tgz' });
+    expect(dependencies).toEqual({ 'composable-services': 'file:../composable-services-0.1.0.tgz' });
     expect(devDependencies).toEqual({ tool: '2.0.0' });
-    expect(out.packages['node_modules/composable']).toMatchObject({
-      resolved: 'file:../composable-0.1.0.tgz',
+    expect(out.packages['node_modules/composable-services']).toMatchObject({
+      resolved: 'file:../composable-services-0.1.0.tgz',
       integrity: 'sha512-c',
       dependencies: { a: '^1.0.0' },
     });

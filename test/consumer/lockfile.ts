@@ -68,6 +68,8 @@ export interface ConsumerLockInput {
   repoLock: Lockfile;
   /** The packed composable: its package.json fields, tarball path relative to the project, and integrity. */
   composable: {
+    /** The package's npm name (`composable-services`). */
+    name: string;
     version: string;
     tarball: string;
     integrity: string;
@@ -87,7 +89,7 @@ export function consumerLock(input: ConsumerLockInput): {
   lock: Lockfile;
 } {
   const { repoLock, composable } = input;
-  const dependencies = { composable: `file:${composable.tarball}` };
+  const dependencies = { [composable.name]: `file:${composable.tarball}` };
   const devDependencies: Record<string, string> = {};
   for (const name of input.devDependencies) {
     const version = repoLock.packages[`node_modules/${name}`]?.version;
@@ -98,7 +100,7 @@ export function consumerLock(input: ConsumerLockInput): {
   const dev = closure(repoLock, input.devDependencies);
   const packages: Record<string, LockEntry> = {
     '': { name: 'consumer', dependencies, devDependencies },
-    'node_modules/composable': {
+    [`node_modules/${composable.name}`]: {
       version: composable.version,
       resolved: `file:${composable.tarball}`,
       integrity: composable.integrity,

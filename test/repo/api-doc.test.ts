@@ -35,7 +35,7 @@ describe('docs/api.md', () => {
     };
     const entries = Object.keys(pkg.exports)
       .filter((k) => !k.includes('*') && !k.endsWith('.json'))
-      .map((k) => (k === '.' ? 'composable' : `composable/${k.slice(2)}`));
+      .map((k) => (k === '.' ? 'composable-services' : `composable-services/${k.slice(2)}`));
     expect(entries.sort()).toEqual(API_ENTRIES.map((e) => e.specifier).sort());
   });
 });

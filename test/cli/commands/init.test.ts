@@ -1,5 +1,5 @@
 // composable init: every template gives a package that lints clean, passes composable test, and
-// whose own test (written with composable/testing) passes.
+// whose own test (written with composable-services/testing) passes.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -9,7 +9,7 @@ import { hasCommand } from '../../helpers/requirements.ts';
 
 const REPO = join(import.meta.dirname, '../../..');
 const CLI = join(REPO, 'dist/composable.mjs');
-// Inside the repository, so the packages' tests resolve `composable/testing` to this checkout.
+// Inside the repository, so the packages' tests resolve `composable-services/testing` to this checkout.
 const work = join(REPO, '.tmp', `init-${process.pid}`);
 const run = (args: string[]) =>
   execa('node', [CLI, ...args], { reject: false, cwd: REPO, env: { NO_COLOR: '1' }, timeout: 120_000, stdin: 'ignore' });
