@@ -20,6 +20,7 @@ export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   pack: () => import('./commands/pack.ts'),
   inspect: () => import('./commands/inspect.ts'),
   generate: () => import('./commands/generate.ts'),
+  render: () => import('./commands/render.ts'),
   metadata: () => import('./commands/metadata.ts'),
   schema: () => import('./commands/schema.ts'),
   apply: () => import('./commands/apply.ts'),

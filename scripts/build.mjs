@@ -64,6 +64,15 @@ await build({
 // The generator file becomes a launcher holding the bundle and V8's code cache for this node.
 (await import('./build-generator-cache.mjs')).buildGeneratorCodeCache('dist/composable-generator.cjs');
 chmodSync('dist/composable-oci-hook.cjs', 0o755);
+// The node-free generator for rendered trees (generator/sh/): shipped as it is, beside the others.
+writeFileSync(
+  'dist/composable-generator.sh',
+  readFileSync('generator/sh/composable-generator.sh', 'utf8').replace(
+    'VERSION=unknown',
+    `VERSION=${JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version)}`,
+  ),
+);
+chmodSync('dist/composable-generator.sh', 0o755);
 chmodSync('dist/composable.mjs', 0o755);
 chmodSync('dist/composable-generator.cjs', 0o755);
 

@@ -12,6 +12,13 @@ export const STATUS_PATH = '/run/composable/status.json';
 /** The agent bind-mounts each selected package read-only below this directory. */
 export const STORE_ROOT = '/run/composable/store';
 export const CREDENTIALS_ROOT = '/run/composable/credentials';
+/**
+ * A unit tree the host rendered ahead of time (`composable render`), bound read-only by the engine:
+ * `units/`, `status.json`, `render.json`, `render.checks` (docs/contract.md, "Rendered units").
+ */
+export const RENDER_DIR = '/run/composable/render';
+/** Where an engine installs the node-free generator that puts a render in place. */
+export const RENDERED_GENERATOR_PATH = '/run/systemd/system-generators/composable-generator';
 /** The generator mounts each package at `${MOUNT_PREFIX}/<name>`. */
 export const MOUNT_PREFIX = '/opt/composable';
 

@@ -1,0 +1,108 @@
+#!/bin/sh
+# composable-generator (rendered) NORMAL [EARLY LATE] — systemd.generator(7) entry point for images
+# without node. The host rendered the unit tree with the same planner the node generator runs
+# (`composable render`) and the engine bound it read-only at /run/composable/render; this script
+# checks that the render fits this boot (render.checks: the metadata's digest, packages present,
+# no container unit of a rendered name, CAP_SYS_ADMIN as planned) and then links it into NORMAL.
+# When it does not fit, nothing of it is enabled: status.json says why, and the container boots.
+# POSIX sh (dash, busybox sh), coreutils only, a handful of processes: systemd waits for it.
+# Without a render it does nothing: a node generator of the image, if any, has the boot to itself
+# (and the node generator does nothing when a render is present, so the two never both act).
+set -u
+ROOT=${COMPOSABLE_ROOT:-}
+ROOT=${ROOT%/}
+RENDER="$ROOT/run/composable/render"
+STATUS="$ROOT/run/composable/status.json"
+NORMAL=${1:-}
+
+log() {
+  # Generators run before the journal, with stdout and stderr on /dev/null (systemd.generator(7)).
+  if [ -w /dev/kmsg ] && [ -z "$ROOT" ]; then
+    printf '<%s>composable-generator: %s\n' "$1" "$2" >/dev/kmsg 2>/dev/null
+  fi
+  printf 'composable-generator: %s\n' "$2" >&2
+}
+
+# A status saying why nothing was enabled, written atomically (a temporary file, then a rename).
+# The reason is a check line (paths and a digest the host wrote), never file content.
+stale() {
+  log 3 "render not used: $1"
+  reason=$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')
+  mkdir -p "$ROOT/run/composable" 2>/dev/null
+  tmp="$STATUS.tmp.$$"
+  printf '{"schemaVersion":1,"generator":{"name":"composable-generator (rendered)","version":"%s"},"metadata":{"path":"/run/composable/metadata.json","state":"invalid","reasons":[{"code":"render-stale","message":"the rendered units do not fit this container (%s); nothing of the render is enabled: render again for this container"}]},"services":[]}\n' \
+    "$VERSION" "$reason" >"$tmp" && mv -f "$tmp" "$STATUS"
+  exit 0
+}
+
+if [ -z "$NORMAL" ]; then
+  log 3 'usage: composable-generator NORMAL [EARLY LATE]'
+  exit 2
+fi
+[ -f "$RENDER/render.json" ] || exit 0
+VERSION=unknown
+[ -f "$RENDER/render.checks" ] || stale 'render.checks is missing'
+
+# Each line: KIND ARGS. Unknown kinds fail closed: a render made by a newer planner with a check
+# this script cannot make is not used.
+checks=0
+while IFS=' ' read -r kind a b; do
+  case $kind in
+    '' | '#'*) continue ;;
+    planner)
+      VERSION=$b
+      continue
+      ;;
+    sha256)
+      [ -f "$ROOT$b" ] || stale "$b is missing"
+      sum=$(sha256sum <"$ROOT$b") || stale "cannot read $b"
+      [ "${sum%% *}" = "$a" ] || stale "$b changed since the render"
+      ;;
+    present) [ -e "$ROOT$a" ] || stale "$a is missing" ;;
+    dir) [ -d "$ROOT$a" ] || stale "$a is not a directory" ;;
+    absent) [ -e "$ROOT$a" ] || [ -L "$ROOT$a" ] && stale "$a exists in the container" ;;
+    cap-sys-admin)
+      eff=$(sed -n 's/^CapEff:[[:space:]]*//p' "$ROOT/proc/self/status" 2>/dev/null)
+      [ -n "$eff" ] || stale 'cannot read CapEff from /proc/self/status'
+      have=$(((0x$eff >> 21) & 1))
+      [ "$have" = "$a" ] || stale "CAP_SYS_ADMIN is $have here, the render planned for $a"
+      ;;
+    *) stale "unknown check '$kind'" ;;
+  esac
+  checks=$((checks + 1))
+done <"$RENDER/render.checks"
+[ "$checks" -gt 0 ] || stale 'render.checks has no checks'
+
+# Fits: link the rendered tree into NORMAL. Units and their .d/ drop-in directories are linked
+# whole, with one ln; .wants/ and .requires/ directories are made here and their links linked one
+# by one, because other generators may write into the same target's directory.
+unlink_all() {
+  # Only what this script linked: a target's directory may hold other generators' links too.
+  for e in "$RENDER"/units/*; do
+    case ${e##*/} in
+      *.wants | *.requires) for l in "$e"/*; do rm -f "$NORMAL/${e##*/}/${l##*/}"; done ;;
+      *) rm -f "$NORMAL/${e##*/}" ;;
+    esac
+  done
+  stale "$1"
+}
+set --
+dirs=''
+for e in "$RENDER"/units/*; do
+  [ -e "$e" ] || [ -L "$e" ] || continue
+  case ${e##*/} in
+    *.wants | *.requires) dirs="$dirs ${e##*/}" ;;
+    *) set -- "$@" "$e" ;;
+  esac
+done
+if [ "$#" -gt 0 ]; then
+  ln -s "$@" "$NORMAL"/ || unlink_all 'cannot link the rendered units into the generator directory'
+fi
+for d in $dirs; do
+  if ! { mkdir -p "$NORMAL/$d" && ln -s "$RENDER/units/$d"/* "$NORMAL/$d"/; }; then
+    unlink_all "cannot link $d into the generator directory"
+  fi
+done
+mkdir -p "$ROOT/run/composable" 2>/dev/null
+cp "$RENDER/status.json" "$STATUS.tmp.$$" && mv -f "$STATUS.tmp.$$" "$STATUS"
+exit 0

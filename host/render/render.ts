@@ -1,0 +1,122 @@
+// composable render: the unit tree the in-container generator would write, made on the host ahead
+// of time with the same reader and planner (generator/input, generator/plan), plus a manifest of
+// what the plan assumed of the container. An image without node then only needs the POSIX sh
+// generator (generator/sh/composable-generator.sh), which checks the assumptions at boot and links
+// the tree into place. `composable generate` and the node generator run the same planner on the
+// same input, so a render and a boot-time generation are the same files, byte for byte.
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import { GENERATOR_NAME, METADATA_PATH, stablePath } from '../../sdk/contract.ts';
+import { resolveInRoot } from '../../sdk/fs/container-path.ts';
+import { PACKAGE_LIMITS, readRegularFile } from '../../sdk/fs/safe-read.ts';
+import type { RenderAssumption, RenderManifest } from '../../sdk/schema/render.ts';
+import type { Status } from '../../sdk/schema/status.ts';
+import { VERSION } from '../../sdk/version.ts';
+import type { ContainerCapabilities } from '../../generator/input/capabilities.ts';
+import { CONTAINER_UNIT_DIRS } from '../../generator/input/container-units.ts';
+import { readGeneratorInput } from '../../generator/input/read-input.ts';
+import { planGeneration } from '../../generator/plan/plan-generation.ts';
+import type { GeneratorInput, OutputFile } from '../../generator/plan/types.ts';
+import { canMount } from '../../generator/plan/unprivileged.ts';
+
+export class RenderError extends Error {}
+
+export interface RenderOptions {
+  /** The container as the generator will see it: its root with metadata, store and mounts. */
+  root: string;
+  /**
+   * The container's capabilities when the root's /proc cannot tell (an image root, a rootfs before
+   * start): the engine knows them from the OCI config. Undefined: read `<root>/proc/self/status`,
+   * else assume every capability, as the generator does.
+   */
+  capabilities?: ContainerCapabilities;
+}
+
+export interface Render {
+  files: OutputFile[];
+  status: Status;
+  manifest: RenderManifest;
+  /** render.checks: the assumptions as lines a `while read` loop takes. */
+  checks: string;
+}
+
+/** Render the container rooted at `opts.root`: what its generator would write, and why it fits. */
+export function renderFromRoot(opts: RenderOptions): Render {
+  const input = readGeneratorInput(opts.root);
+  if (opts.capabilities) input.capabilities = opts.capabilities;
+  return renderInput(input, metadataDigest(opts.root));
+}
+
+/** The render of a generator input; `metadataSha256` undefined when there is no metadata file. */
+export function renderInput(input: GeneratorInput, metadataSha256: string | undefined): Render {
+  const plan = planGeneration(input);
+  const assumptions: RenderAssumption[] = [];
+  assumptions.push(
+    metadataSha256 === undefined
+      ? { kind: 'absent', path: METADATA_PATH }
+      : { kind: 'sha256', path: METADATA_PATH, sha256: metadataSha256 },
+  );
+  const enabled = new Set(plan.status.services.filter((s) => s.state === 'enabled').map((s) => s.name));
+  const packages: RenderManifest['packages'] = [];
+  for (const svc of input.services) {
+    if (!enabled.has(svc.spec.name)) continue;
+    packages.push({ name: svc.spec.name, source: svc.spec.source, ...(svc.spec.digest ? { digest: svc.spec.digest } : {}) });
+    if (svc.mountedBy === 'engine') assumptions.push({ kind: 'dir', path: stablePath(svc.spec.name) });
+    else if (svc.resolvedSource) assumptions.push({ kind: 'present', path: svc.resolvedSource });
+  }
+  // A unit of the container under a name the render writes would be replaced by it (docs/contract.md,
+  // "Unit ownership"): the generator refuses such a package, so the render must not apply.
+  for (const f of plan.files) {
+    if (f.path.includes('/')) continue;
+    for (const dir of CONTAINER_UNIT_DIRS) assumptions.push({ kind: 'absent', path: posix.join(dir, f.path) });
+  }
+  // Only when they were known: without them the planner assumes every capability, as the node
+  // generator does when it cannot read /proc (docs/generator.md), and there is nothing to compare.
+  if (input.capabilities) assumptions.push({ kind: 'cap-sys-admin', value: canMount(input.capabilities) ? 1 : 0 });
+  const manifest: RenderManifest = {
+    schemaVersion: 1,
+    planner: { name: GENERATOR_NAME, version: VERSION },
+    metadata: { path: METADATA_PATH, sha256: metadataSha256 ?? '0'.repeat(64) },
+    packages,
+    assumptions,
+    files: plan.files.map((f) => f.path).sort(),
+  };
+  return { files: plan.files, status: plan.status, manifest, checks: formatRenderChecks(manifest) };
+}
+
+/** A path the sh generator reads as one word: absolute, no whitespace, no control characters. */
+const CHECKABLE_PATH = /^\/[^\s\p{Cc}]*$/u;
+
+/** render.checks: `planner NAME VERSION`, then one assumption a line. */
+export function formatRenderChecks(manifest: RenderManifest): string {
+  const path = (p: string): string => {
+    if (!CHECKABLE_PATH.test(p)) {
+      throw new RenderError(
+        `cannot render a check for ${JSON.stringify(p)}: paths in render.checks may not contain whitespace or control characters`,
+      );
+    }
+    return p;
+  };
+  const lines = [`planner ${manifest.planner.name} ${manifest.planner.version}`];
+  for (const a of manifest.assumptions) {
+    if (a.kind === 'sha256') lines.push(`sha256 ${a.sha256} ${path(a.path)}`);
+    else if (a.kind === 'cap-sys-admin') lines.push(`cap-sys-admin ${a.value}`);
+    else lines.push(`${a.kind} ${path(a.path)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The sha256 of the metadata file as the generator would read it, or undefined when there is none. */
+function metadataDigest(root: string): string | undefined {
+  const resolved = resolveInRoot(root, METADATA_PATH);
+  if (!resolved.ok) {
+    if (resolved.code === 'missing') return undefined;
+    throw new RenderError(`cannot read ${METADATA_PATH} below ${root}: ${resolved.message}`);
+  }
+  const read = readRegularFile(posix.join(root, resolved.path), METADATA_PATH, PACKAGE_LIMITS.metadataBytes);
+  if (!read.ok) {
+    if (read.missing) return undefined;
+    throw new RenderError(read.problem.message);
+  }
+  return createHash('sha256').update(read.value).digest('hex');
+}

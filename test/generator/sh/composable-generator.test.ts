@@ -1,0 +1,179 @@
+// The node-free generator (generator/sh/composable-generator.sh) under dash and busybox sh, on
+// renders of the golden cases: a render that fits is linked into place and is, through the links,
+// exactly the node generator's tree; one that does not fit enables nothing, says why in
+// status.json and exits 0, so the container boots.
+import { spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { StatusSchema } from '../../../sdk/schema/status.ts';
+import { renderFromRoot } from '../../../host/render/render.ts';
+import { writeRender } from '../../../host/render/write-render.ts';
+import { CASES_DIR, expectedOf, listCases, type Tree } from '../../golden/golden.ts';
+import { hasCommand, missingRequirements } from '../../helpers/requirements.ts';
+
+const SCRIPT = join(import.meta.dirname, '../../../generator/sh/composable-generator.sh');
+const SHELLS = [
+  { name: 'dash', argv: ['dash'] },
+  { name: 'busybox sh', argv: ['busybox', 'sh'] },
+];
+const missing = missingRequirements(
+  [
+    { name: 'dash (apt install dash)', present: () => hasCommand('dash') },
+    { name: 'busybox (apt install busybox-static)', present: () => hasCommand('busybox') },
+    { name: 'shellcheck (apt install shellcheck)', present: () => hasCommand('shellcheck') },
+  ],
+  'the sh generator tests',
+);
+
+const work = mkdtempSync(join(tmpdir(), 'composable-shgen-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+let n = 0;
+
+/** A copy of a golden case's root with its render in place, and an empty NORMAL directory. */
+function rendered(name: string): { root: string; normal: string } {
+  const dir = join(work, `${name}-${n++}`);
+  const root = join(dir, 'root');
+  cpSync(join(CASES_DIR, name, 'root'), root, { recursive: true, verbatimSymlinks: true });
+  writeRender(join(root, 'run/composable/render'), renderFromRoot({ root }));
+  const normal = join(dir, 'normal');
+  mkdirSync(normal);
+  return { root, normal };
+}
+
+function run(shell: string[], root: string, normal: string): { status: number | null; stderr: string } {
+  const r = spawnSync(shell[0]!, [...shell.slice(1), SCRIPT, normal, `${normal}.early`, `${normal}.late`], {
+    env: { PATH: process.env.PATH, COMPOSABLE_ROOT: root },
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
+  return { status: r.status, stderr: r.stderr };
+}
+
+/** NORMAL as systemd reads it: links into the render resolved to what they stand for. */
+function effectiveTree(normal: string, render: string): Tree {
+  const out: Tree = {};
+  const add = (rel: string, path: string): void => {
+    const st = lstatSync(path);
+    if (st.isSymbolicLink()) {
+      const target = readlinkSync(path);
+      if (!target.startsWith(`${render}/`)) {
+        out[rel] = { symlink: target };
+        return;
+      }
+      add(rel, target);
+    } else if (st.isDirectory()) {
+      for (const name of readdirSync(path).sort()) add(`${rel}/${name}`, join(path, name));
+    } else out[rel] = { file: readFileSync(path, 'utf8') };
+  };
+  for (const name of readdirSync(normal).sort()) add(name, join(normal, name));
+  return out;
+}
+
+describe.skipIf(missing.length > 0)('composable-generator.sh', () => {
+  it('is shellcheck-clean as POSIX sh', () => {
+    const r = spawnSync('shellcheck', ['-s', 'sh', SCRIPT], { encoding: 'utf8' });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  for (const shell of SHELLS) {
+    describe(shell.name, () => {
+      for (const name of listCases()) {
+        it(`${name}: puts the render in place; through the links it is the node generator's tree`, () => {
+          const { root, normal } = rendered(name);
+          const r = run(shell.argv, root, normal);
+          expect(r.status, r.stderr).toBe(0);
+          const expected = expectedOf(name);
+          expect(effectiveTree(normal, join(root, 'run/composable/render/units'))).toEqual(expected.units);
+          expect(JSON.parse(readFileSync(join(root, 'run/composable/status.json'), 'utf8'))).toEqual(expected.status);
+        });
+      }
+
+      const refused = (change: (root: string) => void, reason: RegExp) => () => {
+        const { root, normal } = rendered('host-mode');
+        change(root);
+        const r = run(shell.argv, root, normal);
+        expect(r.status, r.stderr).toBe(0);
+        expect(readdirSync(normal)).toEqual([]);
+        const status = JSON.parse(readFileSync(join(root, 'run/composable/status.json'), 'utf8'));
+        expect(StatusSchema.safeParse(status).success).toBe(true);
+        expect(status.services).toEqual([]);
+        expect(status.metadata.reasons[0].code).toBe('render-stale');
+        expect(status.metadata.reasons[0].message).toMatch(reason);
+        expect(r.stderr).toMatch(reason);
+      };
+      it(
+        'enables nothing when the metadata changed since the render',
+        refused(
+          (root) => writeFileSync(join(root, 'run/composable/metadata.json'), '{"schemaVersion":1,"services":[]}\n'),
+          /metadata\.json changed/,
+        ),
+      );
+      it(
+        'enables nothing when a package is not there',
+        refused((root) => rmSync(join(root, 'run/composable/store/logship-1.4.2'), { recursive: true }), /logship-1\.4\.2 is missing/),
+      );
+      it(
+        'enables nothing when the container has a unit of a rendered name',
+        refused((root) => {
+          mkdirSync(join(root, 'etc/systemd/system'), { recursive: true });
+          writeFileSync(join(root, 'etc/systemd/system/logship.service'), '[Service]\nExecStart=/bin/true\n');
+        }, /\/etc\/systemd\/system\/logship\.service exists/),
+      );
+      it('enables nothing when CAP_SYS_ADMIN differs from what the render planned for', () => {
+        // Rendered for a container with every capability (CapEff 000001ffffffffff), booted without CAP_SYS_ADMIN.
+        const dir = join(work, `caps-${n++}`);
+        const root = join(dir, 'root');
+        cpSync(join(CASES_DIR, 'host-mode', 'root'), root, { recursive: true, verbatimSymlinks: true });
+        mkdirSync(join(root, 'proc/self'), { recursive: true });
+        writeFileSync(join(root, 'proc/self/status'), 'Name:\tsh\nCapEff:\t000001ffffffffff\n');
+        writeRender(join(root, 'run/composable/render'), renderFromRoot({ root }));
+        expect(readFileSync(join(root, 'run/composable/render/render.checks'), 'utf8')).toContain('cap-sys-admin 1');
+        mkdirSync(join(dir, 'normal'));
+        expect(run(shell.argv, root, join(dir, 'normal')).status).toBe(0);
+        expect(readdirSync(join(dir, 'normal')).length).toBeGreaterThan(0);
+        rmSync(join(dir, 'normal'), { recursive: true });
+        mkdirSync(join(dir, 'normal'));
+        writeFileSync(join(root, 'proc/self/status'), 'Name:\tsh\nCapEff:\t00000000a80425fb\n');
+        const r = run(shell.argv, root, join(dir, 'normal'));
+        expect(r.status).toBe(0);
+        expect(readdirSync(join(dir, 'normal'))).toEqual([]);
+        expect(r.stderr).toMatch(/CAP_SYS_ADMIN is 0 here, the render planned for 1/);
+      });
+      it(
+        'fails closed on a check it does not know',
+        refused((root) => {
+          const checks = join(root, 'run/composable/render/render.checks');
+          writeFileSync(checks, `${readFileSync(checks, 'utf8')}selinux-label system_u\n`);
+        }, /unknown check 'selinux-label'/),
+      );
+
+      it('does nothing without a render, and says how to call it without NORMAL', () => {
+        const dir = join(work, `none-${n++}`);
+        mkdirSync(join(dir, 'normal'), { recursive: true });
+        expect(run(shell.argv, dir, join(dir, 'normal')).status).toBe(0);
+        expect(readdirSync(join(dir, 'normal'))).toEqual([]);
+        expect(existsSync(join(dir, 'run/composable/status.json'))).toBe(false);
+        const usage = spawnSync(shell.argv[0]!, [...shell.argv.slice(1), SCRIPT], {
+          env: { PATH: process.env.PATH, COMPOSABLE_ROOT: dir },
+          encoding: 'utf8',
+        });
+        expect(usage.status).toBe(2);
+        expect(usage.stderr).toContain('usage: composable-generator NORMAL');
+      });
+    });
+  }
+});
