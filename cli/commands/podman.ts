@@ -1,11 +1,17 @@
 // composable podman --metadata FILE [--package NAME=PATH]... [--credential SERVICE/NAME=FILE]...
-//   [--name NAME] [--run-dir DIR] [--image IMAGE] [--json | --run] [-- PODMAN_OPTIONS... [IMAGE [COMMAND...]]]
+//   [--name NAME] [--run-dir DIR] [--image IMAGE] [--render] [--json | --run]
+//   [-- PODMAN_OPTIONS... [IMAGE [COMMAND...]]]
 // Prints (or runs) the `podman run` that starts a systemd container with the metadata's
-// packages mounted by podman at their stable paths (docs/engines.md, "podman").
+// packages mounted by podman at their stable paths (docs/engines.md, "podman"). With --render
+// the units are rendered here and a node-free generator installs them: the image needs no node.
 import type { Command } from 'commander';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { CONTAINER_NAME_PATTERN, formatCommand, planPodmanRun } from '../../host/podman/plan-podman-run.ts';
+import { CONTAINER_NAME_PATTERN, formatCommand, planPodmanRun, podmanCapabilities } from '../../host/podman/plan-podman-run.ts';
+import { renderForPodman } from '../../host/podman/podman-render.ts';
+import { RenderError } from '../../host/render/render.ts';
 import {
   PODMAN_RUN_BASE,
   PodmanInputError,
@@ -24,6 +30,17 @@ interface Options {
   image?: string;
   json?: boolean;
   run?: boolean;
+  render?: boolean;
+}
+
+/** dist/composable-generator.sh: beside the bundle (this is a chunk in dist/cli/), or in dist/ from the sources. */
+function shGenerator(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const d of [join(here, '..'), join(here, '../../dist')]) {
+    const file = join(d, 'composable-generator.sh');
+    if (existsSync(file)) return resolve(file);
+  }
+  throw new PodmanInputError(['the node-free generator (dist/composable-generator.sh) is missing: run `npm run build`']);
 }
 
 const collect = (v: string, all: string[]): string[] => [...all, v];
@@ -43,6 +60,7 @@ export function register(program: Command): void {
     .option('--name <name>', "container name (default: the metadata's container.id)")
     .option('--run-dir <dir>', "host tmpfs directory for each container's metadata and credentials", PODMAN_RUN_BASE)
     .option('--image <image>', 'the container image (else give it after --)')
+    .option('--render', 'render the units here and install the node-free generator: the image needs no node (docs/engines.md)')
     .option('--json', 'print the command as a JSON array')
     .option('--run', 'run podman instead of printing the command')
     .argument('[podman-args...]', 'after --: podman run options, then the image and its command, passed through as given')
@@ -67,10 +85,17 @@ export function register(program: Command): void {
           credentials: Object.fromEntries(Object.entries(credentials).map(([k, f]) => [k, resolve(f)])),
           passthrough: podmanArgs,
           image: opts.image,
+          ...(opts.render ? { renderGenerator: shGenerator() } : {}),
         });
         if (!planned.ok) throw new PodmanInputError(planned.problems);
         // The printed command names the run directory's files, so it is written either way.
         writeRunDir(planned.plan, runDir);
+        if (opts.render) {
+          const effective = podmanCapabilities(podmanArgs);
+          const render = await renderForPodman(planned.plan, packages, { source: 'podman run options', effective });
+          for (const s of render.status.services.filter((x) => x.state === 'skipped'))
+            for (const r of s.reasons ?? []) process.stderr.write(`composable podman: ${s.name} skipped: ${r.message} [${r.code}]\n`);
+        }
         if (opts.run) {
           // No time limit: a container in the foreground runs as long as its user wants.
           const r = await execa('podman', planned.plan.args, { stdio: 'inherit', reject: false });
@@ -80,6 +105,11 @@ export function register(program: Command): void {
         }
         process.stdout.write(opts.json ? `${JSON.stringify(['podman', ...planned.plan.args])}\n` : `${formatCommand(planned.plan.args)}\n`);
       } catch (e) {
+        if (e instanceof RenderError) {
+          process.stderr.write(`composable podman: ${e.message}\n`);
+          process.exitCode = 1;
+          return;
+        }
         if (!(e instanceof PodmanInputError)) throw e;
         for (const p of e.problems) process.stderr.write(`composable podman: ${p}\n`);
         process.exitCode = 1;

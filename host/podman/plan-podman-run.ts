@@ -3,8 +3,9 @@
 // to name those paths and bound read-only at /run/composable/metadata.json, credentials bound
 // read-only from a host tmpfs. No file is read or written here: host/podman/podman-run-io.ts does the I/O.
 import { posix } from 'node:path';
-import { CREDENTIALS_ROOT, METADATA_PATH, stablePath } from '../../sdk/contract.ts';
+import { CREDENTIALS_ROOT, METADATA_PATH, RENDER_DIR, RENDERED_GENERATOR_PATH, stablePath } from '../../sdk/contract.ts';
 import type { Metadata } from '../../sdk/schema/metadata.ts';
+import { capabilityNames } from '../../generator/input/capabilities.ts';
 
 /** Where a package comes from, as podman will mount it. */
 export type PodmanPackage =
@@ -27,6 +28,12 @@ export interface PodmanPlanInput {
   passthrough: string[];
   /** The container image, appended after the passthrough arguments. */
   image?: string;
+  /**
+   * Render the units on the host (`composable podman --render`): the host file of the node-free
+   * generator (dist/composable-generator.sh), bound at RENDERED_GENERATOR_PATH, with the render
+   * bound read-only at RENDER_DIR from `<runDir>/render`. The image then needs no node.
+   */
+  renderGenerator?: string;
 }
 
 /** A secret to copy from the caller's file into the run directory (never its content). */
@@ -48,6 +55,8 @@ export interface PodmanPlan {
   /** Host paths the plan mounts from the run directory. */
   metadataFile: string;
   credentialsDir: string | undefined;
+  /** Host directory the render is written to before the run (with `renderGenerator`). */
+  renderDir?: string;
 }
 
 export type PodmanPlanResult = { ok: true; plan: PodmanPlan } | { ok: false; problems: string[] };
@@ -127,6 +136,12 @@ export function planPodmanRun(input: PodmanPlanInput): PodmanPlanResult {
     if (!wanted.has(key)) problems.push(`credential ${key} is not named in the metadata's services[].credentials; add it there or drop it`);
   }
 
+  if (input.renderGenerator !== undefined) {
+    const bad = !posix.isAbsolute(input.renderGenerator)
+      ? `generator ${JSON.stringify(input.renderGenerator)} must be an absolute path`
+      : mountValueProblem('generator', input.renderGenerator);
+    if (bad) problems.push(bad);
+  }
   const runDirProblem = mountValueProblem('run directory', input.runDir);
   if (runDirProblem) problems.push(runDirProblem);
   if (input.image === undefined && input.passthrough.length === 0)
@@ -135,6 +150,17 @@ export function planPodmanRun(input: PodmanPlanInput): PodmanPlanResult {
 
   const metadataFile = posix.join(input.runDir, 'metadata.json');
   const credentialsDir = credentials.length > 0 ? posix.join(input.runDir, 'credentials') : undefined;
+  const renderDir = input.renderGenerator !== undefined ? posix.join(input.runDir, 'render') : undefined;
+  // Read-only both: what systemd loads is what the host rendered and the generator checked.
+  const renderMounts =
+    renderDir !== undefined
+      ? [
+          '--mount',
+          `type=bind,source=${renderDir},target=${RENDER_DIR},ro=true`,
+          '--mount',
+          `type=bind,source=${input.renderGenerator},target=${RENDERED_GENERATOR_PATH},ro=true`,
+        ]
+      : [];
   const args = [
     'run',
     '--systemd=always',
@@ -144,11 +170,66 @@ export function planPodmanRun(input: PodmanPlanInput): PodmanPlanResult {
     `type=bind,source=${metadataFile},target=${METADATA_PATH},ro=true`,
     ...(credentialsDir ? ['--mount', `type=bind,source=${credentialsDir},target=${CREDENTIALS_ROOT},ro=true`] : []),
     ...mounts,
+    ...renderMounts,
     ...input.passthrough,
     ...(input.image !== undefined ? [input.image] : []),
   ];
   const rewritten: Metadata = { ...metadata, services: metadata.services.map((s) => ({ ...s, source: stablePath(s.name) })) };
-  return { ok: true, plan: { args, metadata: rewritten, credentials, metadataFile, credentialsDir } };
+  return {
+    ok: true,
+    plan: { args, metadata: rewritten, credentials, metadataFile, credentialsDir, ...(renderDir ? { renderDir } : {}) },
+  };
+}
+
+/**
+ * The capabilities podman gives a container when none are added or dropped: containers.conf's
+ * default_capabilities (containers/common pkg/config). No CAP_SYS_ADMIN, so the generator plans for
+ * a container that cannot mount (docs/profiles.md).
+ */
+export const PODMAN_DEFAULT_CAPABILITIES: readonly string[] = [
+  'CAP_CHOWN',
+  'CAP_DAC_OVERRIDE',
+  'CAP_FOWNER',
+  'CAP_FSETID',
+  'CAP_KILL',
+  'CAP_NET_BIND_SERVICE',
+  'CAP_SETFCAP',
+  'CAP_SETGID',
+  'CAP_SETPCAP',
+  'CAP_SETUID',
+  'CAP_SYS_CHROOT',
+];
+
+/** Every capability Linux has (0 to 40, CAP_CHECKPOINT_RESTORE): what `all` and --privileged give. */
+const ALL_CAPABILITIES: readonly string[] = capabilityNames('000001ffffffffff')!;
+
+/**
+ * The effective capabilities of the container these `podman run` options start: the defaults,
+ * then `--cap-add`/`--cap-drop` (names with or without CAP_, any case, `all`) in order; every one
+ * with `--privileged`. A render planned with the wrong set is caught at boot: the sh generator
+ * compares CAP_SYS_ADMIN with the container's CapEff and enables nothing on a mismatch.
+ */
+export function podmanCapabilities(options: readonly string[]): string[] {
+  let caps = new Set(PODMAN_DEFAULT_CAPABILITIES);
+  const name = (v: string): string => {
+    const upper = v.trim().toUpperCase();
+    return upper === 'ALL' || upper.startsWith('CAP_') ? upper : `CAP_${upper}`;
+  };
+  for (let i = 0; i < options.length; i++) {
+    const arg = options[i]!;
+    if (arg === '--privileged' || arg === '--privileged=true') return [...ALL_CAPABILITIES].sort();
+    const m = /^--cap-(add|drop)(?:=(.*))?$/.exec(arg);
+    if (!m) continue;
+    const value = m[2] ?? options[++i] ?? '';
+    for (const v of value.split(',').filter(Boolean).map(name)) {
+      if (m[1] === 'add') {
+        if (v === 'ALL') caps = new Set(ALL_CAPABILITIES);
+        else caps.add(v);
+      } else if (v === 'ALL') caps.clear();
+      else caps.delete(v);
+    }
+  }
+  return [...caps].sort();
 }
 
 /** One argument quoted for a POSIX shell: bare when it is plainly safe, else in single quotes. */

@@ -116,6 +116,30 @@ export async function ensureSystemdImage(opts: SystemdImageOptions = {}): Promis
   });
 }
 
+/** The repository of the bare image: ensureRootfs()'s Debian root and nothing of composable. */
+export const BARE_IMAGE_REPOSITORY = 'localhost/composable-systemd-bare';
+
+/**
+ * A stock systemd image as a platform team finds it: the Debian root with systemd and coreutils,
+ * no node, no generator, no CLI (`localhost/composable-systemd-bare:<root key>`). For the
+ * rendered path (issue 24): the host renders, the node-free generator installs.
+ */
+export async function ensureBareSystemdImage(): Promise<string> {
+  const rootfs = await ensureRootfs();
+  const image = `${BARE_IMAGE_REPOSITORY}:${basename(rootfs).replace(/^rootfs-/, '')}-v${IMAGE_VERSION}`;
+  if (await imageExists(image)) return image;
+  mkdirSync(CACHE_DIR, { recursive: true });
+  return withLock(join(CACHE_DIR, `podman-bare-image.lock`), async () => {
+    if (await imageExists(image)) return image;
+    const script =
+      'set -o pipefail; tar --numeric-owner --exclude=./.complete -C "$1" -c . | ' + 'podman import --change \'CMD ["/sbin/init"]\' - "$2"';
+    await execa('bash', ['-c', script, 'bash', rootfs, image], { timeout: 10 * 60_000, all: true }).catch((e: unknown) => {
+      throw new Error(`building the bare podman systemd image ${image} failed: ${(e as { all?: string }).all ?? String(e)}`);
+    });
+    return image;
+  });
+}
+
 /** How many older systemd images (other generator builds, other checkouts) are kept. */
 const KEEP_OLDER_IMAGES = 3;
 

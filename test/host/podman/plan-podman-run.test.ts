@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatCommand, planPodmanRun, shellQuote, type PodmanPlanInput } from '../../../host/podman/plan-podman-run.ts';
+import {
+  formatCommand,
+  PODMAN_DEFAULT_CAPABILITIES,
+  planPodmanRun,
+  podmanCapabilities,
+  shellQuote,
+  type PodmanPlanInput,
+} from '../../../host/podman/plan-podman-run.ts';
 import { isTmpfs, writeRunDir } from '../../../host/podman/podman-run-io.ts';
 import type { Metadata } from '../../../sdk/schema/metadata.ts';
 
@@ -309,5 +316,44 @@ describe('composable podman (bundled)', () => {
     const r = await run(['--metadata', bad, '--name', 'c', '--image', 'x']);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`composable podman: ${bad}: services\\[0\\]\\.source`));
+  });
+});
+
+describe('composable podman --render (plan)', () => {
+  it('binds the render and the node-free generator read-only, after the packages', () => {
+    const r = planPodmanRun(input({ renderGenerator: '/usr/lib/node_modules/composable-services/dist/composable-generator.sh' }));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.plan.renderDir).toBe('/run/composable-podman/web.1/render');
+    const mounts = r.plan.args.filter((_, i) => r.plan.args[i - 1] === '--mount');
+    expect(mounts.slice(-2)).toEqual([
+      'type=bind,source=/run/composable-podman/web.1/render,target=/run/composable/render,ro=true',
+      'type=bind,source=/usr/lib/node_modules/composable-services/dist/composable-generator.sh,target=/run/systemd/system-generators/composable-generator,ro=true',
+    ]);
+    expect(planPodmanRun(input()).ok && (planPodmanRun(input()) as { plan: { renderDir?: string } }).plan.renderDir).toBeUndefined();
+  });
+
+  it('refuses a generator path podman --mount cannot express', () => {
+    expect(planPodmanRun(input({ renderGenerator: 'dist/composable-generator.sh' }))).toMatchObject({
+      ok: false,
+      problems: [expect.stringContaining('must be an absolute path')],
+    });
+  });
+});
+
+describe('podmanCapabilities: what the container will have, so the render plans for it', () => {
+  it("podman's defaults have no CAP_SYS_ADMIN", () => {
+    expect(podmanCapabilities(['--network', 'none', 'image'])).toEqual([...PODMAN_DEFAULT_CAPABILITIES].sort());
+    expect(podmanCapabilities([])).not.toContain('CAP_SYS_ADMIN');
+  });
+
+  it('--cap-add and --cap-drop apply in order, in any spelling; --privileged and all give every one', () => {
+    expect(podmanCapabilities(['--cap-add', 'sys_admin'])).toContain('CAP_SYS_ADMIN');
+    expect(podmanCapabilities(['--cap-add=CAP_SYS_ADMIN,net_raw', '--cap-drop=SYS_ADMIN'])).not.toContain('CAP_SYS_ADMIN');
+    expect(podmanCapabilities(['--cap-add=NET_RAW'])).toContain('CAP_NET_RAW');
+    expect(podmanCapabilities(['--cap-drop', 'all'])).toEqual([]);
+    expect(podmanCapabilities(['--cap-add', 'all', '--cap-drop', 'sys_admin'])).not.toContain('CAP_SYS_ADMIN');
+    expect(podmanCapabilities(['--cap-add', 'all'])).toContain('CAP_SYS_ADMIN');
+    expect(podmanCapabilities(['--privileged'])).toContain('CAP_SYS_ADMIN');
   });
 });
