@@ -71,3 +71,19 @@ describe('composable render', () => {
     expect(() => formatRenderChecks(manifest)).toThrow(/"\/run\/composable\/store\/a b".*whitespace/);
   });
 });
+
+describe('render.json JSON Schema (composable schema render, dist/schemas/render.schema.json)', () => {
+  it('accepts every golden case manifest and refuses one with an unknown check', async () => {
+    const { default: Ajv2020 } = (await import('ajv/dist/2020.js')) as unknown as {
+      default: new (o: object) => { compile: (s: object) => ((d: unknown) => boolean) & { errors?: unknown } };
+    };
+    const { jsonSchema } = await import('../../../sdk/schema/json-schema.ts');
+    const validate = new Ajv2020({ strict: false, allErrors: true }).compile(jsonSchema('render'));
+    for (const name of listCases()) {
+      const manifest = renderFromRoot({ root: caseRoot(name, `${name}-schema`) }).manifest;
+      expect(validate(manifest), `${name}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      const bad = { ...manifest, assumptions: [...manifest.assumptions, { kind: 'mounted', path: '/x' }] };
+      expect(validate(bad)).toBe(false);
+    }
+  });
+});
