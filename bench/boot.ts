@@ -6,6 +6,9 @@
 //   node noop: the static tree plus a generator that is an empty node script: what any generator
 //              written for node costs at boot before it does anything (node's own start-up in
 //              the container), the floor under ours.
+//   rendered:  metadata + store, the tree rendered on the host (`composable render`) bound at
+//              /run/composable/render, and the node-free sh generator (dist/composable-generator.sh)
+//              that checks it and links it into place: the path for images without node.
 // Reported per run, median over --runs boots: the time from systemd's start (the manager's
 // UserspaceTimestampMonotonic) until the last sidecar became active, and the time systemd spent
 // in generators. The difference between the two columns is the generator's cost at boot.
@@ -17,6 +20,9 @@ import { bootContainer, ensureRootfs, parseShow } from '../test/harness/nspawn.t
 import { buildPackage, daemonPackage, removeBuiltPackages, serviceEntry } from '../test/e2e/packages.ts';
 import { planGeneration } from '../generator/plan/plan-generation.ts';
 import { readGeneratorInput } from '../generator/input/read-input.ts';
+import { renderFromRoot } from '../host/render/render.ts';
+import { writeRender } from '../host/render/write-render.ts';
+import { DIST } from '../test/harness/nspawn.ts';
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
@@ -34,18 +40,33 @@ systemctl show -p UserspaceTimestampMonotonic,GeneratorsStartTimestampMonotonic,
 for s in ${names.join(' ')}; do systemctl show -p ActiveEnterTimestampMonotonic --value $s.service; done > /results/active
 `;
 
+const RENDERED_GENERATOR = join(DIST, 'composable-generator.sh');
 const NOOP_DIR = mkdtempSync(join(tmpdir(), 'composable-bench-noop-'));
 const NOOP_GENERATOR = join(NOOP_DIR, 'noop-generator');
 writeFileSync(NOOP_GENERATOR, '#!/usr/bin/env node\n');
 chmodSync(NOOP_GENERATOR, 0o755);
 
-async function measure(n: number, mode: 'generator' | 'static' | 'noop'): Promise<{ untilActiveMs: number; generatorsMs: number }[]> {
+async function measure(
+  n: number,
+  mode: 'generator' | 'static' | 'noop' | 'rendered',
+  runs = RUNS,
+): Promise<{ untilActiveMs: number; generatorsMs: number }[]> {
   const names = Array.from({ length: n }, (_, i) => `bench${i}`);
   const packages = names.map((name, i) => buildPackage(daemonPackage(name, ['early', 'default', 'late'][i % 3]!)));
   const metadata = { schemaVersion: 1, services: packages.map((p, i) => serviceEntry(p, names[i]!)) };
   const units: Record<string, string> = {};
   const enable: { unit: string; wantedBy: string }[] = [];
-  if (mode !== 'generator') {
+  let render: string | undefined;
+  if (mode === 'rendered') {
+    // The same bytes the harness writes as /run/composable/metadata.json: the sh generator checks its digest.
+    const root = mkdtempSync(join(tmpdir(), 'composable-bench-root-'));
+    mkdirSync(join(root, 'run/composable/store'), { recursive: true });
+    writeFileSync(join(root, 'run/composable/metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);
+    for (const p of packages) cpSync(p.dir, join(root, 'run/composable/store', p.storeName), { recursive: true });
+    render = join(NOOP_DIR, `render-${n}`);
+    writeRender(render, renderFromRoot({ root }));
+    rmSync(root, { recursive: true, force: true });
+  } else if (mode !== 'generator') {
     // The generator's own output for this metadata, computed offline and installed in the image.
     const root = mkdtempSync(join(tmpdir(), 'composable-bench-root-'));
     mkdirSync(join(root, 'run/composable/store'), { recursive: true });
@@ -59,13 +80,14 @@ async function measure(n: number, mode: 'generator' | 'static' | 'noop'): Promis
     rmSync(root, { recursive: true, force: true });
   }
   const out: { untilActiveMs: number; generatorsMs: number }[] = [];
-  for (let r = 0; r < RUNS; r++) {
+  for (let r = 0; r < runs; r++) {
     const b = await bootContainer({
       packages,
       metadata,
       units,
       enable,
-      generator: mode === 'generator' ? undefined : mode === 'noop' ? NOOP_GENERATOR : false,
+      generator: mode === 'generator' ? undefined : mode === 'noop' ? NOOP_GENERATOR : mode === 'rendered' ? RENDERED_GENERATOR : false,
+      ...(render ? { render } : {}),
       probe: PROBE(names),
       timeoutMs: 120_000,
     });
@@ -88,22 +110,31 @@ async function measure(n: number, mode: 'generator' | 'static' | 'noop'): Promis
 }
 
 await ensureRootfs();
-console.log(`median of ${RUNS} boots each; times from systemd's start (ms)`);
+console.log(`median of ${RUNS} boots each, the four ways alternating; times from systemd's start (ms)`);
 console.log(
-  'packages | static: all active | node noop generator: all active | composable generator: all ' +
-    'active | added by composable (over static) | generators phase: static / node noop / composable ' +
-    '| composable over node noop, generators phase',
+  'packages | all active: static / node noop / composable generator / rendered + sh generator ' +
+    '| added over static: generator / rendered | generators phase: static / node noop / generator / rendered ' +
+    '| phase added over static: generator / rendered',
 );
+const MODES = ['static', 'noop', 'generator', 'rendered'] as const;
 for (const n of SIZES) {
-  const s = await measure(n, 'static');
-  const z = await measure(n, 'noop');
-  const g = await measure(n, 'generator');
-  const active = (xs: { untilActiveMs: number }[]): number => median(xs.map((x) => x.untilActiveMs));
-  const phase = (xs: { generatorsMs: number }[]): number => median(xs.map((x) => x.generatorsMs));
+  const runs: Record<(typeof MODES)[number], { untilActiveMs: number; generatorsMs: number }[]> = {
+    static: [],
+    noop: [],
+    generator: [],
+    rendered: [],
+  };
+  // One boot of each way in turn, RUNS times: a slow spell of the machine hits all four alike.
+  const perRound = RUNS;
+  for (let r = 0; r < perRound; r++) for (const m of MODES) runs[m].push(...(await measure(n, m, 1)));
+  const active = (m: (typeof MODES)[number]): number => median(runs[m].map((x) => x.untilActiveMs));
+  const phase = (m: (typeof MODES)[number]): number => median(runs[m].map((x) => x.generatorsMs));
+  const f = (x: number): string => x.toFixed(1);
   console.log(
-    `${String(n).padStart(8)} | ${active(s).toFixed(1).padStart(18)} | ${active(z).toFixed(1).padStart(30)} ` +
-      `| ${active(g).toFixed(1).padStart(32)} | ${(active(g) - active(s)).toFixed(1).padStart(32)} ` +
-      `| ${phase(s).toFixed(1)} / ${phase(z).toFixed(1)} / ${phase(g).toFixed(1)} | ${(phase(g) - phase(z)).toFixed(1)}`,
+    `${String(n).padStart(8)} | ${MODES.map((m) => f(active(m))).join(' / ')} ` +
+      `| ${f(active('generator') - active('static'))} / ${f(active('rendered') - active('static'))} ` +
+      `| ${MODES.map((m) => f(phase(m))).join(' / ')} ` +
+      `| ${f(phase('generator') - phase('static'))} / ${f(phase('rendered') - phase('static'))}`,
   );
 }
 rmSync(NOOP_DIR, { recursive: true, force: true });

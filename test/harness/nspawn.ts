@@ -170,6 +170,8 @@ export interface BootOptions {
   runFiles?: Record<string, string>;
   /** Give the container the host's loop devices, for packages given as images. */
   loopDevices?: boolean;
+  /** A host directory `composable render` wrote, bound read-only at /run/composable/render. */
+  render?: string;
 }
 
 export interface BootResult {
@@ -276,6 +278,7 @@ async function bootIn(work: string, rootfs: string, opts: BootOptions): Promise<
     chmodSync(join(runDir, 'credentials'), 0o700);
     writeFileSync(join(d, c.name), c.content, { mode: 0o600 });
   }
+  if (opts.render) mkdirSync(join(runDir, 'render'));
   const storeBinds: string[] = [];
   for (const p of opts.packages ?? []) {
     // The mount point has the source's type: a directory for a tree, a file for an image.
@@ -315,6 +318,7 @@ async function bootIn(work: string, rootfs: string, opts: BootOptions): Promise<
     `--bind-ro=${process.execPath}:/usr/local/bin/node`,
     `--bind=${runDir}:/run/composable`,
     ...storeBinds,
+    ...(opts.render ? [`--bind-ro=${opts.render}:/run/composable/render`] : []),
     `--bind=${resultsDir}:/results`,
     `--bind-ro=${unitsDir}:/run/systemd/system`,
     `--bind-ro=${e2eDir}:/run/composable-e2e`,
