@@ -13,6 +13,7 @@ import {
   readdirSync,
   readlinkSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -160,6 +161,35 @@ describe.skipIf(missing.length > 0)('composable-generator.sh', () => {
           writeFileSync(checks, `${readFileSync(checks, 'utf8')}selinux-label system_u\n`);
         }, /unknown check 'selinux-label'/),
       );
+
+      it("takes back what it linked when a link cannot be made, and leaves others' links alone", () => {
+        const { root, normal } = rendered('host-mode');
+        // Another generator already wrote a unit of a rendered name, and a link of its own into a .wants/.
+        writeFileSync(join(normal, 'logship.service'), '[Service]\nExecStart=/bin/true\n');
+        mkdirSync(join(normal, 'multi-user.target.wants'));
+        symlinkSync('/usr/lib/systemd/system/other.service', join(normal, 'multi-user.target.wants/other.service'));
+        const r = run(shell.argv, root, normal);
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stderr).toMatch(/cannot link the rendered units/);
+        const left: string[] = [];
+        const walk = (rel: string): void => {
+          for (const e of readdirSync(join(normal, rel), { withFileTypes: true })) {
+            const p = rel ? `${rel}/${e.name}` : e.name;
+            left.push(p);
+            if (e.isDirectory()) walk(p);
+          }
+        };
+        walk('');
+        // Nothing links into the render any more; the other generator's files are still there.
+        for (const p of left) {
+          const st = lstatSync(join(normal, p));
+          if (st.isSymbolicLink()) expect(readlinkSync(join(normal, p))).not.toContain('/run/composable/render');
+        }
+        expect(left).toContain('logship.service');
+        expect(left).toContain('multi-user.target.wants/other.service');
+        const status = JSON.parse(readFileSync(join(root, 'run/composable/status.json'), 'utf8'));
+        expect(status.metadata.reasons[0].code).toBe('render-stale');
+      });
 
       it('does nothing without a render, and says how to call it without NORMAL', () => {
         const dir = join(work, `none-${n++}`);
