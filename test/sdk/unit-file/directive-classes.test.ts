@@ -147,7 +147,7 @@ describe('directive classes', () => {
       expect(classifyDirective('Service', 'CapabilityBoundingSet', '~CAP_SYS_ADMIN')).toBe('harmless');
       expect(classifyDirective('Service', 'Delegate', 'cpu memory')).toBe('privileged');
       expect(classifyDirective('Service', 'Delegate', 'no')).toBe('harmless');
-      expect(classifyDirective('Service', 'Description', 'anything')).toBe('harmless');
+      expect(classifyDirective('Unit', 'Description', 'anything')).toBe('harmless');
       expect(classifyDirective('Service', 'Restart', 'always')).toBe('harmless');
       expect(classifyDirective('Mount', 'Description')).toBeUndefined();
       expect(classifyDirective('Mount', 'What', '/dev/sda1')).toBe('privileged');
