@@ -292,7 +292,7 @@ const EXEC: Group = {
   UnsetEnvironment: harmless('variables removed from the processes\' environment'),
   EnvironmentFile: path('PID 1 reads the file as root and sets its variables in the processes'),
   ExecSearchPath: harmless('where the service\'s commands are looked up (and $PATH); the service\'s own processes look'),
-  LoadCredential: path('PID 1 reads the source file (or a credential store\'s entry) as root and hands it to the service'),
+  LoadCredential: path('PID 1 reads the source file (for a bare name, one of the system\'s credentials) as root and hands it to the service'),
   LoadCredentialEncrypted: path('PID 1 reads the source file as root, decrypts it with the host key or TPM and hands it over'),
   SetCredential: harmless('an inline credential, written into the service\'s credential directory'),
   SetCredentialEncrypted: harmless('an inline encrypted credential; PID 1 decrypts it for the service only'),
