@@ -82,7 +82,9 @@ const WATCHED_PATHS = ['PathChanged', 'PathModified', 'DirectoryNotEmpty'].map((
 const condition = (what: string): Entry =>
   harmless(`PID 1 checks ${what} before starting the unit and skips it (Condition*) or fails it (Assert*); nothing is changed`);
 const pathCondition = (what: string): Entry =>
-  harmless(`PID 1 looks at the path (${what}) as root before starting the unit; it only learns a fact, nothing is opened for the service or changed`);
+  harmless(
+    `PID 1 looks at the path (${what}) as root before starting the unit; it only learns a fact, nothing is opened for the service or changed`,
+  );
 
 const CONDITIONS: Record<string, Entry> = {
   ACPower: condition('whether the machine is on AC power'),
@@ -154,27 +156,42 @@ const UNIT: Group = {
   OnSuccessJobMode: privileged('the job mode for OnSuccess=: isolate and flush stop or cancel everything else', 'matches', {
     values: ON_JOB_MODE_DANGEROUS,
   }),
-  OnFailureIsolate: privileged('old form of OnFailureJobMode=isolate: on failure PID 1 stops every unit not needed by the OnFailure= one', 'unless-false'),
+  OnFailureIsolate: privileged(
+    'old form of OnFailureJobMode=isolate: on failure PID 1 stops every unit not needed by the OnFailure= one',
+    'unless-false',
+  ),
   AllowIsolate: privileged('lets this unit be the target of an isolate job, which stops every unit it does not need', 'unless-false'),
   IgnoreOnIsolate: harmless('this unit keeps running when another unit is isolated'),
-  DefaultDependencies: harmless("=no drops the implicit ordering after basic.target and before shutdown.target for this unit only"),
+  DefaultDependencies: harmless('=no drops the implicit ordering after basic.target and before shutdown.target for this unit only'),
   CollectMode: harmless('when PID 1 unloads the unit after it stopped or failed'),
   StopWhenUnneeded: harmless('PID 1 stops this unit when no active unit needs it any more'),
   RefuseManualStart: harmless('systemctl start of this unit is refused; dependencies still start it'),
   RefuseManualStop: harmless('systemctl stop of this unit is refused; dependencies still stop it'),
-  JobTimeoutSec: harmless("how long a job on this unit may wait before PID 1 cancels it"),
+  JobTimeoutSec: harmless('how long a job on this unit may wait before PID 1 cancels it'),
   JobRunningTimeoutSec: harmless('how long a running job on this unit may take before PID 1 cancels it'),
-  JobTimeoutAction: privileged('what PID 1 does to the whole system when a job times out: reboot, poweroff, exit ...', 'unless', ACTION_NONE),
+  JobTimeoutAction: privileged(
+    'what PID 1 does to the whole system when a job times out: reboot, poweroff, exit ...',
+    'unless',
+    ACTION_NONE,
+  ),
   JobTimeoutRebootArgument: privileged('the argument PID 1 passes to reboot(2) for the job timeout action'),
   StartLimitIntervalSec: harmless('the window in which start attempts are counted for the start limit'),
   StartLimitInterval: harmless('old spelling of StartLimitIntervalSec='),
   StartLimitBurst: harmless('how many starts in the window before PID 1 refuses further ones'),
-  StartLimitAction: privileged('what PID 1 does to the whole system when the start limit is hit: reboot, poweroff ...', 'unless', ACTION_NONE),
+  StartLimitAction: privileged(
+    'what PID 1 does to the whole system when the start limit is hit: reboot, poweroff ...',
+    'unless',
+    ACTION_NONE,
+  ),
   FailureAction: privileged('what PID 1 does to the whole system when the unit fails: reboot, poweroff, exit ...', 'unless', ACTION_NONE),
-  SuccessAction: privileged('what PID 1 does to the whole system when the unit succeeds: reboot, poweroff, exit ...', 'unless', ACTION_NONE),
+  SuccessAction: privileged(
+    'what PID 1 does to the whole system when the unit succeeds: reboot, poweroff, exit ...',
+    'unless',
+    ACTION_NONE,
+  ),
   FailureActionExitStatus: harmless('the exit status for a FailureAction= of exit (checked there)'),
   SuccessActionExitStatus: harmless('the exit status for a SuccessAction= of exit (checked there)'),
-  RebootArgument: privileged('the argument PID 1 passes to reboot(2) for the unit\'s reboot actions'),
+  RebootArgument: privileged("the argument PID 1 passes to reboot(2) for the unit's reboot actions"),
 };
 for (const [name, entry] of Object.entries(CONDITIONS)) {
   UNIT[`Condition${name}`] = entry;
@@ -195,21 +212,28 @@ const NOT_TRUE = 'unless-true';
 
 /** systemd.exec(5): every unit type that runs processes (service, socket, mount, swap). */
 const EXEC: Group = {
-  User: privileged('PID 1 runs the processes as this user (root, or another service\'s user)'),
+  User: privileged("PID 1 runs the processes as this user (root, or another service's user)"),
   Group: privileged('PID 1 runs the processes with this primary group'),
   SupplementaryGroups: privileged('PID 1 adds these groups (disk, adm ...) to the processes'),
   DynamicUser: privileged('PID 1 allocates a transient user and group and moves state directories under /var/lib/private', NOT_FALSE),
   PAMName: privileged('PID 1 opens a PAM session for the service, running the PAM modules of that stack as root'),
   AmbientCapabilities: privileged('PID 1 gives the processes these capabilities even as a non-root user', 'unless', { values: [''] }),
-  CapabilityBoundingSet: privileged('a list adds capabilities to the bounding set merged from earlier lines; only ~ lists remove', 'unless', {
-    values: [''],
-    prefixes: ['~'],
-  }),
+  CapabilityBoundingSet: privileged(
+    'a list adds capabilities to the bounding set merged from earlier lines; only ~ lists remove',
+    'unless',
+    {
+      values: [''],
+      prefixes: ['~'],
+    },
+  ),
   SecureBits: privileged('PID 1 sets the securebits (keep-caps, no-setuid-fixup ...), changing how root privilege is kept'),
   NoNewPrivileges: privileged('=no lets setuid and file-capability programs gain privileges in the service', NOT_TRUE),
   PrivateDevices: privileged('=no leaves the real /dev, disks and all, to the service', NOT_TRUE),
-  ProtectControlGroups: privileged('=no leaves /sys/fs/cgroup writable, so a root service can change any unit\'s limits', NOT_TRUE),
-  ProtectKernelTunables: privileged('=no leaves /proc/sys and /sys writable, which are the kernel\'s settings for the whole system', NOT_TRUE),
+  ProtectControlGroups: privileged("=no leaves /sys/fs/cgroup writable, so a root service can change any unit's limits", NOT_TRUE),
+  ProtectKernelTunables: privileged(
+    "=no leaves /proc/sys and /sys writable, which are the kernel's settings for the whole system",
+    NOT_TRUE,
+  ),
   ProtectKernelModules: privileged('=no lets the service load kernel modules', NOT_TRUE),
   ProtectKernelLogs: privileged('=no lets the service read and write the kernel log buffer', NOT_TRUE),
   ProtectClock: privileged('=no lets the service set the system clock', NOT_TRUE),
@@ -218,16 +242,20 @@ const EXEC: Group = {
   SELinuxContext: privileged('PID 1 runs the processes in this SELinux context'),
   AppArmorProfile: privileged('PID 1 runs the processes under this AppArmor profile'),
   SmackProcessLabel: privileged('PID 1 runs the processes with this SMACK label'),
-  KeyringMode: privileged('inherit gives the service the manager\'s session keyring, shared links the user keyring into it', 'unless', {
+  KeyringMode: privileged("inherit gives the service the manager's session keyring, shared links the user keyring into it", 'unless', {
     values: ['', 'private'],
   }),
   IOSchedulingClass: privileged('realtime IO scheduling lets the service starve every other process of disk IO', 'matches', {
     values: ['realtime', '1'],
   }),
   IOSchedulingPriority: harmless('the IO priority within the scheduling class'),
-  CPUSchedulingPolicy: privileged('fifo and rr are real-time policies that PID 1 sets as root; they preempt every normal process', 'matches', {
-    values: ['fifo', 'rr'],
-  }),
+  CPUSchedulingPolicy: privileged(
+    'fifo and rr are real-time policies that PID 1 sets as root; they preempt every normal process',
+    'matches',
+    {
+      values: ['fifo', 'rr'],
+    },
+  ),
   CPUSchedulingPriority: harmless('the priority within a real-time policy (CPUSchedulingPolicy= is checked)'),
   CPUSchedulingResetOnFork: harmless('children of the service fall back to the normal policy'),
   Nice: privileged('a negative nice level, set by PID 1 as root, raises the service above other processes', 'matches', { prefixes: ['-'] }),
@@ -240,31 +268,40 @@ const EXEC: Group = {
   TimerSlackNSec: harmless('the timer slack of the processes'),
   CoredumpFilter: harmless('which memory mappings go into core dumps of the processes'),
   UMask: harmless('the file mode creation mask of the processes'),
-  WorkingDirectory: path('PID 1 changes into the directory before running the command (~ is the user\'s home)', 'unless', {
+  WorkingDirectory: path("PID 1 changes into the directory before running the command (~ is the user's home)", 'unless', {
     values: ['', '~', '-~'],
   }),
   RootDirectory: path('PID 1 chroots the processes into this directory, found as root'),
   RootImage: path('PID 1 opens the disk image as root, sets up a loop device and mounts it as the root'),
   RootImageOptions: harmless('mount options for the partitions of RootImage= (checked there)'),
-  RootHash: path('a path is a .roothash file PID 1 reads as root; hex is the dm-verity root hash itself', 'matches', { prefixes: PATH_START }),
-  RootHashSignature: path('a path is a signature file PID 1 reads as root; base64: is the signature itself', 'matches', { prefixes: PATH_START }),
+  RootHash: path('a path is a .roothash file PID 1 reads as root; hex is the dm-verity root hash itself', 'matches', {
+    prefixes: PATH_START,
+  }),
+  RootHashSignature: path('a path is a signature file PID 1 reads as root; base64: is the signature itself', 'matches', {
+    prefixes: PATH_START,
+  }),
   RootVerity: path('PID 1 opens this dm-verity data file as root for RootImage='),
-  MountAPIVFS: privileged('PID 1 mounts /proc, /sys and /dev (the host\'s, unless PrivateDevices=) into RootDirectory=/RootImage=', NOT_FALSE),
-  MountFlags: privileged('shared propagates mounts made in the service\'s namespace out to the whole system', 'matches', { values: ['shared'] }),
-  BindPaths: path('PID 1 bind-mounts the source, found as root, into the service\'s namespace, writable'),
-  BindReadOnlyPaths: path('PID 1 bind-mounts the source, found as root, into the service\'s namespace, read-only'),
-  MountImages: path('PID 1 opens the disk image as root and mounts it into the service\'s namespace'),
+  MountAPIVFS: privileged(
+    "PID 1 mounts /proc, /sys and /dev (the host's, unless PrivateDevices=) into RootDirectory=/RootImage=",
+    NOT_FALSE,
+  ),
+  MountFlags: privileged("shared propagates mounts made in the service's namespace out to the whole system", 'matches', {
+    values: ['shared'],
+  }),
+  BindPaths: path("PID 1 bind-mounts the source, found as root, into the service's namespace, writable"),
+  BindReadOnlyPaths: path("PID 1 bind-mounts the source, found as root, into the service's namespace, read-only"),
+  MountImages: path("PID 1 opens the disk image as root and mounts it into the service's namespace"),
   ExtensionImages: path('PID 1 opens the extension images as root and overlays them on /usr and /opt of the service'),
   ExtensionDirectories: path('PID 1 overlays these directories, found as root, on /usr and /opt of the service'),
-  ReadWritePaths: path('PID 1 makes the path writable in the service\'s namespace, undoing ProtectSystem= for it'),
+  ReadWritePaths: path("PID 1 makes the path writable in the service's namespace, undoing ProtectSystem= for it"),
   ReadWriteDirectories: path('old spelling of ReadWritePaths=: the path is made writable despite ProtectSystem='),
-  ReadOnlyPaths: harmless('the path becomes read-only in the service\'s namespace'),
+  ReadOnlyPaths: harmless("the path becomes read-only in the service's namespace"),
   ReadOnlyDirectories: harmless('old spelling of ReadOnlyPaths=: the path becomes read-only for the service'),
   InaccessiblePaths: harmless('the path is hidden from the service'),
   InaccessibleDirectories: harmless('old spelling of InaccessiblePaths=: the path is hidden from the service'),
   ExecPaths: harmless('the paths stay executable under NoExecPaths='),
   NoExecPaths: harmless('the paths are mounted noexec for the service'),
-  TemporaryFileSystem: harmless('PID 1 mounts an empty tmpfs over the path in the service\'s namespace'),
+  TemporaryFileSystem: harmless("PID 1 mounts an empty tmpfs over the path in the service's namespace"),
   PrivateTmp: harmless('the service gets its own /tmp and /var/tmp'),
   PrivateNetwork: harmless('the service gets a network namespace with only loopback'),
   PrivateIPC: harmless('the service gets its own IPC namespace'),
@@ -272,8 +309,8 @@ const EXEC: Group = {
   PrivateMounts: harmless('the service gets its own mount namespace, with propagation into it only'),
   ProtectSystem: harmless('/usr, /boot (and /etc, or everything) become read-only for the service'),
   ProtectHome: harmless('/home, /root and /run/user become read-only, empty or hidden for the service'),
-  ProtectProc: harmless('other users\' processes are hidden in the service\'s /proc'),
-  ProcSubset: harmless('the service\'s /proc shows only processes'),
+  ProtectProc: harmless("other users' processes are hidden in the service's /proc"),
+  ProcSubset: harmless("the service's /proc shows only processes"),
   LockPersonality: harmless('the service cannot change its execution domain'),
   MemoryDenyWriteExecute: harmless('the service cannot map memory writable and executable'),
   RestrictRealtime: harmless('the service cannot take a real-time scheduling policy'),
@@ -281,20 +318,22 @@ const EXEC: Group = {
   RestrictNamespaces: harmless('the service cannot create the listed kinds of namespace'),
   RestrictAddressFamilies: harmless('the service cannot create sockets of other address families'),
   RestrictFileSystems: harmless('the service cannot open files on other kinds of file system (BPF LSM)'),
-  RemoveIPC: harmless('PID 1 removes the service user\'s IPC objects when the service stops (never root\'s)'),
-  SystemCallFilter: harmless('a seccomp filter on the service\'s system calls'),
+  RemoveIPC: harmless("PID 1 removes the service user's IPC objects when the service stops (never root's)"),
+  SystemCallFilter: harmless("a seccomp filter on the service's system calls"),
   SystemCallErrorNumber: harmless('the error a filtered system call returns'),
   SystemCallArchitectures: harmless('system calls of other ABIs are refused'),
   SystemCallLog: harmless('the listed system calls are logged'),
   IgnoreSIGPIPE: harmless('whether SIGPIPE is ignored in the processes'),
   Environment: harmless('environment variables of the processes'),
-  PassEnvironment: harmless('variables copied from the manager\'s environment to the processes'),
-  UnsetEnvironment: harmless('variables removed from the processes\' environment'),
+  PassEnvironment: harmless("variables copied from the manager's environment to the processes"),
+  UnsetEnvironment: harmless("variables removed from the processes' environment"),
   EnvironmentFile: path('PID 1 reads the file as root and sets its variables in the processes'),
-  ExecSearchPath: harmless('where the service\'s commands are looked up (and $PATH); the service\'s own processes look'),
-  LoadCredential: path('PID 1 reads the source file (for a bare name, one of the system\'s credentials) as root and hands it to the service'),
+  ExecSearchPath: harmless("where the service's commands are looked up (and $PATH); the service's own processes look"),
+  LoadCredential: path(
+    "PID 1 reads the source file (for a bare name, one of the system's credentials) as root and hands it to the service",
+  ),
   LoadCredentialEncrypted: path('PID 1 reads the source file as root, decrypts it with the host key or TPM and hands it over'),
-  SetCredential: harmless('an inline credential, written into the service\'s credential directory'),
+  SetCredential: harmless("an inline credential, written into the service's credential directory"),
   SetCredentialEncrypted: harmless('an inline encrypted credential; PID 1 decrypts it for the service only'),
   StandardInput: path('file: and tty* make PID 1 open the file or TTYPath= (default /dev/console) as root for stdin', 'matches', {
     values: ['tty', 'tty-force', 'tty-fail'],
@@ -308,26 +347,32 @@ const EXEC: Group = {
     values: ['tty'],
     prefixes: ['file:', 'append:', 'truncate:'],
   }),
-  StandardInputText: harmless('text PID 1 feeds to the service\'s stdin'),
-  StandardInputData: harmless('base64 data PID 1 feeds to the service\'s stdin'),
+  StandardInputText: harmless("text PID 1 feeds to the service's stdin"),
+  StandardInputData: harmless("base64 data PID 1 feeds to the service's stdin"),
   TTYPath: path('PID 1 opens this terminal as root for StandardInput=tty and the TTY* settings'),
   TTYReset: path('PID 1 resets the terminal at TTYPath= before and after the service', NOT_FALSE, { actsOn: ['*.TTYPath'] }),
   TTYVHangup: path('PID 1 hangs up every session on the terminal at TTYPath=', NOT_FALSE, { actsOn: ['*.TTYPath'] }),
   TTYVTDisallocate: path('PID 1 clears and deallocates the virtual console at TTYPath=', NOT_FALSE, { actsOn: ['*.TTYPath'] }),
   TTYRows: path('PID 1 sets the rows of the terminal at TTYPath=', 'always', { actsOn: ['*.TTYPath'] }),
   TTYColumns: path('PID 1 sets the columns of the terminal at TTYPath=', 'always', { actsOn: ['*.TTYPath'] }),
-  SyslogIdentifier: harmless('the identifier of the service\'s log lines'),
-  SyslogFacility: harmless('the syslog facility of the service\'s log lines'),
-  SyslogLevel: harmless('the default level of the service\'s log lines'),
+  SyslogIdentifier: harmless("the identifier of the service's log lines"),
+  SyslogFacility: harmless("the syslog facility of the service's log lines"),
+  SyslogLevel: harmless("the default level of the service's log lines"),
   SyslogLevelPrefix: harmless('whether <N> prefixes in the output set the level'),
   LogLevelMax: harmless('log lines above this level are dropped'),
-  LogExtraFields: harmless('extra journal fields on the service\'s log lines'),
+  LogExtraFields: harmless("extra journal fields on the service's log lines"),
   LogRateLimitIntervalSec: harmless('the journal rate limit window for the service'),
   LogRateLimitBurst: harmless('how many lines the journal takes from the service in the window'),
-  LogNamespace: privileged('PID 1 pulls in and starts a systemd-journald@NAME instance, with its own journal files, for the service', 'unless', {
+  LogNamespace: privileged(
+    'PID 1 pulls in and starts a systemd-journald@NAME instance, with its own journal files, for the service',
+    'unless',
+    {
+      values: [''],
+    },
+  ),
+  UtmpIdentifier: privileged("PID 1 writes utmp/wtmp login records, the whole system's, under this terminal id", 'unless', {
     values: [''],
   }),
-  UtmpIdentifier: privileged('PID 1 writes utmp/wtmp login records, the whole system\'s, under this terminal id', 'unless', { values: [''] }),
   UtmpMode: harmless('which utmp record type UtmpIdentifier= writes (checked there)'),
   IPCNamespacePath: privileged('PID 1 opens the namespace file as root and puts the service into that IPC namespace'),
   NetworkNamespacePath: privileged('PID 1 opens the namespace file as root and puts the service into that network namespace'),
@@ -344,62 +389,81 @@ const RESOURCE_DIRS: Record<string, string> = {
 };
 for (const [key, base] of Object.entries(RESOURCE_DIRS)) {
   const removal = key === 'RuntimeDirectory' ? ', and removes it when the service stops' : '';
-  EXEC[key] = path(`PID 1 creates the directories under ${base} as root and chowns them to User=${removal}; names must be the package's own`);
+  EXEC[key] = path(
+    `PID 1 creates the directories under ${base} as root and chowns them to User=${removal}; names must be the package's own`,
+  );
   EXEC[`${key}Mode`] = path(`PID 1 chmods the ${key}= directories`, 'always', { actsOn: [`*.${key}`] });
 }
 EXEC.RuntimeDirectoryPreserve = harmless('whether PID 1 keeps RuntimeDirectory= after the service stops');
 
-const LIMITS = ['AS', 'CORE', 'CPU', 'DATA', 'FSIZE', 'LOCKS', 'MEMLOCK', 'MSGQUEUE', 'NOFILE', 'NPROC', 'RSS', 'RTTIME', 'SIGPENDING', 'STACK'];
+const LIMITS = [
+  'AS',
+  'CORE',
+  'CPU',
+  'DATA',
+  'FSIZE',
+  'LOCKS',
+  'MEMLOCK',
+  'MSGQUEUE',
+  'NOFILE',
+  'NPROC',
+  'RSS',
+  'RTTIME',
+  'SIGPENDING',
+  'STACK',
+];
 for (const l of LIMITS) EXEC[`Limit${l}`] = harmless(`the RLIMIT_${l} of the processes (cgroup limits still bound memory and tasks)`);
-EXEC.LimitNICE = privileged('RLIMIT_NICE above 0 lets the service raise its own priority above other processes', 'unless', { values: ['', '0'] });
+EXEC.LimitNICE = privileged('RLIMIT_NICE above 0 lets the service raise its own priority above other processes', 'unless', {
+  values: ['', '0'],
+});
 EXEC.LimitRTPRIO = privileged('RLIMIT_RTPRIO above 0 lets the service make itself real-time', 'unless', { values: ['', '0'] });
 
 /** systemd.resource-control(5): slices, scopes and every unit type that runs processes. */
 const RESOURCES: Group = {
-  Slice: unitRef('PID 1 places the unit\'s cgroup in the named slice, with that slice\'s limits'),
+  Slice: unitRef("PID 1 places the unit's cgroup in the named slice, with that slice's limits"),
   Delegate: privileged('PID 1 hands the cgroup subtree (and its controllers) to the service to manage', NOT_FALSE),
   DeviceAllow: privileged('PID 1 lets the service open these device nodes (disks, /dev/mem ...) through the cgroup device filter'),
   DevicePolicy: harmless('strict and closed only narrow which device nodes the service may open'),
-  BPFProgram: privileged('PID 1 attaches a pinned BPF program from bpffs, as root, to the unit\'s cgroup'),
-  IPIngressFilterPath: privileged('PID 1 attaches a pinned BPF program from bpffs, as root, to filter the unit\'s ingress traffic'),
-  IPEgressFilterPath: privileged('PID 1 attaches a pinned BPF program from bpffs, as root, to filter the unit\'s egress traffic'),
+  BPFProgram: privileged("PID 1 attaches a pinned BPF program from bpffs, as root, to the unit's cgroup"),
+  IPIngressFilterPath: privileged("PID 1 attaches a pinned BPF program from bpffs, as root, to filter the unit's ingress traffic"),
+  IPEgressFilterPath: privileged("PID 1 attaches a pinned BPF program from bpffs, as root, to filter the unit's egress traffic"),
   ManagedOOMPreference: privileged('avoid and omit make systemd-oomd kill other units first', 'matches', { values: ['avoid', 'omit'] }),
-  ManagedOOMSwap: harmless('whether systemd-oomd may kill this unit\'s cgroup on swap exhaustion'),
-  ManagedOOMMemoryPressure: harmless('whether systemd-oomd may kill this unit\'s cgroup under memory pressure'),
-  ManagedOOMMemoryPressureLimit: harmless('the pressure at which systemd-oomd kills this unit\'s cgroup'),
+  ManagedOOMSwap: harmless("whether systemd-oomd may kill this unit's cgroup on swap exhaustion"),
+  ManagedOOMMemoryPressure: harmless("whether systemd-oomd may kill this unit's cgroup under memory pressure"),
+  ManagedOOMMemoryPressureLimit: harmless("the pressure at which systemd-oomd kills this unit's cgroup"),
   DisableControllers: harmless('cgroup controllers PID 1 turns off for the unit and below it'),
   IPAddressAllow: harmless('addresses the unit may talk to despite IPAddressDeny='),
   IPAddressDeny: harmless('addresses the unit may not talk to'),
-  IPAccounting: harmless('counts the unit\'s IP traffic'),
+  IPAccounting: harmless("counts the unit's IP traffic"),
   SocketBindAllow: harmless('ports the service may bind to'),
   SocketBindDeny: harmless('ports the service may not bind to'),
   RestrictNetworkInterfaces: harmless('network interfaces the service may use'),
   TasksMax: harmless('the most tasks the unit may have'),
-  TasksAccounting: harmless('counts the unit\'s tasks'),
-  AllowedCPUs: harmless('the CPUs of the unit\'s cpuset'),
-  StartupAllowedCPUs: harmless('the CPUs of the unit\'s cpuset during boot'),
-  AllowedMemoryNodes: harmless('the memory nodes of the unit\'s cpuset'),
-  StartupAllowedMemoryNodes: harmless('the memory nodes of the unit\'s cpuset during boot'),
+  TasksAccounting: harmless("counts the unit's tasks"),
+  AllowedCPUs: harmless("the CPUs of the unit's cpuset"),
+  StartupAllowedCPUs: harmless("the CPUs of the unit's cpuset during boot"),
+  AllowedMemoryNodes: harmless("the memory nodes of the unit's cpuset"),
+  StartupAllowedMemoryNodes: harmless("the memory nodes of the unit's cpuset during boot"),
 };
 const RESOURCE_HARMLESS: Record<string, string> = {
-  CPUAccounting: 'counts the unit\'s CPU time',
-  CPUWeight: 'the unit\'s share of CPU time among its siblings in the slice',
+  CPUAccounting: "counts the unit's CPU time",
+  CPUWeight: "the unit's share of CPU time among its siblings in the slice",
   StartupCPUWeight: 'CPUWeight= during boot',
   CPUShares: 'old cgroup-v1 form of CPUWeight=',
   StartupCPUShares: 'old cgroup-v1 form of StartupCPUWeight=',
-  CPUQuota: 'a cap on the unit\'s CPU time',
+  CPUQuota: "a cap on the unit's CPU time",
   CPUQuotaPeriodSec: 'the period of CPUQuota=',
-  MemoryAccounting: 'counts the unit\'s memory',
-  MemoryMin: 'memory protected from reclaim, bounded by the parent slice\'s protection',
-  MemoryLow: 'memory reclaimed last, bounded by the parent slice\'s protection',
-  DefaultMemoryMin: 'MemoryMin= for the unit\'s children',
-  DefaultMemoryLow: 'MemoryLow= for the unit\'s children',
+  MemoryAccounting: "counts the unit's memory",
+  MemoryMin: "memory protected from reclaim, bounded by the parent slice's protection",
+  MemoryLow: "memory reclaimed last, bounded by the parent slice's protection",
+  DefaultMemoryMin: "MemoryMin= for the unit's children",
+  DefaultMemoryLow: "MemoryLow= for the unit's children",
   MemoryHigh: 'the unit is throttled above this much memory',
   MemoryMax: 'the unit is killed above this much memory',
   MemoryLimit: 'old cgroup-v1 form of MemoryMax=',
-  MemorySwapMax: 'a cap on the unit\'s swap',
-  IOAccounting: 'counts the unit\'s IO',
-  IOWeight: 'the unit\'s share of IO among its siblings in the slice',
+  MemorySwapMax: "a cap on the unit's swap",
+  IOAccounting: "counts the unit's IO",
+  IOWeight: "the unit's share of IO among its siblings in the slice",
   StartupIOWeight: 'IOWeight= during boot',
   IODeviceWeight: 'IOWeight= for one device',
   IOReadBandwidthMax: 'a cap on reads from a device',
@@ -418,17 +482,20 @@ for (const [k, why] of Object.entries(RESOURCE_HARMLESS)) RESOURCES[k] = harmles
 
 /** systemd.kill(5): scopes and every unit type that runs processes. */
 const KILL: Group = {
-  KillMode: harmless('which of the unit\'s own processes PID 1 signals on stop'),
-  KillSignal: harmless('the signal PID 1 sends the unit\'s processes to stop them'),
-  RestartKillSignal: harmless('the signal PID 1 sends the unit\'s processes on restart'),
+  KillMode: harmless("which of the unit's own processes PID 1 signals on stop"),
+  KillSignal: harmless("the signal PID 1 sends the unit's processes to stop them"),
+  RestartKillSignal: harmless("the signal PID 1 sends the unit's processes on restart"),
   FinalKillSignal: harmless('the signal PID 1 sends processes left after the stop timeout'),
   WatchdogSignal: harmless('the signal PID 1 sends on a watchdog timeout'),
-  SendSIGHUP: harmless('PID 1 also sends SIGHUP to the unit\'s processes on stop'),
-  SendSIGKILL: harmless('PID 1 kills the unit\'s remaining processes after the timeout'),
+  SendSIGHUP: harmless("PID 1 also sends SIGHUP to the unit's processes on stop"),
+  SendSIGKILL: harmless("PID 1 kills the unit's remaining processes after the timeout"),
 };
 
 const EXEC_LINE = (when: string): Entry =>
-  privileged(`runs the package's command ${when}; a + or ! prefix runs it without User=, the sandbox or the capability limits`, 'exec-prefix');
+  privileged(
+    `runs the package's command ${when}; a + or ! prefix runs it without User=, the sandbox or the capability limits`,
+    'exec-prefix',
+  );
 
 const SERVICE_ONLY: Group = {
   Type: harmless('how PID 1 decides that the service has started'),
@@ -460,7 +527,7 @@ const SERVICE_ONLY: Group = {
   RestartPreventExitStatus: harmless('exit statuses after which PID 1 does not restart'),
   RestartForceExitStatus: harmless('exit statuses after which PID 1 restarts anyway'),
   NonBlocking: harmless('passed file descriptors are set non-blocking'),
-  NotifyAccess: harmless('which of the service\'s own processes may send sd_notify messages'),
+  NotifyAccess: harmless("which of the service's own processes may send sd_notify messages"),
   Sockets: unitRef('the service gets the file descriptors of the named socket units'),
   FileDescriptorStoreMax: harmless('how many file descriptors the service may park with PID 1'),
   USBFunctionDescriptors: path('PID 1 reads the USB descriptors file as root and writes it to the FunctionFS ep0'),
@@ -480,13 +547,23 @@ const SOCKET_ONLY: Group = {
     'matches',
     SOCKET_PATH_RULE,
   ),
-  ListenDatagram: path('a path makes PID 1 create the AF_UNIX socket file as root (and its parent directories)', 'matches', SOCKET_PATH_RULE),
-  ListenSequentialPacket: path('a path makes PID 1 create the AF_UNIX socket file as root (and its parent directories)', 'matches', SOCKET_PATH_RULE),
+  ListenDatagram: path(
+    'a path makes PID 1 create the AF_UNIX socket file as root (and its parent directories)',
+    'matches',
+    SOCKET_PATH_RULE,
+  ),
+  ListenSequentialPacket: path(
+    'a path makes PID 1 create the AF_UNIX socket file as root (and its parent directories)',
+    'matches',
+    SOCKET_PATH_RULE,
+  ),
   ListenFIFO: path('PID 1 creates (mkfifo) and opens the FIFO as root'),
   ListenSpecial: path('PID 1 opens the file or device node as root (read-write with Writable=) and hands it to the service'),
   ListenUSBFunction: path('PID 1 opens the FunctionFS ep0 under this directory as root'),
   ListenMessageQueue: privileged('PID 1 creates the POSIX message queue as root, in the IPC namespace every service shares'),
-  ListenNetlink: privileged('PID 1 opens the netlink socket as root; the kernel checks permissions against the opener, so the service acts as root'),
+  ListenNetlink: privileged(
+    'PID 1 opens the netlink socket as root; the kernel checks permissions against the opener, so the service acts as root',
+  ),
   Symlinks: path('PID 1 creates these symlinks to the socket as root and removes them on stop'),
   DirectoryMode: path('the mode PID 1 gives the parent directories it creates for socket paths', 'always', { actsOn: SOCKET_PATHS }),
   SocketMode: path('PID 1 chmods the socket files and FIFOs to this mode', 'always', { actsOn: SOCKET_PATHS }),
@@ -522,18 +599,18 @@ const SOCKET_ONLY: Group = {
   PassPacketInfo: harmless('IP_PKTINFO on the socket'),
   PassSecurity: harmless('SO_PASSSEC on the socket'),
   PipeSize: harmless('the buffer size of the FIFO'),
-  Priority: harmless('SO_PRIORITY of the socket\'s packets'),
+  Priority: harmless("SO_PRIORITY of the socket's packets"),
   ReceiveBuffer: harmless('the receive buffer of the socket'),
   SendBuffer: harmless('the send buffer of the socket'),
   ReusePort: harmless('SO_REUSEPORT on the socket'),
   SocketProtocol: harmless('the protocol of the socket (udplite, sctp)'),
   TCPCongestion: harmless('the TCP congestion algorithm of the socket'),
   Timestamping: harmless('SO_TIMESTAMP on the socket'),
-  Transparent: privileged('IP_TRANSPARENT, set as root, lets the socket take traffic for addresses that are not the system\'s', NOT_FALSE),
-  SELinuxContextFromNet: privileged('PID 1 runs the service in the SELinux context of the peer\'s network label', NOT_FALSE),
+  Transparent: privileged("IP_TRANSPARENT, set as root, lets the socket take traffic for addresses that are not the system's", NOT_FALSE),
+  SELinuxContextFromNet: privileged("PID 1 runs the service in the SELinux context of the peer's network label", NOT_FALSE),
   SmackLabel: privileged('PID 1 labels the socket or FIFO with this SMACK label'),
-  SmackLabelIPIn: privileged('PID 1 labels the socket\'s incoming packets for SMACK'),
-  SmackLabelIPOut: privileged('PID 1 labels the socket\'s outgoing packets for SMACK'),
+  SmackLabelIPIn: privileged("PID 1 labels the socket's incoming packets for SMACK"),
+  SmackLabelIPOut: privileged("PID 1 labels the socket's outgoing packets for SMACK"),
   TriggerLimitIntervalSec: harmless('the window for the activation rate limit'),
   TriggerLimitBurst: harmless('how many activations in the window before the socket fails'),
   ExecStartPre: EXEC_LINE('before the socket is created'),
@@ -558,9 +635,9 @@ const PATH_UNIT: Group = {
 const TIMER: Group = {
   OnActiveSec: harmless('when the timer elapses, relative to its activation'),
   OnBootSec: harmless('when the timer elapses, relative to boot'),
-  OnStartupSec: harmless('when the timer elapses, relative to the manager\'s start'),
-  OnUnitActiveSec: harmless('when the timer elapses, relative to the unit\'s last activation'),
-  OnUnitInactiveSec: harmless('when the timer elapses, relative to the unit\'s last deactivation'),
+  OnStartupSec: harmless("when the timer elapses, relative to the manager's start"),
+  OnUnitActiveSec: harmless("when the timer elapses, relative to the unit's last activation"),
+  OnUnitInactiveSec: harmless("when the timer elapses, relative to the unit's last deactivation"),
   OnCalendar: harmless('calendar times at which the timer elapses'),
   OnClockChange: harmless('the timer elapses when the clock jumps'),
   OnTimezoneChange: harmless('the timer elapses when the time zone changes'),
@@ -611,7 +688,10 @@ export const DIRECTIVE_CLASSES: Readonly<Record<string, DirectiveClass>> = Objec
   ...section('Timer', TIMER),
   ...section('Slice', RESOURCES),
   ...section('Scope', RESOURCES, KILL, SCOPE_ONLY),
-  ...section('Mount', wholeType([...EXEC_KINDS, ...MOUNT_ONLY], 'a mount unit: PID 1 mounts What= on Where= for the whole system, as root')),
+  ...section(
+    'Mount',
+    wholeType([...EXEC_KINDS, ...MOUNT_ONLY], 'a mount unit: PID 1 mounts What= on Where= for the whole system, as root'),
+  ),
   ...section('Swap', wholeType([...EXEC_KINDS, ...SWAP_ONLY], 'a swap unit: PID 1 enables What= as swap for the whole system, as root')),
   ...section('Automount', wholeType(AUTOMOUNT_ONLY, 'an automount unit: PID 1 mounts an autofs on Where= for the whole system, as root')),
 });

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import table from '../../../lint/data/directives.json' with { type: 'json' };
-import {
-  DIRECTIVE_CLASS_IDS,
-  DIRECTIVE_CLASSES,
-  VALUE_RULE_IDS,
-  classifyDirective,
-} from '../../../sdk/unit-file/directive-classes.ts';
+import { DIRECTIVE_CLASS_IDS, DIRECTIVE_CLASSES, VALUE_RULE_IDS, classifyDirective } from '../../../sdk/unit-file/directive-classes.ts';
 
 const sections = (table as { sections: Record<string, Record<string, string>> }).sections;
 const inSystemd = Object.entries(sections).flatMap(([section, keys]) => Object.keys(keys).map((key) => `${section}.${key}`));
