@@ -5,17 +5,18 @@
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { METADATA_PATH, STORE_ROOT, stablePath } from '../../sdk/contract.ts';
-import { directoryReader, imageReader, loadPackageFrom } from '../../sdk/package.ts';
+import { imageReader, loadPackageFrom, treeReader } from '../../sdk/package.ts';
 import { sniffFile } from '../../sdk/artifact/sniff.ts';
 import { SquashfsError, SquashfsImage } from '../../sdk/artifact/squashfs.ts';
 import { fileDigest, packageDigestResult } from '../../sdk/digest.ts';
 import { candidateExecutables } from '../plan/exec-paths.ts';
+import { packagePathsOf, type PackagePathCheck } from '../plan/privileges.ts';
 import { parseMetadata, type MetadataEntry } from '../plan/plan-generation.ts';
 import type { GeneratorInput, MetadataInput, ServiceInput } from '../plan/types.ts';
 import type { ServiceSpec } from '../../sdk/schema/metadata.ts';
 import { isBelow, resolveInRoot } from '../../sdk/fs/container-path.ts';
 import { readContainerUnits } from './container-units.ts';
-import { PACKAGE_LIMITS, readRegularFile, type PackageLimits } from '../../sdk/fs/safe-read.ts';
+import { PACKAGE_LIMITS, PackageTree, readRegularFile, type PackageLimits } from '../../sdk/fs/safe-read.ts';
 
 const PACKAGE_LIMITS_METADATA = PACKAGE_LIMITS.metadataBytes;
 import { VERSION } from '../../sdk/version.ts';
@@ -152,7 +153,8 @@ function readDirectoryService(spec: ServiceSpec, dir: string, resolvedSource: st
   // One reader for the package and for the Exec rewriting's question whether it has a program
   // (answered inside the package only), so no path is lstat'd twice. The caller has checked that
   // `dir` is a directory.
-  const reader = directoryReader(dir, limits);
+  const tree = new PackageTree(dir, limits);
+  const reader = treeReader(tree);
   const { package: pkg, problems } = loadPackageFrom(reader, dir);
   let digest: string | undefined;
   // Hashing a whole package costs time at boot; it is done only when the agent asks for it.
@@ -170,6 +172,11 @@ function readDirectoryService(spec: ServiceSpec, dir: string, resolvedSource: st
     packageProblems: problems,
     digest,
     hasFile: (rel) => reader.isFile(rel),
+    resolveInPackage: (rel) => {
+      const r = tree.resolve(rel);
+      // A path missing at the end (a socket PID 1 would create) still resolved inside so far.
+      return r.ok || r.missing ? { ok: true } : { ok: false, message: r.problem.message };
+    },
   };
 }
 
@@ -208,6 +215,23 @@ function readImageService(spec: ServiceSpec, file: string, resolvedSource: strin
       return files.get(rel)!;
     };
     for (const u of pkg?.units ?? []) for (const r of candidateExecutables(u)) hasFile(r);
+    // The path directives' question, answered now for every path below the package a unit
+    // names: the image is closed before the planner runs.
+    const where = stablePath(spec.name);
+    const inside = new Map<string, PackagePathCheck>();
+    for (const u of pkg?.units ?? []) {
+      for (const file of [u.file, ...u.dropIns.map((d) => d.file)]) {
+        for (const rel of packagePathsOf(file, where, u.name)) {
+          if (inside.has(rel)) continue;
+          try {
+            image.isFile(rel);
+            inside.set(rel, { ok: true });
+          } catch (e) {
+            inside.set(rel, { ok: false, message: e instanceof SquashfsError ? e.message : 'it cannot be resolved' });
+          }
+        }
+      }
+    }
     return {
       spec,
       sourceReasons: [],
@@ -219,6 +243,7 @@ function readImageService(spec: ServiceSpec, file: string, resolvedSource: strin
       // For an image, the digest is the sha256 of the image file (docs/contract.md).
       digest: spec.digest !== undefined && pkg ? fileDigest(file) : undefined,
       hasFile: (rel) => files.get(rel) ?? false,
+      resolveInPackage: (rel) => inside.get(rel) ?? { ok: false, message: `${rel} was not resolved while the image was open` },
     };
   } catch (e) {
     const code = (e as { code?: unknown }).code;

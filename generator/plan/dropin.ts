@@ -9,7 +9,7 @@ import type { ServiceSpec } from '../../sdk/schema/metadata.ts';
 import type { Reason } from '../../sdk/schema/status.ts';
 import { environmentAssignment, escapeSpecifiers, quoteWord } from './escape.ts';
 import { CHROOT_DIRECTIVES, PROFILE_DIRECTIVES, unprivilegedProfile, type Directive } from './profiles.ts';
-import { privilegeFindings } from './privileges.ts';
+import { declaredDirectories, privilegeFindings, type PrivilegeContext } from './privileges.ts';
 import { renderUnit, type Sections } from './render-unit.ts';
 import { GENERATED_BY, orderingAfter } from './targets.ts';
 import { rewriteExecDirectives } from './exec-paths.ts';
@@ -23,6 +23,12 @@ export interface DropInContext {
   /** Units of other services this one starts after (from metadata `after`). */
   afterUnits: string[];
   hasFile: (relPath: string) => boolean;
+  /** Follows a package-relative path inside the package (ServiceInput.resolveInPackage). */
+  resolveInPackage?: PrivilegeContext['resolveInPackage'];
+  /** Every unit of the package and the *Directory= names they declare; default: this unit's. */
+  ownUnits?: readonly string[];
+  ownDirectories?: readonly string[];
+  prefixes?: readonly string[];
   /**
    * SourcePath= of the unit: the metadata it was generated from. Not the unit in the package:
    * that appears only when the package is mounted, after the generator ran, and systemd then
@@ -54,12 +60,6 @@ export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: Outpu
           `drop-in ${d.name} sorts after the generated ${DROP_IN_NAME} and would override User=, capabilities ` +
           `and the profile; rename it to sort before (for example 50-${d.name})`,
       });
-    }
-  }
-  const privilegeContext = { name: settings.name, where: settings.where, mode: settings.mode, profile: settings.profile };
-  for (const { relPath, file } of [unit, ...unit.dropIns]) {
-    for (const f of privilegeFindings(file, privilegeContext)) {
-      reasons.push({ code: f.code, file: relPath, line: f.entry.range?.line, column: f.entry.valueRange?.column, message: f.message });
     }
   }
   // Exec lines are rewritten from the unit as the package's own drop-ins leave it.
@@ -119,8 +119,16 @@ export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: Outpu
       service.push(['RootDirectory', escapeSpecifiers(settings.where)], ...CHROOT_DIRECTIVES);
     } else {
       const { rewrites, problems } = rewriteExecDirectives(effective, 'Service', settings.where, ctx.hasFile);
-      for (const p of problems)
-        reasons.push({ code: 'exec-parse-error', file: unit.relPath, line: p.line, column: p.column, message: `${p.key}=: ${p.message}` });
+      // Under the other profiles privilegeFindings has refused every line it cannot read.
+      if (settings.profile === 'trusted')
+        for (const p of problems)
+          reasons.push({
+            code: 'exec-parse-error',
+            file: unit.relPath,
+            line: p.line,
+            column: p.column,
+            message: `${p.key}=: ${p.message}`,
+          });
       for (const r of rewrites) {
         service.push([r.key, '']);
         for (const v of r.values) service.push([r.key, v]);
@@ -137,6 +145,24 @@ export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: Outpu
       for (const v of r.values) socket.push([r.key, v]);
     }
     sections.push(['Socket', socket]);
+  }
+
+  const privilegeContext: PrivilegeContext = {
+    name: settings.name,
+    where: settings.where,
+    mode: settings.mode,
+    profile: settings.profile,
+    unitName: unit.name,
+    ownUnits: ctx.ownUnits ?? [unit.name],
+    prefixes: ctx.prefixes,
+    ownDirectories: ctx.ownDirectories ?? [unit.file, ...unit.dropIns.map((d) => d.file)].flatMap(declaredDirectories),
+    resolveInPackage: ctx.resolveInPackage,
+    generated: sections.flatMap(([, directives]) => directives),
+  };
+  for (const { relPath, file } of [unit, ...unit.dropIns]) {
+    for (const f of privilegeFindings(file, privilegeContext)) {
+      reasons.push({ code: f.code, file: relPath, line: f.entry.range?.line, column: f.entry.valueRange?.column, message: f.message });
+    }
   }
 
   const header = `${GENERATED_BY} for ${settings.name} ${settings.version}; do not edit.`;

@@ -9,6 +9,7 @@ import type { Reason, ServiceStatus, Status } from '../../sdk/schema/status.ts';
 import type { PackageManifest } from '../../sdk/package.ts';
 import { servicesInCycles } from './after-graph.ts';
 import { credentialDir, planDropIn } from './dropin.ts';
+import { declaredDirectories } from './privileges.ts';
 import { planEnablement, type Enablement } from './enable.ts';
 import { mountUnitName, planMount } from './mount-unit.ts';
 import { ownershipProblems } from './ownership.ts';
@@ -418,6 +419,8 @@ function planServiceFiles(
       })),
     );
   }
+  const ownUnits = pkg.units.map((u) => u.name);
+  const ownDirectories = pkg.units.flatMap((u) => [u.file, ...u.dropIns.map((d) => d.file)].flatMap(declaredDirectories));
   for (const unit of pkg.units) {
     own.push({ kind: 'file', path: unit.name, content: unit.text });
     origin.set(unit.name, unit.relPath);
@@ -425,12 +428,33 @@ function planServiceFiles(
       own.push({ kind: 'file', path: `${unit.name}.d/${d.name}`, content: d.text });
       origin.set(`${unit.name}.d/${d.name}`, d.relPath);
     }
-    const dropIn = planDropIn(unit, { settings: s, spec, afterUnits: ctx.afterUnits, hasFile: svc.hasFile, sourcePath: ctx.sourcePath });
+    const dropIn = planDropIn(unit, {
+      settings: s,
+      spec,
+      afterUnits: ctx.afterUnits,
+      hasFile: svc.hasFile,
+      resolveInPackage: svc.resolveInPackage,
+      ownUnits,
+      ownDirectories,
+      prefixes: pkg.manifest.prefixes,
+      sourcePath: ctx.sourcePath,
+    });
     own.push(dropIn.file);
     reasons.push(...dropIn.reasons);
   }
   const all = [...own, ...enablement.links];
-  if (reasons.length === 0) reasons.push(...outputFileReasons(all, origin));
+  // The package's own files are always checked: one systemd would read differently from the
+  // generator (a lone CR, a NUL) makes every reason about its directives doubtful. What the
+  // generator wrote itself only when nothing else is wrong.
+  const packageFiles = all.filter((f) => origin.has(f.path));
+  reasons.unshift(...outputFileReasons(packageFiles, origin));
+  if (reasons.length === 0)
+    reasons.push(
+      ...outputFileReasons(
+        all.filter((f) => !origin.has(f.path)),
+        origin,
+      ),
+    );
   return { files: reasons.length === 0 ? all : [], reasons };
 }
 

@@ -5,6 +5,7 @@ import type { ComposablePackage, PackageProblem } from '../../sdk/package.ts';
 import type { Reason, Status } from '../../sdk/schema/status.ts';
 import type { ServiceSpec } from '../../sdk/schema/metadata.ts';
 import type { ContainerCapabilities } from '../input/capabilities.ts';
+import type { PackagePathCheck } from './privileges.ts';
 
 export type MetadataInput =
   | { state: 'absent'; path: string }
@@ -31,6 +32,9 @@ export interface ServiceInput {
   digest?: string;
   /** Whether the package has a regular file at this path (relative to its root). */
   hasFile: (relPath: string) => boolean;
+  /** Whether a package-relative path resolves inside the package, symlinks followed (the path
+   *  directives' check, generator/plan/privileges.ts); absent: paths are checked as written. */
+  resolveInPackage?: (relPath: string) => PackagePathCheck;
 }
 
 export interface GeneratorInput {

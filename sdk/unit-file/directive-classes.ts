@@ -24,6 +24,7 @@
 // test/sdk/unit-file/directive-classes.test.ts checks the table against lint/data/directives.json.
 import { parseCommandLine } from './command-line.ts';
 import { parseBoolean } from './values.ts';
+import { TARGETS } from '../contract.ts';
 
 export const DIRECTIVE_CLASS_IDS = ['harmless', 'path', 'unit-ref', 'privileged'] as const;
 export type DirectiveClassId = (typeof DIRECTIVE_CLASS_IDS)[number];
@@ -215,7 +216,9 @@ const EXEC: Group = {
   User: privileged("PID 1 runs the processes as this user (root, or another service's user)"),
   Group: privileged('PID 1 runs the processes with this primary group'),
   SupplementaryGroups: privileged('PID 1 adds these groups (disk, adm ...) to the processes'),
-  DynamicUser: privileged('PID 1 allocates a transient user and group and moves state directories under /var/lib/private', NOT_FALSE),
+  DynamicUser: harmless(
+    'PID 1 runs the processes as a transient unprivileged user; the state directories it moves are checked as the *Directory= names',
+  ),
   PAMName: privileged('PID 1 opens a PAM session for the service, running the PAM modules of that stack as root'),
   AmbientCapabilities: privileged('PID 1 gives the processes these capabilities even as a non-root user', 'unless', { values: [''] }),
   CapabilityBoundingSet: privileged(
@@ -736,4 +739,50 @@ export function classifyDirective(section: string, key: string, value?: string):
   if (entry === undefined) return undefined;
   if (value === undefined) return entry.class;
   return isDangerousValue(entry, value) ? entry.class : 'harmless';
+}
+
+/**
+ * systemd.special(7)'s passive synchronisation targets: pulling one in (Wants=network-online.target)
+ * or ordering after one starts nothing but what the system would start anyway.
+ */
+export const PASSIVE_SYSTEM_TARGETS: readonly string[] = [
+  'network.target',
+  'network-online.target',
+  'network-pre.target',
+  'nss-lookup.target',
+  'nss-user-lookup.target',
+  'remote-fs.target',
+  'remote-fs-pre.target',
+  'local-fs.target',
+  'local-fs-pre.target',
+  'time-set.target',
+  'time-sync.target',
+  'sysinit.target',
+  'basic.target',
+  'sockets.target',
+  'timers.target',
+  'paths.target',
+  'slices.target',
+];
+
+const PULLS = ['Requires', 'RequiresOverridable', 'Requisite', 'RequisiteOverridable', 'Wants', 'BindsTo', 'BindTo', 'PartOf'];
+
+/**
+ * The units besides its own that a package's unit may name in the unit-ref directive
+ * `section`.`key`. After= may name the passive targets, composable's ordering targets and
+ * multi-user.target; the dependencies that pull a unit in (Wants=, Requires=, BindsTo=, PartOf= ...)
+ * only the passive targets; Conflicts= and Before= only shutdown.target (the stop at shutdown that
+ * DefaultDependencies= adds anyway; Before= on anything else can close an ordering cycle, which
+ * systemd breaks by dropping some unit's job); Slice= only system.slice, the default. Every other
+ * one (OnFailure=, PropagatesStopTo=, StopPropagatedFrom=, Upholds=, a timer's or path unit's
+ * Unit=, Sockets=, Service= ...) only the package's own units. [Install] names are not listed: the
+ * generator maps them onto the package's own target itself (systemctl enable never reads them).
+ */
+export function foreignUnitsAllowed(section: string, key: string): readonly string[] {
+  if (key === 'Slice') return ['system.slice'];
+  if (section !== 'Unit') return [];
+  if (key === 'After') return [...PASSIVE_SYSTEM_TARGETS, ...Object.values(TARGETS), 'multi-user.target', 'default.target'];
+  if (PULLS.includes(key)) return PASSIVE_SYSTEM_TARGETS;
+  if (key === 'Conflicts' || key === 'Before') return ['shutdown.target'];
+  return [];
 }
