@@ -1,7 +1,18 @@
 // A container root with hostile packages next to a good one, run through the generator as systemd
 // would run it, for the unit-side hostile suite (test/hostile/units-*.test.ts): what the
 // generator writes, its status, and whether anything landed outside its output directory.
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runGenerator } from '../../generator/run-generator.ts';
@@ -15,6 +26,8 @@ export interface HostilePackage {
   units?: Record<string, string>;
   /** Other files of the package, by package-relative path. */
   files?: Record<string, string>;
+  /** Symbolic links in the package, by package-relative path: their targets. */
+  symlinks?: Record<string, string>;
   /** Extra metadata keys of the service entry. */
   spec?: Record<string, unknown>;
 }
@@ -88,6 +101,10 @@ export function buildRoot(work: string, opts: RootOptions): string {
     write(join(dir, 'usr/bin', p.name), '#!/bin/sh\nexec sleep infinity\n', 0o755);
     for (const [rel, content] of Object.entries(p.units ?? {})) write(join(dir, 'usr/lib/systemd/system', rel), content);
     for (const [rel, content] of Object.entries(p.files ?? {})) write(join(dir, rel), content);
+    for (const [rel, target] of Object.entries(p.symlinks ?? {})) {
+      mkdirSync(dirname(join(dir, rel)), { recursive: true });
+      symlinkSync(target, join(dir, rel));
+    }
     services.push({ name: p.name, source: `/run/composable/store/${p.name}`, ...p.spec });
   }
   write(join(root, 'run/composable/metadata.json'), JSON.stringify({ schemaVersion: 1, services }));
