@@ -257,7 +257,7 @@ function classFindings(section: string, entry: EntryNode, ctx: PrivilegeContext,
       finding(
         'directive-unknown',
         entry,
-        `[${section}] ${key}= is not a directive of systemd 252 for this unit type, so the generator cannot tell what it makes PID 1 do; remove it (or prefix it with X- if it is for another program)`,
+        `${key}= is not a [${section}] directive of systemd 252, so the generator cannot tell what it makes PID 1 do; remove it (or prefix it with X- if it is for another program)`,
       ),
     );
     return;
