@@ -38,7 +38,9 @@ export interface PrivilegeContext {
   where: string;
   mode: Mode;
   profile: Profile;
-  /** The unit the file belongs to (`x.service`; a drop-in's unit): its type and specifiers. */
+  /** The unit the file belongs to (`x.service`; a drop-in's unit): its type and specifiers.
+   *  Without it only the Exec, credential and chroot checks run (the linter's policy rule calls
+   *  this without the package's other units, which the directive-table checks need). */
   unitName?: string;
   /** Every unit the package ships (its own); default: `unitName` alone. */
   ownUnits?: readonly string[];
@@ -399,7 +401,7 @@ export function privilegeFindings(file: UnitFile, ctx: PrivilegeContext): Privil
   const type = ctx.unitName ? parseUnitName(ctx.unitName)?.type : undefined;
   const typeSection = type === undefined ? undefined : TYPE_SECTION[type];
   const execKeys = new Set(Object.entries(EXEC_DIRECTIVES).flatMap(([s, keys]) => keys.map((k) => `${s}.${k}`)));
-  for (const section of file.sections) {
+  for (const section of ctx.unitName === undefined ? [] : file.sections) {
     // systemd ignores X- sections and keys (systemd.unit(5)): they are for other programs.
     if (section.name.startsWith('X-')) continue;
     // [Install] is read by the generator's enablement only (enable.ts), never by PID 1.
@@ -491,7 +493,11 @@ export function privilegeFindings(file: UnitFile, ctx: PrivilegeContext): Privil
             out.push({
               code: 'chroot-path-outside',
               entry,
-              message: `${key}= brings ${source} into the chroot; in chroot mode a unit may only bind paths that resolve below ${ctx.where} (or ${CHROOT_GRANTED_PATHS.join(', ')})`,
+              message:
+                `${key}= brings ${source} into the chroot; in chroot mode a unit may only bind paths below ${ctx.where} (or ${CHROOT_GRANTED_PATHS.join(', ')})` +
+                (plainPath(source) !== undefined && isWithin(plainPath(source)!, ctx.where)
+                  ? '; a symbolic link in the package leads out of it'
+                  : ''),
             });
           }
         }
