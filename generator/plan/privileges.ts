@@ -74,6 +74,9 @@ export interface PrivilegeFinding {
   message: string;
 }
 
+/** Exec*= directives ("Section.Key"), checked by the prefix and parse checks below. */
+const EXEC_KEYS = new Set(Object.entries(EXEC_DIRECTIVES).flatMap(([s, keys]) => keys.map((k) => `${s}.${k}`)));
+
 /** Sections whose exec settings apply to processes systemd starts for the unit. */
 const EXEC_SECTIONS = ['Service', 'Socket'] as const;
 
@@ -132,6 +135,9 @@ const FIXED_SPECIFIERS: Record<string, string> = {
   '%': '%',
 };
 
+/** What %i stands for in a template unit: a character no name or path written in a unit has. */
+const TEMPLATE_INSTANCE = '\u0000';
+
 /**
  * `value` with the specifiers the generator can know expanded: the fixed directories and the
  * unit's own name parts. Undefined when another one is left (%i of a template, %H, %m ...): the
@@ -145,8 +151,10 @@ function expandSpecifiers(value: string, unitName: string | undefined): string |
         N: unitName!.slice(0, -(parsed.type.length + 1)),
         p: parsed.prefix,
         j: parsed.prefix.split('-').at(-1),
-        i: parsed.instance || undefined,
-        I: parsed.instance || undefined,
+        // A template's instance is not known; the same stand-in on both sides still lets
+        // /run/x-%i/sock match RuntimeDirectory=x-%i.
+        i: parsed.template ? TEMPLATE_INSTANCE : parsed.instance || undefined,
+        I: parsed.template ? TEMPLATE_INSTANCE : parsed.instance || undefined,
       }
     : {};
   let out = '';
@@ -250,7 +258,7 @@ function resetByDropIn(key: string, ctx: PrivilegeContext): boolean {
 }
 
 /** Directive-table checks of one entry (privileged, unit-ref, path, unknown). */
-function classFindings(section: string, entry: EntryNode, ctx: PrivilegeContext, out: PrivilegeFinding[]): void {
+function classFindings(file: UnitFile, section: string, entry: EntryNode, ctx: PrivilegeContext, out: PrivilegeFinding[]): void {
   const { key } = entry;
   const id = `${section}.${key}`;
   const cls = Object.hasOwn(DIRECTIVE_CLASSES, id) ? DIRECTIVE_CLASSES[id] : undefined;
@@ -279,11 +287,11 @@ function classFindings(section: string, entry: EntryNode, ctx: PrivilegeContext,
       );
       return;
     case 'unit-ref':
-      if (key === 'RequiresMountsFor') pathFindings(section, entry, cls, ctx, out);
+      if (key === 'RequiresMountsFor') pathFindings(file, section, entry, cls, ctx, out);
       else unitRefFindings(section, entry, ctx, out);
       return;
     case 'path':
-      pathFindings(section, entry, cls, ctx, out);
+      pathFindings(file, section, entry, cls, ctx, out);
       return;
   }
 }
@@ -314,7 +322,14 @@ function unitRefFindings(section: string, entry: EntryNode, ctx: PrivilegeContex
   }
 }
 
-function pathFindings(section: string, entry: EntryNode, cls: DirectiveClass, ctx: PrivilegeContext, out: PrivilegeFinding[]): void {
+function pathFindings(
+  file: UnitFile,
+  section: string,
+  entry: EntryNode,
+  cls: DirectiveClass,
+  ctx: PrivilegeContext,
+  out: PrivilegeFinding[],
+): void {
   const { key } = entry;
   if (entry.value === '') return;
   if (ctx.mode === 'chroot' && CHROOT_CHECKED.includes(key)) return;
@@ -335,6 +350,18 @@ function pathFindings(section: string, entry: EntryNode, cls: DirectiveClass, ct
         }
       }
     }
+    return;
+  }
+  // TTYReset= and the other TTY* settings act on TTYPath=, which is /dev/console when the unit
+  // does not set it (itself checked as a path where it is set).
+  if (cls.actsOn?.some((a) => a.endsWith('.TTYPath')) && getEntries(file, section, 'TTYPath').length === 0) {
+    out.push(
+      finding(
+        'directive-path-outside',
+        entry,
+        `${key}=${entry.value}: ${cls.why}; without TTYPath= in this file that is /dev/console, the container's console`,
+      ),
+    );
     return;
   }
   const paths = pathsOf(section, key, entry.value);
@@ -367,8 +394,9 @@ function pathProblem(raw: string, ctx: PrivilegeContext): string | undefined {
     const r = rel === '' || !ctx.resolveInPackage ? { ok: true as const } : ctx.resolveInPackage(rel);
     return r.ok ? undefined : `${path} leaves the package: ${r.message}`;
   }
-  for (const dir of ctx.ownDirectories ?? []) {
-    if (!ownName(dir, ctx) || dir.split('/').includes('..')) continue;
+  for (const raw of ctx.ownDirectories ?? []) {
+    const dir = expandSpecifiers(raw, ctx.unitName);
+    if (dir === undefined || !ownName(dir, ctx) || dir.split('/').includes('..')) continue;
     for (const base of Object.values(OWN_DIRECTORY_BASES)) if (isWithin(path, `${base}/${posix.normalize(dir)}`)) return undefined;
   }
   return `${path} is outside the package; PID 1 acts on it as root, so a non-trusted package may only name paths below ${allowedDirs}`;
@@ -400,7 +428,6 @@ export function privilegeFindings(file: UnitFile, ctx: PrivilegeContext): Privil
   const out: PrivilegeFinding[] = [];
   const type = ctx.unitName ? parseUnitName(ctx.unitName)?.type : undefined;
   const typeSection = type === undefined ? undefined : TYPE_SECTION[type];
-  const execKeys = new Set(Object.entries(EXEC_DIRECTIVES).flatMap(([s, keys]) => keys.map((k) => `${s}.${k}`)));
   for (const section of ctx.unitName === undefined ? [] : file.sections) {
     // systemd ignores X- sections and keys (systemd.unit(5)): they are for other programs.
     if (section.name.startsWith('X-')) continue;
@@ -421,8 +448,8 @@ export function privilegeFindings(file: UnitFile, ctx: PrivilegeContext): Privil
         );
         continue;
       }
-      if (execKeys.has(`${section.name}.${node.key}`)) continue;
-      classFindings(section.name, node, ctx, out);
+      if (EXEC_KEYS.has(`${section.name}.${node.key}`)) continue;
+      classFindings(file, section.name, node, ctx, out);
     }
   }
   for (const section of EXEC_SECTIONS) {

@@ -110,6 +110,18 @@ describe('paths PID 1 opens, creates or removes as root', () => {
     });
   });
 
+  it('TTYReset=yes without TTYPath= (PID 1 resets the container’s console)', () => {
+    expectRefused(packageWith('evil', 'TTYReset=yes'), 'directive-path-outside');
+  });
+
+  it('a template’s socket in its own instance’s runtime directory is allowed', () => {
+    expectEnabled({
+      name: 'evil',
+      spec: { units: ['evil@a.service'] },
+      units: { 'evil@.service': '[Service]\nExecStart=/usr/bin/evil\nRuntimeDirectory=evil-%i\nPIDFile=/run/evil-%i/pid\n' },
+    });
+  });
+
   it('a *Directory= name that is not the package’s (PID 1 would chown /run/systemd to the service user)', () => {
     expectRefused(packageWith('evil', 'RuntimeDirectory=systemd'), 'directive-path-outside');
   });
