@@ -3,8 +3,14 @@
 // and stop units the package does not own. Each is refused under a non-trusted profile with a
 // reason naming the file and line, while the good package beside it is generated as without it;
 // the same package under the trusted profile (the host's decision) is enabled.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codesOf, packageWith, runBesideGood, runHostile, type HostilePackage } from './units-harness.ts';
+import { readGeneratorInput } from '../../generator/input/read-input.ts';
+import { planGeneration } from '../../generator/plan/plan-generation.ts';
+import { missingRequirements, requirement } from '../helpers/requirements.ts';
+import { buildRoot, codesOf, goodPackage, packageWith, runBesideGood, runHostile, withWork, type HostilePackage } from './units-harness.ts';
 
 const service = (name: string, extra = ''): string =>
   `[Service]\nExecStart=/usr/bin/${name}\n${extra}\n[Install]\nWantedBy=multi-user.target\n`;
@@ -216,3 +222,34 @@ describe('fail closed: what the generator cannot read or classify refuses the pa
     expectEnabled(packageWith('evil', 'X-Vendor-Note=anything\n[X-Vendor]\nPath=/etc/shadow'));
   });
 });
+
+describe.skipIf(missingRequirements([requirement.mksquashfs], 'path checks in squashfs packages').length > 0)(
+  'a squashfs package: paths resolved inside the image, which is closed before planning',
+  () => {
+    function planImage(evil: HostilePackage): ReturnType<typeof planGeneration> {
+      return withWork((work) => {
+        const root = buildRoot(work, { packages: [goodPackage(), evil] });
+        const store = join(root, 'run/composable/store');
+        execFileSync('mksquashfs', [join(store, evil.name), join(store, `${evil.name}.squashfs`), '-noappend', '-all-root', '-quiet'], {
+          stdio: 'ignore',
+        });
+        rmSync(join(store, evil.name), { recursive: true });
+        const metadata = join(root, 'run/composable/metadata.json');
+        writeFileSync(metadata, readFileSync(metadata, 'utf8').replace(`store/${evil.name}"`, `store/${evil.name}.squashfs"`));
+        return planGeneration(readGeneratorInput(root));
+      });
+    }
+    const state = (plan: ReturnType<typeof planGeneration>, name: string) => plan.status.services.find((s) => s.name === name)!;
+
+    it('a symlink out of the image under a StandardError= path is refused', () => {
+      const plan = planImage({ ...packageWith('evil', 'StandardError=append:/opt/composable/evil/log/err'), symlinks: { log: '/etc' } });
+      expect(state(plan, 'good').state).toBe('enabled');
+      expect(codesOf(state(plan, 'evil'))).toContain('directive-path-outside');
+    });
+
+    it('the same path through a directory of the image is allowed', () => {
+      const plan = planImage({ ...packageWith('evil', 'StandardError=append:/opt/composable/evil/log/err'), files: { 'log/.keep': '' } });
+      expect(state(plan, 'evil').reasons ?? []).toEqual([]);
+    });
+  },
+);
