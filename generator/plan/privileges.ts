@@ -296,8 +296,19 @@ function classFindings(file: UnitFile, section: string, entry: EntryNode, ctx: P
   }
 }
 
+/** foreignUnitsAllowed() by "Section.Key", built once: every unit of every package asks at boot. */
+const FOREIGN_ALLOWED = new Map<string, ReadonlySet<string>>();
+function allowedForeignUnits(section: string, key: string): ReadonlySet<string> {
+  let set = FOREIGN_ALLOWED.get(`${section}.${key}`);
+  if (set === undefined) {
+    set = new Set(foreignUnitsAllowed(section, key));
+    FOREIGN_ALLOWED.set(`${section}.${key}`, set);
+  }
+  return set;
+}
+
 function unitRefFindings(section: string, entry: EntryNode, ctx: PrivilegeContext, out: PrivilegeFinding[]): void {
-  const allowed = foreignUnitsAllowed(section, entry.key);
+  const allowed = allowedForeignUnits(section, entry.key);
   for (const word of splitWords(entry.value)) {
     const name = expandSpecifiers(word, ctx.unitName);
     if (name === undefined) {
@@ -310,8 +321,9 @@ function unitRefFindings(section: string, entry: EntryNode, ctx: PrivilegeContex
       );
       continue;
     }
-    if (isOwnUnit(name, ctx) || allowed.includes(name)) continue;
-    const also = allowed.length > 0 ? ` (or ${allowed.length > 3 ? 'one of the targets docs/profiles.md lists' : allowed.join(', ')})` : '';
+    if (isOwnUnit(name, ctx) || allowed.has(name)) continue;
+    const also =
+      allowed.size > 0 ? ` (or ${allowed.size > 3 ? 'one of the targets docs/profiles.md lists' : [...allowed].join(', ')})` : '';
     out.push(
       finding(
         'directive-unit-foreign',
