@@ -350,8 +350,9 @@ function pathFindings(
   if (key === 'LoadCredential' || key === 'LoadCredentialEncrypted') return;
   if (DIRECTORY_KEYS.includes(key)) {
     for (const word of splitWords(entry.value)) {
-      for (const name of word.split(':')) {
-        if (name.split('/').includes('..') || !ownName(name, ctx)) {
+      for (const raw of word.split(':')) {
+        const name = expandSpecifiers(raw, ctx.unitName);
+        if (name === undefined || name.split('/').includes('..') || !ownName(name, ctx)) {
           out.push(
             finding(
               'directive-path-outside',
@@ -387,9 +388,15 @@ function pathFindings(
     );
     return;
   }
+  // A watched path that MakeDirectory=yes makes PID 1 create (with DirectoryMode=, 0755 by default).
+  const creates =
+    section === 'Path' &&
+    getEntries(file, 'Path', 'MakeDirectory').some((e) => isDangerousValue(DIRECTIVE_CLASSES['Path.MakeDirectory']!, e.value))
+      ? ' (MakeDirectory= creates it)'
+      : '';
   for (const raw of paths) {
     const problem = pathProblem(raw, ctx);
-    if (problem) out.push(finding('directive-path-outside', entry, `${key}=${entry.value}: ${cls.why}; ${problem}`));
+    if (problem) out.push(finding('directive-path-outside', entry, `${key}=${entry.value}${creates}: ${cls.why}; ${problem}`));
   }
 }
 

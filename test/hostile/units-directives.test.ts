@@ -124,7 +124,9 @@ describe('paths PID 1 opens, creates or removes as root', () => {
     expectEnabled({
       name: 'evil',
       spec: { units: ['evil@a.service'] },
-      units: { 'evil@.service': '[Service]\nExecStart=/usr/bin/evil\nRuntimeDirectory=evil-%i\nPIDFile=/run/evil-%i/pid\n' },
+      units: {
+        'evil@.service': '[Service]\nExecStart=/usr/bin/evil\nRuntimeDirectory=evil-%i\nPIDFile=/run/evil-%i/pid\nStateDirectory=%p\n',
+      },
     });
   });
 
