@@ -771,7 +771,7 @@ const PULLS = ['Requires', 'RequiresOverridable', 'Requisite', 'RequisiteOverrid
  * The units besides its own that a package's unit may name in the unit-ref directive
  * `section`.`key`. After= may name the passive targets, composable's ordering targets and
  * multi-user.target; the dependencies that pull a unit in (Wants=, Requires=, BindsTo=, PartOf= ...)
- * only the passive targets; Conflicts= and Before= only shutdown.target (the stop at shutdown that
+ * the passive targets and composable's (which the container starts anyway); Conflicts= and Before= only shutdown.target (the stop at shutdown that
  * DefaultDependencies= adds anyway; Before= on anything else can close an ordering cycle, which
  * systemd breaks by dropping some unit's job); Slice= only system.slice, the default. Every other
  * one (OnFailure=, PropagatesStopTo=, StopPropagatedFrom=, Upholds=, a timer's or path unit's
@@ -782,7 +782,7 @@ export function foreignUnitsAllowed(section: string, key: string): readonly stri
   if (key === 'Slice') return ['system.slice'];
   if (section !== 'Unit') return [];
   if (key === 'After') return [...PASSIVE_SYSTEM_TARGETS, ...Object.values(TARGETS), 'multi-user.target', 'default.target'];
-  if (PULLS.includes(key)) return PASSIVE_SYSTEM_TARGETS;
+  if (PULLS.includes(key)) return [...PASSIVE_SYSTEM_TARGETS, ...Object.values(TARGETS)];
   if (key === 'Conflicts' || key === 'Before') return ['shutdown.target'];
   return [];
 }
