@@ -153,7 +153,11 @@ async function packCommand(dir: string, opts: PackOpts): Promise<number> {
   const list = opts.list === true || opts.dryRun === true;
   if (opts.json && !list) return fail('--json goes with --list (or --dry-run)', 2);
   const st = statSync(dir, { throwIfNoEntry: false });
-  if (!st) return fail(`cannot read ${dir}: no such file or directory`, 2);
+  // The shape issue 25 gives every command for a missing path.
+  if (!st) {
+    process.stderr.write(`composable: cannot read ${dir}: no such file or directory\n`);
+    return 2;
+  }
   if (!st.isDirectory()) return fail(`${dir} is not a directory; pack takes a package directory`, 2);
 
   let config: LintConfig = {};
@@ -193,7 +197,8 @@ async function packCommand(dir: string, opts: PackOpts): Promise<number> {
   }
 
   const { package: pkg, problems } = loadPackage(dir);
-  const result = await lint([dir], { config });
+  // Lint what ships: a binary left out by pack.exclude is missing for the rules too.
+  const result = await lint([dir], { config, only: new Set(selection.entries.map((e) => e.relPath)) });
   if (result.errorCount > 0 || !pkg) {
     process.stderr.write(formatDiagnostics(result, 'stylish', { color: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR }));
     for (const p of pkg ? [] : problems) process.stderr.write(`${join(dir, p.file)}${p.line ? `:${p.line}` : ''}: ${p.message}\n`);

@@ -23,10 +23,11 @@ export function stripArtifactSuffix(name: string): string {
  * @param display how its files are named in diagnostics: `pkg` gives `pkg/usr/lib/os-release`,
  *                `pkg.tar.gz!` gives `pkg.tar.gz!/usr/lib/os-release`
  * @param dirName the name the package is known by (directory or artifact name)
+ * @param only    the paths that make the package (what `pack` ships); the rest is not read
  */
-export function readPackage(root: string, display: string, dirName = basename(root)): LintPackage {
+export function readPackage(root: string, display: string, dirName = basename(root), only?: ReadonlySet<string>): LintPackage {
   const tree = new PackageTree(root);
-  const walked = tree.walk();
+  const walked = tree.walk(only ? (e) => !only.has(e.relPath) : undefined);
   // A tree over the limits cannot be linted in full; say so instead of linting part of it.
   if (!walked.ok)
     throw new LintInputError(
@@ -35,6 +36,7 @@ export function readPackage(root: string, display: string, dirName = basename(ro
   const files: TreeEntry[] = walked.value;
   // Text of a regular file inside the package (links followed only inside it), else undefined.
   const readText = (relPath: string): string | undefined => {
+    if (only && !only.has(relPath)) return undefined;
     const r = tree.readText(relPath);
     return r.ok ? r.value : undefined;
   };
