@@ -220,7 +220,7 @@ export function planPackSelection(
       else if (byName) secrets.push({ relPath: e.relPath, ...byName });
     }
   }
-  // The directories above what ships, ship too (a `pack.include` of `docs/manual.txt` ships `docs/`).
+  // The directories above what ships, ship too (including `opt/x/y` ships `opt` and `opt/x`).
   for (const rel of [...shipped]) {
     for (let d = parentOf(rel); d !== '' && !shipped.has(d); d = parentOf(d)) shipped.add(d);
   }
