@@ -9,11 +9,14 @@
 //     "baseUnits": ["postgresql.service"],
 //     "portable": true,
 //     "unprivileged": true
-//   }
+//   },
+//   "pack": { "include": ["opt/**"], "exclude": ["usr/share/doc/**"], "allowSecrets": ["etc/ssl/ca.pem"] }
 // }
+// `pack` is read by `composable pack` (sdk/artifact/pack-selection.ts), not by the rules.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as z from 'zod/mini';
+import { compileGlob, type PackConfig } from '../sdk/artifact/pack-selection.ts';
 import { schemaProblems } from '../sdk/schema/issues.ts';
 import { parseJsonWithPositions } from './util/json.ts';
 import type { LintPolicy, SeveritySetting } from './types.ts';
@@ -23,9 +26,23 @@ export const CONFIG_FILE_NAME = 'composable-lint.json';
 export interface LintConfig {
   rules?: Record<string, SeveritySetting>;
   policy?: LintPolicy;
+  /** What `composable pack` ships besides the package trees, and leaves out (docs/cli.md, pack). */
+  pack?: PackConfig;
 }
 
 const Severity = z.enum(['error', 'warning', 'info', 'off']);
+const PackGlob = z.string().check(
+  z.refine((p: string) => {
+    try {
+      compileGlob(p);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be a glob relative to the package directory, without a leading / or .. (like "opt/**" or "*.md")'),
+);
+const PackGlobs = z.optional(z.array(PackGlob));
+
 const UnitName = z.string().check(z.regex(/^[A-Za-z0-9:_.\\@-]+\.[a-z]+$/, 'must be a unit name like foo.service'));
 
 export const LintConfigSchema = z.strictObject({
@@ -43,6 +60,7 @@ export const LintConfigSchema = z.strictObject({
       unprivileged: z.optional(z.boolean()),
     }),
   ),
+  pack: z.optional(z.strictObject({ include: PackGlobs, exclude: PackGlobs, allowSecrets: PackGlobs })),
 });
 
 export class LintConfigError extends Error {

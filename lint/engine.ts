@@ -35,6 +35,11 @@ export interface LintOptions {
   root?: string;
   /** Rules to run (default: all registered rules). */
   rules?: readonly Rule[];
+  /**
+   * For a package directory: the paths (relative to it) that make the package; the rest is not
+   * read, as if absent. `composable pack` lints what it ships (`selectPackage(dir).entries`).
+   */
+  only?: ReadonlySet<string>;
 }
 
 export interface LintResult {
@@ -209,7 +214,7 @@ async function extractOciInput(path: string): Promise<ExtractedOciPackage> {
 async function lintInput(runner: Runner, input: LintInput, options: LintOptions): Promise<void> {
   switch (input.kind) {
     case 'package':
-      runner.lintPackage(readPackage(input.path, input.display));
+      runner.lintPackage(readPackage(input.path, input.display, undefined, options.only));
       return;
     case 'artifact': {
       const { dir, dispose } = await extractArtifact(input.path);

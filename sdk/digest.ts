@@ -50,6 +50,17 @@ export function packageDigestResult(root: string, limits?: Partial<PackageLimits
   return typeof d === 'string' ? { ok: true, value: d } : { ok: false, problem: d };
 }
 
+/**
+ * `sha256:<hex>` digest of the given entries of the tree at `root` (a selection of its walk, what
+ * `pack` ships), through the safe reader; throws `PackageReadError`.
+ */
+export function entriesDigest(root: string, entries: readonly TreeEntry[], limits?: Partial<PackageLimits>): string {
+  const tree = new PackageTree(root, limits);
+  const d = digestWith(entries, (rel) => tree.hashFile(rel));
+  if (typeof d !== 'string') return orThrow({ ok: false, problem: d });
+  return d;
+}
+
 /** `sha256:<hex>` content digest of the package directory `root` (throws `PackageReadError`). */
 export function packageDigest(root: string, limits?: Partial<PackageLimits>): string {
   return orThrow(packageDigestResult(root, limits));

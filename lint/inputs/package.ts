@@ -8,11 +8,29 @@ import { basename } from 'node:path';
 import { PackageTree, type TreeEntry } from '../../sdk/fs/safe-read.ts';
 import { PACKAGE_OS_RELEASE } from '../../sdk/contract.ts';
 import { parseOsRelease } from '../../sdk/os-release.ts';
-import { type PackageDropIn, readPackageContents, treeReader } from '../../sdk/package.ts';
+import { type PackageDropIn, type PackageReader, readPackageContents, treeReader } from '../../sdk/package.ts';
 import type { UnitFile } from '../../sdk/unit-file/types.ts';
 import { unitTypeOf } from '../directives.ts';
 import type { LintOsRelease, LintPackage, LintUnit } from '../types.ts';
 import { LintInputError } from './index.ts';
+
+/** A reader that sees only `only` (what `pack` ships): any other path reads as absent. */
+function onlyReader(reader: PackageReader, only: ReadonlySet<string>): PackageReader {
+  const absent = (rel: string) => ({
+    ok: false as const,
+    missing: true,
+    problem: { code: 'path-missing', file: rel, message: `${rel} is not packed` },
+  });
+  return {
+    readText: (rel) => (only.has(rel) ? reader.readText(rel) : absent(rel)),
+    list: (rel) => {
+      if (!only.has(rel)) return absent(rel);
+      const r = reader.list(rel);
+      return r.ok ? { ok: true, value: r.value.filter((e) => only.has(`${rel}/${e.name}`)) } : r;
+    },
+    isFile: (rel) => only.has(rel) && reader.isFile(rel),
+  };
+}
 
 /** `logship-1.4.2.tar.gz` → `logship-1.4.2`. */
 export function stripArtifactSuffix(name: string): string {
@@ -24,10 +42,11 @@ export function stripArtifactSuffix(name: string): string {
  * @param display how its files are named in diagnostics: `pkg` gives `pkg/usr/lib/os-release`,
  *                `pkg.tar.gz!` gives `pkg.tar.gz!/usr/lib/os-release`
  * @param dirName the name the package is known by (directory or artifact name)
+ * @param only    the paths that make the package (what `pack` ships); the rest is not read
  */
-export function readPackage(root: string, display: string, dirName = basename(root)): LintPackage {
+export function readPackage(root: string, display: string, dirName = basename(root), only?: ReadonlySet<string>): LintPackage {
   const tree = new PackageTree(root);
-  const walked = tree.walk();
+  const walked = tree.walk(only ? (e) => !only.has(e.relPath) : undefined);
   // A tree over the limits cannot be linted in full; say so instead of linting part of it.
   if (!walked.ok)
     throw new LintInputError(
@@ -38,7 +57,7 @@ export function readPackage(root: string, display: string, dirName = basename(ro
   const prefix = display === '' || display === '.' ? '' : display.endsWith('/') ? display : `${display}/`;
   const path = (relPath: string): string => (relPath ? `${prefix}${relPath}` : display);
 
-  const contents = readPackageContents(treeReader(tree), { strayDropIns: true });
+  const contents = readPackageContents(only ? onlyReader(treeReader(tree), only) : treeReader(tree), { strayDropIns: true });
   let osRelease: LintOsRelease | undefined;
   const manifest: LintPackage['manifest'] = contents.manifest;
   if (contents.osRelease) {

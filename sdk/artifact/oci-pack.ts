@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { packageDigest, walkTree, type TreeEntry } from '../digest.ts';
+import { entriesDigest, walkTree, type TreeEntry } from '../digest.ts';
 import { atomicWriteFile } from '../fs/atomic-write.ts';
 import { writeTar } from './tar.ts';
 
@@ -285,6 +285,8 @@ export interface OciPackOptions {
   description?: string;
   /** SOURCE_DATE_EPOCH: every tar mtime, and the image's creation time when > 0. */
   mtime?: number;
+  /** The entries of `dir` to pack (`selectPackage(dir).entries`); default the whole tree. */
+  entries?: readonly TreeEntry[];
 }
 
 /**
@@ -293,12 +295,12 @@ export interface OciPackOptions {
  * built beside `out` and renamed into place.
  */
 export function packOci(dir: string, out: string, format: OciFormat, opts: OciPackOptions): OciPackResult {
-  const entries = walkTree(dir);
+  const entries = opts.entries ?? walkTree(dir);
   const whiteout = whiteoutProblem(entries);
   if (whiteout) throw new OciError(whiteout);
   const mtime = opts.mtime ?? 0;
   // The package's own digest, through the safe reader (a file swapped for a FIFO after the walk is refused, not read).
-  const treeDigest = packageDigest(dir);
+  const treeDigest = entriesDigest(dir, entries);
   const image = buildOciImage(writeTar(dir, entries, { mtime }), {
     name: opts.name,
     version: opts.version,

@@ -498,9 +498,11 @@ export class PackageTree {
 
   /**
    * Every entry below the root, sorted by path (bytewise), symlinks recorded and not followed.
-   * Iterative (no recursion), within the depth, entry and byte limits.
+   * Iterative (no recursion), within the depth, entry and byte limits. An entry for which `skip`
+   * returns true is neither listed nor descended into, nor counted against the limits (`pack`
+   * leaves `.git/` and `node_modules/` out without reading them).
    */
-  walk(): ReadResult<TreeEntry[]> {
+  walk(skip?: (entry: TreeEntry) => boolean): ReadResult<TreeEntry[]> {
     const out: TreeEntry[] = [];
     const dirs: string[] = [''];
     let bytes = 0;
@@ -517,6 +519,7 @@ export class PackageTree {
         if (!st.ok) return st;
         const type = typeOf(st.value);
         const entry: TreeEntry = { relPath, type, mode: st.value.mode & 0o7777, size: type === 'file' ? st.value.size : 0 };
+        if (skip?.(entry)) continue;
         if (type === 'file') {
           if (st.value.size > this.limits.fileBytes)
             return problem(
