@@ -10,6 +10,7 @@ import {
   DIRECTIVE_CLASS_IDS,
   DIRECTIVE_CLASSES,
   foreignUnitsAllowed,
+  ordersAfterAnyMount,
   PASSIVE_SYSTEM_TARGETS,
   VALUE_RULES,
   type DirectiveClass,
@@ -85,6 +86,7 @@ export function renderDirectiveClasses(): string {
       ...(allowed.some((n) => composable.has(n)) ? ["composable's targets"] : []),
     ];
     if (rest.length > 0) parts.push(units(rest));
+    if (ordersAfterAnyMount(section, key)) parts.push('any mount unit (`*.mount`)');
     lines.push(`| ${section} \`${key}=\` | ${parts.length > 0 ? parts.join(', ') : "only the package's own units"} |`);
   }
   return `${lines.join('\n')}\n`;

@@ -24,7 +24,13 @@ import { getEntries } from '../../sdk/unit-file/lookup.ts';
 import type { EntryNode, UnitFile } from '../../sdk/unit-file/types.ts';
 import { splitWords } from '../../sdk/unit-file/words.ts';
 import { EXEC_DIRECTIVES } from '../../sdk/unit-file/exec-search.ts';
-import { DIRECTIVE_CLASSES, type DirectiveClass, foreignUnitsAllowed, isDangerousValue } from '../../sdk/unit-file/directive-classes.ts';
+import {
+  DIRECTIVE_CLASSES,
+  type DirectiveClass,
+  foreignUnitsAllowed,
+  isDangerousValue,
+  ordersAfterAnyMount,
+} from '../../sdk/unit-file/directive-classes.ts';
 import { hasPortablePrefix, parseUnitName } from '../../sdk/unit-name.ts';
 import { commandLineOf } from './exec-paths.ts';
 import { CHROOT_DIRECTIVES, type Directive } from './profiles.ts';
@@ -322,6 +328,7 @@ function unitRefFindings(section: string, entry: EntryNode, ctx: PrivilegeContex
       continue;
     }
     if (isOwnUnit(name, ctx) || allowed.has(name)) continue;
+    if (name.endsWith('.mount') && ordersAfterAnyMount(section, entry.key)) continue;
     const also =
       allowed.size > 0 ? ` (or ${allowed.size > 3 ? 'one of the targets docs/profiles.md lists' : [...allowed].join(', ')})` : '';
     out.push(

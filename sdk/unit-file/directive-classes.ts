@@ -786,3 +786,12 @@ export function foreignUnitsAllowed(section: string, key: string): readonly stri
   if (key === 'Conflicts' || key === 'Before') return ['shutdown.target'];
   return [];
 }
+
+/**
+ * Whether `section`.`key` may name any mount unit (`*.mount`) besides the list above: After= a
+ * mount only orders, starting nothing, and is what a sidecar writes to stay stopped before a volume
+ * the engine bound in is unmounted (RequiresMountsFor= would also pull the mount in, noauto ones too).
+ */
+export function ordersAfterAnyMount(section: string, key: string): boolean {
+  return section === 'Unit' && key === 'After';
+}

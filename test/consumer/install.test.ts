@@ -42,6 +42,8 @@ const ALLOWED = [
   /^dist\/cli\/[^/]+\.mjs$/,
   /^dist\/types\/.+\.d\.ts$/,
   /^dist\/schemas\/[^/]+\.schema\.json$/,
+  // The node-free generator `composable render` installs into images without node.
+  /^dist\/composable-generator\.sh$/,
   /^templates\/[^/]+\/.+$/,
   /^docs\/[^/]+\.md$/,
 ];

@@ -191,7 +191,7 @@ systemctl list-units --failed --no-legend --plain > /results/failed
         name: 'vault',
         units: {
           'vault.service':
-            '[Unit]\nRequiresMountsFor=/results\n\n[Service]\nExecStart=/bin/sh -c \'cat "$CREDENTIALS_DIRECTORY/token" ' +
+            '[Unit]\nAfter=results.mount\n\n[Service]\nExecStart=/bin/sh -c \'cat "$CREDENTIALS_DIRECTORY/token" ' +
             '> /results/seen; echo "$CREDENTIALS_DIRECTORY" > /results/creds-dir; exec sleep infinity\'\n' +
             '\n[Install]\nWantedBy=multi-user.target\n',
         },
@@ -265,13 +265,14 @@ ExecStop=/bin/sh -c 'systemctl list-units --failed --no-legend --plain > /result
     'h: a strict-profile service cannot open a network socket, a default one can; metadata capabilities hold',
     async () => {
       const netProbe = (name: string): string =>
-        `#!/bin/sh\nnode -e 'require("net").createServer().on("error", e => { require("fs").writeFileSync("/results/${name}.net", ` +
-        `"error " + e.code); process.exit(0) }).listen(0, "127.0.0.1", () => { require("fs").writeFileSync("/results/${name}.net", ` +
-        `"listening"); process.exit(0) })'\ngrep ^Cap /proc/self/status > /results/${name}.caps\nexec ` +
+        `#!/bin/sh\nnode -e 'require("net").createServer().on("error", e => { require("fs").writeFileSync("/run/${name}/${name}.net", ` +
+        `"error " + e.code); process.exit(0) }).listen(0, "127.0.0.1", () => { require("fs").writeFileSync("/run/${name}/${name}.net", ` +
+        `"listening"); process.exit(0) })'\ngrep ^Cap /proc/self/status > /run/${name}/${name}.caps\nexec ` +
         `sleep infinity\n`;
       const unit = (name: string): string =>
-        `[Unit]\nRequiresMountsFor=/results\n\n[Service]\nExecStart=/usr/bin/${name}\nReadWritePaths=/results\n` +
-        `\n[Install]\nWantedBy=multi-user.target\n`;
+        // The services write into their own RuntimeDirectory= (a path outside the package is
+        // refused); the probe, outside any sandbox, copies what they wrote to /results.
+        `[Service]\nExecStart=/usr/bin/${name}\nRuntimeDirectory=${name}\n` + `\n[Install]\nWantedBy=multi-user.target\n`;
       const strict = buildPackage({
         name: 'locked',
         files: { 'usr/bin/locked': netProbe('locked') },
@@ -287,7 +288,9 @@ ExecStop=/bin/sh -c 'systemctl list-units --failed --no-legend --plain > /result
             serviceEntry(open, 'open', { profile: 'default', user: 'nobody', capabilities: ['CAP_NET_BIND_SERVICE'] }),
           ],
         },
-        probe: `for i in $(seq 1 100); do [ -s /results/locked.caps ] && [ -s /results/open.caps ] && break; sleep 0.1; done\n${show('locked.service')}${show('open.service')}`,
+        probe: `for i in $(seq 1 100); do [ -s /run/locked/locked.caps ] && [ -s /run/open/open.caps ] && break; sleep 0.1; done
+cp /run/locked/locked.* /run/open/open.* /results/ || true
+${show('locked.service')}${show('open.service')}`,
       });
       expect(parseShow(b.read('open.service.show')).ActiveState, b.console).toBe('active');
       expect(b.read('open.net')).toBe('listening');

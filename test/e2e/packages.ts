@@ -52,8 +52,8 @@ export function daemonPackage(name: string, target: string, extra: Partial<TestP
     files: { [`usr/bin/${name}`]: '#!/bin/sh\necho "$0 started"\nwhile :; do sleep 3600; done\n' },
     units: {
       [`${name}.service`]:
-        `[Unit]\nDescription=${name}\n# The test records stops in /results, so it must stay mounted ` +
-        `until this unit stopped.\nRequiresMountsFor=/results\n\n[Service]\nExecStart=/usr/bin/${name}\n` +
+        `[Unit]\nDescription=${name}\n# The test records stops in /results, so it must stop before ` +
+        `/results is unmounted (After= a mount: ordering only).\nAfter=results.mount\n\n[Service]\nExecStart=/usr/bin/${name}\n` +
         `ExecStopPost=/bin/sh -c 'echo ${name} >> /results/stops'\n\n[Install]\nWantedBy=multi-user.target\n`,
     },
     ...extra,

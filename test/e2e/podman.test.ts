@@ -22,7 +22,6 @@ import {
   type PodmanContainer,
 } from '../harness/podman.ts';
 import type { Metadata } from '../../sdk/schema/metadata.ts';
-import { packageDigest } from '../../sdk/digest.ts';
 import { buildPackage, daemonPackage, removeBuiltPackages } from './packages.ts';
 import { missingRequirements, requirement } from '../helpers/requirements.ts';
 
@@ -49,9 +48,15 @@ interface StatusFile {
  * A package packed as a user does, `composable pack --format oci-archive`; returns the image name
  * `podman load` gives it (`localhost/` + the archive's `org.opencontainers.image.ref.name`).
  */
+// The package digest is the one pack reports: of what it ships, not of the whole source folder.
+const packedDigests: Record<string, string> = {};
+
 async function packOciArchive(dir: string, out: string): Promise<string> {
   const pack = await execa('node', [CLI, 'pack', dir, '--format', 'oci-archive', '--output', out], { reject: false, timeout: 120_000 });
   if (pack.exitCode !== 0) throw new Error(`composable pack ${dir} failed:\n${pack.stdout}${pack.stderr}`);
+  const digest = /^\s*package\s+(sha256:[0-9a-f]{64})$/m.exec(pack.stdout)?.[1];
+  if (!digest) throw new Error(`composable pack ${dir} named no package digest:\n${pack.stdout}`);
+  packedDigests[dir] = digest;
   const index = JSON.parse((await execa('tar', ['-xOf', out, 'index.json'])).stdout) as {
     manifests: { annotations?: Record<string, string> }[];
   };
@@ -178,7 +183,7 @@ describe.skipIf(missing.length > 0)('composable sidecars in an unprivileged podm
         .filter((s) => (EXAMPLES as readonly string[]).includes(s.name))
         .map((s) => ({
           ...s,
-          digest: packageDigest(join(REPO, 'examples', s.name)),
+          digest: packedDigests[join(REPO, 'examples', s.name)],
           ...(s.name === 'health' ? { credentials: { token: '/run/composable/credentials/health/token' } } : {}),
         })),
     };

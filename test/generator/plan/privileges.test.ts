@@ -25,6 +25,15 @@ describe('privilegeFindings: the directive table', () => {
     ]);
   });
 
+  it('After= may order after any mount (a volume the engine bound in); pulling the mount in is refused', () => {
+    expect(codes('[Unit]\nAfter=results.mount network.target\n')).toEqual([]);
+    expect(codes('[Unit]\nAfter=db.service\nRequires=results.mount\nRequiresMountsFor=/results\n')).toEqual([
+      'directive-unit-foreign@2',
+      'directive-unit-foreign@3',
+      'directive-path-outside@4',
+    ]);
+  });
+
   it('refuses nothing under the trusted profile', () => {
     expect(codes('[Service]\nPermissionsStartOnly=yes\nExecStart=/bin/x "\n', { profile: 'trusted' })).toEqual([]);
   });
