@@ -331,7 +331,7 @@ export function register(program: Command): void {
         if (!opts.containerImage && opts.output === 'all') {
           process.stderr.write(
             `composable kube: no --container-image, so the second document patches the existing Deployment ` +
-              `${name}: apply the ConfigMap (--output configmap), then kubectl patch deployment ${name} --patch ` +
+              `${name}: apply the ConfigMaps (--output configmap), then kubectl patch deployment ${name} --patch ` +
               `"$(composable kube ... --output workload)"\n`,
           );
         }

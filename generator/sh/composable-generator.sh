@@ -5,6 +5,8 @@
 # checks that the render fits this boot (render.checks: the metadata's digest, packages present,
 # no container unit of a rendered name, CAP_SYS_ADMIN as planned) and then links it into NORMAL.
 # When it does not fit, nothing of it is enabled: status.json says why, and the container boots.
+# The render is a directory (units/ with its links), or the flat form of `composable kube
+# --render` (ConfigMaps hold no symlinks: units/ has the files, `links` lists the links).
 # POSIX sh (dash, busybox sh), coreutils only, a handful of processes: systemd waits for it.
 # Without a render it does nothing: a node generator of the image, if any, has the boot to itself
 # (and the node generator does nothing when a render is present, so the two never both act).
