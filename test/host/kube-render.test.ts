@@ -156,6 +156,20 @@ describe('the render in ConfigMaps', () => {
     ]);
   });
 
+  it('holds the ConfigMap names it derives to DNS-1123, naming the fix', () => {
+    const name = 'w'.repeat(236);
+    const r = renderUnitsForKube(name, fakeRender([{ kind: 'file', path: 'a.service', content: '' }]), '#!/bin/sh\n');
+    // <name>-composable-render (254 characters) and <name>-composable-generator (257).
+    expect(r.ok ? [] : r.problems).toEqual(
+      [254, 257].map((n) =>
+        expect.stringMatching(
+          new RegExp(`^ConfigMap name "w+"\\.\\.\\. \\(${n} characters\\) is not a DNS-1123 subdomain: .*; pass a shorter --name$`),
+        ),
+      ),
+    );
+    expect(renderUnitsForKube('w'.repeat(232), fakeRender([]), '').ok).toBe(true);
+  });
+
   it('refuses metadata that does not fit its ConfigMap', () => {
     const metadata: Metadata = {
       schemaVersion: 1,

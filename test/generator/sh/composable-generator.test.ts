@@ -12,6 +12,7 @@ import {
   readFileSync,
   readdirSync,
   readlinkSync,
+  realpathSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -167,6 +168,19 @@ describe.skipIf(missing.length > 0)('composable-generator.sh', () => {
         expect(s.status).toBe(0);
         expect(readdirSync(stale.normal)).toEqual([]);
         expect(s.stderr).toMatch(/metadata\.json changed/);
+      });
+
+      it('enables nothing from a links file with a path out of the generator directory', () => {
+        const { root, normal } = renderedForKube('host-mode');
+        const links = join(root, 'run/composable/render/links');
+        // The kubelet's files are read-only to the pod; here the test stands in for a bad render.
+        const real = realpathSync(links);
+        writeFileSync(real, `${readFileSync(real, 'utf8')}../escape.service ../x.service\n`);
+        const r = run(shell.argv, root, normal);
+        expect(r.status).toBe(0);
+        expect(r.stderr).toContain("links: bad path '../escape.service'");
+        expect(readdirSync(normal).filter((e) => !e.endsWith('.wants') && !e.endsWith('.requires'))).toEqual([]);
+        expect(existsSync(join(normal, '../escape.service'))).toBe(false);
       });
 
       const refused = (change: (root: string) => void, reason: RegExp) => () => {
