@@ -1,22 +1,34 @@
 // composable kube --metadata FILE [--package NAME=image:REF|NAME=OCI]... [--registry PREFIX]
 //   [--secret SERVICE=NAME]... [--name NAME] [--container NAME] [--container-image IMAGE]
+//   [--render [--package-dir NAME=DIR]...] [--privileged | --cap-add CAP...]
 // Prints the Kubernetes YAML that mounts a metadata selection's packages as image volumes
 // (docs/engines.md, "Kubernetes"): a ConfigMap with the metadata, and either a complete
 // Deployment (--container-image) or a patch for an existing one. Secret values never pass here.
+// With --render the units are rendered here and shipped in ConfigMaps with the node-free
+// generator: the image needs no node.
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type KubePackageTree, renderForKube } from '../../host/kube-render-io.ts';
+import { RenderError, renderDocuments } from '../../host/render/render.ts';
 import { stringify } from 'yaml';
 import { validateMetadata } from '../../host/agent.ts';
 import { ANNOTATION_DIGEST, ANNOTATION_NAME, ANNOTATION_VERSION, ociRepository, ociTag } from '../../sdk/artifact/oci-pack.ts';
 import { OciReadError, readOciImage } from '../../sdk/artifact/oci-read.ts';
 import {
+  CONFIGMAP_KEY,
+  isCapability,
   isDnsSubdomain,
+  kubeCapabilities,
   kubeNameProblem,
   PULL_POLICIES,
   renderDeployment,
   renderDeploymentPatch,
   renderKube,
+  renderUnitsForKube,
+  withRenderedUnits,
+  type KubeSecurity,
   type PullPolicy,
 } from '../../host/kube.ts';
 
@@ -32,6 +44,54 @@ interface Options {
   runtimeClass?: string;
   pullSecret: string[];
   output: string;
+  render?: boolean;
+  packageDir: string[];
+  privileged?: boolean;
+  capAdd: string[];
+}
+
+/** dist/composable-generator.sh: beside the bundle (this is a chunk in dist/cli/), or in dist/ from the sources. */
+function shGenerator(): string | undefined {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const d of [join(here, '..'), join(here, '../../dist')]) {
+    const file = join(d, 'composable-generator.sh');
+    if (existsSync(file)) return readFileSync(file, 'utf8');
+  }
+  return undefined;
+}
+
+/**
+ * The package tree of every service, for --render: its --package-dir, else the OCI image its
+ * --package names (the tree the pod mounts); a service with neither is a problem saying so.
+ */
+function packageTrees(
+  services: { name: string }[],
+  specs: Record<string, string>,
+  dirs: Record<string, string>,
+  problems: string[],
+): Record<string, KubePackageTree> {
+  const trees: Record<string, KubePackageTree> = {};
+  for (const s of services) {
+    const dir = dirs[s.name];
+    const spec = specs[s.name];
+    const oci = spec !== undefined && !spec.startsWith('image:') ? spec : undefined;
+    if (dir !== undefined && oci !== undefined) {
+      problems.push(`--package-dir ${s.name}: --package ${s.name}=${oci} is an image whose tree is rendered already; drop one of them`);
+    } else if (dir !== undefined) {
+      let isDir = false;
+      try {
+        isDir = statSync(dir).isDirectory();
+      } catch {}
+      if (!isDir) problems.push(`--package-dir ${s.name}=${dir}: not a directory; give the package directory packed into its image`);
+      else trees[s.name] = { kind: 'directory', path: resolve(dir) };
+    } else if (oci !== undefined) trees[s.name] = { kind: 'oci', path: resolve(oci) };
+    else
+      problems.push(
+        `service ${s.name}: --render needs its package tree to render its units; pass --package-dir ${s.name}=DIR ` +
+          `(the directory packed into its image) or --package ${s.name}=FILE (the OCI archive or layout composable pack made)`,
+      );
+  }
+  return trees;
 }
 
 const OUTPUTS = ['all', 'configmap', 'workload'] as const;
@@ -166,7 +226,24 @@ export function register(program: Command): void {
       '--runtime-class <name>',
       'runtimeClassName of the Deployment (a handler that gives the container a writable cgroup; docs/engines.md)',
     )
-    .action((opts: Options) => {
+    .option(
+      '--render',
+      'render the units here and ship them, with the node-free generator, in ConfigMaps: the image needs no node (docs/engines.md)',
+    )
+    .option(
+      '--package-dir <name=dir>',
+      "with --render: a service's package directory (the tree packed into its image), to render its units from; repeatable",
+      collect,
+      [],
+    )
+    .option('--privileged', 'run the container privileged (securityContext.privileged; every capability, CAP_SYS_ADMIN included)')
+    .option(
+      '--cap-add <cap>',
+      'a capability for the container (securityContext.capabilities.add, e.g. SYS_ADMIN); the render plans for it; repeatable',
+      collect,
+      [],
+    )
+    .action(async (opts: Options) => {
       try {
         const problems: string[] = [];
         let raw: unknown;
@@ -200,20 +277,48 @@ export function register(program: Command): void {
         const serviceNames = new Set(metadata.services.map((s) => s.name));
         for (const k of Object.keys(specs)) if (!serviceNames.has(k)) problems.push(`--package ${k}: not a service of ${opts.metadata}`);
         const images = imageReferences(opts.metadata, specs, opts.registry, metadata.services, problems);
+        const dirs = pairs(opts.packageDir, '--package-dir', problems);
+        for (const k of Object.keys(dirs)) if (!serviceNames.has(k)) problems.push(`--package-dir ${k}: not a service of ${opts.metadata}`);
+        if (!opts.render && opts.packageDir.length > 0)
+          problems.push('--package-dir is read only to render the units: add --render, or drop it');
+        for (const c of opts.capAdd)
+          if (!isCapability(c)) problems.push(`--cap-add ${JSON.stringify(c)}: not a Linux capability (e.g. SYS_ADMIN, NET_ADMIN)`);
+        if (opts.privileged && opts.capAdd.length > 0)
+          problems.push('--cap-add with --privileged: a privileged container has every capability; drop one of them');
+        const trees = opts.render ? packageTrees(metadata.services, specs, dirs, problems) : {};
+        const generatorScript = opts.render ? shGenerator() : undefined;
+        if (opts.render && generatorScript === undefined)
+          problems.push('the node-free generator (dist/composable-generator.sh) is missing: run `npm run build`');
         if (problems.length > 0) throw new KubeInputError(problems);
+        const security: KubeSecurity = { privileged: opts.privileged === true, capAdd: opts.capAdd };
 
         const input = { metadata, name: name!, images, pullPolicy: opts.pullPolicy as PullPolicy, secrets, containerName: opts.container };
         const r = renderKube(input);
         if (!r.ok) throw new KubeInputError(r.problems);
+        let kube = r.render;
+        if (opts.render) {
+          // The very bytes the ConfigMap carries: the sh generator compares their sha256 at boot.
+          const render = await renderForKube(kube.configMap.data[CONFIGMAP_KEY]!, trees, {
+            source: 'securityContext',
+            effective: kubeCapabilities(security),
+          });
+          const units = renderUnitsForKube(input.name, { files: render.files, documents: renderDocuments(render) }, generatorScript!);
+          if (!units.ok) throw new KubeInputError(units.problems);
+          kube = withRenderedUnits(kube, units.units);
+          for (const s of render.status.services.filter((x) => x.state === 'skipped'))
+            for (const reason of s.reasons ?? [])
+              process.stderr.write(`composable kube: ${s.name} skipped: ${reason.message} [${reason.code}]\n`);
+        }
         const workload = opts.containerImage
-          ? renderDeployment(r.render, input, {
+          ? renderDeployment(kube, input, {
               image: opts.containerImage,
               runtimeClassName: opts.runtimeClass,
               imagePullSecrets: opts.pullSecret,
+              security,
             })
-          : renderDeploymentPatch(r.render, input);
-        const docs =
-          opts.output === 'configmap' ? [r.render.configMap] : opts.output === 'workload' ? [workload] : [r.render.configMap, workload];
+          : renderDeploymentPatch(kube, input, security);
+        const configMaps = [kube.configMap, ...(kube.unitConfigMaps ?? [])];
+        const docs = opts.output === 'configmap' ? configMaps : opts.output === 'workload' ? [workload] : [...configMaps, workload];
         const yaml = docs.map((doc) => stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
         process.stdout.write(yaml);
         // What the platform must provide; names and keys only, never a value.
@@ -226,11 +331,16 @@ export function register(program: Command): void {
         if (!opts.containerImage && opts.output === 'all') {
           process.stderr.write(
             `composable kube: no --container-image, so the second document patches the existing Deployment ` +
-              `${name}: apply the ConfigMap (--output configmap), then kubectl patch deployment ${name} --patch ` +
+              `${name}: apply the ConfigMaps (--output configmap), then kubectl patch deployment ${name} --patch ` +
               `"$(composable kube ... --output workload)"\n`,
           );
         }
       } catch (e) {
+        if (e instanceof RenderError) {
+          process.stderr.write(`composable kube: ${e.message}\n`);
+          process.exitCode = 2;
+          return;
+        }
         if (!(e instanceof KubeInputError)) throw e;
         for (const p of e.problems) process.stderr.write(`composable kube: ${p}\n`);
         process.exitCode = 2;

@@ -5,6 +5,8 @@
 # checks that the render fits this boot (render.checks: the metadata's digest, packages present,
 # no container unit of a rendered name, CAP_SYS_ADMIN as planned) and then links it into NORMAL.
 # When it does not fit, nothing of it is enabled: status.json says why, and the container boots.
+# The render is a directory (units/ with its links), or the flat form of `composable kube
+# --render` (ConfigMaps hold no symlinks: units/ has the files, `links` lists the links).
 # POSIX sh (dash, busybox sh), coreutils only, a handful of processes: systemd waits for it.
 # Without a render it does nothing: a node generator of the image, if any, has the boot to itself
 # (and the node generator does nothing when a render is present, so the two never both act).
@@ -105,6 +107,13 @@ unlink_all() {
       *) unlink_ours "$NORMAL/${e##*/}" "$e" ;;
     esac
   done
+  set -f
+  IFS=$NL
+  for line in ${links-}; do
+    unlink_ours "$NORMAL/${line%% *}" "${line#* }"
+  done
+  unset IFS
+  set +f
   stale "$1"
 }
 # The units are gathered in a newline-separated string, not with set -- "$@" "$e", which copies the
@@ -136,6 +145,57 @@ fi
 for d in $dirs; do
   ln -s "$RENDER/units/$d"/* "$NORMAL/$d"/ || unlink_all "cannot link $d into the generator directory"
 done
+# The flat form (composable kube: a ConfigMap holds no symlinks): the links of the tree are listed
+# in $RENDER/links, one `PATH TARGET` a line, PATH relative to NORMAL, sorted, and made here as the
+# node generator makes them. A directory's links whose TARGET is ../NAME for their own NAME (what
+# the planner writes into .wants/ and .requires/) are made with one ln; any other link on its own.
+if [ -f "$RENDER/links" ]; then
+  links=$(cat "$RENDER/links") || unlink_all 'cannot read links'
+  set -f
+  IFS=$NL
+  ldirs=''
+  for line in $links; do
+    path=${line%% *}
+    target=${line#* }
+    case $path in
+      '' | /* | .. | ../* | */.. | */../*) unlink_all "links: bad path '$path'" ;;
+    esac
+    if [ "$target" = "$line" ] || [ -z "$target" ]; then unlink_all "links: no target for '$path'"; fi
+    case $path in
+      */*) case $ldirs in *"$NL${path%/*}$NL"*) ;; *) ldirs="$ldirs$NL${path%/*}$NL" ;; esac ;;
+    esac
+  done
+  if [ -n "$ldirs" ]; then
+    set --
+    for d in $ldirs; do set -- "$@" "$NORMAL/$d"; done
+    mkdir -p "$@" || unlink_all 'cannot make the directories of links in the generator directory'
+  fi
+  dir=''
+  batch=''
+  for line in $links; do
+    path=${line%% *}
+    target=${line#* }
+    name=${path##*/}
+    case $path in */*) d=${path%/*} ;; *) d='' ;; esac
+    if [ -n "$d" ] && [ "$target" = "../$name" ]; then
+      if [ "$d" != "$dir" ] && [ -n "$batch" ]; then
+        # shellcheck disable=SC2086 # one word per line on purpose
+        ln -s $batch "$NORMAL/$dir"/ || unlink_all "cannot link $dir into the generator directory"
+        batch=''
+      fi
+      dir=$d
+      batch="$batch$NL$target"
+    else
+      ln -s "$target" "$NORMAL/$path" || unlink_all "cannot link $path into the generator directory"
+    fi
+  done
+  if [ -n "$batch" ]; then
+    # shellcheck disable=SC2086 # one word per line on purpose
+    ln -s $batch "$NORMAL/$dir"/ || unlink_all "cannot link $dir into the generator directory"
+  fi
+  unset IFS
+  set +f
+fi
 [ -d "$ROOT/run/composable" ] || mkdir -p "$ROOT/run/composable" 2>/dev/null
 cp "$RENDER/status.json" "$STATUS.tmp.$$" && mv -f "$STATUS.tmp.$$" "$STATUS"
 exit 0

@@ -84,6 +84,19 @@ export function renderInput(input: GeneratorInput, metadataSha256: string | unde
   return { files: plan.files, status: plan.status, manifest, checks: formatRenderChecks(manifest) };
 }
 
+/**
+ * The render's own files beside `units/`, as the sh generator reads them: status.json, render.checks
+ * and render.json (last: without it the sh generator sees no render at all). The same bytes whether
+ * written to a directory (write-render.ts) or shipped in ConfigMaps (host/kube.ts).
+ */
+export function renderDocuments(render: Render): { path: string; content: string }[] {
+  return [
+    { path: 'status.json', content: `${JSON.stringify(render.status, null, 2)}\n` },
+    { path: 'render.checks', content: render.checks },
+    { path: 'render.json', content: `${JSON.stringify(render.manifest, null, 2)}\n` },
+  ];
+}
+
 /** A path the sh generator reads as one word: absolute, no whitespace, no control characters. */
 const CHECKABLE_PATH = /^\/[^\s\p{Cc}]*$/u;
 

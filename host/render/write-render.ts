@@ -5,7 +5,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { writePlanFiles } from '../../generator/output/write-tree.ts';
-import { RenderError, type Render } from './render.ts';
+import { RenderError, type Render, renderDocuments } from './render.ts';
 
 export function writeRender(out: string, render: Render): void {
   const parent = dirname(out);
@@ -17,10 +17,8 @@ export function writeRender(out: string, render: Render): void {
     mkdirSync(join(tmp, 'units'), { recursive: true, mode: 0o755 });
     const errors = writePlanFiles(join(tmp, 'units'), render.files);
     if (errors.length > 0) throw new RenderError(`cannot write the rendered units: ${errors.map((e) => e.message).join('; ')}`);
-    writeFileSync(join(tmp, 'status.json'), `${JSON.stringify(render.status, null, 2)}\n`, { mode: 0o644 });
-    writeFileSync(join(tmp, 'render.checks'), render.checks, { mode: 0o644 });
-    // render.json last: the sh generator treats a directory without it as no render at all.
-    writeFileSync(join(tmp, 'render.json'), `${JSON.stringify(render.manifest, null, 2)}\n`, { mode: 0o644 });
+    // render.json last (renderDocuments' order): the sh generator treats a directory without it as no render at all.
+    for (const d of renderDocuments(render)) writeFileSync(join(tmp, d.path), d.content, { mode: 0o644 });
     let replaced = false;
     try {
       renameSync(out, old);

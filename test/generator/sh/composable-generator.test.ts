@@ -12,6 +12,7 @@ import {
   readFileSync,
   readdirSync,
   readlinkSync,
+  realpathSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -20,7 +21,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StatusSchema } from '../../../sdk/schema/status.ts';
-import { renderFromRoot } from '../../../host/render/render.ts';
+import { parseAllDocuments, stringify } from 'yaml';
+import { renderDocuments, renderFromRoot } from '../../../host/render/render.ts';
+import { renderUnitsForKube } from '../../../host/kube.ts';
+import { mountConfigMapVolume } from '../../helpers/kubelet.ts';
 import { writeRender } from '../../../host/render/write-render.ts';
 import { CASES_DIR, expectedOf, listCases, type Tree } from '../../golden/golden.ts';
 import { hasCommand, missingRequirements } from '../../helpers/requirements.ts';
@@ -40,7 +44,7 @@ const missing = missingRequirements(
 );
 
 const work = mkdtempSync(join(tmpdir(), 'composable-shgen-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => rmSync(work, { recursive: true, force: true }), 60_000);
 let n = 0;
 
 /** A copy of a golden case's root with its render in place, and an empty NORMAL directory. */
@@ -52,6 +56,26 @@ function rendered(name: string): { root: string; normal: string } {
   const normal = join(dir, 'normal');
   mkdirSync(normal);
   return { root, normal };
+}
+
+/**
+ * A golden case's root with its render mounted as `composable kube --render` ships it: the
+ * ConfigMaps printed as YAML and read back, then laid out by the kubelet's atomic writer at
+ * /run/composable/render. `maxBytes` makes ConfigMaps smaller than Kubernetes' limit, to split.
+ */
+function renderedForKube(name: string, maxBytes?: number): { root: string; normal: string; configMaps: number } {
+  const dir = join(work, `${name}-kube-${n++}`);
+  const root = join(dir, 'root');
+  cpSync(join(CASES_DIR, name, 'root'), root, { recursive: true, verbatimSymlinks: true });
+  const render = renderFromRoot({ root });
+  const units = renderUnitsForKube('golden', { files: render.files, documents: renderDocuments(render) }, '#!/bin/sh\n', maxBytes);
+  if (!units.ok) throw new Error(units.problems.join('\n'));
+  const yaml = units.units.configMaps.map((c) => stringify(c, { lineWidth: 0 })).join('---\n');
+  const configMaps = parseAllDocuments(yaml).map((d) => d.toJS());
+  mountConfigMapVolume(join(root, 'run/composable/render'), units.units.volumes[0]!, configMaps);
+  const normal = join(dir, 'normal');
+  mkdirSync(normal);
+  return { root, normal, configMaps: configMaps.length - 1 };
 }
 
 function run(shell: string[], root: string, normal: string): { status: number | null; stderr: string } {
@@ -102,6 +126,62 @@ describe.skipIf(missing.length > 0)('composable-generator.sh', () => {
           expect(JSON.parse(readFileSync(join(root, 'run/composable/status.json'), 'utf8'))).toEqual(expected.status);
         });
       }
+
+      for (const name of listCases()) {
+        it(`${name}: from the ConfigMaps of composable kube --render (flat, links listed), the node generator's tree`, () => {
+          const { root, normal } = renderedForKube(name);
+          const r = run(shell.argv, root, normal);
+          expect(r.status, r.stderr).toBe(0);
+          const expected = expectedOf(name);
+          expect(effectiveTree(normal, join(root, 'run/composable/render/units'))).toEqual(expected.units);
+          expect(JSON.parse(readFileSync(join(root, 'run/composable/status.json'), 'utf8'))).toEqual(expected.status);
+        });
+      }
+
+      it('installs a render split over several ConfigMaps of one projected volume the same', () => {
+        const { root, normal, configMaps } = renderedForKube('targets-and-after', 8000);
+        expect(configMaps).toBeGreaterThan(2);
+        const r = run(shell.argv, root, normal);
+        expect(r.status, r.stderr).toBe(0);
+        expect(effectiveTree(normal, join(root, 'run/composable/render/units'))).toEqual(expectedOf('targets-and-after').units);
+      });
+
+      it('enables nothing from the flat form either when the metadata changed, and takes back the links it made', () => {
+        const { root, normal } = renderedForKube('host-mode');
+        // A link the render lists is already there (another generator's): ln fails, everything of ours goes.
+        const links = readFileSync(join(root, 'run/composable/render/links'), 'utf8').trim().split('\n');
+        const last = links[links.length - 1]!.split(' ')[0]!;
+        mkdirSync(join(normal, last, '..'), { recursive: true });
+        symlinkSync('/usr/lib/systemd/system/other.service', join(normal, last));
+        const r = run(shell.argv, root, normal);
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stderr).toMatch(/cannot link/);
+        for (const line of links) {
+          const [path, target] = line.split(' ');
+          if (path === last) expect(readlinkSync(join(normal, path!))).toBe('/usr/lib/systemd/system/other.service');
+          else expect(existsSync(join(normal, path!)) && readlinkSync(join(normal, path!)) === target).toBe(false);
+        }
+        expect(readdirSync(normal).filter((e) => !e.endsWith('.wants') && !e.endsWith('.requires'))).toEqual([]);
+        const stale = renderedForKube('host-mode');
+        writeFileSync(join(stale.root, 'run/composable/metadata.json'), '{"schemaVersion":1,"services":[]}\n');
+        const s = run(shell.argv, stale.root, stale.normal);
+        expect(s.status).toBe(0);
+        expect(readdirSync(stale.normal)).toEqual([]);
+        expect(s.stderr).toMatch(/metadata\.json changed/);
+      });
+
+      it('enables nothing from a links file with a path out of the generator directory', () => {
+        const { root, normal } = renderedForKube('host-mode');
+        const links = join(root, 'run/composable/render/links');
+        // The kubelet's files are read-only to the pod; here the test stands in for a bad render.
+        const real = realpathSync(links);
+        writeFileSync(real, `${readFileSync(real, 'utf8')}../escape.service ../x.service\n`);
+        const r = run(shell.argv, root, normal);
+        expect(r.status).toBe(0);
+        expect(r.stderr).toContain("links: bad path '../escape.service'");
+        expect(readdirSync(normal).filter((e) => !e.endsWith('.wants') && !e.endsWith('.requires'))).toEqual([]);
+        expect(existsSync(join(normal, '../escape.service'))).toBe(false);
+      });
 
       const refused = (change: (root: string) => void, reason: RegExp) => () => {
         const { root, normal } = rendered('host-mode');
