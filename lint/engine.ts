@@ -24,6 +24,7 @@ import type {
   SeveritySetting,
 } from './types.ts';
 import { isSuppressed, parseSuppressions, type Suppressions } from './util/disable.ts';
+import { maskRange } from './util/redact.ts';
 import { interpolate } from './util/template.ts';
 
 export interface LintOptions {
@@ -70,6 +71,7 @@ export class Runner {
   readonly diagnostics: Diagnostic[] = [];
   readonly sources = new Map<string, string>();
   private readonly suppressions = new Map<string, Suppressions | undefined>();
+  private readonly pendingRedactions = new Map<string, SourceRange[]>();
   private readonly active: { rule: Rule; severity: Severity }[];
   readonly policy: LintPolicy;
   fileCount = 0;
@@ -87,8 +89,19 @@ export class Runner {
   addSource(file: string, text: string, suppressible: boolean): void {
     if (this.sources.has(file)) return;
     this.fileCount++;
-    this.sources.set(file, text);
     this.suppressions.set(file, suppressible ? parseSuppressions(text) : undefined);
+    let shown = text;
+    for (const range of this.pendingRedactions.get(file) ?? []) shown = maskRange(shown, range);
+    this.pendingRedactions.delete(file);
+    this.sources.set(file, shown);
+  }
+
+  /** Mask `range` of a file's text kept for code frames (secrets; see maskRange); for a file not
+   *  read yet (a package rule's finding in a unit file), once it is. */
+  redact(file: string, range: SourceRange): void {
+    const text = this.sources.get(file);
+    if (text !== undefined) this.sources.set(file, maskRange(text, range));
+    else this.pendingRedactions.set(file, [...(this.pendingRedactions.get(file) ?? []), range]);
   }
 
   private emit(rule: Rule, severity: Severity, defaultFile: string, d: ReportDescriptor): void {
@@ -123,6 +136,7 @@ export class Runner {
       policy: this.policy,
       availableUnits: available,
       report: (d: ReportDescriptor) => this.emit(current!.rule, current!.severity, unit.file, d),
+      redact: (range: SourceRange, file?: string) => this.redact(file ?? unit.file, range),
       keyRange: (e: EntryNode) => e.keyRange ?? e.range ?? WHOLE_FILE,
       valueRange: (e: EntryNode) => e.valueRange ?? e.range ?? WHOLE_FILE,
     };
@@ -139,7 +153,9 @@ export class Runner {
     if (pkg.osRelease) this.addSource(pkg.osRelease.file, pkg.osRelease.text, true);
     for (const { rule, severity } of this.active) {
       if (rule.scope !== 'package') continue;
-      rule.check({ pkg, policy: this.policy, report: (d) => this.emit(rule, severity, pkg.display, d) });
+      rule.check({
+        pkg, policy: this.policy, report: (d) => this.emit(rule, severity, pkg.display, d), redact: (range, file) => this.redact(file ?? pkg.display, range),
+      });
     }
     // Units the package provides: its unit files and aliases (symlinks) in the unit directory.
     const dir = `${PACKAGE_UNIT_DIR}/`;
@@ -155,7 +171,9 @@ export class Runner {
     this.addSource(metadata.file, metadata.text, false);
     for (const { rule, severity } of this.active) {
       if (rule.scope !== 'metadata') continue;
-      rule.check({ metadata, policy: this.policy, report: (d) => this.emit(rule, severity, metadata.file, d) });
+      rule.check({
+        metadata, policy: this.policy, report: (d) => this.emit(rule, severity, metadata.file, d), redact: (range, file) => this.redact(file ?? metadata.file, range),
+      });
     }
   }
 

@@ -131,6 +131,9 @@ export interface LintPolicy {
 interface ContextBase {
   policy: LintPolicy;
   report(descriptor: ReportDescriptor): void;
+  /** Mask a range of a file's text (default: the current file) in every code frame, for a secret
+   *  a rule found there: no output format may show it, whichever rule's finding is on that line. */
+  redact(range: SourceRange, file?: string): void;
 }
 
 export interface UnitContext extends ContextBase {
