@@ -154,7 +154,10 @@ export class Runner {
     for (const { rule, severity } of this.active) {
       if (rule.scope !== 'package') continue;
       rule.check({
-        pkg, policy: this.policy, report: (d) => this.emit(rule, severity, pkg.display, d), redact: (range, file) => this.redact(file ?? pkg.display, range),
+        pkg,
+        policy: this.policy,
+        report: (d) => this.emit(rule, severity, pkg.display, d),
+        redact: (range, file) => this.redact(file ?? pkg.display, range),
       });
     }
     // Units the package provides: its unit files and aliases (symlinks) in the unit directory.
@@ -172,7 +175,10 @@ export class Runner {
     for (const { rule, severity } of this.active) {
       if (rule.scope !== 'metadata') continue;
       rule.check({
-        metadata, policy: this.policy, report: (d) => this.emit(rule, severity, metadata.file, d), redact: (range, file) => this.redact(file ?? metadata.file, range),
+        metadata,
+        policy: this.policy,
+        report: (d) => this.emit(rule, severity, metadata.file, d),
+        redact: (range, file) => this.redact(file ?? metadata.file, range),
       });
     }
   }

@@ -80,7 +80,8 @@ async function example(rule: Rule, fixture: Fixture): Promise<string> {
       const listing = files.sort().map((f) => `${f}${describeSpec(fixture.files[f]!)}`);
       parts.push(`Files:\n\n${fence('', listing.join('\n'))}`);
     }
-    for (const f of shown.slice(0, 2)) parts.push(`\`${f}\`:\n\n${fence(langOf(f), textOf(fixture.files[f])!)}`);
+    // A carriage return is shown as ␍, so the page itself keeps LF line endings.
+    for (const f of shown.slice(0, 2)) parts.push(`\`${f}\`:\n\n${fence(langOf(f), textOf(fixture.files[f])!.replace(/\r/g, '␍'))}`);
     if (fixture.config) parts.push(`With \`composable-lint.json\`:\n\n${fence('json', JSON.stringify(fixture.config, null, 2))}`);
     parts.push(`\`composable lint ${(fixture.lint ?? ['demo']).join(' ')}\`:\n\n${fence('', formatStylish(filtered, { color: false }))}`);
     return parts.join('\n\n');

@@ -32,8 +32,9 @@ export const rule: PackageRule = {
     description: 'Unit files, drop-ins, os-release and #! scripts with Windows (CR LF) line endings',
     messages: { crlf: 'line {{line}} ends with CR LF (Windows line endings)' },
     hint: "Convert the file with `sed -i 's/\\r$//' {{path}}` (or dos2unix), and set `* text eol=lf` in .gitattributes so a Windows checkout keeps LF.",
-    docs: 'Reported once per file, at the first line that ends with a carriage return. Scripts are the package\'s files that start with `#!` '
-      + `(their first ${SCRIPT_BYTES / 1024} KiB are looked at).`,
+    docs:
+      "Reported once per file, at the first line that ends with a carriage return. Scripts are the package's files that start with `#!` " +
+      `(their first ${SCRIPT_BYTES / 1024} KiB are looked at).`,
   },
   check(ctx) {
     const { pkg } = ctx;

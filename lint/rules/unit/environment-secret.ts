@@ -106,13 +106,15 @@ export const rule: UnitRule = {
       environment: 'Environment= sets {{name}} to a literal secret',
       environmentFile: '{{name}} is set to a literal secret in {{path}}, an EnvironmentFile= of the unit',
     },
-    hint: 'Keep secrets out of the environment (child processes inherit it, systemctl show and /proc/PID/environ show it) and out of the package: '
-      + 'have the agent pass the secret as a credential (the metadata\'s `credentials`, docs/contract.md "Credentials"; the generator adds LoadCredential=) '
-      + 'and read it from $CREDENTIALS_DIRECTORY/NAME; SetCredential= only for a non-secret default. A variable may name the file: NAME_FILE=%d/NAME.',
-    docs: 'A variable is a secret when its name contains TOKEN, PASSWORD, PASSWD, SECRET, API_KEY, APIKEY, PRIVATE_KEY, ACCESS_KEY or CREDENTIAL, '
-      + 'or ends in `_KEY` (case-insensitive), and its value is a literal: not empty, not only `$VAR`/`${VAR}` references or specifiers, '
-      + 'not a path below them (`%d/token`) and not a path into a standard directory (`/run/secrets/token`). Findings name the variable only; '
-      + 'the value is masked in code frames of every finding on that line.',
+    hint:
+      'Keep secrets out of the environment (child processes inherit it, systemctl show and /proc/PID/environ show it) and out of the package: ' +
+      'have the agent pass the secret as a credential (the metadata\'s `credentials`, docs/contract.md "Credentials"; the generator adds LoadCredential=) ' +
+      'and read it from $CREDENTIALS_DIRECTORY/NAME; SetCredential= only for a non-secret default. A variable may name the file: NAME_FILE=%d/NAME.',
+    docs:
+      'A variable is a secret when its name contains TOKEN, PASSWORD, PASSWD, SECRET, API_KEY, APIKEY, PRIVATE_KEY, ACCESS_KEY or CREDENTIAL, ' +
+      'or ends in `_KEY` (case-insensitive), and its value is a literal: not empty, not only `$VAR`/`${VAR}` references or specifiers, ' +
+      'not a path below them (`%d/token`) and not a path into a standard directory (`/run/secrets/token`). Findings name the variable only; ' +
+      'the value is masked in code frames of every finding on that line.',
   },
   check(ctx) {
     for (const { entry } of entriesOf(ctx.unit.parsed)) {
