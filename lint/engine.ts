@@ -73,6 +73,9 @@ export class Runner {
   private readonly suppressions = new Map<string, Suppressions | undefined>();
   private readonly pendingRedactions = new Map<string, SourceRange[]>();
   private readonly active: { rule: Rule; severity: Severity }[];
+  /** Every registered rule id and those of the rules given: what a suppression comment may name. */
+  private readonly knownRules: ReadonlySet<string>;
+  private commentsChecked = false;
   readonly policy: LintPolicy;
   fileCount = 0;
 
@@ -83,6 +86,7 @@ export class Runner {
       const setting: SeveritySetting = config.rules?.[rule.meta.id] ?? rule.meta.severity;
       if (setting !== 'off') this.active.push({ rule, severity: setting });
     }
+    this.knownRules = new Set([...RULES, ...rules].map((r) => r.meta.id));
   }
 
   /** Remember a file's text for code frames and inline suppressions. */
@@ -151,6 +155,8 @@ export class Runner {
 
   lintPackage(pkg: LintPackage): void {
     if (pkg.osRelease) this.addSource(pkg.osRelease.file, pkg.osRelease.text, true);
+    // Unit files before the package rules, so their findings in a unit file can be suppressed there.
+    for (const unit of pkg.units) this.addSource(unit.file, unit.text, true);
     for (const { rule, severity } of this.active) {
       if (rule.scope !== 'package') continue;
       rule.check({
@@ -183,7 +189,29 @@ export class Runner {
     }
   }
 
+  /** The comment rules, once every finding of the other rules is in: which suppressions were used is known. */
+  private checkComments(): void {
+    if (this.commentsChecked) return;
+    this.commentsChecked = true;
+    for (const active of this.active) {
+      const rule = active.rule;
+      if (rule.scope !== 'comment') continue;
+      for (const [file, suppressions] of this.suppressions) {
+        if (!suppressions) continue;
+        rule.check({
+          file,
+          directives: suppressions.directives,
+          knownRules: this.knownRules,
+          policy: this.policy,
+          report: (d) => this.emit(rule, active.severity, file, d),
+          redact: (range, other) => this.redact(other ?? file, range),
+        });
+      }
+    }
+  }
+
   result(): LintResult {
+    this.checkComments();
     const diagnostics = [...this.diagnostics].sort(compareDiagnostics);
     // Identical findings (e.g. the same rule reached twice through an alias) count once.
     const unique = diagnostics.filter(

@@ -2,6 +2,7 @@
 import type { EntryNode, SourceRange, UnitFile } from '../sdk/unit-file/types.ts';
 import type { TreeEntry } from '../sdk/digest.ts';
 import type { PackageManifest } from '../sdk/package.ts';
+import type { Directive } from './util/disable.ts';
 
 /** `info` is SARIF's `note`; `off` only appears in configuration. */
 export type Severity = 'error' | 'warning' | 'info';
@@ -24,8 +25,8 @@ export interface Diagnostic {
   hint: string;
 }
 
-export type RuleGroup = 'package' | 'unit' | 'coherence' | 'policy' | 'portable' | 'metadata';
-export const RULE_GROUPS: readonly RuleGroup[] = ['package', 'unit', 'coherence', 'policy', 'portable', 'metadata'];
+export type RuleGroup = 'package' | 'unit' | 'coherence' | 'policy' | 'portable' | 'metadata' | 'comment';
+export const RULE_GROUPS: readonly RuleGroup[] = ['package', 'unit', 'coherence', 'policy', 'portable', 'metadata', 'comment'];
 
 export interface RuleMeta {
   /** Stable id `<group>/<name>`; never reused for a different check. */
@@ -156,6 +157,16 @@ export interface MetadataContext extends ContextBase {
   metadata: LintMetadata;
 }
 
+/** A file's suppression comments, after every other rule has run on every input. */
+export interface CommentContext extends ContextBase {
+  /** Display path of the file the comments are in. */
+  file: string;
+  /** Its suppression comments; each id's `used` says whether it suppressed a finding. */
+  directives: readonly Directive[];
+  /** Ids of every registered rule, whether it runs or not. */
+  knownRules: ReadonlySet<string>;
+}
+
 interface RuleBase {
   meta: RuleMeta;
 }
@@ -173,4 +184,8 @@ export interface MetadataRule extends RuleBase {
   scope: 'metadata';
   check(ctx: MetadataContext): void;
 }
-export type Rule = UnitRule | PackageRule | MetadataRule;
+export interface CommentRule extends RuleBase {
+  scope: 'comment';
+  check(ctx: CommentContext): void;
+}
+export type Rule = UnitRule | PackageRule | MetadataRule | CommentRule;

@@ -21,6 +21,7 @@ const GROUP_TITLES: Record<string, string> = {
   policy: 'Policy: privileges, hardening, site rules',
   portable: 'Portable: images that also attach with portablectl (chroot-mode packages, or `"policy": { "portable": true }`)',
   metadata: 'Metadata: what the agent writes',
+  comment: 'Comments: the suppression comments themselves',
 };
 
 export function anchor(id: string): string {

@@ -66,6 +66,7 @@ import { rule as metadata_policy } from './metadata/policy.ts';
 import { rule as metadata_schema } from './metadata/schema.ts';
 import { rule as metadata_unknown_after } from './metadata/unknown-after.ts';
 import { rule as metadata_unprivileged_mount } from './metadata/unprivileged-mount.ts';
+import { rule as comment_unknown_rule } from './comment/unknown-rule.ts';
 
 export const RULES: readonly Rule[] = [
   package_crlf_line_endings,
@@ -133,6 +134,7 @@ export const RULES: readonly Rule[] = [
   metadata_schema,
   metadata_unknown_after,
   metadata_unprivileged_mount,
+  comment_unknown_rule,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.meta.id, r]));
