@@ -20,6 +20,7 @@ import type {
   LintUnit,
   ReportDescriptor,
   Rule,
+  RuleMeta,
   Severity,
   SeveritySetting,
 } from './types.ts';
@@ -83,7 +84,7 @@ export class Runner {
     this.policy = config.policy ?? {};
     this.active = [];
     for (const rule of rules) {
-      const setting: SeveritySetting = config.rules?.[rule.meta.id] ?? rule.meta.severity;
+      const setting = severitySetting(rule.meta, config);
       if (setting !== 'off') this.active.push({ rule, severity: setting });
     }
     this.knownRules = new Set([...RULES, ...rules].map((r) => r.meta.id));
@@ -226,6 +227,12 @@ export class Runner {
       infoCount: unique.filter((d) => d.severity === 'info').length,
     };
   }
+}
+
+/** A rule's severity under a configuration: the configured one, else its default (off for a rule
+ *  that is off by default). */
+export function severitySetting(meta: RuleMeta, config: LintConfig): SeveritySetting {
+  return config.rules?.[meta.id] ?? (meta.offByDefault ? 'off' : meta.severity);
 }
 
 /** Lint one unit file given as text (editor integrations, tests). */

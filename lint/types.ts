@@ -40,6 +40,9 @@ export interface RuleMeta {
   hint: string | Record<string, string>;
   /** Longer explanation for docs/rules.md (optional). */
   docs?: string;
+  /** Off unless the configuration (or a command-line option) turns it on; `severity` is then its
+   *  severity when turned on without one. */
+  offByDefault?: boolean;
 }
 
 export type TemplateData = Record<string, string | number>;

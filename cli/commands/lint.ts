@@ -1,12 +1,14 @@
 // composable lint PATH... — check packages, artifacts, unit files and metadata before they ship.
 // Exit status: 0 clean, 1 errors (or more warnings than --max-warnings), 2 usage or internal error.
 import { atomicWriteFile } from '../../sdk/fs/atomic-write.ts';
+import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { findConfigFile, loadConfigFile, LintConfigError, type LintConfig } from '../../lint/config.ts';
 import { lint } from '../../lint/engine.ts';
 import { format, FORMATS, type Format } from '../../lint/formatters/index.ts';
 import { LintInputError } from '../../lint/inputs/index.ts';
 import { RULES, RULE_IDS } from '../../lint/rules/index.ts';
+import type { SeveritySetting } from '../../lint/types.ts';
 
 interface LintCliOptions {
   format: Format;
@@ -17,11 +19,37 @@ interface LintCliOptions {
   color?: boolean;
   quiet?: boolean;
   listRules?: boolean;
+  /** `true` (a bare flag), a severity, or (see resolveUnusedDirectives) the first path. */
+  reportUnusedDisableDirectives?: boolean | string;
+}
+
+const UNUSED_DISABLE_RULE = 'comment/unused-disable';
+const SEVERITY_WORDS: Record<string, SeveritySetting> = { error: 'error', warning: 'warning', warn: 'warning', info: 'info', off: 'off' };
+
+/**
+ * `--report-unused-disable-directives`'s value is optional, so in
+ * `--report-unused-disable-directives pkg/` commander takes the path for the value: a value that is
+ * no severity but names something that exists goes back to the front of the paths.
+ */
+function takePathFromUnusedDirectives(opts: LintCliOptions, paths: string[]): void {
+  const value = opts.reportUnusedDisableDirectives;
+  if (typeof value !== 'string' || SEVERITY_WORDS[value] || !existsSync(value)) return;
+  paths.unshift(value);
+  opts.reportUnusedDisableDirectives = true;
+}
+
+/** The severity `--report-unused-disable-directives[=SEVERITY]` asks for (warning when bare). */
+function unusedDirectivesSeverity(value: boolean | string | undefined): SeveritySetting | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return 'warning';
+  const severity = SEVERITY_WORDS[value];
+  if (!severity) throw new LintInputError(`--report-unused-disable-directives takes error, warning, info or off, not "${value}"`);
+  return severity;
 }
 
 export function listRules(): string {
   const width = Math.max(...RULES.map((r) => r.meta.id.length));
-  return `${RULES.map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${r.meta.description}`).join('\n')}\n`;
+  return `${RULES.map((r) => `${r.meta.id.padEnd(width)}  ${(r.meta.offByDefault ? 'off' : r.meta.severity).padEnd(7)}  ${r.meta.description}`).join('\n')}\n`;
 }
 
 export async function runLint(paths: string[], opts: LintCliOptions): Promise<number> {
@@ -43,6 +71,8 @@ export async function runLint(paths: string[], opts: LintCliOptions): Promise<nu
       const file = opts.config ?? findConfigFile(process.cwd());
       if (file) config = loadConfigFile(file, RULE_IDS);
     }
+    const unused = unusedDirectivesSeverity(opts.reportUnusedDisableDirectives);
+    if (unused) config = { ...config, rules: { ...config.rules, [UNUSED_DISABLE_RULE]: unused } };
     const result = await lint(paths, { config, root: opts.root });
     if (opts.quiet) {
       result.diagnostics = result.diagnostics.filter((d) => d.severity === 'error');
@@ -86,10 +116,15 @@ export function register(program: Command): void {
     .option('--color', 'force colors in stylish output')
     .option('--no-color', 'no colors in stylish output')
     .option('-q, --quiet', 'report errors only')
+    .option(
+      '--report-unused-disable-directives [severity]',
+      'report composable-lint-disable comments that suppressed nothing (warning; =error, =info or =off to choose)',
+    )
     .option('--list-rules', 'list every rule with its default severity and exit')
     // Usage errors (bad option, bad --format) are exit 2, whatever the parent program set up.
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (paths: string[], opts: LintCliOptions) => {
+      takePathFromUnusedDirectives(opts, paths);
       if (!opts.listRules && paths.length === 0) {
         process.stderr.write('composable lint: give at least one path (a package directory, artifact, unit file or metadata file)\n');
         process.exitCode = 2;

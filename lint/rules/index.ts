@@ -67,6 +67,7 @@ import { rule as metadata_schema } from './metadata/schema.ts';
 import { rule as metadata_unknown_after } from './metadata/unknown-after.ts';
 import { rule as metadata_unprivileged_mount } from './metadata/unprivileged-mount.ts';
 import { rule as comment_unknown_rule } from './comment/unknown-rule.ts';
+import { rule as comment_unused_disable } from './comment/unused-disable.ts';
 
 export const RULES: readonly Rule[] = [
   package_crlf_line_endings,
@@ -135,6 +136,7 @@ export const RULES: readonly Rule[] = [
   metadata_unknown_after,
   metadata_unprivileged_mount,
   comment_unknown_rule,
+  comment_unused_disable,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.meta.id, r]));

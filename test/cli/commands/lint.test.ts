@@ -1,0 +1,87 @@
+// composable lint's command line around the engine: options that change what is reported, where the
+// configuration comes from, colors and --verbose, and a unit file on standard input. The CLI runs
+// from source (tsx), in temporary directories.
+import { spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { demoPackage, DEMO_SERVICE, materialize, type FileSpec } from '../../../lint/testing/fixtures.ts';
+
+const REPO = join(import.meta.dirname, '../../..');
+// tsx's loader by URL: the CLI runs in temporary directories where `--import tsx` would not resolve.
+const TSX = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
+
+/** Environment without the color variables of whoever runs the tests. */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.NO_COLOR;
+  delete env.FORCE_COLOR;
+  return { ...env, ...extra };
+}
+
+const lintCli = (args: string[], cwd: string, options: { env?: Record<string, string>; input?: string } = {}) =>
+  spawnSync(process.execPath, ['--import', TSX, join(REPO, 'cli/main.ts'), 'lint', ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60_000,
+    input: options.input ?? '',
+    env: cleanEnv({ NO_COLOR: '1', ...options.env }),
+  });
+
+const roots: string[] = [];
+function tree(files: Record<string, FileSpec>): string {
+  const root = materialize(files);
+  roots.push(root);
+  return root;
+}
+afterEach(() => {
+  for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true });
+});
+
+/** A package whose unit has one used and two unused suppression comments. */
+const UNUSED = demoPackage({
+  'usr/lib/systemd/system/demo.service': `# composable-lint-disable=policy/runs-as-root\n${DEMO_SERVICE.replace(
+    '[Service]\n',
+    '[Service]\n# composable-lint-disable-next-line=unit/unknown-directive,unit/invalid-boolean\nExecStrat=/usr/bin/demo\n',
+  )}`,
+});
+
+describe('--report-unused-disable-directives', () => {
+  const unused = (stdout: string) =>
+    (JSON.parse(stdout) as { diagnostics: { ruleId: string; line: number; column: number; severity: string }[] }).diagnostics
+      .filter((d) => d.ruleId === 'comment/unused-disable')
+      .map((d) => `${d.line}:${d.column} ${d.severity}`);
+
+  it('is off without the option; bare, it reports each unused id as a warning and exits 0', () => {
+    const root = tree(UNUSED);
+    const plain = lintCli(['demo', '--format', 'json'], root);
+    expect(plain.status, plain.stderr).toBe(0);
+    expect(unused(plain.stdout)).toEqual([]);
+    const on = lintCli(['--report-unused-disable-directives', 'demo', '--format', 'json'], root);
+    expect(on.status, on.stderr).toBe(0);
+    expect(unused(on.stdout)).toEqual(['1:27 warning', '6:60 warning']);
+  }, 60_000);
+
+  it('=error makes them errors (exit 1); =off and the configuration file are honoured', () => {
+    const root = tree(UNUSED);
+    const error = lintCli(['demo', '--report-unused-disable-directives=error', '--format', 'json'], root);
+    expect(error.status).toBe(1);
+    expect(unused(error.stdout)).toEqual(['1:27 error', '6:60 error']);
+    const stylish = lintCli(['demo', '--report-unused-disable-directives=error'], root);
+    expect(stylish.stdout).toContain('no finding of unit/invalid-boolean on line 7');
+    expect(stylish.stdout).toMatch(/error .*comment\/unused-disable/);
+    const bogus = lintCli(['demo', '--report-unused-disable-directives=bogus'], root);
+    expect(bogus.status).toBe(2);
+    expect(bogus.stderr).toContain('takes error, warning, info or off, not "bogus"');
+    writeFileSync(join(root, 'composable-lint.json'), JSON.stringify({ rules: { 'comment/unused-disable': 'error' } }));
+    expect(unused(lintCli(['demo', '--format', 'json'], root).stdout)).toEqual(['1:27 error', '6:60 error']);
+    expect(unused(lintCli(['demo', '--report-unused-disable-directives=off', '--format', 'json'], root).stdout)).toEqual([]);
+  }, 60_000);
+
+  it('is listed as off by default', () => {
+    const list = lintCli(['--list-rules'], REPO).stdout;
+    expect(list).toMatch(/^comment\/unused-disable\s+off\s/m);
+    expect(list).toMatch(/^comment\/unknown-rule\s+warning\s/m);
+  }, 60_000);
+});
