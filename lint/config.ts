@@ -7,6 +7,7 @@
 //     "minSystemdVersion": 249,
 //     "allowedProfiles": ["default", "strict", "nonetwork"],
 //     "baseUnits": ["postgresql.service"],
+//     "basePrograms": ["curl", "/usr/lib/postgresql/16/bin/postgres"],
 //     "portable": true,
 //     "unprivileged": true
 //   },
@@ -45,6 +46,8 @@ const PackGlobs = z.optional(z.array(PackGlob));
 
 const UnitName = z.string().check(z.regex(/^[A-Za-z0-9:_.\\@-]+\.[a-z]+$/, 'must be a unit name like foo.service'));
 
+const ProgramName = z.string().check(z.regex(/^(\/[^/\0]+)+$|^[^/\0\s]+$/, 'must be a program name like curl or an absolute path'));
+
 export const LintConfigSchema = z.strictObject({
   $schema: z.optional(z.string()),
   rules: z.optional(z.record(z.string(), Severity)),
@@ -54,6 +57,7 @@ export const LintConfigSchema = z.strictObject({
       minSystemdVersion: z.optional(z.number().check(z.int(), z.minimum(200), z.maximum(999))),
       allowedProfiles: z.optional(z.array(z.enum(['default', 'strict', 'trusted', 'nonetwork']))),
       baseUnits: z.optional(z.array(UnitName)),
+      basePrograms: z.optional(z.array(ProgramName)),
       maxExposure: z.optional(z.number().check(z.minimum(0), z.maximum(10))),
       // The portable/* rules check every package, not only chroot-mode ones (docs/rules.md).
       portable: z.optional(z.boolean()),

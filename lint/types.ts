@@ -125,6 +125,9 @@ export interface LintPolicy {
   maxExposure?: number;
   /** Units a base container provides that packages may depend on (added to the built-in list). */
   baseUnits?: string[];
+  /** Programs (names, or absolute paths) the site's images provide, added to the documented
+   *  base programs host-mode packages may run from the container (lint/data/base-programs.ts). */
+  basePrograms?: string[];
   /** Check every package as a portable image (portablectl attach), not only chroot-mode ones. */
   portable?: boolean;
   /** The containers run without CAP_SYS_ADMIN (podman, CRI-O, containerd defaults): report what

@@ -127,6 +127,7 @@ export async function renderRulesDoc(): Promise<string> {
               minSystemdVersion: 247,
               allowedProfiles: ['default', 'strict', 'nonetwork'],
               baseUnits: ['postgresql.service'],
+              basePrograms: ['curl'],
               maxExposure: 8,
               portable: true,
               unprivileged: true,
