@@ -235,6 +235,23 @@ export function severitySetting(meta: RuleMeta, config: LintConfig): SeveritySet
   return config.rules?.[meta.id] ?? (meta.offByDefault ? 'off' : meta.severity);
 }
 
+/** One result of several runs (inputs linted under different configurations): findings in one
+ *  order, sources and counts together. */
+export function mergeResults(results: readonly LintResult[]): LintResult {
+  if (results.length === 1) return results[0]!;
+  const diagnostics = results.flatMap((r) => r.diagnostics).sort(compareDiagnostics);
+  const sources = new Map<string, string>();
+  for (const r of results) for (const [file, text] of r.sources) if (!sources.has(file)) sources.set(file, text);
+  return {
+    diagnostics,
+    sources,
+    fileCount: sources.size,
+    errorCount: diagnostics.filter((d) => d.severity === 'error').length,
+    warningCount: diagnostics.filter((d) => d.severity === 'warning').length,
+    infoCount: diagnostics.filter((d) => d.severity === 'info').length,
+  };
+}
+
 /** Lint one unit file given as text (editor integrations, tests). */
 export function lintUnitText(
   name: string,

@@ -3,8 +3,8 @@
 import { atomicWriteFile } from '../../sdk/fs/atomic-write.ts';
 import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { findConfigFile, loadConfigFile, LintConfigError, type LintConfig } from '../../lint/config.ts';
-import { lint } from '../../lint/engine.ts';
+import { discoverConfigFile, loadConfigFile, LintConfigError, type LintConfig } from '../../lint/config.ts';
+import { lint, mergeResults, type LintResult } from '../../lint/engine.ts';
 import { format, FORMATS, type Format } from '../../lint/formatters/index.ts';
 import { LintInputError } from '../../lint/inputs/index.ts';
 import { RULES, RULE_IDS } from '../../lint/rules/index.ts';
@@ -52,6 +52,32 @@ export function listRules(): string {
   return `${RULES.map((r) => `${r.meta.id.padEnd(width)}  ${(r.meta.offByDefault ? 'off' : r.meta.severity).padEnd(7)}  ${r.meta.description}`).join('\n')}\n`;
 }
 
+interface ConfigGroup {
+  /** The configuration file, if any. */
+  file?: string;
+  config: LintConfig;
+  paths: string[];
+}
+
+/**
+ * Which configuration each path is linted with: `--config FILE` for all, none with `--no-config`,
+ * else the nearest composable-lint.json above each path, up to the repository root. Paths with
+ * the same configuration are linted together, in the order given.
+ */
+function configGroups(paths: readonly string[], option: string | false | undefined): ConfigGroup[] {
+  if (option === false) return [{ config: {}, paths: [...paths] }];
+  if (option !== undefined) return [{ file: option, config: loadConfigFile(option, RULE_IDS), paths: [...paths] }];
+  const groups = new Map<string, ConfigGroup>();
+  for (const path of paths) {
+    const file = discoverConfigFile(path);
+    const key = file ?? '';
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { file, config: file ? loadConfigFile(file, RULE_IDS) : {}, paths: [] }));
+    group.paths.push(path);
+  }
+  return [...groups.values()];
+}
+
 export async function runLint(paths: string[], opts: LintCliOptions): Promise<number> {
   if (opts.listRules) {
     process.stdout.write(listRules());
@@ -66,14 +92,14 @@ export async function runLint(paths: string[], opts: LintCliOptions): Promise<nu
     }
   }
   try {
-    let config: LintConfig = {};
-    if (opts.config !== false) {
-      const file = opts.config ?? findConfigFile(process.cwd());
-      if (file) config = loadConfigFile(file, RULE_IDS);
-    }
     const unused = unusedDirectivesSeverity(opts.reportUnusedDisableDirectives);
-    if (unused) config = { ...config, rules: { ...config.rules, [UNUSED_DISABLE_RULE]: unused } };
-    const result = await lint(paths, { config, root: opts.root });
+    const results: LintResult[] = [];
+    for (const group of configGroups(paths, opts.config)) {
+      let config = group.config;
+      if (unused) config = { ...config, rules: { ...config.rules, [UNUSED_DISABLE_RULE]: unused } };
+      results.push(await lint(group.paths, { config, root: opts.root }));
+    }
+    const result = mergeResults(results);
     if (opts.quiet) {
       result.diagnostics = result.diagnostics.filter((d) => d.severity === 'error');
       result.warningCount = 0;
@@ -105,8 +131,11 @@ export function register(program: Command): void {
     .description('check package directories, .tar/.tar.gz artifacts, unit files and metadata files')
     .argument('[paths...]', 'package directories, artifacts, unit files (*.service ...), directories of unit files, metadata .json files')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('stylish'))
-    .option('-c, --config <file>', 'configuration file (default: ./composable-lint.json if present)')
-    .option('--no-config', 'ignore ./composable-lint.json')
+    .option(
+      '-c, --config <file>',
+      'configuration file for every path (default: the nearest composable-lint.json above each path, up to the repository root)',
+    )
+    .option('--no-config', 'use no configuration file')
     .option(
       '--root <dir>',
       'container root that metadata paths resolve against (default: implied by the metadata path, $COMPOSABLE_ROOT or /)',

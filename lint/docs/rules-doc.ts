@@ -115,7 +115,9 @@ export async function renderRulesDoc(): Promise<string> {
       '  `json`, `sarif` (SARIF 2.1.0 for code scanning) and `github` (workflow annotations).',
       '- Exit status: 0 clean (warnings and infos allowed), 1 errors or more warnings than `--max-warnings`,',
       '  2 usage or internal error.',
-      '- Configuration: `composable-lint.json` in the working directory (or `--config FILE`):',
+      '- Configuration: for each path, the nearest `composable-lint.json` in its directory or above, up to the',
+      '  repository root (the first directory with `.git`), as ESLint and ruff look; paths under different',
+      '  files are each linted with their own. `--config FILE` uses FILE for every path, `--no-config` none:',
       '',
       fence(
         'json',

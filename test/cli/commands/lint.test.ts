@@ -85,3 +85,63 @@ describe('--report-unused-disable-directives', () => {
     expect(list).toMatch(/^comment\/unknown-rule\s+warning\s/m);
   }, 60_000);
 });
+
+describe('configuration discovery', () => {
+  /** A package whose service runs as root: policy/runs-as-root, a warning by default. */
+  const rootPkg = (dir: string) => demoPackage({ 'usr/lib/systemd/system/demo.service': '[Service]\nExecStart=/usr/bin/demo\n' }, dir);
+  const config = (severity: string) => JSON.stringify({ rules: { 'policy/runs-as-root': severity } });
+  const severities = (stdout: string) =>
+    Object.fromEntries(
+      (JSON.parse(stdout) as { diagnostics: { file: string; ruleId: string; severity: string }[] }).diagnostics
+        .filter((d) => d.ruleId === 'policy/runs-as-root')
+        .map((d) => [d.file.split('/usr/')[0]!, d.severity]),
+    );
+
+  it('uses the nearest composable-lint.json above each path, up to the repository root', () => {
+    const top = tree({
+      // Above the repository: never read from inside it.
+      'composable-lint.json': config('off'),
+      'repo/.git/HEAD': 'ref: refs/heads/main\n',
+      'repo/composable-lint.json': config('info'),
+      'repo/teams/strict/composable-lint.json': config('error'),
+      ...rootPkg('repo/teams/strict/pkgs/a'),
+      ...rootPkg('repo/teams/other/b'),
+      ...rootPkg('repo/c'),
+      ...rootPkg('elsewhere/d'),
+      'repo2/.git/HEAD': 'ref: refs/heads/main\n',
+      ...rootPkg('repo2/e'),
+    });
+    const repo = join(top, 'repo');
+    // From the repository's root, and from a directory the paths are not in.
+    for (const cwd of [repo, join(top, 'elsewhere')]) {
+      const abs = (p: string) => join(repo, p);
+      const r = lintCli([abs('teams/strict/pkgs/a'), abs('teams/other/b'), abs('c'), '--format', 'json'], cwd);
+      expect(r.status, r.stderr).toBe(1);
+      expect(severities(r.stdout)).toEqual({
+        [abs('teams/strict/pkgs/a')]: 'error',
+        [abs('teams/other/b')]: 'info',
+        [abs('c')]: 'info',
+      });
+    }
+    // A unit file given by itself finds the configuration above its directory.
+    const unit = lintCli(['teams/strict/pkgs/a/usr/lib/systemd/system/demo.service', '--format', 'json'], repo);
+    expect(Object.values(severities(unit.stdout))).toEqual(['error']);
+    // Outside any repository the search goes on to the file system's root: here, the top directory's file.
+    expect(severities(lintCli(['d', '--format', 'json'], join(top, 'elsewhere')).stdout)).toEqual({});
+    // A repository without one has no configuration: the search stops at its root.
+    expect(severities(lintCli(['e', '--format', 'json'], join(top, 'repo2')).stdout)).toEqual({ e: 'warning' });
+  }, 60_000);
+
+  it('--config FILE is used for every path, and --no-config for none', () => {
+    const top = tree({
+      'repo/.git': 'gitdir: /somewhere/else\n',
+      'repo/composable-lint.json': config('error'),
+      'custom.json': config('info'),
+      ...rootPkg('repo/a'),
+    });
+    const repo = join(top, 'repo');
+    expect(severities(lintCli(['a', '--format', 'json'], repo).stdout)).toEqual({ a: 'error' });
+    expect(severities(lintCli(['a', '--format', 'json', '--config', join(top, 'custom.json')], repo).stdout)).toEqual({ a: 'info' });
+    expect(severities(lintCli(['a', '--format', 'json', '--no-config'], repo).stdout)).toEqual({ a: 'warning' });
+  }, 60_000);
+});
