@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { discoverConfigFile, loadConfigFile, LintConfigError, type LintConfig } from '../../lint/config.ts';
 import { lint, mergeResults, type LintResult } from '../../lint/engine.ts';
+import { useColor } from '../../lint/formatters/color.ts';
 import { format, FORMATS, type Format } from '../../lint/formatters/index.ts';
 import { LintInputError } from '../../lint/inputs/index.ts';
 import { RULES, RULE_IDS } from '../../lint/rules/index.ts';
@@ -19,6 +20,7 @@ interface LintCliOptions {
   color?: boolean;
   quiet?: boolean;
   listRules?: boolean;
+  verbose?: boolean;
   /** `true` (a bare flag), a severity, or (see resolveUnusedDirectives) the first path. */
   reportUnusedDisableDirectives?: boolean | string;
 }
@@ -78,6 +80,15 @@ function configGroups(paths: readonly string[], option: string | false | undefin
   return [...groups.values()];
 }
 
+/** --verbose: the configuration a group of paths was linted with, and every file read. */
+function describeRun(group: ConfigGroup, result: LintResult): string {
+  const lines = [
+    `composable lint: ${group.paths.join(', ')}: ${group.file ? `configuration ${group.file}` : 'no configuration file'}`,
+    ...[...result.sources.keys()].map((file) => `composable lint:   linted ${file}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
 export async function runLint(paths: string[], opts: LintCliOptions): Promise<number> {
   if (opts.listRules) {
     process.stdout.write(listRules());
@@ -97,7 +108,9 @@ export async function runLint(paths: string[], opts: LintCliOptions): Promise<nu
     for (const group of configGroups(paths, opts.config)) {
       let config = group.config;
       if (unused) config = { ...config, rules: { ...config.rules, [UNUSED_DISABLE_RULE]: unused } };
-      results.push(await lint(group.paths, { config, root: opts.root }));
+      const result = await lint(group.paths, { config, root: opts.root });
+      if (opts.verbose) process.stderr.write(describeRun(group, result));
+      results.push(result);
     }
     const result = mergeResults(results);
     if (opts.quiet) {
@@ -105,7 +118,7 @@ export async function runLint(paths: string[], opts: LintCliOptions): Promise<nu
       result.warningCount = 0;
       result.infoCount = 0;
     }
-    const color = opts.color ?? (opts.outputFile === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR);
+    const color = useColor({ flag: opts.color, env: process.env, isTTY: opts.outputFile === undefined && process.stdout.isTTY === true });
     const text = format(result, opts.format, { color });
     if (opts.outputFile) atomicWriteFile(opts.outputFile, text);
     else process.stdout.write(text);
@@ -142,8 +155,9 @@ export function register(program: Command): void {
     )
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
     .option('-o, --output-file <file>', 'write the report to a file instead of standard output')
-    .option('--color', 'force colors in stylish output')
+    .option('--color', 'force colors in stylish output (default: on a terminal, unless NO_COLOR is set; FORCE_COLOR=1/0 forces)')
     .option('--no-color', 'no colors in stylish output')
+    .option('-v, --verbose', 'print the configuration used and every file linted, to standard error')
     .option('-q, --quiet', 'report errors only')
     .option(
       '--report-unused-disable-directives [severity]',

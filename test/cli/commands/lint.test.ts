@@ -145,3 +145,35 @@ describe('configuration discovery', () => {
     expect(severities(lintCli(['a', '--format', 'json', '--no-config'], repo).stdout)).toEqual({ a: 'warning' });
   }, 60_000);
 });
+
+describe('colors and --verbose', () => {
+  const ANSI = /\u001b\[/;
+  const broken = () => tree(demoPackage({ 'usr/lib/systemd/system/demo.service': '[Service]\nExecStart=/usr/bin/demo\nExecStrat=x\n' }));
+
+  it('colors stylish output with FORCE_COLOR, even into a pipe and with NO_COLOR, and not with NO_COLOR alone', () => {
+    const root = broken();
+    expect(lintCli(['demo'], root, { env: { FORCE_COLOR: '1' } }).stdout).toMatch(ANSI);
+    expect(lintCli(['demo'], root, { env: { FORCE_COLOR: '2', NO_COLOR: '1' } }).stdout).toMatch(ANSI);
+    expect(lintCli(['demo'], root, { env: { FORCE_COLOR: '0' } }).stdout).not.toMatch(ANSI);
+    const plain = lintCli(['demo'], root, { env: { NO_COLOR: '1' } });
+    expect(plain.stdout).toContain('unit/unknown-directive');
+    expect(plain.stdout).not.toMatch(ANSI);
+    expect(lintCli(['demo', '--no-color'], root, { env: { FORCE_COLOR: '1' } }).stdout).not.toMatch(ANSI);
+    // JSON is never colored.
+    expect(lintCli(['demo', '--format', 'json'], root, { env: { FORCE_COLOR: '1' } }).stdout).not.toMatch(ANSI);
+  }, 60_000);
+
+  it('-v prints the configuration and every file linted to standard error, and leaves the report alone', () => {
+    const root = broken();
+    writeFileSync(join(root, 'composable-lint.json'), '{}\n');
+    const quiet = lintCli(['demo'], root);
+    const verbose = lintCli(['demo', '-v'], root);
+    expect(verbose.stdout).toBe(quiet.stdout);
+    expect(quiet.stderr).toBe('');
+    expect(verbose.stderr).toContain(`demo: configuration ${join(root, 'composable-lint.json')}`);
+    expect(verbose.stderr).toContain('linted demo/usr/lib/os-release');
+    expect(verbose.stderr).toContain('linted demo/usr/lib/systemd/system/demo.service');
+    const none = lintCli(['demo', '--verbose', '--no-config'], root);
+    expect(none.stderr).toContain('demo: no configuration file');
+  }, 60_000);
+});
