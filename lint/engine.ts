@@ -1,13 +1,21 @@
 // Runs rules over packages, unit files and metadata, and turns their reports into diagnostics:
 // severity from the configuration, inline suppressions, one deterministic order.
-import { basename, dirname } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { readdirSync } from 'node:fs';
 import type { EntryNode, SourceRange } from '../sdk/unit-file/types.ts';
 import { parseUnitFile } from '../sdk/unit-file/parse.ts';
 import { METADATA_PATH, PACKAGE_UNIT_DIR } from '../sdk/contract.ts';
 import type { LintConfig } from './config.ts';
 import { unitTypeOf } from './directives.ts';
-import { classifyInput, extractArtifact, LintInputError, readTextFile, unitFilesIn, type LintInput } from './inputs/index.ts';
+import {
+  classifyInput,
+  extractArtifact,
+  isUnitFilePath,
+  LintInputError,
+  readTextFile,
+  unitFilesIn,
+  type LintInput,
+} from './inputs/index.ts';
 import { readPackage, stripArtifactSuffix } from './inputs/package.ts';
 import { extractOciPackage, OciReadError, type ExtractedOciPackage } from '../sdk/artifact/oci-read.ts';
 import { ANNOTATION_NAME } from '../sdk/artifact/oci-pack.ts';
@@ -261,6 +269,23 @@ export function lintUnitText(
   const runner = new Runner(options.rules, options.config);
   const file = options.file ?? name;
   runner.lintUnit(looseUnit(name, file, text), undefined, new Set([name, ...(options.availableUnits ?? [])]));
+  return runner.result();
+}
+
+/**
+ * Lint a unit file's text as if it were at `filename` (`composable lint -`, editors): named and
+ * shown by that path, with the unit files next to it, if it is in a directory, as its siblings.
+ */
+export function lintUnitSource(text: string, filename: string, options: { cwd?: string; config?: LintConfig } = {}): LintResult {
+  if (!isUnitFilePath(filename)) {
+    throw new LintInputError(
+      `${filename}: not a unit file name; --stdin-filename takes a unit file's name (demo.service, demo.service.d/10-x.conf, ...)`,
+    );
+  }
+  const runner = new Runner(RULES, options.config);
+  const unit = looseUnit(basename(filename), filename, text);
+  const siblings = siblingUnits(dirname(resolve(options.cwd ?? process.cwd(), filename)));
+  runner.lintUnit(unit, undefined, new Set([unit.name, ...siblings]));
   return runner.result();
 }
 

@@ -1,10 +1,10 @@
 // composable lint PATH... — check packages, artifacts, unit files and metadata before they ship.
 // Exit status: 0 clean, 1 errors (or more warnings than --max-warnings), 2 usage or internal error.
 import { atomicWriteFile } from '../../sdk/fs/atomic-write.ts';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { discoverConfigFile, loadConfigFile, LintConfigError, type LintConfig } from '../../lint/config.ts';
-import { lint, mergeResults, type LintResult } from '../../lint/engine.ts';
+import { lint, lintUnitSource, mergeResults, type LintResult } from '../../lint/engine.ts';
 import { useColor } from '../../lint/formatters/color.ts';
 import { format, FORMATS, type Format } from '../../lint/formatters/index.ts';
 import { LintInputError } from '../../lint/inputs/index.ts';
@@ -21,6 +21,7 @@ interface LintCliOptions {
   quiet?: boolean;
   listRules?: boolean;
   verbose?: boolean;
+  stdinFilename?: string;
   /** `true` (a bare flag), a severity, or (see resolveUnusedDirectives) the first path. */
   reportUnusedDisableDirectives?: boolean | string;
 }
@@ -104,11 +105,18 @@ export async function runLint(paths: string[], opts: LintCliOptions): Promise<nu
   }
   try {
     const unused = unusedDirectivesSeverity(opts.reportUnusedDisableDirectives);
+    const stdin = paths.includes('-');
+    if (stdin && paths.length > 1) throw new LintInputError('- (standard input) cannot be linted with other paths');
+    if (!stdin && opts.stdinFilename !== undefined) throw new LintInputError('--stdin-filename goes with - (standard input)');
+    const stdinName = opts.stdinFilename ?? 'stdin.service';
     const results: LintResult[] = [];
-    for (const group of configGroups(paths, opts.config)) {
+    // Standard input is found a configuration as a file at its --stdin-filename would be.
+    for (const group of configGroups(stdin ? [stdinName] : paths, opts.config)) {
       let config = group.config;
       if (unused) config = { ...config, rules: { ...config.rules, [UNUSED_DISABLE_RULE]: unused } };
-      const result = await lint(group.paths, { config, root: opts.root });
+      const result = stdin
+        ? lintUnitSource(readFileSync(0, 'utf8'), stdinName, { config })
+        : await lint(group.paths, { config, root: opts.root });
       if (opts.verbose) process.stderr.write(describeRun(group, result));
       results.push(result);
     }
@@ -142,7 +150,10 @@ export function register(program: Command): void {
   program
     .command('lint')
     .description('check package directories, .tar/.tar.gz artifacts, unit files and metadata files')
-    .argument('[paths...]', 'package directories, artifacts, unit files (*.service ...), directories of unit files, metadata .json files')
+    .argument(
+      '[paths...]',
+      'package directories, artifacts, unit files (*.service ...), directories of unit files, metadata .json files; - reads a unit file from standard input',
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('stylish'))
     .option(
       '-c, --config <file>',
@@ -157,6 +168,10 @@ export function register(program: Command): void {
     .option('-o, --output-file <file>', 'write the report to a file instead of standard output')
     .option('--color', 'force colors in stylish output (default: on a terminal, unless NO_COLOR is set; FORCE_COLOR=1/0 forces)')
     .option('--no-color', 'no colors in stylish output')
+    .option(
+      '--stdin-filename <name>',
+      'the name (and path, for its configuration and siblings) of the unit file read from - (default: stdin.service)',
+    )
     .option('-v, --verbose', 'print the configuration used and every file linted, to standard error')
     .option('-q, --quiet', 'report errors only')
     .option(

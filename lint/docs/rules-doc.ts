@@ -115,6 +115,8 @@ export async function renderRulesDoc(): Promise<string> {
       '  unless `NO_COLOR` is set, always with `FORCE_COLOR=1`/`2`/`3`, never with `FORCE_COLOR=0`; `--color` and',
       '  `--no-color` decide over both),',
       '  `json`, `sarif` (SARIF 2.1.0 for code scanning) and `github` (workflow annotations).',
+      '- `composable lint -` reads one unit file from standard input (editors, pipes), named `stdin.service` or',
+      '  `--stdin-filename PATH`: its name, and where its configuration and sibling units are looked for.',
       '- `-v`/`--verbose` prints to standard error which configuration file each path was linted with and every file read.',
       '- Exit status: 0 clean (warnings and infos allowed), 1 errors or more warnings than `--max-warnings`,',
       '  2 usage or internal error.',

@@ -177,3 +177,49 @@ describe('colors and --verbose', () => {
     expect(none.stderr).toContain('demo: no configuration file');
   }, 60_000);
 });
+
+describe('composable lint - (standard input)', () => {
+  const BROKEN_UNIT = '[Unit]\nDescription=Demo\n[Service]\nExecStrat=/usr/bin/demo\nDynamicUser=yes\n';
+  const found = (stdout: string) =>
+    (JSON.parse(stdout) as { diagnostics: { file: string; line: number; ruleId: string }[] }).diagnostics.map(
+      (d) => `${d.file}:${d.line} ${d.ruleId}`,
+    );
+
+  it('lints the unit file on standard input as stdin.service, or as --stdin-filename names it', () => {
+    const root = tree({ 'units/.keep': '' });
+    const r = lintCli(['-', '--format', 'json'], root, { input: BROKEN_UNIT });
+    expect(r.status, r.stderr).toBe(1);
+    expect(found(r.stdout)).toContain('stdin.service:4 unit/unknown-directive');
+    const stylish = lintCli(['-'], root, { input: BROKEN_UNIT });
+    expect(stylish.stdout).toContain('stdin.service:4:1 error');
+    expect(stylish.stdout).toContain('ExecStrat=/usr/bin/demo'); // the code frame, from standard input
+    const named = lintCli(['-', '--stdin-filename', 'units/web.service', '--format', 'json'], root, { input: BROKEN_UNIT });
+    expect(found(named.stdout)).toContain('units/web.service:4 unit/unknown-directive');
+    const clean = lintCli(['-', '--stdin-filename', 'web.service'], root, { input: BROKEN_UNIT.replace('ExecStrat', 'ExecStart') });
+    expect(clean.status, clean.stdout).toBe(0);
+  }, 60_000);
+
+  it('takes the configuration and the sibling units from where --stdin-filename says the file is', () => {
+    const root = tree({
+      'units/composable-lint.json': JSON.stringify({ rules: { 'unit/unknown-directive': 'off' } }),
+      'units/demo.service': '[Service]\nExecStart=/usr/bin/demo\nDynamicUser=yes\n',
+    });
+    const timer = '[Timer]\nOnCalendar=daily\nPersistant=true\n';
+    const there = lintCli(['-', '--stdin-filename', 'units/demo.timer', '--format', 'json'], root, { input: timer });
+    expect(found(there.stdout).filter((d) => /unknown-directive|missing-activated-unit/.test(d))).toEqual([]);
+    const elsewhere = lintCli(['-', '--stdin-filename', 'demo.timer', '--format', 'json'], root, { input: timer });
+    expect(found(elsewhere.stdout)).toEqual(
+      expect.arrayContaining(['demo.timer:1 unit/missing-activated-unit', 'demo.timer:3 unit/unknown-directive']),
+    );
+  }, 60_000);
+
+  it('is a usage error with other paths or with a name that is no unit file', () => {
+    const root = tree(demoPackage());
+    const mixed = lintCli(['-', 'demo'], root, { input: BROKEN_UNIT });
+    expect(mixed.status).toBe(2);
+    expect(mixed.stderr).toContain('cannot be linted with other paths');
+    const badName = lintCli(['-', '--stdin-filename', 'notes.txt'], root, { input: BROKEN_UNIT });
+    expect(badName.status).toBe(2);
+    expect(badName.stderr).toContain('not a unit file name');
+  }, 60_000);
+});
