@@ -36,7 +36,7 @@ const SEVERITY_WORDS: Record<string, SeveritySetting> = { error: 'error', warnin
  */
 function takePathFromUnusedDirectives(opts: LintCliOptions, paths: string[]): void {
   const value = opts.reportUnusedDisableDirectives;
-  if (typeof value !== 'string' || SEVERITY_WORDS[value] || !existsSync(value)) return;
+  if (typeof value !== 'string' || SEVERITY_WORDS[value] || (value !== '-' && !existsSync(value))) return;
   paths.unshift(value);
   opts.reportUnusedDisableDirectives = true;
 }

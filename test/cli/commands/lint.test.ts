@@ -218,6 +218,11 @@ describe('composable lint - (standard input)', () => {
     const mixed = lintCli(['-', 'demo'], root, { input: BROKEN_UNIT });
     expect(mixed.status).toBe(2);
     expect(mixed.stderr).toContain('cannot be linted with other paths');
+    // A bare --report-unused-disable-directives before - leaves - a path.
+    const unused = lintCli(['--report-unused-disable-directives', '-'], root, {
+      input: `# composable-lint-disable=unit/syntax\n${BROKEN_UNIT}`,
+    });
+    expect(unused.stdout).toContain('stdin.service:1:27 warning Unused composable-lint-disable comment');
     const badName = lintCli(['-', '--stdin-filename', 'notes.txt'], root, { input: BROKEN_UNIT });
     expect(badName.status).toBe(2);
     expect(badName.stderr).toContain('not a unit file name');
