@@ -122,7 +122,8 @@ export async function renderRulesDoc(): Promise<string> {
       '  2 usage or internal error.',
       '- Configuration: for each path, the nearest `composable-lint.json` in its directory or above, up to the',
       '  repository root (the first directory with `.git`), as ESLint and ruff look; paths under different',
-      '  files are each linted with their own. `--config FILE` uses FILE for every path, `--no-config` none:',
+      '  files are each linted with their own. `--config FILE` uses FILE for every path, `--no-config` none',
+      '  ([docs/cli.md](cli.md#lint) has the details):',
       '',
       fence(
         'json',
