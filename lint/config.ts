@@ -7,14 +7,15 @@
 //     "minSystemdVersion": 249,
 //     "allowedProfiles": ["default", "strict", "nonetwork"],
 //     "baseUnits": ["postgresql.service"],
+//     "basePrograms": ["curl", "/usr/lib/postgresql/16/bin/postgres"],
 //     "portable": true,
 //     "unprivileged": true
 //   },
 //   "pack": { "include": ["opt/**"], "exclude": ["usr/share/doc/**"], "allowSecrets": ["etc/ssl/ca.pem"] }
 // }
 // `pack` is read by `composable pack` (sdk/artifact/pack-selection.ts), not by the rules.
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { compileGlob, type PackConfig } from '../sdk/artifact/pack-selection.ts';
 import { schemaProblems } from '../sdk/schema/issues.ts';
@@ -45,6 +46,8 @@ const PackGlobs = z.optional(z.array(PackGlob));
 
 const UnitName = z.string().check(z.regex(/^[A-Za-z0-9:_.\\@-]+\.[a-z]+$/, 'must be a unit name like foo.service'));
 
+const ProgramName = z.string().check(z.regex(/^(\/[^/\0]+)+$|^[^/\0\s]+$/, 'must be a program name like curl or an absolute path'));
+
 export const LintConfigSchema = z.strictObject({
   $schema: z.optional(z.string()),
   rules: z.optional(z.record(z.string(), Severity)),
@@ -54,6 +57,7 @@ export const LintConfigSchema = z.strictObject({
       minSystemdVersion: z.optional(z.number().check(z.int(), z.minimum(200), z.maximum(999))),
       allowedProfiles: z.optional(z.array(z.enum(['default', 'strict', 'trusted', 'nonetwork']))),
       baseUnits: z.optional(z.array(UnitName)),
+      basePrograms: z.optional(z.array(ProgramName)),
       maxExposure: z.optional(z.number().check(z.minimum(0), z.maximum(10))),
       // The portable/* rules check every package, not only chroot-mode ones (docs/rules.md).
       portable: z.optional(z.boolean()),
@@ -100,4 +104,31 @@ export function loadConfigFile(path: string, knownRules: ReadonlySet<string>): L
 export function findConfigFile(cwd: string): string | undefined {
   const candidate = join(resolve(cwd), CONFIG_FILE_NAME);
   return existsSync(candidate) ? candidate : undefined;
+}
+
+/**
+ * The nearest `composable-lint.json` for `path` (a directory, or a file: then from the directory it
+ * is in), as ESLint and ruff look: in that directory, then each parent up to the repository root
+ * (the first directory with a `.git`, a directory or a worktree's file) or the file system's root.
+ * Relative paths resolve against `cwd`.
+ */
+export function discoverConfigFile(path: string, cwd: string = process.cwd()): string | undefined {
+  const start = resolve(cwd, path);
+  let dir = isDirectory(start) ? start : dirname(start);
+  for (;;) {
+    const candidate = findConfigFile(dir);
+    if (candidate) return candidate;
+    if (existsSync(join(dir, '.git'))) return undefined;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

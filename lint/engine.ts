@@ -1,13 +1,21 @@
 // Runs rules over packages, unit files and metadata, and turns their reports into diagnostics:
 // severity from the configuration, inline suppressions, one deterministic order.
-import { basename, dirname } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { readdirSync } from 'node:fs';
 import type { EntryNode, SourceRange } from '../sdk/unit-file/types.ts';
 import { parseUnitFile } from '../sdk/unit-file/parse.ts';
 import { METADATA_PATH, PACKAGE_UNIT_DIR } from '../sdk/contract.ts';
 import type { LintConfig } from './config.ts';
 import { unitTypeOf } from './directives.ts';
-import { classifyInput, extractArtifact, LintInputError, readTextFile, unitFilesIn, type LintInput } from './inputs/index.ts';
+import {
+  classifyInput,
+  extractArtifact,
+  isUnitFilePath,
+  LintInputError,
+  readTextFile,
+  unitFilesIn,
+  type LintInput,
+} from './inputs/index.ts';
 import { readPackage, stripArtifactSuffix } from './inputs/package.ts';
 import { extractOciPackage, OciReadError, type ExtractedOciPackage } from '../sdk/artifact/oci-read.ts';
 import { ANNOTATION_NAME } from '../sdk/artifact/oci-pack.ts';
@@ -20,10 +28,12 @@ import type {
   LintUnit,
   ReportDescriptor,
   Rule,
+  RuleMeta,
   Severity,
   SeveritySetting,
 } from './types.ts';
 import { isSuppressed, parseSuppressions, type Suppressions } from './util/disable.ts';
+import { maskRange } from './util/redact.ts';
 import { interpolate } from './util/template.ts';
 
 export interface LintOptions {
@@ -70,7 +80,11 @@ export class Runner {
   readonly diagnostics: Diagnostic[] = [];
   readonly sources = new Map<string, string>();
   private readonly suppressions = new Map<string, Suppressions | undefined>();
+  private readonly pendingRedactions = new Map<string, SourceRange[]>();
   private readonly active: { rule: Rule; severity: Severity }[];
+  /** Every registered rule id and those of the rules given: what a suppression comment may name. */
+  private readonly knownRules: ReadonlySet<string>;
+  private commentsChecked = false;
   readonly policy: LintPolicy;
   fileCount = 0;
 
@@ -78,17 +92,29 @@ export class Runner {
     this.policy = config.policy ?? {};
     this.active = [];
     for (const rule of rules) {
-      const setting: SeveritySetting = config.rules?.[rule.meta.id] ?? rule.meta.severity;
+      const setting = severitySetting(rule.meta, config);
       if (setting !== 'off') this.active.push({ rule, severity: setting });
     }
+    this.knownRules = new Set([...RULES, ...rules].map((r) => r.meta.id));
   }
 
   /** Remember a file's text for code frames and inline suppressions. */
   addSource(file: string, text: string, suppressible: boolean): void {
     if (this.sources.has(file)) return;
     this.fileCount++;
-    this.sources.set(file, text);
     this.suppressions.set(file, suppressible ? parseSuppressions(text) : undefined);
+    let shown = text;
+    for (const range of this.pendingRedactions.get(file) ?? []) shown = maskRange(shown, range);
+    this.pendingRedactions.delete(file);
+    this.sources.set(file, shown);
+  }
+
+  /** Mask `range` of a file's text kept for code frames (secrets; see maskRange); for a file not
+   *  read yet (a package rule's finding in a unit file), once it is. */
+  redact(file: string, range: SourceRange): void {
+    const text = this.sources.get(file);
+    if (text !== undefined) this.sources.set(file, maskRange(text, range));
+    else this.pendingRedactions.set(file, [...(this.pendingRedactions.get(file) ?? []), range]);
   }
 
   private emit(rule: Rule, severity: Severity, defaultFile: string, d: ReportDescriptor): void {
@@ -123,6 +149,7 @@ export class Runner {
       policy: this.policy,
       availableUnits: available,
       report: (d: ReportDescriptor) => this.emit(current!.rule, current!.severity, unit.file, d),
+      redact: (range: SourceRange, file?: string) => this.redact(file ?? unit.file, range),
       keyRange: (e: EntryNode) => e.keyRange ?? e.range ?? WHOLE_FILE,
       valueRange: (e: EntryNode) => e.valueRange ?? e.range ?? WHOLE_FILE,
     };
@@ -137,9 +164,16 @@ export class Runner {
 
   lintPackage(pkg: LintPackage): void {
     if (pkg.osRelease) this.addSource(pkg.osRelease.file, pkg.osRelease.text, true);
+    // Unit files before the package rules, so their findings in a unit file can be suppressed there.
+    for (const unit of pkg.units) this.addSource(unit.file, unit.text, true);
     for (const { rule, severity } of this.active) {
       if (rule.scope !== 'package') continue;
-      rule.check({ pkg, policy: this.policy, report: (d) => this.emit(rule, severity, pkg.display, d) });
+      rule.check({
+        pkg,
+        policy: this.policy,
+        report: (d) => this.emit(rule, severity, pkg.display, d),
+        redact: (range, file) => this.redact(file ?? pkg.display, range),
+      });
     }
     // Units the package provides: its unit files and aliases (symlinks) in the unit directory.
     const dir = `${PACKAGE_UNIT_DIR}/`;
@@ -155,11 +189,38 @@ export class Runner {
     this.addSource(metadata.file, metadata.text, false);
     for (const { rule, severity } of this.active) {
       if (rule.scope !== 'metadata') continue;
-      rule.check({ metadata, policy: this.policy, report: (d) => this.emit(rule, severity, metadata.file, d) });
+      rule.check({
+        metadata,
+        policy: this.policy,
+        report: (d) => this.emit(rule, severity, metadata.file, d),
+        redact: (range, file) => this.redact(file ?? metadata.file, range),
+      });
+    }
+  }
+
+  /** The comment rules, once every finding of the other rules is in: which suppressions were used is known. */
+  private checkComments(): void {
+    if (this.commentsChecked) return;
+    this.commentsChecked = true;
+    for (const active of this.active) {
+      const rule = active.rule;
+      if (rule.scope !== 'comment') continue;
+      for (const [file, suppressions] of this.suppressions) {
+        if (!suppressions) continue;
+        rule.check({
+          file,
+          directives: suppressions.directives,
+          knownRules: this.knownRules,
+          policy: this.policy,
+          report: (d) => this.emit(rule, active.severity, file, d),
+          redact: (range, other) => this.redact(other ?? file, range),
+        });
+      }
     }
   }
 
   result(): LintResult {
+    this.checkComments();
     const diagnostics = [...this.diagnostics].sort(compareDiagnostics);
     // Identical findings (e.g. the same rule reached twice through an alias) count once.
     const unique = diagnostics.filter(
@@ -176,6 +237,29 @@ export class Runner {
   }
 }
 
+/** A rule's severity under a configuration: the configured one, else its default (off for a rule
+ *  that is off by default). */
+export function severitySetting(meta: RuleMeta, config: LintConfig): SeveritySetting {
+  return config.rules?.[meta.id] ?? (meta.offByDefault ? 'off' : meta.severity);
+}
+
+/** One result of several runs (inputs linted under different configurations): findings in one
+ *  order, sources and counts together. */
+export function mergeResults(results: readonly LintResult[]): LintResult {
+  if (results.length === 1) return results[0]!;
+  const diagnostics = results.flatMap((r) => r.diagnostics).sort(compareDiagnostics);
+  const sources = new Map<string, string>();
+  for (const r of results) for (const [file, text] of r.sources) if (!sources.has(file)) sources.set(file, text);
+  return {
+    diagnostics,
+    sources,
+    fileCount: sources.size,
+    errorCount: diagnostics.filter((d) => d.severity === 'error').length,
+    warningCount: diagnostics.filter((d) => d.severity === 'warning').length,
+    infoCount: diagnostics.filter((d) => d.severity === 'info').length,
+  };
+}
+
 /** Lint one unit file given as text (editor integrations, tests). */
 export function lintUnitText(
   name: string,
@@ -185,6 +269,23 @@ export function lintUnitText(
   const runner = new Runner(options.rules, options.config);
   const file = options.file ?? name;
   runner.lintUnit(looseUnit(name, file, text), undefined, new Set([name, ...(options.availableUnits ?? [])]));
+  return runner.result();
+}
+
+/**
+ * Lint a unit file's text as if it were at `filename` (`composable lint -`, editors): named and
+ * shown by that path, with the unit files next to it, if it is in a directory, as its siblings.
+ */
+export function lintUnitSource(text: string, filename: string, options: { cwd?: string; config?: LintConfig } = {}): LintResult {
+  if (!isUnitFilePath(filename)) {
+    throw new LintInputError(
+      `${filename}: not a unit file name; --stdin-filename takes a unit file's name (demo.service, demo.service.d/10-x.conf, ...)`,
+    );
+  }
+  const runner = new Runner(RULES, options.config);
+  const unit = looseUnit(basename(filename), filename, text);
+  const siblings = siblingUnits(dirname(resolve(options.cwd ?? process.cwd(), filename)));
+  runner.lintUnit(unit, undefined, new Set([unit.name, ...siblings]));
   return runner.result();
 }
 

@@ -2,6 +2,7 @@
 import type { EntryNode, SourceRange, UnitFile } from '../sdk/unit-file/types.ts';
 import type { TreeEntry } from '../sdk/digest.ts';
 import type { PackageManifest } from '../sdk/package.ts';
+import type { Directive } from './util/disable.ts';
 
 /** `info` is SARIF's `note`; `off` only appears in configuration. */
 export type Severity = 'error' | 'warning' | 'info';
@@ -24,8 +25,8 @@ export interface Diagnostic {
   hint: string;
 }
 
-export type RuleGroup = 'package' | 'unit' | 'coherence' | 'policy' | 'portable' | 'metadata';
-export const RULE_GROUPS: readonly RuleGroup[] = ['package', 'unit', 'coherence', 'policy', 'portable', 'metadata'];
+export type RuleGroup = 'package' | 'unit' | 'coherence' | 'policy' | 'portable' | 'metadata' | 'comment';
+export const RULE_GROUPS: readonly RuleGroup[] = ['package', 'unit', 'coherence', 'policy', 'portable', 'metadata', 'comment'];
 
 export interface RuleMeta {
   /** Stable id `<group>/<name>`; never reused for a different check. */
@@ -39,6 +40,9 @@ export interface RuleMeta {
   hint: string | Record<string, string>;
   /** Longer explanation for docs/rules.md (optional). */
   docs?: string;
+  /** Off unless the configuration (or a command-line option) turns it on; `severity` is then its
+   *  severity when turned on without one. */
+  offByDefault?: boolean;
 }
 
 export type TemplateData = Record<string, string | number>;
@@ -121,6 +125,9 @@ export interface LintPolicy {
   maxExposure?: number;
   /** Units a base container provides that packages may depend on (added to the built-in list). */
   baseUnits?: string[];
+  /** Programs (names, or absolute paths) the site's images provide, added to the documented
+   *  base programs host-mode packages may run from the container (lint/data/base-programs.ts). */
+  basePrograms?: string[];
   /** Check every package as a portable image (portablectl attach), not only chroot-mode ones. */
   portable?: boolean;
   /** The containers run without CAP_SYS_ADMIN (podman, CRI-O, containerd defaults): report what
@@ -131,6 +138,9 @@ export interface LintPolicy {
 interface ContextBase {
   policy: LintPolicy;
   report(descriptor: ReportDescriptor): void;
+  /** Mask a range of a file's text (default: the current file) in every code frame, for a secret
+   *  a rule found there: no output format may show it, whichever rule's finding is on that line. */
+  redact(range: SourceRange, file?: string): void;
 }
 
 export interface UnitContext extends ContextBase {
@@ -153,6 +163,16 @@ export interface MetadataContext extends ContextBase {
   metadata: LintMetadata;
 }
 
+/** A file's suppression comments, after every other rule has run on every input. */
+export interface CommentContext extends ContextBase {
+  /** Display path of the file the comments are in. */
+  file: string;
+  /** Its suppression comments; each id's `used` says whether it suppressed a finding. */
+  directives: readonly Directive[];
+  /** Ids of every registered rule, whether it runs or not. */
+  knownRules: ReadonlySet<string>;
+}
+
 interface RuleBase {
   meta: RuleMeta;
 }
@@ -170,4 +190,8 @@ export interface MetadataRule extends RuleBase {
   scope: 'metadata';
   check(ctx: MetadataContext): void;
 }
-export type Rule = UnitRule | PackageRule | MetadataRule;
+export interface CommentRule extends RuleBase {
+  scope: 'comment';
+  check(ctx: CommentContext): void;
+}
+export type Rule = UnitRule | PackageRule | MetadataRule | CommentRule;

@@ -25,9 +25,10 @@ export const ANSI: Paint = {
   underline: sgr(4, 24),
 };
 
-/** Tabs become one space each so the caret line stays aligned with the text. */
+/** Tabs become one space each so the caret line stays aligned with the text; so does a carriage
+ *  return left on a line (a CR at the end of a file), which a terminal would act on. */
 function visible(line: string): string {
-  return line.replace(/\t/g, ' ');
+  return line.replace(/[\t\r]/g, ' ');
 }
 
 /**

@@ -9,6 +9,7 @@ import type { LintPackage, LintUnit, UnitContext } from '../types.ts';
 import { EXEC_DIRECTIVES, EXEC_SEARCH_PATH } from '../../sdk/unit-file/exec-search.ts';
 import { parseCommandLine, type ExecCommand } from '../../sdk/unit-file/command-line.ts';
 import { isElf, readElf, type ElfInfo } from '../../sdk/artifact/elf.ts';
+import { PackageTree } from '../../sdk/fs/safe-read.ts';
 
 export interface SectionEntry {
   section: string;
@@ -178,6 +179,19 @@ function readFileHead(path: string, n: number): Buffer {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+const trees = new WeakMap<LintPackage, PackageTree>();
+
+/**
+ * The UTF-8 text of a package file through the SDK's safe reader (symlinks followed only inside
+ * the package, regular files only, the package's text limits), or undefined when it cannot be read.
+ */
+export function readPackageText(pkg: LintPackage, relPath: string): string | undefined {
+  let tree = trees.get(pkg);
+  if (!tree) trees.set(pkg, (tree = new PackageTree(pkg.root)));
+  const r = tree.readText(relPath);
+  return r.ok ? r.value : undefined;
 }
 
 /** ELF header of a package file (undefined when it is not ELF), read once per package. */

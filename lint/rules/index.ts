@@ -1,6 +1,7 @@
 // The registry: every rule, one file each under lint/rules/<group>/. Order here is the order
 // of docs/rules.md and of SARIF's rule list; ids are stable.
 import type { Rule } from '../types.ts';
+import { rule as package_crlf_line_endings } from './package/crlf-line-endings.ts';
 import { rule as package_dangling_symlink } from './package/dangling-symlink.ts';
 import { rule as package_dropin_order } from './package/dropin-order.ts';
 import { rule as package_dropin_reserved } from './package/dropin-reserved.ts';
@@ -18,6 +19,7 @@ import { rule as package_unit_prefix } from './package/unit-prefix.ts';
 import { rule as package_unit_type } from './package/unit-type.ts';
 import { rule as package_unsafe_permissions } from './package/unsafe-permissions.ts';
 import { rule as unit_deprecated_directive } from './unit/deprecated-directive.ts';
+import { rule as unit_environment_secret } from './unit/environment-secret.ts';
 import { rule as unit_exec_relative_path } from './unit/exec-relative-path.ts';
 import { rule as unit_exec_start } from './unit/exec-start.ts';
 import { rule as unit_exec_syntax } from './unit/exec-syntax.ts';
@@ -64,8 +66,11 @@ import { rule as metadata_policy } from './metadata/policy.ts';
 import { rule as metadata_schema } from './metadata/schema.ts';
 import { rule as metadata_unknown_after } from './metadata/unknown-after.ts';
 import { rule as metadata_unprivileged_mount } from './metadata/unprivileged-mount.ts';
+import { rule as comment_unknown_rule } from './comment/unknown-rule.ts';
+import { rule as comment_unused_disable } from './comment/unused-disable.ts';
 
 export const RULES: readonly Rule[] = [
+  package_crlf_line_endings,
   package_dangling_symlink,
   package_dropin_order,
   package_dropin_reserved,
@@ -83,6 +88,7 @@ export const RULES: readonly Rule[] = [
   package_unit_type,
   package_unsafe_permissions,
   unit_deprecated_directive,
+  unit_environment_secret,
   unit_exec_relative_path,
   unit_exec_start,
   unit_exec_syntax,
@@ -129,6 +135,8 @@ export const RULES: readonly Rule[] = [
   metadata_schema,
   metadata_unknown_after,
   metadata_unprivileged_mount,
+  comment_unknown_rule,
+  comment_unused_disable,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.meta.id, r]));

@@ -4,42 +4,75 @@
 //   # composable-lint-disable-next-line=unit/unknown-directive                the next assignment
 // `;` works as the comment character too, as in unit files.
 
-export interface Suppressions {
-  /** Rule ids disabled for the whole file. */
-  file: Set<string>;
-  /** Rule ids disabled on a line. */
-  lines: Map<number, Set<string>>;
-  /** Every suppression comment with its ids, for checking the ids. */
-  comments: { line: number; column: number; ids: string[]; raw: string }[];
+/** One rule id named in a suppression comment, with where it is written (1-based, end exclusive). */
+export interface DirectiveId {
+  id: string;
+  column: number;
+  endColumn: number;
+  /** Set once a finding of this rule was suppressed by this comment. */
+  used: boolean;
 }
 
-const DIRECTIVE = /^(\s*[#;]\s*)composable-lint-disable(-next-line)?\s*=\s*(.*?)\s*$/;
+export interface Directive {
+  /** Line and column of the comment (the `#` or `;`). */
+  line: number;
+  column: number;
+  endColumn: number;
+  kind: 'file' | 'next-line';
+  /** The line a `-next-line` comment applies to (undefined when nothing follows it). */
+  target?: number;
+  ids: DirectiveId[];
+}
+
+export interface Suppressions {
+  directives: Directive[];
+}
+
+const DIRECTIVE = /^(\s*)[#;]\s*composable-lint-disable(-next-line)?\s*=(.*?)\s*$/;
 
 export function parseSuppressions(text: string): Suppressions | undefined {
   if (!text.includes('composable-lint-disable')) return undefined;
-  const out: Suppressions = { file: new Set(), lines: new Map(), comments: [] };
+  const out: Suppressions = { directives: [] };
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
-    const m = DIRECTIVE.exec(lines[i]!);
+    const line = lines[i]!;
+    const m = DIRECTIVE.exec(line);
     if (!m) continue;
-    const ids = m[3]!.split(/[\s,]+/).filter(Boolean);
-    out.comments.push({ line: i + 1, column: m[1]!.length + 1, ids, raw: lines[i]! });
-    if (!m[2]) {
-      for (const id of ids) out.file.add(id);
-      continue;
+    const listStart = line.length - line.slice(line.indexOf('=') + 1).length;
+    const ids: DirectiveId[] = [];
+    for (const idMatch of m[3]!.matchAll(/[^\s,]+/g)) {
+      const column = listStart + idMatch.index + 1;
+      ids.push({ id: idMatch[0], column, endColumn: column + idMatch[0].length, used: false });
     }
-    // The next line that is neither blank nor a comment.
-    let j = i + 1;
-    while (j < lines.length && /^\s*([#;].*)?$/.test(lines[j]!)) j++;
-    if (j >= lines.length) continue;
-    const set = out.lines.get(j + 1) ?? new Set<string>();
-    for (const id of ids) set.add(id);
-    out.lines.set(j + 1, set);
+    const directive: Directive = {
+      line: i + 1,
+      column: m[1]!.length + 1,
+      endColumn: line.trimEnd().length + 1,
+      kind: m[2] ? 'next-line' : 'file',
+      ids,
+    };
+    if (m[2]) {
+      // The next line that is neither blank nor a comment.
+      let j = i + 1;
+      while (j < lines.length && /^\s*([#;].*)?$/.test(lines[j]!)) j++;
+      if (j < lines.length) directive.target = j + 1;
+    }
+    out.directives.push(directive);
   }
   return out;
 }
 
+/** Whether a finding of `ruleId` on `line` is suppressed; every comment that suppresses it is marked used. */
 export function isSuppressed(s: Suppressions | undefined, ruleId: string, line: number): boolean {
   if (!s) return false;
-  return s.file.has(ruleId) || (s.lines.get(line)?.has(ruleId) ?? false);
+  let suppressed = false;
+  for (const d of s.directives) {
+    if (d.kind === 'next-line' && d.target !== line) continue;
+    for (const id of d.ids) {
+      if (id.id !== ruleId) continue;
+      id.used = true;
+      suppressed = true;
+    }
+  }
+  return suppressed;
 }

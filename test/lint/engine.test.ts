@@ -166,6 +166,16 @@ describe('inline suppressions', () => {
     const r = await lint(['demo'], { cwd: root });
     expect(r.diagnostics.filter((d) => d.ruleId === 'package/os-release-field')).toEqual([]);
   });
+
+  it("work in a unit file for a package rule's finding there", async () => {
+    const dropIn = '[Service]\nEnvironment=LEVEL=info\r\nNice=5\n';
+    const finding = async (text: string) =>
+      (await lint(['demo'], { cwd: tree(demoPackage({ 'usr/lib/systemd/system/demo.service.d/10-env.conf': text })) })).diagnostics.filter(
+        (d) => d.ruleId === 'package/crlf-line-endings',
+      );
+    expect(await finding(dropIn)).toHaveLength(1);
+    expect(await finding(`# composable-lint-disable=package/crlf-line-endings\n${dropIn}`)).toEqual([]);
+  });
 });
 
 const PROJECT = join(dirname(fileURLToPath(import.meta.url)), '../..');

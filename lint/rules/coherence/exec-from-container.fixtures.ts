@@ -1,7 +1,13 @@
 import { demoUnit, type RuleFixtures } from '../../testing/fixtures.ts';
 
 export const fixtures: RuleFixtures = {
-  valid: [{ name: "only the package's own program", files: demoUnit('demo.service', '[Service]\nExecStart=/usr/bin/demo\n') }],
+  valid: [
+    { name: "only the package's own program", files: demoUnit('demo.service', '[Service]\nExecStart=/usr/bin/demo\n') },
+    {
+      name: 'a program no base image is documented to have (coherence/exec-not-in-package reports it)',
+      files: demoUnit('demo.service', '[Service]\nExecStartPre=/usr/bin/demo-setup\nExecStart=/usr/bin/demo\n'),
+    },
+  ],
   invalid: [
     {
       name: 'mkdir from the container',

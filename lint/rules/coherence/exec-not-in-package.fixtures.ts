@@ -10,7 +10,18 @@ export const fixtures: RuleFixtures = {
     },
     {
       name: 'a standard program from the container in host mode',
-      files: demoUnit('demo.service', '[Service]\nExecStart=/usr/bin/demo\nExecStartPre=/bin/mkdir -p /run/demo\n'),
+      files: demoUnit(
+        'demo.service',
+        '[Service]\nExecStart=/usr/bin/demo\nExecStartPre=/bin/mkdir -p /run/demo\nExecStopPost=rm -f /run/demo/pid\n',
+      ),
+    },
+    {
+      name: 'programs the site lists in policy.basePrograms, by name and by path',
+      config: { policy: { basePrograms: ['curl', '/usr/lib/postgresql/16/bin/pg_isready'] } },
+      files: demoUnit(
+        'demo.service',
+        '[Service]\nExecStart=/usr/bin/demo\nExecStartPre=/usr/bin/curl -fsS http://db/\nExecStartPre=/usr/lib/postgresql/16/bin/pg_isready\nExecStartPost=curl -fsS http://up/\n',
+      ),
     },
   ],
   invalid: [
@@ -18,6 +29,17 @@ export const fixtures: RuleFixtures = {
       name: 'a program in no standard directory and not in the package',
       files: demoUnit('demo.service', '[Service]\nExecStart=/opt/demo/bin/demo\n'),
       expect: ['demo/usr/lib/systemd/system/demo.service:2:11 ExecStart= runs /opt/demo/bin/demo, which is not in the package'],
+    },
+    {
+      name: 'host mode: a helper next to the package program that the package lacks, and a bare name no base image is documented to have',
+      files: demoUnit(
+        'demo.service',
+        '[Service]\nExecStartPre=/usr/bin/demo-setup --init\nExecStart=/usr/bin/demo\nExecReload=curl -X POST http://localhost/reload\n',
+      ),
+      expect: [
+        'demo/usr/lib/systemd/system/demo.service:2:14 ExecStartPre= runs /usr/bin/demo-setup, which is not in the package, and base images are not documented to provide it',
+        'demo/usr/lib/systemd/system/demo.service:4:12 ExecReload= runs curl, which is not in the package, and base images are not documented to provide it',
+      ],
     },
     {
       name: 'a container program in chroot mode',
