@@ -29,8 +29,13 @@ const repoPackage = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'))
   exports: Record<string, string | Record<string, string>>;
 };
 
-/** The most the published package may weigh: the gzipped tarball, and unpacked in node_modules. */
-const BUDGET = { packedBytes: 768 * 1024, unpackedBytes: 3 * 1024 * 1024 };
+/**
+ * The most the published package may weigh: the gzipped tarball, and unpacked in node_modules.
+ * Raised from 768 KiB to 960 KiB when the directive classes (generator), kube --render (yaml) and
+ * the issue-25 lint rules landed: 841 KiB measured, of which the generator (its bundle and V8 code cache, which
+ * gzip cannot shrink) is about 240 KiB.
+ */
+const BUDGET = { packedBytes: 960 * 1024, unpackedBytes: 3 * 1024 * 1024 };
 /** What a user needs; anything else in the tarball is a mistake. */
 const ALLOWED = [
   /^package\.json$/,
