@@ -15,8 +15,34 @@ export const fixtures: RuleFixtures = {
         'usr/lib/os-release': trusted,
       }),
     },
+    {
+      name: 'paths, units and actions the package owns: its own directories, its own units, ordering after a mount',
+      files: demoPackage({
+        'usr/lib/systemd/system/demo.service':
+          '[Unit]\nAfter=results.mount network-online.target\nOnFailure=demo-alert.service\n\n[Service]\nExecStart=/usr/bin/demo\n' +
+          'RuntimeDirectory=demo\nReadWritePaths=/run/demo\nStandardOutput=append:/run/demo/out.log\n',
+        'usr/lib/systemd/system/demo-alert.service': '[Service]\nType=oneshot\nExecStart=/usr/bin/demo --alert\n',
+      }),
+    },
   ],
   invalid: [
+    {
+      name: 'PID 1 made to open a host file, order a foreign unit, power off the container',
+      files: demoUnit(
+        'demo.service',
+        '[Unit]\nOnFailure=getty.target\nSuccessAction=poweroff-immediate\n\n[Service]\nExecStart=/usr/bin/demo\nStandardOutput=truncate:/etc/shadow\n',
+      ),
+      expect: [
+        'demo/usr/lib/systemd/system/demo.service:2:11 OnFailure=getty.target names a unit the package does not own; a default ' +
+          'package may name only its own units here; the generator skips the package (directive-unit-foreign)',
+        'demo/usr/lib/systemd/system/demo.service:3:15 SuccessAction=poweroff-immediate: what PID 1 does to the whole system when ' +
+          'the unit succeeds: reboot, poweroff, exit ...; only the trusted profile allows it; the generator skips the package (directive-privileged)',
+        'demo/usr/lib/systemd/system/demo.service:7:16 StandardOutput=truncate:/etc/shadow: file:, append:, truncate: and tty make ' +
+          'PID 1 open (and create or truncate) the file as root; /etc/shadow is outside the package; PID 1 acts on it as root, so a ' +
+          "non-trusted package may only name paths below /opt/composable/demo/ or the service's own RuntimeDirectory=, StateDirectory=, " +
+          'CacheDirectory= or LogsDirectory=; the generator skips the package (directive-path-outside)',
+      ],
+    },
     {
       name: '+ and ! under the default profile',
       files: demoUnit('demo.service', '[Service]\nExecStartPre=+/usr/bin/demo --setup\nExecStart=!/usr/bin/demo\n'),
@@ -27,6 +53,19 @@ export const fixtures: RuleFixtures = {
         'demo/usr/lib/systemd/system/demo.service:3:11 ExecStart= runs /usr/bin/demo with the prefix ' +
           '"!", which skips the user change; only the trusted profile allows it; the generator skips ' +
           'the package (exec-privileged-prefix)',
+      ],
+    },
+    {
+      name: 'a path below the package that a symbolic link leads out of',
+      files: demoPackage({
+        'var/log': { symlink: '/etc' },
+        'usr/lib/systemd/system/demo.service':
+          '[Service]\nExecStart=/usr/bin/demo\nStandardOutput=append:/opt/composable/demo/var/log/demo.log\n',
+      }),
+      expect: [
+        'demo/usr/lib/systemd/system/demo.service:3:16 StandardOutput=append:/opt/composable/demo/var/log/demo.log: file:, append:, ' +
+          'truncate: and tty make PID 1 open (and create or truncate) the file as root; /opt/composable/demo/var/log/demo.log leaves ' +
+          'the package: var/log/demo.log resolves through a symbolic link out of the package; the generator skips the package (directive-path-outside)',
       ],
     },
     {
