@@ -10,6 +10,7 @@ import type { PackageManifest } from '../../sdk/package.ts';
 import { servicesInCycles } from './after-graph.ts';
 import { credentialDir, planDropIn } from './dropin.ts';
 import { declaredDirectories } from './privileges.ts';
+import { effectiveProfile } from './profiles.ts';
 import { planEnablement, type Enablement } from './enable.ts';
 import { mountUnitName, planMount } from './mount-unit.ts';
 import { ownershipProblems } from './ownership.ts';
@@ -137,7 +138,7 @@ export function serviceSettings(
     where: stablePath(spec.name),
     target: resolveTarget(spec.target ?? manifest.target),
     mode: spec.mode ?? manifest.mode,
-    profile: spec.profile ?? manifest.profile,
+    profile: effectiveProfile(spec.profile, manifest.profile),
     mountedBy,
     sandbox: canMount(capabilities) ? 'full' : 'unprivileged',
   };

@@ -38,6 +38,22 @@ const COMMON: Directive[] = [
 
 const NO_NETWORK: Directive[] = [['PrivateNetwork', 'yes'], ['IPAddressAllow', ''], ...reset('IPAddressDeny', 'any')];
 
+/** How much each profile takes away: strict also drops the network and every capability. */
+const STRICTNESS: Record<Profile, number> = { trusted: 0, default: 1, nonetwork: 2, strict: 3 };
+
+/**
+ * The profile a service runs under. The host decides: the metadata's profile, else `default`. The
+ * package's own COMPOSABLE_PROFILE can only make that stricter, never lift it (a package asking
+ * for `trusted` in its os-release gets it only when the metadata names `trusted`). Only
+ * `nonetwork` and `strict` are requests; `default` is also what a package that says nothing has.
+ */
+export function effectiveProfile(granted: Profile | undefined, requested: Profile): Profile {
+  const base = granted ?? 'default';
+  // `default` is what a package without COMPOSABLE_PROFILE has: it asks for nothing.
+  if (requested === 'default' || requested === 'trusted') return base;
+  return STRICTNESS[requested] > STRICTNESS[base] ? requested : base;
+}
+
 export const PROFILE_DIRECTIVES: Record<Profile, Directive[]> = {
   // Nothing added: the service runs as its unit file says.
   trusted: [],

@@ -198,3 +198,41 @@ describe.skipIf(missing.length > 0)('systemd agrees: the generated drop-in wins 
     expect(checks.get('ProtectSystem')?.description).toBe('Service has full access to the OS file hierarchy');
   });
 });
+
+describe("the profile is the host's: a package can make it stricter, never lift it", () => {
+  const plusUnit = '[Service]\nExecStartPre=+/usr/bin/evil --setup\nExecStart=/usr/bin/evil\n[Install]\nWantedBy=multi-user.target\n';
+
+  it('COMPOSABLE_PROFILE=trusted in the os-release, no profile in the metadata: default, so its + command is refused', () => {
+    expectRefused(
+      { name: 'evil', osRelease: 'COMPOSABLE_PROFILE=trusted\n', units: { 'evil.service': plusUnit } },
+      'exec-privileged-prefix',
+    );
+  });
+
+  it('COMPOSABLE_PROFILE=trusted under metadata naming default: still default', () => {
+    expectRefused(
+      { name: 'evil', osRelease: 'COMPOSABLE_PROFILE=trusted\n', spec: { profile: 'default' }, units: { 'evil.service': plusUnit } },
+      'exec-privileged-prefix',
+    );
+  });
+
+  it('the metadata grants trusted: the same package is enabled', () => {
+    const run = runHostile({
+      packages: [
+        { name: 'evil', osRelease: 'COMPOSABLE_PROFILE=trusted\n', spec: { profile: 'trusted' }, units: { 'evil.service': plusUnit } },
+      ],
+    });
+    expect(run.service('evil').state).toBe('enabled');
+    expect(run.service('evil').profile).toBe('trusted');
+  });
+
+  it('a package asking for strict under metadata naming default runs strict', () => {
+    const run = runHostile({
+      packages: [
+        { name: 'evil', osRelease: 'COMPOSABLE_PROFILE=strict\n', spec: { profile: 'default' }, units: { 'evil.service': evilUnit } },
+      ],
+    });
+    expect(run.service('evil').profile).toBe('strict');
+    expect(run.out.get(`evil.service.d/${DROP_IN_NAME}`)).toMatch(/^ProtectSystem=strict$/m);
+  });
+});

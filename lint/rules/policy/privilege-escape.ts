@@ -20,7 +20,8 @@ export const rule: UnitRule = {
       'Settings that lift the privileges the profile gives or make PID 1 act outside the package: + ! !! commands, foreign credentials, paths, units and system actions',
     messages: { escape: '{{message}}; the generator skips the package ({{code}})' },
     hint: {
-      escape: 'Remove it, or set COMPOSABLE_PROFILE=trusted if the sidecar really needs it (the agent must allow that profile).',
+      escape:
+        'Remove it, or ask for COMPOSABLE_PROFILE=trusted if the sidecar really needs it: it runs trusted only where the metadata names `trusted`.',
     },
     docs:
       'Under every profile but `trusted` the generator skips a package whose unit or drop-ins contain ' +

@@ -41,12 +41,14 @@ export interface EffectiveService {
 
 /**
  * The drop-in (DROP_IN_NAME) the generator would write for `unit` of `pkg`, started from
- * metadata that names the package and sets nothing else, in a container that may mount. Its
+ * metadata that names the package and its profile and sets nothing else, in a container that may mount. Its
  * text, or undefined when the unit is not one the generator adapts.
  */
 export function composableDropIn(pkg: LintPackage, unit: LintUnit): string | undefined {
   const manifest = pkg.manifest ?? { version: '0', mode: packageMode(pkg), profile: packageProfile(pkg) as 'default' };
-  const settings = serviceSettings({ name: pkg.name }, manifest, 'generator', undefined);
+  // Metadata that grants the profile the package asks for (the generator gives a package no more
+  // than its metadata names; profile-not-allowed reports a profile the agent would not grant).
+  const settings = serviceSettings({ name: pkg.name, profile: manifest.profile }, manifest, 'generator', undefined);
   const packageUnit: PackageUnit = {
     name: unit.name,
     relPath: unit.relPath ?? unit.file,

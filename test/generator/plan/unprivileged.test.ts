@@ -55,7 +55,9 @@ function service(spec: ServiceSpec, opts: { profile?: string; serviceLines?: str
   expect(problems).toEqual([]);
   const engine = spec.source === `/opt/composable/${name}`;
   return {
-    spec,
+    // The package asks for the profile in its os-release and the metadata grants it: only the
+    // metadata can give `trusted`.
+    spec: opts.profile === 'trusted' ? { ...spec, profile: 'trusted' } : spec,
     sourceReasons: [],
     resolvedSource: spec.source,
     sourceKind: 'directory',
