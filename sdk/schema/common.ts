@@ -128,3 +128,18 @@ export const AbsolutePath = z.string().check(
 
 /** A UTF-16 surrogate without its pair: JSON can carry one, UTF-8 (and so systemd) cannot. */
 export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * A record of names the user chose (environment variables, credentials, labels). A key
+ * `__proto__` is an own property after JSON.parse, but zod leaves it out of the parsed record
+ * (assigning it would set the prototype): the entry would vanish without a word, so it is refused.
+ */
+export function namedRecord<K extends z.core.$ZodRecordKey, V extends z.core.SomeType>(key: K, value: V) {
+  return z.pipe(
+    z.custom<unknown>(
+      (v) => !(typeof v === 'object' && v !== null && Object.hasOwn(v, '__proto__')),
+      '"__proto__" cannot be a name here: JavaScript reads it as the object\'s prototype and the entry would be lost; rename it',
+    ),
+    z.record(key, value),
+  );
+}

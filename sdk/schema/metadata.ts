@@ -8,6 +8,7 @@ import {
   Digest,
   ENV_NAME_PATTERN,
   ModeSchema,
+  namedRecord,
   ProfileSchema,
   ServiceName,
   Target,
@@ -26,7 +27,7 @@ export const ServiceSchema = z.strictObject({
   units: z.optional(z.array(UnitName)),
   after: z.optional(z.array(ServiceName)),
   environment: z.optional(
-    z.record(
+    namedRecord(
       z.string().check(z.regex(ENV_NAME_PATTERN, 'environment variable names are [A-Za-z_][A-Za-z0-9_]*')),
       // NUL cannot be passed through Environment=, nor a lone surrogate (not UTF-8); everything
       // else is escaped by the generator, and a value too long for one unit-file line skips the
@@ -38,7 +39,7 @@ export const ServiceSchema = z.strictObject({
     ),
   ),
   credentials: z.optional(
-    z.record(z.string().check(z.regex(CREDENTIAL_NAME_PATTERN, 'credential names are file names: A-Z a-z 0-9 _ . -')), AbsolutePath),
+    namedRecord(z.string().check(z.regex(CREDENTIAL_NAME_PATTERN, 'credential names are file names: A-Z a-z 0-9 _ . -')), AbsolutePath),
   ),
   user: z.optional(
     z
@@ -59,7 +60,7 @@ export const MetadataSchema = z.strictObject({
   container: z.optional(
     z.strictObject({
       id: z.optional(z.string()),
-      labels: z.optional(z.record(z.string(), z.string())),
+      labels: z.optional(namedRecord(z.string(), z.string())),
     }),
   ),
   services: z.array(ServiceSchema),

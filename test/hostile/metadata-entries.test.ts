@@ -17,6 +17,17 @@ const badEntries: [string, unknown, string][] = [
   ['null', null, 'services[1]'],
   ['an array', [], 'services[1]'],
   ['a newline in the user', { name: 'bad', source: '/run/composable/store/bad', user: 'root\nExecStartPre=/bin/sh' }, 'bad'],
+  // Own "__proto__" keys, as JSON.parse makes them (an object literal would set the prototype).
+  [
+    'an environment variable named __proto__',
+    JSON.parse('{"name":"bad","source":"/run/composable/store/bad","environment":{"__proto__":"x","A":"1"}}'),
+    'bad',
+  ],
+  [
+    'a credential named __proto__',
+    JSON.parse('{"name":"bad","source":"/run/composable/store/bad","credentials":{"__proto__":"/run/composable/credentials/bad/t"}}'),
+    'bad',
+  ],
 ];
 
 describe('hostile: metadata entries are isolated', () => {
@@ -101,5 +112,22 @@ describe('hostile: metadata entries are isolated', () => {
     const r = generate(sb);
     expect(r.status.services).toEqual([]);
     expect(readFileSync(sb.host('/run/composable/status.json'), 'utf8')).not.toContain('"enabled"');
+  });
+});
+
+describe('hostile: a metadata name that collides with the object prototype is refused, not dropped', () => {
+  it('environment {"__proto__": ...} skips the service with a reason naming __proto__ and the field', () => {
+    sb = sandbox();
+    goodPackage(sb, 'good');
+    goodPackage(sb, 'bad');
+    writeMetadata(sb, [
+      { name: 'good' },
+      JSON.parse('{"name":"bad","source":"/run/composable/store/bad","environment":{"__proto__":"x"}}'),
+    ]);
+    const r = generate(sb);
+    expect(service(r.status, 'good').state).toBe('enabled');
+    const bad = service(r.status, 'bad');
+    expect(bad.state).toBe('skipped');
+    expect(bad.reasons!.map((x) => x.message).join('\n')).toMatch(/^services\[1\]\.environment: "__proto__" cannot be a name here/m);
   });
 });
