@@ -46,7 +46,14 @@ export function credentialDir(service: string): string {
   return posix.join(CREDENTIALS_ROOT, service);
 }
 
-export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: OutputFile; reasons: Reason[] } {
+/** The drop-in's file, the reasons to skip the package, and the directives the drop-in sets (what the privilege checks call `generated`). */
+export interface PlannedDropIn {
+  file: OutputFile;
+  reasons: Reason[];
+  generated: Directive[];
+}
+
+export function planDropIn(unit: PackageUnit, ctx: DropInContext): PlannedDropIn {
   const { settings, spec } = ctx;
   const reasons: Reason[] = [];
   const type = parseUnitName(unit.name)?.type;
@@ -147,6 +154,7 @@ export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: Outpu
     sections.push(['Socket', socket]);
   }
 
+  const generated = sections.flatMap(([, directives]) => directives);
   const privilegeContext: PrivilegeContext = {
     name: settings.name,
     where: settings.where,
@@ -157,7 +165,7 @@ export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: Outpu
     prefixes: ctx.prefixes,
     ownDirectories: ctx.ownDirectories ?? [unit.file, ...unit.dropIns.map((d) => d.file)].flatMap(declaredDirectories),
     resolveInPackage: ctx.resolveInPackage,
-    generated: sections.flatMap(([, directives]) => directives),
+    generated,
   };
   for (const { relPath, file } of [unit, ...unit.dropIns]) {
     for (const f of privilegeFindings(file, privilegeContext)) {
@@ -169,5 +177,5 @@ export function planDropIn(unit: PackageUnit, ctx: DropInContext): { file: Outpu
   const { content, problems } = renderUnit(header, sections);
   for (const message of problems)
     reasons.push({ code: 'unit-value-unsafe', file: dropInPath(unit.name), message: `generated drop-in of ${unit.name}: ${message}` });
-  return { file: { kind: 'file', path: dropInPath(unit.name), content }, reasons };
+  return { file: { kind: 'file', path: dropInPath(unit.name), content }, reasons, generated };
 }

@@ -6,7 +6,6 @@
 import { stablePath } from '../../../sdk/contract.ts';
 import { declaredDirectories, privilegeFindings, type PrivilegeContext } from '../../../generator/plan/privileges.ts';
 import type { Directive } from '../../../generator/plan/profiles.ts';
-import { parseUnitFile } from '../../../sdk/unit-file/parse.ts';
 import type { LintPackage, LintUnit, UnitRule } from '../../types.ts';
 import { resolveInPackage } from '../helpers.ts';
 import { composableDropIn } from './settings.ts';
@@ -75,9 +74,5 @@ export const rule: UnitRule = {
 /** What the generator's drop-in for the unit (a drop-in's unit) sets: values it resets are not the package's. */
 function generatedDirectives(pkg: LintPackage, unit: LintUnit): Directive[] {
   const main = pkg.units.find((u) => u.name === unit.name && u.dropIn === undefined) ?? unit;
-  const text = composableDropIn(pkg, main);
-  if (text === undefined) return [];
-  return parseUnitFile(text, 'zz-composable.conf').sections.flatMap((s) =>
-    s.nodes.flatMap((n): Directive[] => (n.type === 'entry' ? [[n.key, n.value]] : [])),
-  );
+  return composableDropIn(pkg, main)?.generated ?? [];
 }

@@ -3,6 +3,7 @@
 // drop-in is asked of the generator's planner (serviceSettings, planDropIn), never re-derived
 // here, so the unit the policy rules judge is the unit that boots.
 import { planDropIn } from '../../../generator/plan/dropin.ts';
+import type { Directive } from '../../../generator/plan/profiles.ts';
 import { serviceSettings } from '../../../generator/plan/plan-generation.ts';
 import { DROP_IN_NAME, METADATA_PATH, stablePath } from '../../../sdk/contract.ts';
 import type { PackageUnit } from '../../../sdk/package.ts';
@@ -39,12 +40,28 @@ export interface EffectiveService {
   profile?: string;
 }
 
+/** What the generator's drop-in for a unit is: its text and the directives it sets. */
+export interface ComposableDropIn {
+  content: string;
+  generated: Directive[];
+}
+
+// Several policy rules ask for the same unit's drop-in in one run; it is planned once per unit.
+const plannedDropIns = new WeakMap<LintUnit, ComposableDropIn | undefined>();
+
 /**
  * The drop-in (DROP_IN_NAME) the generator would write for `unit` of `pkg`, started from
- * metadata that names the package and its profile and sets nothing else, in a container that may mount. Its
- * text, or undefined when the unit is not one the generator adapts.
+ * metadata that names the package and its profile and sets nothing else, in a container that may
+ * mount; undefined when the unit is not one the generator adapts.
  */
-export function composableDropIn(pkg: LintPackage, unit: LintUnit): string | undefined {
+export function composableDropIn(pkg: LintPackage, unit: LintUnit): ComposableDropIn | undefined {
+  if (plannedDropIns.has(unit)) return plannedDropIns.get(unit);
+  const planned = planComposableDropIn(pkg, unit);
+  plannedDropIns.set(unit, planned);
+  return planned;
+}
+
+function planComposableDropIn(pkg: LintPackage, unit: LintUnit): ComposableDropIn | undefined {
   const manifest = pkg.manifest ?? { version: '0', mode: packageMode(pkg), profile: packageProfile(pkg) as 'default' };
   // Metadata that grants the profile the package asks for (the generator gives a package no more
   // than its metadata names; profile-not-allowed reports a profile the agent would not grant).
@@ -63,21 +80,21 @@ export function composableDropIn(pkg: LintPackage, unit: LintUnit): string | und
     const r = resolveInPackage(pkg, rel, false);
     return r.kind === 'found' && r.entry.type === 'file';
   };
-  const { file } = planDropIn(packageUnit, {
+  const { file, generated } = planDropIn(packageUnit, {
     settings,
     spec: { name: pkg.name, source: stablePath(pkg.name) },
     afterUnits: [],
     hasFile,
     sourcePath: METADATA_PATH,
   });
-  return file.kind === 'file' ? file.content : undefined;
+  return file.kind === 'file' ? { content: file.content, generated } : undefined;
 }
 
 export function effectiveService(ctx: UnitContext): EffectiveService {
   const s: Settings = new Map();
   for (const unit of unitFiles(ctx)) for (const { entry } of entriesOf(unit.parsed, 'Service')) assign(s, entry.key, entry.value);
   if (!ctx.pkg || ctx.unit.dropIn !== undefined) return { settings: s };
-  const text = composableDropIn(ctx.pkg, ctx.unit);
+  const text = composableDropIn(ctx.pkg, ctx.unit)?.content;
   if (text !== undefined) {
     for (const { entry } of entriesOf(parseUnitFile(text, `${ctx.unit.name}.d/${DROP_IN_NAME}`), 'Service')) {
       // An empty assignment resets (systemd.unit(5)): assign keeps '' and the next value replaces it.

@@ -40,7 +40,7 @@ describe('the linter predicts the drop-in the generator writes', () => {
     for (const unit of units) {
       const expected = files.get(`${unit.name}.d/${DROP_IN_NAME}`);
       expect(expected, `${unit.name}: the generator wrote no drop-in`).toBeDefined();
-      expect(composableDropIn(pkg, unit), unit.name).toBe(expected);
+      expect(composableDropIn(pkg, unit)?.content, unit.name).toBe(expected);
     }
   });
 
