@@ -22,10 +22,18 @@ export const fixtures: RuleFixtures = {
         '[Unit]\nDescription=Demo\n[Service]\nExecStart=/usr/bin/demo\nProtectSytem=strict\nWantedBy=multi-user.target\nListenStream=8080\n',
       ),
       expect: [
-        'demo/usr/lib/systemd/system/demo.service:5:1 Unknown key ProtectSytem= in section [Service]; systemd ignores it',
-        'demo/usr/lib/systemd/system/demo.service:6:1 Unknown key WantedBy= in section [Service]; systemd ignores it',
-        'demo/usr/lib/systemd/system/demo.service:7:1 Unknown key ListenStream= in section [Service]; systemd ignores it',
+        'demo/usr/lib/systemd/system/demo.service:5:1 Unknown key ProtectSytem= in section [Service]; systemd ignores it, and the generator skips the package under every profile but trusted',
+        'demo/usr/lib/systemd/system/demo.service:6:1 Unknown key WantedBy= in section [Service]; systemd ignores it, and the generator skips the package under every profile but trusted',
+        'demo/usr/lib/systemd/system/demo.service:7:1 Unknown key ListenStream= in section [Service]; systemd ignores it, and the generator skips the package under every profile but trusted',
       ],
+    },
+    {
+      name: 'an unknown key in [Install]: enablement ignores it, PID 1 never reads it, so the package is not refused',
+      files: demoUnit(
+        'demo.service',
+        '[Service]\nExecStart=/usr/bin/demo\n[Install]\nWantedBy=multi-user.target\nWantedBi=default.target\n',
+      ),
+      expect: ['demo/usr/lib/systemd/system/demo.service:5:1 Unknown key WantedBi= in section [Install]; systemd ignores it'],
     },
   ],
 };

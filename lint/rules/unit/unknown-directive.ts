@@ -6,6 +6,12 @@ import { isRemoved } from '../../data/deprecated.ts';
 import type { UnitRule } from '../../types.ts';
 import { entriesOf } from '../helpers.ts';
 
+/** What the generator does about it: [Install] is read by enablement only, never by PID 1; any
+ * other unknown key it cannot classify, so it refuses the package (fail closed, docs/profiles.md). */
+export function refusalOf(section: string): string {
+  return section === 'Install' ? '' : ', and the generator skips the package under every profile but trusted';
+}
+
 export const rule: UnitRule = {
   scope: 'unit',
   meta: {
@@ -13,10 +19,12 @@ export const rule: UnitRule = {
     severity: 'error',
     description: 'Keys systemd does not know in the section (typos, keys in the wrong section)',
     messages: {
-      unknown: 'Unknown key {{key}}= in section [{{section}}]; systemd ignores it',
+      unknown: 'Unknown key {{key}}= in section [{{section}}]; systemd ignores it{{refusal}}',
     },
     hint: '{{help}}',
-    docs: `Checked against the keys systemd ${DIRECTIVES_SYSTEMD_VERSION} accepts (lint/data/directives.json). Keys starting with X- are left alone.`,
+    docs:
+      `Checked against the keys systemd ${DIRECTIVES_SYSTEMD_VERSION} accepts (lint/data/directives.json). Keys starting with X- are left alone. ` +
+      'Outside [Install] the generator fails closed: it cannot tell what an unknown key makes PID 1 do, so it skips the package under every profile but `trusted` (docs/profiles.md).',
   },
   check(ctx) {
     const allowed = sectionsFor(ctx.unit.type);
@@ -42,7 +50,7 @@ export const rule: UnitRule = {
       const key0 = ctx.keyRange(entry);
       const range =
         entry.range && entry.range.endLine > key0.line ? { ...key0, endLine: entry.range.endLine, endColumn: entry.range.endColumn } : key0;
-      ctx.report({ messageId: 'unknown', data: { key, section, help }, range });
+      ctx.report({ messageId: 'unknown', data: { key, section, help, refusal: refusalOf(section) }, range });
     }
   },
 };

@@ -19,8 +19,8 @@ export const fixtures: RuleFixtures = {
         '[Unit]\nDescription=Demo\n[Serivce]\nExecStart=/usr/bin/demo\n[Socket]\nListenStream=/run/demo.sock\n',
       ),
       expect: [
-        'demo/usr/lib/systemd/system/demo.service:3:1 Unknown section [Serivce] in a .service unit; systemd ignores it and all its settings',
-        'demo/usr/lib/systemd/system/demo.service:5:1 Section [Socket] belongs in a .socket unit, not a .service unit; systemd ignores it here',
+        'demo/usr/lib/systemd/system/demo.service:3:1 Unknown section [Serivce] in a .service unit; systemd ignores it and all its settings, and the generator skips the package under every profile but trusted',
+        'demo/usr/lib/systemd/system/demo.service:5:1 Section [Socket] belongs in a .socket unit, not a .service unit; systemd ignores it here, and the generator skips the package under every profile but trusted',
       ],
     },
   ],

@@ -11,8 +11,10 @@ export const rule: UnitRule = {
     severity: 'error',
     description: 'Sections systemd does not read for the unit type',
     messages: {
-      unknown: 'Unknown section [{{section}}] in a .{{type}} unit; systemd ignores it and all its settings',
-      otherType: 'Section [{{section}}] belongs in a .{{owner}} unit, not a .{{type}} unit; systemd ignores it here',
+      unknown:
+        'Unknown section [{{section}}] in a .{{type}} unit; systemd ignores it and all its settings, and the generator skips the package under every profile but trusted',
+      otherType:
+        'Section [{{section}}] belongs in a .{{owner}} unit, not a .{{type}} unit; systemd ignores it here, and the generator skips the package under every profile but trusted',
     },
     hint: {
       unknown: 'A .{{type}} unit reads {{allowed}}{{suggestion}}. Prefix sections for other tools with X-.',
