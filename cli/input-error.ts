@@ -92,6 +92,12 @@ export function readableFile(path: string): Stats {
   return st;
 }
 
+/** A Node file system error that names its path (`ENOENT ... stat 'x'`). */
+export function isFileSystemError(error: unknown): error is NodeJS.ErrnoException & { path: string } {
+  const errno = error as NodeJS.ErrnoException;
+  return error instanceof Error && typeof errno.code === 'string' && typeof errno.path === 'string';
+}
+
 /** Syscalls that only look at a path: an error there is the path not being readable. */
 const LOOKING = new Set(['stat', 'lstat', 'access', 'scandir', 'opendir', 'readlink', 'realpath']);
 
@@ -103,11 +109,10 @@ const LOOKING = new Set(['stat', 'lstat', 'access', 'scandir', 'opendir', 'readl
  * by its message, as composable always did. All exit 2: composable did not get to do its job.
  */
 export function reportError(error: unknown, write: (text: string) => void = (t) => void process.stderr.write(t)): number {
-  const errno = error as NodeJS.ErrnoException;
   let message: string;
   if (error instanceof InputError) message = error.message;
-  else if (error instanceof Error && typeof errno.code === 'string' && typeof errno.path === 'string')
-    message = LOOKING.has(errno.syscall ?? '') ? cannotRead(errno.path, error).message : `${errno.path}: ${fsReason(error)}`;
+  else if (isFileSystemError(error))
+    message = LOOKING.has(error.syscall ?? '') ? cannotRead(error.path, error).message : `${error.path}: ${fsReason(error)}`;
   else message = error instanceof Error ? error.message : String(error);
   write(`composable: ${message}\n`);
   return EXIT.usage;

@@ -10,7 +10,7 @@ import { format, FORMATS, type Format } from '../../lint/formatters/index.ts';
 import { LintInputError } from '../../lint/inputs/index.ts';
 import { RULES, RULE_IDS } from '../../lint/rules/index.ts';
 import type { SeveritySetting } from '../../lint/types.ts';
-import { readableDirectory, readableFile, readablePath } from '../input-error.ts';
+import { isFileSystemError, readableDirectory, readableFile, readablePath } from '../input-error.ts';
 
 interface LintCliOptions {
   format: Format;
@@ -147,6 +147,9 @@ export async function runLint(paths: string[], opts: LintCliOptions): Promise<nu
       process.stderr.write(`composable lint: ${e.message}\n`);
       return 2;
     }
+    // A path that cannot be read or written (-o in a directory that is not there) is no internal
+    // error: the top level prints it in the one shape.
+    if (isFileSystemError(e)) throw e;
     process.stderr.write(`composable lint: internal error: ${(e as Error).stack ?? String(e)}\n`);
     return 2;
   }
