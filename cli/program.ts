@@ -7,6 +7,7 @@
 // option), every command is loaded, so the help lists them all and commander's suggestions see them.
 import { Command } from 'commander';
 import { VERSION } from '../sdk/version.ts';
+import { reportError } from './input-error.ts';
 
 interface CommandModule {
   register(program: Command): void;
@@ -53,6 +54,6 @@ try {
   for (const command of modules) command.register(program);
   await program.parseAsync(process.argv);
 } catch (e) {
-  process.stderr.write(`composable: ${(e as Error).message}\n`);
-  process.exitCode = 2;
+  // The one place a command's InputError (a path it cannot read, docs/cli.md) is printed.
+  process.exitCode = reportError(e);
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { hostPath } from '../../sdk/contract.ts';
 import { runApply, type ApplyOutcome } from '../../host/apply/apply-changes.ts';
 import type { ApplyPlan } from '../../host/apply/plan-apply.ts';
+import { readableDirectory } from '../input-error.ts';
 
 export function renderPlan(plan: ApplyPlan): string {
   const line = (label: string, units: string[]): string => `  ${label.padEnd(10)} ${units.length > 0 ? units.join(' ') : '-'}`;
@@ -40,6 +41,7 @@ export function register(program: Command): void {
     .option('--generator-dir <dir>', 'where systemd writes generated units (default: /run/systemd/generator)')
     .action(async (opts: { dryRun?: boolean; json?: boolean; root?: string; generatorDir?: string }) => {
       const root = opts.root ?? process.env.COMPOSABLE_ROOT ?? '/';
+      readableDirectory(root);
       let outcome: ApplyOutcome;
       try {
         outcome = await runApply({

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { renderDryRun } from '../../generator/output/write-tree.ts';
 import { createLogger } from '../../generator/log.ts';
 import { runGenerator } from '../../generator/run-generator.ts';
+import { readableDirectory } from '../input-error.ts';
 
 export function register(program: Command): void {
   program
@@ -23,6 +24,9 @@ export function register(program: Command): void {
         return;
       }
       const root = opts.root ?? process.env.COMPOSABLE_ROOT ?? '/';
+      // A root that is not there is a typo, not a container without metadata (which the
+      // generator, at boot, answers with the targets alone).
+      readableDirectory(root);
       const { plan, ok } = runGenerator({
         root,
         outDir: opts.out,

@@ -23,6 +23,7 @@ import {
 } from '../../sdk/scaffold.ts';
 import { readElf } from '../../sdk/artifact/elf.ts';
 import { PORTABLE_NAME } from '../../host/portable.ts';
+import { readableDirectory } from '../input-error.ts';
 
 /** templates/ next to the bundle (dist/ -> ../templates) or the sources (cli/commands -> ../../templates). */
 function templatesDir(): string {
@@ -119,6 +120,7 @@ export function register(program: Command): void {
           process.exitCode = 2;
           return;
         }
+        readableDirectory(dir);
         if (!existsSync(join(dir, 'usr/lib/os-release'))) {
           process.stderr.write(
             `composable init: ${join(dir, 'usr/lib/os-release')} not found; --complete-chroot needs an existing package (make one with --template)\n`,

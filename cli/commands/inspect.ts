@@ -16,6 +16,7 @@ import { readElf } from '../../sdk/artifact/elf.ts';
 import { extractOciPackage } from '../../sdk/artifact/oci-read.ts';
 import { sniffArtifact } from '../../sdk/artifact/identify.ts';
 import { portablectlAttach } from '../../host/portable.ts';
+import { readablePath } from '../input-error.ts';
 
 export interface Inspection {
   path: string;
@@ -169,6 +170,7 @@ export function register(program: Command): void {
     .argument('<path>', 'package directory or artifact (.tar, .tar.gz, .squashfs, OCI image layout or archive)')
     .option('--json', 'machine-readable output')
     .action(async (path: string, opts: { json?: boolean }) => {
+      readablePath(path);
       let i: Inspection;
       try {
         i = await inspectPath(path);

@@ -7,7 +7,7 @@
 // With --render the units are rendered here and shipped in ConfigMaps with the node-free
 // generator: the image needs no node.
 import type { Command } from 'commander';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type KubePackageTree, renderForKube } from '../../host/kube-render-io.ts';
@@ -31,6 +31,7 @@ import {
   type KubeSecurity,
   type PullPolicy,
 } from '../../host/kube.ts';
+import { readableFile, readablePath } from '../input-error.ts';
 
 interface Options {
   metadata: string;
@@ -78,11 +79,8 @@ function packageTrees(
     if (dir !== undefined && oci !== undefined) {
       problems.push(`--package-dir ${s.name}: --package ${s.name}=${oci} is an image whose tree is rendered already; drop one of them`);
     } else if (dir !== undefined) {
-      let isDir = false;
-      try {
-        isDir = statSync(dir).isDirectory();
-      } catch {}
-      if (!isDir) problems.push(`--package-dir ${s.name}=${dir}: not a directory; give the package directory packed into its image`);
+      if (!readablePath(dir).isDirectory())
+        problems.push(`--package-dir ${s.name}=${dir}: not a directory; give the package directory packed into its image`);
       else trees[s.name] = { kind: 'directory', path: resolve(dir) };
     } else if (oci !== undefined) trees[s.name] = { kind: 'oci', path: resolve(oci) };
     else
@@ -244,6 +242,7 @@ export function register(program: Command): void {
       [],
     )
     .action(async (opts: Options) => {
+      readableFile(opts.metadata);
       try {
         const problems: string[] = [];
         let raw: unknown;
@@ -273,6 +272,7 @@ export function register(program: Command): void {
         else if (opts.name === undefined && !isDnsSubdomain(name))
           problems.push(`${opts.metadata}: container.id ${JSON.stringify(name)} is not a Kubernetes name; pass --name NAME`);
         const specs = pairs(opts.package, '--package', problems);
+        for (const spec of Object.values(specs)) if (!spec.startsWith('image:')) readablePath(spec);
         const secrets = pairs(opts.secret, '--secret', problems);
         const serviceNames = new Set(metadata.services.map((s) => s.name));
         for (const k of Object.keys(specs)) if (!serviceNames.has(k)) problems.push(`--package ${k}: not a service of ${opts.metadata}`);

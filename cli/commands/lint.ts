@@ -1,5 +1,5 @@
 // composable lint PATH... — check packages, artifacts, unit files and metadata before they ship.
-// Exit status: 0 clean, 1 errors (or more warnings than --max-warnings), 2 usage or internal error.
+// Exit status: 0 clean, 1 errors (or more warnings than --max-warnings), 2 usage, input or internal error.
 import { atomicWriteFile } from '../../sdk/fs/atomic-write.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
@@ -10,6 +10,7 @@ import { format, FORMATS, type Format } from '../../lint/formatters/index.ts';
 import { LintInputError } from '../../lint/inputs/index.ts';
 import { RULES, RULE_IDS } from '../../lint/rules/index.ts';
 import type { SeveritySetting } from '../../lint/types.ts';
+import { isFileSystemError, readableDirectory, readableFile, readablePath } from '../input-error.ts';
 
 interface LintCliOptions {
   format: Format;
@@ -103,6 +104,11 @@ export async function runLint(paths: string[], opts: LintCliOptions): Promise<nu
       return 2;
     }
   }
+  // Every path given is checked before anything is linted, so a typo is the one shape
+  // (cli/input-error.ts) and not a report of the paths before it.
+  for (const path of paths) if (path !== '-') readablePath(path);
+  if (typeof opts.config === 'string') readableFile(opts.config);
+  if (opts.root !== undefined) readableDirectory(opts.root);
   try {
     const unused = unusedDirectivesSeverity(opts.reportUnusedDisableDirectives);
     const stdin = paths.includes('-');
@@ -141,6 +147,9 @@ export async function runLint(paths: string[], opts: LintCliOptions): Promise<nu
       process.stderr.write(`composable lint: ${e.message}\n`);
       return 2;
     }
+    // A path that cannot be read or written (-o in a directory that is not there) is no internal
+    // error: the top level prints it in the one shape.
+    if (isFileSystemError(e)) throw e;
     process.stderr.write(`composable lint: internal error: ${(e as Error).stack ?? String(e)}\n`);
     return 2;
   }

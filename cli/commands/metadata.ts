@@ -4,13 +4,16 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { METADATA_PATH, hostPath } from '../../sdk/contract.ts';
 import { ContractError, validateMetadata, writeMetadata } from '../../host/agent.ts';
+import { cannotRead, readableFile } from '../input-error.ts';
 
+/** The JSON in `file`, or why it is not JSON; a file that cannot be read throws InputError. */
 function readJson(file: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  readableFile(file);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    return { ok: false, message: `${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+    throw cannotRead(file, e);
   }
   try {
     return { ok: true, value: JSON.parse(text) };

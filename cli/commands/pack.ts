@@ -17,6 +17,7 @@ import { PackConfigError, selectPackage, type PackSelection } from '../../sdk/ar
 import { walkTree, type TreeEntry } from '../../sdk/digest.ts';
 import { readElf } from '../../sdk/artifact/elf.ts';
 import { isOciLayoutDir } from '../../sdk/artifact/sniff.ts';
+import { readablePath, readableFile } from '../input-error.ts';
 
 const FORMATS: readonly string[] = [...ARTIFACT_FORMATS, ...OCI_FORMATS];
 /** Default file name suffix per format (an OCI layout is a directory, its archive a tar). */
@@ -152,12 +153,8 @@ async function packCommand(dir: string, opts: PackOpts): Promise<number> {
   if (!FORMATS.includes(opts.format)) return fail(`--format must be one of ${FORMATS.join(', ')}`, 2);
   const list = opts.list === true || opts.dryRun === true;
   if (opts.json && !list) return fail('--json goes with --list (or --dry-run)', 2);
-  const st = statSync(dir, { throwIfNoEntry: false });
-  // The shape issue 25 gives every command for a missing path.
-  if (!st) {
-    process.stderr.write(`composable: cannot read ${dir}: no such file or directory\n`);
-    return 2;
-  }
+  const st = readablePath(dir);
+  if (opts.config !== undefined && opts.config !== false) readableFile(opts.config);
   if (!st.isDirectory()) return fail(`${dir} is not a directory; pack takes a package directory`, 2);
 
   let config: LintConfig = {};

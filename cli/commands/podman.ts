@@ -20,6 +20,7 @@ import {
   resolvePackages,
   writeRunDir,
 } from '../../host/podman/podman-run-io.ts';
+import { EXIT, readableFile, readablePath } from '../input-error.ts';
 
 interface Options {
   metadata: string;
@@ -65,11 +66,16 @@ export function register(program: Command): void {
     .option('--run', 'run podman instead of printing the command')
     .argument('[podman-args...]', 'after --: podman run options, then the image and its command, passed through as given')
     .action(async (podmanArgs: string[], opts: Options) => {
+      readableFile(opts.metadata);
       try {
         const metadata = readMetadataFile(opts.metadata);
         const problems: string[] = [];
         const packageSpecs = parsePairs(opts.package, '--package', problems);
         const credentials = parsePairs(opts.credential, '--credential', problems);
+        // The paths given are checked before anything is planned or written (a service's default
+        // source is another matter: resolvePackages says to pass --package for it).
+        for (const spec of Object.values(packageSpecs)) if (!spec.startsWith('image:')) readablePath(spec);
+        for (const file of Object.values(credentials)) readableFile(file);
         const containerName = opts.name ?? metadata.container?.id;
         if (containerName === undefined) problems.push(`${opts.metadata}: no container.id; pass --name NAME`);
         else if (opts.name === undefined && !CONTAINER_NAME_PATTERN.test(containerName))
@@ -112,7 +118,7 @@ export function register(program: Command): void {
         }
         if (!(e instanceof PodmanInputError)) throw e;
         for (const p of e.problems) process.stderr.write(`composable podman: ${p}\n`);
-        process.exitCode = 1;
+        process.exitCode = EXIT.usage;
       }
     });
 }

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { capabilityNames } from '../../generator/input/capabilities.ts';
 import { RenderError, renderFromRoot } from '../../host/render/render.ts';
 import { writeRender } from '../../host/render/write-render.ts';
+import { readableDirectory } from '../input-error.ts';
 
 export function register(program: Command): void {
   program
@@ -18,6 +19,7 @@ export function register(program: Command): void {
     )
     .option('--json', 'print the manifest')
     .action((opts: { root: string; out: string; capEff?: string; json?: boolean }) => {
+      readableDirectory(opts.root);
       let capabilities: ReturnType<typeof capabilityNames>;
       if (opts.capEff !== undefined) {
         capabilities = capabilityNames(opts.capEff);

@@ -5,6 +5,7 @@ import { RUN_DIR, hostPath } from '../../sdk/contract.ts';
 import { readStatus } from '../../host/agent.ts';
 import { showUnits, type UnitState } from '../../host/apply/systemctl.ts';
 import type { Status } from '../../sdk/schema/status.ts';
+import { readableDirectory } from '../input-error.ts';
 
 const useColor = (): boolean => Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 function paint(text: string, state: string): string {
@@ -66,6 +67,7 @@ export function register(program: Command): void {
     .option('--root <dir>', 'container root (default: $COMPOSABLE_ROOT or /)')
     .action(async (opts: { json?: boolean; root?: string }) => {
       const root = opts.root ?? process.env.COMPOSABLE_ROOT ?? '/';
+      readableDirectory(root);
       let status: Status | undefined;
       try {
         status = readStatus(hostPath(RUN_DIR, root));

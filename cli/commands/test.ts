@@ -2,6 +2,7 @@
 // as systemd would, keep it up for a while, stop it, and say whether it behaved.
 import type { Command } from 'commander';
 import { startService, type ServiceHandle } from '../../sdk/testing/index.ts';
+import { readableDirectory } from '../input-error.ts';
 
 export interface TestReport {
   unit: string;
@@ -68,6 +69,7 @@ export function register(program: Command): void {
         process.exitCode = 2;
         return;
       }
+      readableDirectory(dir);
       let report: TestReport;
       try {
         report = await testService(dir, { unit: opts.unit, forSeconds });

@@ -161,7 +161,7 @@ describe.skipIf(missing.length > 0)('composable sidecars in an unprivileged podm
       [CLI, 'podman', '--metadata', metadataFile, '--name', 'tarball-case', '--run-dir', runBase, '--image', image],
       { reject: false, timeout: 120_000 },
     );
-    expect(r.exitCode).toBe(1);
+    expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain(`composable podman: package health: podman could not load ${tarball} as an image`);
     expect(r.stderr).toContain(
       'a package file must be an OCI archive (composable pack --format oci-archive), or give the package directory',

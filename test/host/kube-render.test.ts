@@ -399,7 +399,10 @@ describe.skipIf(!haveGenerator)('composable kube --render', () => {
         'composable kube: --package-dir is read only to render the units: add --render',
       ],
       [['--render', '--package-dir', 'ghost=/nowhere'], 'composable kube: --package-dir ghost: not a service of'],
-      [['--render', '--package-dir', `health=${join(work, 'absent')}`], `--package-dir health=${join(work, 'absent')}: not a directory`],
+      [
+        ['--render', '--package-dir', `health=${join(work, 'absent')}`],
+        `composable: cannot read ${join(work, 'absent')}: no such file or directory`,
+      ],
       [['--cap-add', 'SYS_ADMINN'], 'composable kube: --cap-add "SYS_ADMINN": not a Linux capability'],
     ] as const) {
       const r = await cli([...base, ...args]);

@@ -284,7 +284,7 @@ describe('composable podman (bundled)', () => {
   it('names the metadata file and the fix when a source is not on this machine, and writes nothing', async () => {
     const base = join(tmp, 'run-missing');
     const r = await run(['--metadata', 'examples/metadata.json', '--run-dir', base, '--image', 'x']);
-    expect(r.exitCode).toBe(1);
+    expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain(
       'composable podman: package logship: /run/composable/store/logship-1.4.2 does not exist; pass --package logship=PATH',
     );
@@ -305,7 +305,7 @@ describe('composable podman (bundled)', () => {
       '--image',
       'x',
     ]);
-    expect(r.exitCode).toBe(1);
+    expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('composable podman: --package "logship": expected NAME=PATH');
     expect(r.stderr).toContain('composable podman: --credential "health/token=": expected SERVICE/NAME=FILE');
   });
@@ -314,7 +314,7 @@ describe('composable podman (bundled)', () => {
     const bad = join(tmp, 'bad.json');
     writeFileSync(bad, JSON.stringify({ schemaVersion: 1, services: [{ name: 'x' }] }));
     const r = await run(['--metadata', bad, '--name', 'c', '--image', 'x']);
-    expect(r.exitCode).toBe(1);
+    expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`composable podman: ${bad}: services\\[0\\]\\.source`));
   });
 });
