@@ -104,14 +104,16 @@ export async function renderRulesDoc(): Promise<string> {
   out.push('');
   out.push(
     [
-      '`composable lint PATH...` checks package directories, packed artifacts (`.tar`, `.tar.gz`), unit files',
-      '(or a directory of them) and metadata files before they reach a container. Each finding names the',
-      'file, line and column, the rule, and what to do.',
+      '`composable lint PATH...` checks package directories, packed artifacts (tar, tar.gz, squashfs and `.raw`',
+      'images, recognised by their content), OCI images, unit files (or a directory of them) and metadata files',
+      'before they reach a container ([docs/cli.md](cli.md#what-it-reads) lists what it reads). Each finding names',
+      'the file, line and column, the rule, and what to do.',
       '',
       '- Formats: `--format stylish` (default; the offending line under each finding; colors on a terminal',
       '  unless `NO_COLOR` is set, always with `FORCE_COLOR=1`/`2`/`3`, never with `FORCE_COLOR=0`; `--color` and',
       '  `--no-color` decide over both),',
-      '  `json`, `sarif` (SARIF 2.1.0 for code scanning) and `github` (workflow annotations).',
+      '  `json`, `sarif` (SARIF 2.1.0 for code scanning: each rule links to its section of this page, files are',
+      '  relative to `%SRCROOT%`, the working directory) and `github` (workflow annotations).',
       '- `composable lint -` reads one unit file from standard input (editors, pipes), named `stdin.service` or',
       '  `--stdin-filename PATH`: its name, and where its configuration and sibling units are looked for.',
       '- `-v`/`--verbose` prints to standard error which configuration file each path was linted with and every file read.',

@@ -174,16 +174,21 @@ describe('lint of a raw ext4 or erofs image', () => {
   const ext4 = header('demo_1.0.raw', (b) => b.writeUInt16LE(0xef53, 1080));
   const erofs = header('demo.img', (b) => b.writeUInt32LE(0xe0f5e1e2, 1024));
 
+  const unsupported = (given: string, format: string): string =>
+    `${given}: not supported: raw ${format} images need to be mounted to be read; lint the mounted directory, ` +
+    'or a squashfs or tar of the package (composable pack --format squashfs or tar.gz)';
+
   it.each([
     ['ext4', ext4],
     ['erofs', erofs],
   ])('%s: an input error naming the file, saying it needs mounting', async (format, path) => {
     const e = await lintError(path);
     expect(e).toBeInstanceOf(LintInputError);
-    expect(e!.message).toBe(
-      `${path}: not supported: raw ${format} images need to be mounted to be read; lint the mounted directory, ` +
-        'or a squashfs or tar of the package (composable pack --format squashfs or tar.gz)',
-    );
+    expect(e!.message).toBe(unsupported(path, format));
+  });
+
+  it('docs/cli.md shows the message as composable lint prints it', () => {
+    expect(readFileSync(join(REPO, 'docs/cli.md'), 'utf8')).toContain(`composable lint: ${unsupported('demo.raw', 'ext4')}\n`);
   });
 
   it('composable lint exits 2 with the message on standard error, and a tar name does not hide it', async () => {
