@@ -10,14 +10,16 @@ import { join } from 'node:path';
  */
 export type ArtifactFormat = 'tar' | 'tar.gz' | 'squashfs' | 'erofs' | 'ext4';
 
-/** Bytes a caller must read for `formatOfHead` to see every magic it knows (ext4's ends at 1082). */
-export const SNIFF_BYTES = 1082;
+/** Bytes a caller must read for `formatOfHead` to see every magic it knows (ext4's ends at 1104). */
+export const SNIFF_BYTES = 1104;
 
 /**
  * The format whose magic `head` (the first bytes of a file) carries: gzip (1f 8b), squashfs
  * ("hsqs" at 0), erofs (0xE0F5E1E2 little-endian at 1024), tar ("ustar" at 257), ext2/3/4
- * (the superblock's s_magic 0xEF53 little-endian at 1024 + 56); else undefined. ext4 comes last:
- * its two bytes are the weakest magic, and a tar's second block may carry them.
+ * (the superblock at 1024: s_magic 0xEF53 little-endian at +56, s_rev_level 0 or 1 at +76); else
+ * undefined. ext4 comes last and takes s_rev_level too: its two magic bytes are the weakest (a
+ * tar's data may hold them, and so may UTF-8 text, "S" then U+F000..U+FFFF), the revision's three
+ * zero bytes no text file has.
  */
 export function formatOfHead(head: Uint8Array): ArtifactFormat | undefined {
   const b = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
@@ -25,7 +27,7 @@ export function formatOfHead(head: Uint8Array): ArtifactFormat | undefined {
   if (b.length >= 4 && b.toString('latin1', 0, 4) === 'hsqs') return 'squashfs';
   if (b.length >= 1028 && b.readUInt32LE(1024) === 0xe0f5e1e2) return 'erofs';
   if (b.length >= 262 && b.toString('latin1', 257, 262) === 'ustar') return 'tar';
-  if (b.length >= 1082 && b.readUInt16LE(1080) === 0xef53) return 'ext4';
+  if (b.length >= 1104 && b.readUInt16LE(1080) === 0xef53 && b.readUInt32LE(1100) <= 1) return 'ext4';
   return undefined;
 }
 

@@ -33,7 +33,11 @@ describe('formatOfHead', () => {
     expect(formatOfHead(Buffer.from('[Unit]\nDescription=x\n'))).toBeUndefined();
     // A truncated erofs header is not an erofs image.
     expect(formatOfHead(erofs.subarray(0, 1027))).toBeUndefined();
-    expect(formatOfHead(ext4.subarray(0, 1081))).toBeUndefined();
+    expect(formatOfHead(ext4.subarray(0, 1103))).toBeUndefined();
+    // Text with ext4's two magic bytes at 1080 ("S" then U+FFFD) is no ext4 image.
+    const text = Buffer.from(`${'#'.repeat(1080)}S\ufffd${'x'.repeat(100)}\n`);
+    expect(text.readUInt16LE(1080)).toBe(0xef53);
+    expect(formatOfHead(text)).toBeUndefined();
   });
 });
 
