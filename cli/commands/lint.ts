@@ -158,10 +158,10 @@ export async function runLint(paths: string[], opts: LintCliOptions): Promise<nu
 export function register(program: Command): void {
   program
     .command('lint')
-    .description('check package directories, .tar/.tar.gz artifacts, unit files and metadata files')
+    .description('check package directories, tar/tar.gz/squashfs artifacts, OCI images, unit files and metadata files')
     .argument(
       '[paths...]',
-      'package directories, artifacts, unit files (*.service ...), directories of unit files, metadata .json files; - reads a unit file from standard input',
+      'package directories, artifacts (tar, tar.gz, squashfs, .raw), OCI images, unit files (*.service ...), directories of unit files, metadata .json files; - reads a unit file from standard input',
     )
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('stylish'))
     .option(

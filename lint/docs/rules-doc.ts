@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DIRECTIVES_SYSTEMD_FULL } from '../directives.ts';
 import { formatStylish } from '../formatters/stylish.ts';
 import { RULES } from '../rules/index.ts';
+import { ruleAnchor } from './rule-links.ts';
 import { runFixture, type FileSpec, type Fixture, type RuleFixtures } from '../testing/fixtures.ts';
 import { RULE_GROUPS, type Rule } from '../types.ts';
 
@@ -28,10 +29,6 @@ const GROUP_TITLES: Record<string, string> = {
 function defaultOf(rule: Rule, strong = false): string {
   const b = (s: string) => (strong ? `**${s}**` : s);
   return rule.meta.offByDefault ? `${b('off')} (${b(rule.meta.severity)} when turned on)` : b(rule.meta.severity);
-}
-
-export function anchor(id: string): string {
-  return id.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
 }
 
 async function fixturesOf(rule: Rule): Promise<RuleFixtures> {
@@ -107,14 +104,16 @@ export async function renderRulesDoc(): Promise<string> {
   out.push('');
   out.push(
     [
-      '`composable lint PATH...` checks package directories, packed artifacts (`.tar`, `.tar.gz`), unit files',
-      '(or a directory of them) and metadata files before they reach a container. Each finding names the',
-      'file, line and column, the rule, and what to do.',
+      '`composable lint PATH...` checks package directories, packed artifacts (tar, tar.gz, squashfs and `.raw`',
+      'images, recognised by their content), OCI images, unit files (or a directory of them) and metadata files',
+      'before they reach a container ([docs/cli.md](cli.md#what-it-reads) lists what it reads). Each finding names',
+      'the file, line and column, the rule, and what to do.',
       '',
       '- Formats: `--format stylish` (default; the offending line under each finding; colors on a terminal',
       '  unless `NO_COLOR` is set, always with `FORCE_COLOR=1`/`2`/`3`, never with `FORCE_COLOR=0`; `--color` and',
       '  `--no-color` decide over both),',
-      '  `json`, `sarif` (SARIF 2.1.0 for code scanning) and `github` (workflow annotations).',
+      '  `json`, `sarif` (SARIF 2.1.0 for code scanning: each rule links to its section of this page, files are',
+      '  relative to `%SRCROOT%`, the working directory) and `github` (workflow annotations).',
       '- `composable lint -` reads one unit file from standard input (editors, pipes), named `stdin.service` or',
       '  `--stdin-filename PATH`: its name, and where its configuration and sibling units are looked for.',
       '- `-v`/`--verbose` prints to standard error which configuration file each path was linted with and every file read.',
@@ -160,7 +159,7 @@ export async function renderRulesDoc(): Promise<string> {
   out.push('');
   out.push('| rule | default | checks |');
   out.push('| --- | --- | --- |');
-  for (const r of RULES) out.push(`| [\`${r.meta.id}\`](#${anchor(r.meta.id)}) | ${defaultOf(r)} | ${r.meta.description} |`);
+  for (const r of RULES) out.push(`| [\`${r.meta.id}\`](#${ruleAnchor(r.meta.id)}) | ${defaultOf(r)} | ${r.meta.description} |`);
   for (const group of RULE_GROUPS) {
     const rules = RULES.filter((r) => r.meta.id.startsWith(`${group}/`));
     if (rules.length === 0) continue;
@@ -169,7 +168,7 @@ export async function renderRulesDoc(): Promise<string> {
     for (const rule of rules) {
       const f = await fixturesOf(rule);
       out.push('');
-      out.push(`<a id="${anchor(rule.meta.id)}"></a>`);
+      out.push(`<a id="${ruleAnchor(rule.meta.id)}"></a>`);
       out.push(`### \`${rule.meta.id}\``);
       out.push('');
       out.push(`Default: ${defaultOf(rule, true)}. ${rule.meta.description}.${rule.meta.docs ? ` ${rule.meta.docs}` : ''}`);

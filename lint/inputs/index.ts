@@ -35,6 +35,18 @@ function looksLikePackage(dir: string): boolean {
   return ['usr', 'etc', 'os-release'].some((n) => existsSync(join(dir, n)));
 }
 
+/**
+ * Why an ext4 or erofs image is not linted: reading one needs a file system driver (a mount, as
+ * systemd's loop devices do), which lint does not have; the package inside can be linted as a
+ * directory once mounted, or packed as a squashfs or tar.
+ */
+function unsupportedImage(given: string, format: 'ext4' | 'erofs'): string {
+  return (
+    `${given}: not supported: raw ${format} images need to be mounted to be read; lint the mounted directory, ` +
+    'or a squashfs or tar of the package (composable pack --format squashfs or tar.gz)'
+  );
+}
+
 export function classifyInput(given: string, cwd = process.cwd()): LintInput {
   const path = resolve(cwd, given);
   let st;
@@ -46,6 +58,9 @@ export function classifyInput(given: string, cwd = process.cwd()): LintInput {
   const display = given.replace(/\/+$/, '') || given;
   const format = sniffArtifact(path);
   if (format === 'oci-layout' || format === 'oci-archive') return { kind: 'oci', path, display };
+  // By content, whatever the name: `composable pack --format raw` writes a squashfs named .raw.
+  if (format === 'tar' || format === 'tar.gz' || format === 'squashfs') return { kind: 'artifact', path, display };
+  if (format === 'ext4' || format === 'erofs') throw new LintInputError(unsupportedImage(given, format));
   if (st.isDirectory()) {
     if (!looksLikePackage(path)) {
       let names: string[] = [];
@@ -62,7 +77,7 @@ export function classifyInput(given: string, cwd = process.cwd()): LintInput {
   if (path.endsWith('.json')) return { kind: 'metadata', path, display };
   if (isUnitFilePath(path)) return { kind: 'unit', path, display };
   throw new LintInputError(
-    `${given}: not something composable lint reads; give a package directory, a .tar/.tar.gz artifact, ` +
+    `${given}: not something composable lint reads; give a package directory, a .tar/.tar.gz/squashfs artifact, ` +
       `an OCI image (layout directory or archive), a unit file (*.service, *.socket, ...) or a metadata .json file`,
   );
 }

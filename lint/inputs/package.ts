@@ -32,9 +32,9 @@ function onlyReader(reader: PackageReader, only: ReadonlySet<string>): PackageRe
   };
 }
 
-/** `logship-1.4.2.tar.gz` → `logship-1.4.2`. */
+/** `logship-1.4.2.tar.gz` → `logship-1.4.2`, `logship_1.4.2.raw` → `logship_1.4.2`. */
 export function stripArtifactSuffix(name: string): string {
-  return name.replace(/\.(tar\.gz|tgz|tar\.xz|tar\.zst|tar)$/, '');
+  return name.replace(/\.(tar\.gz|tgz|tar\.xz|tar\.zst|tar|squashfs|sqfs|raw)$/, '');
 }
 
 /**

@@ -4,15 +4,22 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** A package image or archive, by content. `tar` only with the POSIX/GNU magic at 257. */
-export type ArtifactFormat = 'tar' | 'tar.gz' | 'squashfs' | 'erofs';
+/**
+ * A package image or archive, by content. `tar` only with the POSIX/GNU magic at 257. `ext4`
+ * (the ext2/3/4 family) is recognised so that readers can say they do not read it.
+ */
+export type ArtifactFormat = 'tar' | 'tar.gz' | 'squashfs' | 'erofs' | 'ext4';
 
-/** Bytes a caller must read for `formatOfHead` to see every magic it knows (erofs's is at 1024). */
-export const SNIFF_BYTES = 1028;
+/** Bytes a caller must read for `formatOfHead` to see every magic it knows (ext4's ends at 1104). */
+export const SNIFF_BYTES = 1104;
 
 /**
  * The format whose magic `head` (the first bytes of a file) carries: gzip (1f 8b), squashfs
- * ("hsqs" at 0), erofs (0xE0F5E1E2 little-endian at 1024), tar ("ustar" at 257); else undefined.
+ * ("hsqs" at 0), erofs (0xE0F5E1E2 little-endian at 1024), tar ("ustar" at 257), ext2/3/4
+ * (the superblock at 1024: s_magic 0xEF53 little-endian at +56, s_rev_level 0 or 1 at +76); else
+ * undefined. ext4 comes last and takes s_rev_level too: its two magic bytes are the weakest (a
+ * tar's data may hold them, and so may UTF-8 text, "S" then U+F000..U+FFFF), the revision's three
+ * zero bytes no text file has.
  */
 export function formatOfHead(head: Uint8Array): ArtifactFormat | undefined {
   const b = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
@@ -20,6 +27,7 @@ export function formatOfHead(head: Uint8Array): ArtifactFormat | undefined {
   if (b.length >= 4 && b.toString('latin1', 0, 4) === 'hsqs') return 'squashfs';
   if (b.length >= 1028 && b.readUInt32LE(1024) === 0xe0f5e1e2) return 'erofs';
   if (b.length >= 262 && b.toString('latin1', 257, 262) === 'ustar') return 'tar';
+  if (b.length >= 1104 && b.readUInt16LE(1080) === 0xef53 && b.readUInt32LE(1100) <= 1) return 'ext4';
   return undefined;
 }
 

@@ -1,12 +1,15 @@
 // The four output formats on one result: stylish (text, colors, code frames), json, github
 // workflow commands and SARIF 2.1.0 (validated against the official schema when it is installed).
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { LintResult } from '../../../lint/engine.ts';
 import { formatGithub, escapeData, escapeProperty } from '../../../lint/formatters/github.ts';
 import { formatJson } from '../../../lint/formatters/json.ts';
-import { buildSarif, toUri } from '../../../lint/formatters/sarif.ts';
+import { REPOSITORY_URL, RULES_DOC_URL, ruleAnchor } from '../../../lint/docs/rule-links.ts';
+import { artifactLocationOf, buildSarif, SRCROOT, toUri } from '../../../lint/formatters/sarif.ts';
 import { formatStylish } from '../../../lint/formatters/stylish.ts';
 import { RULES } from '../../../lint/rules/index.ts';
 import type { Diagnostic } from '../../../lint/types.ts';
@@ -148,23 +151,33 @@ interface AjvLike {
   compile(schema: object): ((doc: unknown) => boolean) & { errors?: unknown[] | null };
 }
 
-describe('sarif', () => {
-  const sarif = buildSarif(result(DIAGNOSTICS)) as {
-    version: string;
-    $schema: string;
-    runs: {
-      tool: {
-        driver: { name: string; rules: { id: string; defaultConfiguration: { level: string }; shortDescription: { text: string } }[] };
+interface SarifLog {
+  version: string;
+  $schema: string;
+  runs: {
+    tool: {
+      driver: {
+        name: string;
+        informationUri: string;
+        rules: { id: string; helpUri: string; defaultConfiguration: { level: string }; shortDescription: { text: string } }[];
       };
-      results: {
-        ruleId: string;
-        ruleIndex: number;
-        level: string;
-        message: { text: string };
-        locations: { physicalLocation: { artifactLocation: { uri: string }; region: Record<string, number> } }[];
-      }[];
+    };
+    originalUriBaseIds: Record<string, { uri: string }>;
+    results: {
+      ruleId: string;
+      ruleIndex: number;
+      level: string;
+      message: { text: string };
+      locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: Record<string, number> } }[];
     }[];
-  };
+  }[];
+}
+
+const REPO = join(import.meta.dirname, '../../..');
+const LINT_ROOT = '/work/project with space';
+
+describe('sarif', () => {
+  const sarif = buildSarif(result(DIAGNOSTICS), { srcRoot: LINT_ROOT }) as unknown as SarifLog;
 
   it('has one run with every rule as a reportingDescriptor', () => {
     expect(sarif.version).toBe('2.1.0');
@@ -184,13 +197,59 @@ describe('sarif', () => {
     expect(sarif.runs[0]!.tool.driver.rules[first!.ruleIndex]!.id).toBe('unit/unknown-directive');
     expect(first!.level).toBe('error');
     expect(first!.locations[0]!.physicalLocation).toEqual({
-      artifactLocation: { uri: UNIT },
+      artifactLocation: { uri: UNIT, uriBaseId: '%SRCROOT%' },
       region: { startLine: 4, startColumn: 1, endLine: 4, endColumn: 10 },
     });
     expect(third!.level).toBe('warning');
     expect(third!.locations[0]!.physicalLocation.region).toEqual({ startLine: 1 });
     expect(toUri('/abs/path with space/a.service')).toBe('file:///abs/path%20with%20space/a.service');
     expect(toUri('pkg.tar.gz!/usr/lib/os-release')).toBe('pkg.tar.gz!/usr/lib/os-release');
+  });
+
+  it("links every rule to its section of docs/rules.md in package.json's repository", () => {
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { repository: { url: string } };
+    expect(pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '')).toBe(REPOSITORY_URL);
+    const driver = sarif.runs[0]!.tool.driver;
+    expect(driver.informationUri).toBe(REPOSITORY_URL);
+    // The page as lint/docs/rules-doc.ts writes it (test/lint/docs keeps the checked-in file current):
+    // each rule's section starts with the anchor its helpUri names, then the rule's heading.
+    const page = readFileSync(join(REPO, 'docs/rules.md'), 'utf8');
+    const sections = new Map([...page.matchAll(/^<a id="([^"]+)"><\/a>\n### `([^`]+)`$/gm)].map((m) => [m[1]!, m[2]!]));
+    expect(sections.size).toBe(RULES.length);
+    for (const r of driver.rules) {
+      const url = new URL(r.helpUri);
+      expect(`${url.origin}${url.pathname}`).toBe(RULES_DOC_URL);
+      expect(RULES_DOC_URL.endsWith('/docs/rules.md')).toBe(true);
+      expect(sections.get(url.hash.slice(1)), `${r.helpUri}: no such anchor in docs/rules.md`).toBe(r.id);
+    }
+    expect(ruleAnchor('unit/unknown-directive')).toBe('unit-unknown-directive');
+  });
+
+  it('locates files relative to %SRCROOT%, the lint root as a file URI ending in /', () => {
+    const base = sarif.runs[0]!.originalUriBaseIds[SRCROOT]!.uri;
+    expect(base).toBe('file:///work/project%20with%20space/');
+    expect(sarif.runs[0]!.results).toHaveLength(DIAGNOSTICS.length);
+    sarif.runs[0]!.results.forEach((r, i) => {
+      const { uri, uriBaseId } = r.locations[0]!.physicalLocation.artifactLocation;
+      expect(uriBaseId).toBe(SRCROOT);
+      // Resolved against its base, the URI is the file the finding names.
+      expect(new URL(uri, base).href).toBe(pathToFileURL(join(LINT_ROOT, DIAGNOSTICS[i]!.file)).href);
+    });
+    // An absolute path inside the root is made relative; outside it (or climbing out) stays absolute, with no base.
+    expect(artifactLocationOf(`${LINT_ROOT}/pkg/usr/lib/os-release`, LINT_ROOT)).toEqual({
+      uri: 'pkg/usr/lib/os-release',
+      uriBaseId: SRCROOT,
+    });
+    expect(artifactLocationOf('/elsewhere/a b.service', LINT_ROOT)).toEqual({ uri: 'file:///elsewhere/a%20b.service' });
+    expect(artifactLocationOf('../other/a.service', LINT_ROOT)).toEqual({ uri: 'file:///work/other/a.service' });
+    expect(artifactLocationOf('..pkg/a.service', LINT_ROOT)).toEqual({ uri: '..pkg/a.service', uriBaseId: SRCROOT });
+    expect(artifactLocationOf('pkg.tar.gz!/usr/lib/os-release', LINT_ROOT)).toEqual({
+      uri: 'pkg.tar.gz!/usr/lib/os-release',
+      uriBaseId: SRCROOT,
+    });
+    // The working directory by default.
+    const fromCwd = buildSarif(result(DIAGNOSTICS)) as unknown as SarifLog;
+    expect(fromCwd.runs[0]!.originalUriBaseIds[SRCROOT]!.uri).toBe(`${pathToFileURL(process.cwd()).href}/`);
   });
 
   it('validates against the official SARIF 2.1.0 schema', () => {
@@ -200,7 +259,9 @@ describe('sarif', () => {
     const verdict = validate!(sarif);
     expect(verdict.errors).toBe('[]');
     expect(verdict.ok).toBe(true);
-    // And a log with no results.
+    // And a log with no results, and one with a file outside the root (an absolute URI, no base).
     expect(validate!(buildSarif(result([]))).ok).toBe(true);
+    const outside = buildSarif(result([{ ...DIAGNOSTICS[0]!, file: '/elsewhere/demo.service' }]), { srcRoot: LINT_ROOT });
+    expect(validate!(outside).errors).toBe('[]');
   });
 });
