@@ -82,9 +82,15 @@ function signatureText(checker: ts.TypeChecker, sig: ts.Signature): string {
   return `(${params.join(', ')}) => ${written.getText().replace(/\s+/g, ' ')}`;
 }
 
-/** An interface's members as an object type: what a result or an options object holds. */
+/** An interface's (or a class instance's public) members as an object type: what a result or an options object holds. */
 function interfaceShape(checker: ts.TypeChecker, symbol: ts.Symbol, decl: ts.Declaration): string {
-  const members = checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(symbol)).map((prop) => {
+  const hidden = (prop: ts.Symbol): boolean =>
+    prop.name.startsWith('#') ||
+    // What Error and the other built-ins declare is not this API's.
+    (prop.declarations ?? []).every((d) => /\/typescript\/lib\/lib\.[^/]*\.d\.ts$/.test(d.getSourceFile().fileName)) ||
+    (prop.declarations ?? []).some((d) => ts.getCombinedModifierFlags(d) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected));
+  const properties = checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(symbol)).filter((p) => !hidden(p));
+  const members = properties.map((prop) => {
     const optional = prop.flags & ts.SymbolFlags.Optional ? '?' : '';
     const type = checker.typeToString(checker.getTypeOfSymbolAtLocation(prop, decl), undefined, FORMAT);
     const readonly = prop.declarations?.some((d) => ts.getCombinedModifierFlags(d) & ts.ModifierFlags.Readonly) ? 'readonly ' : '';
@@ -98,14 +104,15 @@ const CONST_TYPE_MAX = 160;
 
 function shapeOf(checker: ts.TypeChecker, symbol: ts.Symbol, kind: ApiKind, decl: ts.Declaration | undefined): string {
   if (!decl) return '';
-  if (kind === 'interface') return interfaceShape(checker, symbol, decl);
+  if (kind === 'interface' || kind === 'class') return interfaceShape(checker, symbol, decl);
   if (kind === 'type' && ts.isTypeAliasDeclaration(decl)) {
     const params = decl.typeParameters ? `<${decl.typeParameters.map((p) => p.getText()).join(', ')}>` : '';
     return `${params}${params ? ' ' : ''}= ${checker.typeToString(checker.getTypeFromTypeNode(decl.type), undefined, FORMAT | ts.TypeFormatFlags.InTypeAlias)}`;
   }
   if (kind === 'const' && ts.isVariableDeclaration(decl)) {
     if (decl.type) return `: ${decl.type.getText()}`;
-    const type = checker.typeToString(checker.getTypeOfSymbol(symbol), undefined, FORMAT);
+    // A literal's type widened (VERSION is a string, not this release's number).
+    const type = checker.typeToString(checker.getBaseTypeOfLiteralType(checker.getTypeOfSymbol(symbol)), undefined, FORMAT);
     return type.length <= CONST_TYPE_MAX ? `: ${type}` : '';
   }
   return '';
