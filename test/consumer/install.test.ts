@@ -281,7 +281,7 @@ describe.skipIf(missing.length > 0)('composable installed from its npm tarball',
 
   it(
     'a TypeScript project with the tsconfig `tsc --init` writes, and no @types/node, compiles and runs code using ' +
-      'composable-services, /lint and /testing: an ES module, a CommonJS file (import()), and under node10 resolution',
+      'composable-services, /lint and /testing: an ES module, a CommonJS file (import()), and under node10 and bundler resolution',
     async () => {
       const init = await run('npx', ['tsc', '--init'], { cwd: tsProject });
       expect(init.exitCode, init.all).toBe(0);
@@ -360,6 +360,14 @@ describe.skipIf(missing.length > 0)('composable installed from its npm tarball',
       const node10 = await run('npx', ['tsc', '-p', 'tsconfig.node10.json'], { cwd: tsProject });
       expect(node10.all, node10.all).toBe('');
       expect(node10.exitCode).toBe(0);
+      // A bundler's resolution (Vite, esbuild) reads the same `exports` "types".
+      writeFileSync(
+        join(tsProject, 'tsconfig.bundler.json'),
+        `${JSON.stringify({ compilerOptions: { target: 'es2022', module: 'esnext', moduleResolution: 'bundler', strict: true, types: [], skipLibCheck: false, noEmit: true }, files: ['esm/main.ts'] }, null, 2)}\n`,
+      );
+      const bundler = await run('npx', ['tsc', '-p', 'tsconfig.bundler.json'], { cwd: tsProject });
+      expect(bundler.all, bundler.all).toBe('');
+      expect(bundler.exitCode).toBe(0);
     },
   );
 
