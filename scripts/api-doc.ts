@@ -46,22 +46,76 @@ export interface ApiExport {
   kind: ApiKind;
   /** Has a run-time value (importable in plain JavaScript); otherwise a type only. */
   value: boolean;
-  /** A function's call signature(s), as `(params) => result`. */
+  /**
+   * A function's call signature(s), as `(params) => result`; an interface's or type alias's shape
+   * (`{ name: type; ... }`, `= type`); a constant's type (`: type`) where it is declared or short.
+   */
   signature: string;
   summary: string;
 }
 
+/** Whole, however long (the table is the API's reference), with the names of exported types kept. */
+const FORMAT = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope;
+
 function signatureOf(checker: ts.TypeChecker, symbol: ts.Symbol): string {
   if (!(symbol.flags & ts.SymbolFlags.Function) && !(symbol.flags & ts.SymbolFlags.Variable)) return '';
   const signatures = checker.getTypeOfSymbol(symbol).getCallSignatures();
-  return (
-    signatures
-      // Whole, however long: the table is the API's reference, not a summary of the .d.ts.
-      .map((sig) =>
-        checker.signatureToString(sig, undefined, ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.WriteArrowStyleSignature),
-      )
-      .join('; ')
-  );
+  return signatures.map((sig) => signatureText(checker, sig)).join('; ');
+}
+
+/**
+ * `(params) => result`. A result type written in the source is shown as written: the checker
+ * would expand a zod-inferred type (`Metadata`) into its whole object type.
+ */
+function signatureText(checker: ts.TypeChecker, sig: ts.Signature): string {
+  const decl = sig.getDeclaration() as ts.SignatureDeclaration | undefined;
+  const written = decl && (ts.isFunctionDeclaration(decl) || ts.isArrowFunction(decl)) ? decl.type : undefined;
+  if (!decl || !written || sig.typeParameters)
+    return checker.signatureToString(sig, undefined, FORMAT | ts.TypeFormatFlags.WriteArrowStyleSignature);
+  const params = sig.getParameters().map((p, i) => {
+    const node = decl.parameters[i];
+    const optional = node && (node.questionToken || node.initializer) ? '?' : '';
+    const rest = node?.dotDotDotToken ? '...' : '';
+    const type = checker.typeToString(checker.getTypeOfSymbolAtLocation(p, decl), undefined, FORMAT);
+    return `${rest}${p.name}${optional}: ${optional ? type.replace(/ \| undefined$/, '') : type}`;
+  });
+  return `(${params.join(', ')}) => ${written.getText().replace(/\s+/g, ' ')}`;
+}
+
+/** An interface's (or a class instance's public) members as an object type: what a result or an options object holds. */
+function interfaceShape(checker: ts.TypeChecker, symbol: ts.Symbol, decl: ts.Declaration): string {
+  const hidden = (prop: ts.Symbol): boolean =>
+    prop.name.startsWith('#') ||
+    // What Error and the other built-ins declare is not this API's.
+    (prop.declarations ?? []).every((d) => /\/typescript\/lib\/lib\.[^/]*\.d\.ts$/.test(d.getSourceFile().fileName)) ||
+    (prop.declarations ?? []).some((d) => ts.getCombinedModifierFlags(d) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected));
+  const properties = checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(symbol)).filter((p) => !hidden(p));
+  const members = properties.map((prop) => {
+    const optional = prop.flags & ts.SymbolFlags.Optional ? '?' : '';
+    const type = checker.typeToString(checker.getTypeOfSymbolAtLocation(prop, decl), undefined, FORMAT);
+    const readonly = prop.declarations?.some((d) => ts.getCombinedModifierFlags(d) & ts.ModifierFlags.Readonly) ? 'readonly ' : '';
+    return `${readonly}${prop.name}${optional}: ${type}`;
+  });
+  return members.length > 0 ? `{ ${members.join('; ')} }` : '{}';
+}
+
+/** Longest inferred type a constant's row shows (a zod schema's type runs to pages). */
+const CONST_TYPE_MAX = 160;
+
+function shapeOf(checker: ts.TypeChecker, symbol: ts.Symbol, kind: ApiKind, decl: ts.Declaration | undefined): string {
+  if (!decl) return '';
+  if (kind === 'interface' || kind === 'class') return interfaceShape(checker, symbol, decl);
+  if (kind === 'type' && ts.isTypeAliasDeclaration(decl)) {
+    const params = decl.typeParameters ? `<${decl.typeParameters.map((p) => p.getText()).join(', ')}>` : '';
+    return `${params}${params ? ' ' : ''}= ${checker.typeToString(checker.getTypeFromTypeNode(decl.type), undefined, FORMAT | ts.TypeFormatFlags.InTypeAlias)}`;
+  }
+  if (kind === 'const' && ts.isVariableDeclaration(decl)) {
+    if (decl.type) return `: ${decl.type.getText()}`;
+    // A literal's type widened (VERSION is a string, not this release's number).
+    const type = checker.typeToString(checker.getBaseTypeOfLiteralType(checker.getTypeOfSymbol(symbol)), undefined, FORMAT);
+    return type.length <= CONST_TYPE_MAX ? `: ${type}` : '';
+  }
+  return '';
 }
 
 function kindOf(decl: ts.Declaration | undefined): ApiKind {
@@ -127,7 +181,7 @@ export function readApi(): Map<string, ApiExport[]> {
         name: exported.name,
         kind,
         value,
-        signature: kind === 'function' ? signatureOf(checker, target) : '',
+        signature: kind === 'function' ? signatureOf(checker, target) : shapeOf(checker, target, kind, value ? valueDecl : decls[0]),
         summary: firstSentence(ts.displayPartsToString(target.getDocumentationComment(checker)) || lineComment(valueDecl ?? decls[0])),
       };
     });
@@ -137,6 +191,30 @@ export function readApi(): Map<string, ApiExport[]> {
   return api;
 }
 
+/** The example under the preamble: the calls a sidecar team makes first. */
+const API_EXAMPLE = [
+  "import { getValue, parseUnitFile } from 'composable-services';",
+  "import { validateMetadata } from 'composable-services/host';",
+  "import { formatStylish, lintUnitText } from 'composable-services/lint';",
+  "import { startService } from 'composable-services/testing';",
+  '',
+  "const unit = parseUnitFile('[Service]\\nExecStart=/usr/bin/my-daemon --port 8080\\n');",
+  "console.log(getValue(unit, 'Service', 'ExecStart')); // /usr/bin/my-daemon --port 8080",
+  '',
+  '// { ok: true, metadata } or { ok: false, problems: ["services[0].name: ..."] }',
+  'const checked = validateMetadata(JSON.parse(\'{"schemaVersion": 1, "services": []}\'));',
+  "if (!checked.ok) throw new Error(checked.problems.join('\\n'));",
+  '',
+  "const result = lintUnitText('my-daemon.service', '[Service]\\nExecStart=my-daemon\\n');",
+  'console.log(result.errorCount, result.warningCount);',
+  'console.log(formatStylish(result, { color: false }));',
+  '',
+  "const svc = await startService('path/to/package', { env: { LOG_LEVEL: 'debug' } });",
+  'await svc.stop();',
+  'console.log(svc.result, svc.exitCode); // success 0',
+  'svc.cleanup();',
+];
+
 export function renderApiDoc(api = readApi()): string {
   const out = [
     '# Public API',
@@ -144,8 +222,11 @@ export function renderApiDoc(api = readApi()): string {
     '<!-- Generated by `npx tsx scripts/api-doc.ts` from the sources; test/repo/api-doc.test.ts keeps it true. -->',
     '',
     '`npm i -D composable-services` gives four entry points, compiled ES modules with TypeScript',
-    'declarations (node ≥ 20.11; no CommonJS build: `import` them, or `require()` them on node ≥ 20.19',
-    'or 22.12). What each exports is listed below; **anything not listed is internal** and may change',
+    'declarations (node ≥ 20.11). No CommonJS build: `import` them from an ES module (`"type": "module"`',
+    'in your package.json, or `.mjs`/`.mts`), and from CommonJS `await import()` them inside an async',
+    'function, or `require()` them on node ≥ 20.19 or 22.12 ([README](../README.md)). The declarations',
+    'need no `@types/node` and resolve under `moduleResolution` `nodenext` (what `tsc --init` writes),',
+    '`bundler` and `node10`. What each exports is listed below; **anything not listed is internal** and may change',
     'in any release. Before 1.0 a minor version may change this API; [CHANGELOG.md](../CHANGELOG.md)',
     'says when. *value* names exist at run time; *type* names are for TypeScript only',
     '(`import type`).',
@@ -155,6 +236,13 @@ export function renderApiDoc(api = readApi()): string {
     '`composable-services/schemas/metadata.schema.json`, `status.schema.json` and `os-release.schema.json`',
     '(the same as `composable schema NAME` prints). The npm package is `composable-services` (the name',
     '`composable` belongs to another package); the tool and its commands are still `composable`.',
+    '',
+    'One thing from each entry (an ES module; test/repo/doc-examples.test.ts type-checks every example',
+    'in these docs):',
+    '',
+    '```ts',
+    ...API_EXAMPLE,
+    '```',
   ];
   for (const entry of API_ENTRIES) {
     const exports = api.get(entry.specifier) ?? [];

@@ -333,6 +333,7 @@ export class SquashfsImage {
   /**
    * A regular file's bytes, or undefined when the path is not a regular file. Throws a
    * SquashfsError with code `file-too-large` when the file declares more than `maxBytes`.
+   * @internal A Buffer: not in the published declarations, which compile without @types/node.
    */
   readFile(path: string, maxBytes: number = PACKAGE_LIMITS.fileBytes): Buffer | undefined {
     const inode = this.lookup(path);
@@ -388,7 +389,10 @@ export class SquashfsImage {
     });
   }
 
-  /** Stream a regular file (the path's last component not followed if it is a link: callers walk). */
+  /**
+   * Stream a regular file (the path's last component not followed if it is a link: callers walk).
+   * @internal A Buffer: not in the published declarations, which compile without @types/node.
+   */
   streamFile(path: string, maxBytes: number, onBlock: (b: Buffer) => void): void {
     const inode = this.lookup(path);
     if (inode?.kind !== 'file') throw new SquashfsError(`${path} is not a regular file`, 'file-special');
@@ -410,6 +414,7 @@ export class SquashfsImage {
   /**
    * A text file for the package reader: within the per-file and per-package text limits, with
    * every failure a problem (throws only SquashfsError for a corrupt image).
+   * @internal A Buffer: not in the published declarations, which compile without @types/node.
    */
   readFileChecked(path: string, limits: Partial<PackageLimits> = {}): ReadResult<Buffer> {
     const lim = { ...PACKAGE_LIMITS, ...limits };

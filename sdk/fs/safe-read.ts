@@ -106,6 +106,7 @@ const SMALL_DIRECTORY_BYTES = 64 * 1024;
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY;
 const CHUNK = 1 * MiB;
 
+/** @internal node's Stats: not in the published declarations, which compile without @types/node. */
 export function typeOf(st: Stats): EntryType {
   return st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : 'other';
 }
@@ -324,7 +325,10 @@ export class PackageTree {
     return { ok: true, value: { fd, size: st.size } };
   }
 
-  /** The bytes of a regular file at `rel` (symlinks inside the package followed), at most `maxBytes`. */
+  /**
+   * The bytes of a regular file at `rel` (symlinks inside the package followed), at most `maxBytes`.
+   * @internal A Buffer: not in the published declarations, which compile without @types/node.
+   */
   readBytes(rel: string, maxBytes = this.limits.textFileBytes): ReadResult<Buffer> {
     const r = this.resolve(rel);
     if (!r.ok) return r;
@@ -374,6 +378,7 @@ export class PackageTree {
   /**
    * Stream a regular file at `rel` (taken literally: a walk entry, no symlink followed) in chunks,
    * at most `limits.fileBytes`.
+   * @internal A Buffer: not in the published declarations, which compile without @types/node.
    */
   streamFile(rel: string, onChunk: (chunk: Buffer) => void): ReadResult<number> {
     const st = this.lstat(rel);
@@ -408,7 +413,10 @@ export class PackageTree {
     return r.ok ? { ok: true, value: h.digest('hex') } : r;
   }
 
-  /** Read a whole regular file (walk entry, literal path) into memory, within `limits.fileBytes`. */
+  /**
+   * Read a whole regular file (walk entry, literal path) into memory, within `limits.fileBytes`.
+   * @internal A Buffer: not in the published declarations, which compile without @types/node.
+   */
   readWhole(rel: string): ReadResult<Buffer> {
     const parts: Buffer[] = [];
     const r = this.streamFile(rel, (c) => parts.push(Buffer.from(c)));
@@ -574,6 +582,7 @@ export function orThrow<T>(r: ReadResult<T>): T {
 /**
  * Read a single file outside a package (metadata.json) the same careful way: never a FIFO or a
  * device, never blocking, never more than `maxBytes`. `path` is a host path; `shownAs` names it.
+ * @internal A Buffer: not in the published declarations, which compile without @types/node.
  */
 export function readRegularFile(
   path: string,

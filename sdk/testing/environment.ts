@@ -61,7 +61,7 @@ export function serviceEnvironment(
   unitName: string,
   sandbox: Sandbox,
   base: Record<string, string>,
-  outer: NodeJS.ProcessEnv = process.env,
+  outer: Readonly<Record<string, string | undefined>> = process.env,
 ): Record<string, string> {
   const env: Record<string, string> = { ...base };
   for (const key of getList(file, 'Service', 'PassEnvironment')) if (outer[key] !== undefined) env[key] = outer[key]!;

@@ -12,6 +12,7 @@ import { parseCommandLine } from '../unit-file/command-line.ts';
 import type { UnitFile } from '../unit-file/types.ts';
 import { packageExecutable } from '../unit-file/exec-search.ts';
 import { expandArgv, expandSpecifiers, type Sandbox } from './environment.ts';
+import type { Signal } from './signals.ts';
 
 export type ServiceResult =
   | 'success'
@@ -27,7 +28,7 @@ export type ServiceResult =
 /** How a process ended: its exit code, or the signal that ended it. */
 export interface ProcessExit {
   code: number | null;
-  signal: NodeJS.Signals | null;
+  signal: Signal | null;
 }
 
 /** One command of an Exec*= directive, ready to spawn. */
@@ -67,8 +68,8 @@ export function timeSpanMs(value: string | undefined, fallbackMs: number): numbe
 }
 
 /** A signal setting (KillSignal=, WatchdogSignal=) as node names it: `TERM` and `SIGTERM` alike. */
-export function signalName(value: string): NodeJS.Signals {
-  return (value.startsWith('SIG') ? value : `SIG${value}`) as NodeJS.Signals;
+export function signalName(value: string): Signal {
+  return (value.startsWith('SIG') ? value : `SIG${value}`) as Signal;
 }
 
 /** The unit to run: `wanted`, else the enabled service, else `<name>.service`, else the first service. */

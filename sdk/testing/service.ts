@@ -35,6 +35,7 @@ import { createSandbox, populateSandbox, removeRuntimeDirectories, removeSandbox
 import { isExecutable, killGroup, spawnCommand, watchPid, type SpawnedCommand } from './process-group.ts';
 import { NotifySocket, Watchdog } from './notify-socket.ts';
 import { ServiceLog, type LogLine } from './service-log.ts';
+import type { Signal } from './signals.ts';
 
 export type ServiceState = 'activating' | 'active' | 'deactivating' | 'inactive' | 'failed';
 
@@ -67,7 +68,7 @@ export class ServiceHandle {
   result: ServiceResult | undefined;
   /** Exit status of the main process (or of the last command that decided the result). */
   exitCode: number | null | undefined;
-  exitSignal: NodeJS.Signals | null | undefined;
+  exitSignal: Signal | null | undefined;
   nRestarts = 0;
   startLatencyMs: number | undefined;
   stopLatencyMs: number | undefined;

@@ -3,8 +3,10 @@
 // its dependencies and the project's tools (typescript, vitest, @types/node, at the versions this
 // repository locks) from the npm cache that `npm ci` filled (see lockfile.ts for why a lock).
 // Then: the tarball holds only what a user needs, within the size budget; plain node imports every
-// export docs/api.md lists; tsc (strict, NodeNext, no skipLibCheck) accepts a file using all three
-// entry points; `npx composable init` makes a package whose own test vitest runs, and `npx
+// export docs/api.md lists, from ES modules and (with import()) from CommonJS; tsc (strict, NodeNext,
+// no skipLibCheck) accepts a file using all three entry points; so does tsc with the tsconfig
+// `tsc --init` writes in a second project that has no @types/node, for an ES module, a CommonJS file
+// (import()) and the older `module: commonjs` (node10 resolution) config; `npx composable init` makes a package whose own test vitest runs, and `npx
 // composable lint` and `npx composable test` accept it; the bins and JSON Schemas work from
 // node_modules.
 import { execFileSync } from 'node:child_process';
@@ -53,6 +55,8 @@ const ALLOWED = [
   /^docs\/[^/]+\.md$/,
 ];
 const DEV_TOOLS = ['typescript', 'vitest', '@types/node'];
+/** The TypeScript project: only the compiler, so nothing brings node's types but the package. */
+const TS_DEV_TOOLS = ['typescript'];
 const ENTRIES = ['composable-services', 'composable-services/host', 'composable-services/lint', 'composable-services/testing'];
 
 const missing = missingRequirements(
@@ -75,6 +79,7 @@ interface PackResult {
 
 let work = '';
 let project = '';
+let tsProject = '';
 let pack: PackResult;
 
 // The tools run here must not think they are inside this repository's vitest run or npm script
@@ -104,6 +109,37 @@ async function run(cmd: string, args: string[], opts: { cwd?: string; env?: Reco
   return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, all: r.all };
 }
 
+/** An empty project with composable-services and `devTools` installed offline from the packed tarball. */
+async function install(dir: string, devTools: string[], extra: Record<string, unknown>): Promise<void> {
+  mkdirSync(dir);
+  const repoLock = JSON.parse(readFileSync(join(REPO, 'package-lock.json'), 'utf8')) as Lockfile;
+  const { dependencies, devDependencies, lock } = consumerLock({
+    repoLock,
+    composable: {
+      name: repoPackage.name,
+      version: repoPackage.version,
+      tarball: `../${pack.filename}`,
+      integrity: pack.integrity,
+      license: repoPackage.license,
+      dependencies: repoPackage.dependencies,
+      bin: repoPackage.bin,
+      engines: repoPackage.engines,
+    },
+    devDependencies: devTools,
+  });
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'consumer', private: true, ...extra, dependencies, devDependencies }, null, 2)}\n`,
+  );
+  writeFileSync(join(dir, 'package-lock.json'), `${JSON.stringify(lock, null, 2)}\n`);
+  const installed = await run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], { cwd: dir });
+  expect(
+    installed.exitCode,
+    `npm ci --offline in ${dir} failed; if a package is not cached, run \`npm ci\` ` +
+      `in the repository first (it fills the npm cache):\n${installed.all}`,
+  ).toBe(0);
+}
+
 describe.skipIf(missing.length > 0)('composable installed from its npm tarball', () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'composable-consumer-'));
@@ -128,33 +164,9 @@ describe.skipIf(missing.length > 0)('composable installed from its npm tarball',
     pack = (JSON.parse(packed.stdout.slice(packed.stdout.search(/^\[/m))) as PackResult[])[0]!;
 
     project = join(work, 'project');
-    mkdirSync(project);
-    const repoLock = JSON.parse(readFileSync(join(REPO, 'package-lock.json'), 'utf8')) as Lockfile;
-    const { dependencies, devDependencies, lock } = consumerLock({
-      repoLock,
-      composable: {
-        name: repoPackage.name,
-        version: repoPackage.version,
-        tarball: `../${pack.filename}`,
-        integrity: pack.integrity,
-        license: repoPackage.license,
-        dependencies: repoPackage.dependencies,
-        bin: repoPackage.bin,
-        engines: repoPackage.engines,
-      },
-      devDependencies: DEV_TOOLS,
-    });
-    writeFileSync(
-      join(project, 'package.json'),
-      `${JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies, devDependencies }, null, 2)}\n`,
-    );
-    writeFileSync(join(project, 'package-lock.json'), `${JSON.stringify(lock, null, 2)}\n`);
-    const installed = await run('npm', ['ci', '--offline', '--no-audit', '--no-fund']);
-    expect(
-      installed.exitCode,
-      `npm ci --offline in the consumer project failed; if a package is not cached, run \`npm ci\` ` +
-        `in the repository first (it fills the npm cache):\n${installed.all}`,
-    ).toBe(0);
+    tsProject = join(work, 'typescript');
+    // `npm init -y` writes no "type": a package that is ES modules has to say so (the README).
+    await Promise.all([install(project, DEV_TOOLS, { type: 'module' }), install(tsProject, TS_DEV_TOOLS, { type: 'module' })]);
   }, 600_000);
 
   afterAll(() => {
@@ -213,6 +225,149 @@ describe.skipIf(missing.length > 0)('composable installed from its npm tarball',
         `for (const s of ${JSON.stringify(ENTRIES)}) if (Object.keys(require(s)).length === 0) throw new Error(s + ' exports nothing')`,
       ]);
       expect(r.exitCode, r.all).toBe(0);
+    },
+  );
+
+  // What every example in the README and docs does, in plain JavaScript: the three entries by name.
+  const USE_JS = [
+    "const unit = parseUnitFile('[Service]\\nExecStart=/bin/true\\n');",
+    "const result = lintUnitText('demo.service', '[Service]\\nExecStart=/bin/true\\n');",
+    'console.log(JSON.stringify({ version: VERSION, sections: unit.sections.length, lint: typeof result.errorCount, start: typeof startService }));',
+  ];
+  const USED = { version: repoPackage.version, sections: 1, lint: 'number', start: 'function' };
+
+  it('plain ES module JavaScript imports every entry by name and runs', async () => {
+    mkdirSync(join(project, 'esm'), { recursive: true });
+    writeFileSync(
+      join(project, 'esm/main.js'),
+      [
+        "import { parseUnitFile, VERSION } from 'composable-services';",
+        "import { lintUnitText } from 'composable-services/lint';",
+        "import { startService } from 'composable-services/testing';",
+        ...USE_JS,
+        '',
+      ].join('\n'),
+    );
+    const r = await run('node', ['esm/main.js']);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(USED);
+  });
+
+  it('plain CommonJS JavaScript (package.json without "type") loads every entry with import() in an async function', async () => {
+    mkdirSync(join(project, 'cjs'), { recursive: true });
+    // The nearest package.json decides: this directory's has no "type", so main.js is CommonJS.
+    writeFileSync(join(project, 'cjs/package.json'), `${JSON.stringify({ name: 'cjs-consumer', private: true }, null, 2)}\n`);
+    writeFileSync(
+      join(project, 'cjs/main.js'),
+      [
+        "'use strict';",
+        'async function main() {',
+        "  const { parseUnitFile, VERSION } = await import('composable-services');",
+        "  const { lintUnitText } = await import('composable-services/lint');",
+        "  const { startService } = await import('composable-services/testing');",
+        ...USE_JS.map((l) => `  ${l}`),
+        '}',
+        'main().catch((e) => {',
+        '  console.error(e);',
+        '  process.exitCode = 1;',
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const r = await run('node', ['cjs/main.js']);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(USED);
+  });
+
+  it(
+    'a TypeScript project with the tsconfig `tsc --init` writes, and no @types/node, compiles and runs code using ' +
+      'composable-services, /lint and /testing: an ES module, a CommonJS file (import()), and under node10 and bundler resolution',
+    async () => {
+      const init = await run('npx', ['tsc', '--init'], { cwd: tsProject });
+      expect(init.exitCode, init.all).toBe(0);
+      // TypeScript 5.9's: module nodenext, "types": [] (node's types only where asked for), strict,
+      // verbatimModuleSyntax, exactOptionalPropertyTypes, noUncheckedIndexedAccess, skipLibCheck.
+      expect(readFileSync(join(tsProject, 'tsconfig.json'), 'utf8')).toMatch(/"types": \[\]/);
+      expect(existsSync(join(tsProject, 'node_modules/@types/node'))).toBe(false);
+      const use = [
+        "const unit = parseUnitFile('[Service]\\nExecStart=/bin/true\\n');",
+        'const parsed = MetadataSchema.safeParse({ schemaVersion: 1, services: [] });',
+        'const metadata: Metadata | undefined = parsed.success ? parsed.data : undefined;',
+        "const result: LintResult = lintUnitText('demo.service', '[Service]\\nExecStart=/bin/true\\n');",
+        'async function outcome(dir: string): Promise<[ServiceResult | undefined, Signal | null | undefined]> {',
+        '  const svc: ServiceHandle = await startService(dir, { env: { A: "1" }, timeoutMs: 5000 });',
+        '  svc.cleanup();',
+        '  return [svc.result, svc.exitSignal];',
+        '}',
+        '// Real types, not `any` (what a declaration that cannot be resolved becomes under skipLibCheck).',
+        '// @ts-expect-error VERSION is a string',
+        'const wrong: number = VERSION;',
+        '// @ts-expect-error an exit signal is a name',
+        'const signal: number = (await Promise.resolve<Signal | null>(null)) ?? 0;',
+        'console.log(JSON.stringify({ version: VERSION, sections: unit.sections.length, lint: typeof result.errorCount, start: typeof outcome, metadata: metadata !== undefined, wrong: typeof wrong, signal }));',
+      ];
+      mkdirSync(join(tsProject, 'esm'));
+      writeFileSync(
+        join(tsProject, 'esm/main.ts'),
+        [
+          "import { MetadataSchema, parseUnitFile, VERSION, type Metadata } from 'composable-services';",
+          "import { lintUnitText, type LintResult } from 'composable-services/lint';",
+          "import { startService, type ServiceHandle, type ServiceResult, type Signal } from 'composable-services/testing';",
+          '',
+          ...use,
+          '',
+        ].join('\n'),
+      );
+      mkdirSync(join(tsProject, 'cjs'));
+      writeFileSync(join(tsProject, 'cjs/package.json'), `${JSON.stringify({ name: 'cjs-consumer', private: true }, null, 2)}\n`);
+      writeFileSync(
+        join(tsProject, 'cjs/main.ts'),
+        [
+          '// CommonJS (no "type" in package.json): the package is ES modules, so import() it.',
+          "import type { Metadata } from 'composable-services';",
+          "import type { LintResult } from 'composable-services/lint';",
+          "import type { ServiceHandle, ServiceResult, Signal } from 'composable-services/testing';",
+          '',
+          'async function main(): Promise<void> {',
+          "  const { MetadataSchema, parseUnitFile, VERSION } = await import('composable-services');",
+          "  const { lintUnitText } = await import('composable-services/lint');",
+          "  const { startService } = await import('composable-services/testing');",
+          ...use.map((l) => `  ${l}`),
+          '}',
+          'void main();',
+          '',
+        ].join('\n'),
+      );
+      // tsc as the project has it, emitting next to the sources; then with the declarations checked
+      // too (skipLibCheck off): they resolve nothing from node's types.
+      const compiled = await run('npx', ['tsc'], { cwd: tsProject });
+      expect(compiled.all, compiled.all).toBe('');
+      expect(compiled.exitCode).toBe(0);
+      const libs = await run('npx', ['tsc', '--noEmit', '--skipLibCheck', 'false'], { cwd: tsProject });
+      expect(libs.all, libs.all).toBe('');
+      const expected = { ...USED, metadata: true, wrong: 'string', signal: 0 };
+      for (const main of ['esm/main.js', 'cjs/main.js']) {
+        const r = await run('node', [main], { cwd: tsProject });
+        expect(r.exitCode, `${main}: ${r.all}`).toBe(0);
+        expect(JSON.parse(r.stdout), main).toEqual(expected);
+      }
+      // What `tsc --init` wrote before TypeScript 5.9 (module commonjs, so node10 resolution, which
+      // reads no `exports`: typesVersions maps the subpaths).
+      writeFileSync(
+        join(tsProject, 'tsconfig.node10.json'),
+        `${JSON.stringify({ compilerOptions: { target: 'es2016', module: 'commonjs', esModuleInterop: true, forceConsistentCasingInFileNames: true, strict: true, skipLibCheck: true, noEmit: true }, files: ['cjs/main.ts'] }, null, 2)}\n`,
+      );
+      const node10 = await run('npx', ['tsc', '-p', 'tsconfig.node10.json'], { cwd: tsProject });
+      expect(node10.all, node10.all).toBe('');
+      expect(node10.exitCode).toBe(0);
+      // A bundler's resolution (Vite, esbuild) reads the same `exports` "types".
+      writeFileSync(
+        join(tsProject, 'tsconfig.bundler.json'),
+        `${JSON.stringify({ compilerOptions: { target: 'es2022', module: 'esnext', moduleResolution: 'bundler', strict: true, types: [], skipLibCheck: false, noEmit: true }, files: ['esm/main.ts'] }, null, 2)}\n`,
+      );
+      const bundler = await run('npx', ['tsc', '-p', 'tsconfig.bundler.json'], { cwd: tsProject });
+      expect(bundler.all, bundler.all).toBe('');
+      expect(bundler.exitCode).toBe(0);
     },
   );
 

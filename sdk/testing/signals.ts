@@ -1,0 +1,43 @@
+// Signal names without node's types: the published declarations of composable-services/testing
+// must compile in a project that has no @types/node (the tsconfig `tsc --init` writes has
+// `"types": []`). test/sdk/testing/signals.test.ts holds it equal to NodeJS.Signals.
+
+/** A signal name, as node reports a process's terminating signal (the same set as `NodeJS.Signals`). */
+export type Signal =
+  | 'SIGABRT'
+  | 'SIGALRM'
+  | 'SIGBUS'
+  | 'SIGCHLD'
+  | 'SIGCONT'
+  | 'SIGFPE'
+  | 'SIGHUP'
+  | 'SIGILL'
+  | 'SIGINT'
+  | 'SIGIO'
+  | 'SIGIOT'
+  | 'SIGKILL'
+  | 'SIGPIPE'
+  | 'SIGPOLL'
+  | 'SIGPROF'
+  | 'SIGPWR'
+  | 'SIGQUIT'
+  | 'SIGSEGV'
+  | 'SIGSTKFLT'
+  | 'SIGSTOP'
+  | 'SIGSYS'
+  | 'SIGTERM'
+  | 'SIGTRAP'
+  | 'SIGTSTP'
+  | 'SIGTTIN'
+  | 'SIGTTOU'
+  | 'SIGUNUSED'
+  | 'SIGURG'
+  | 'SIGUSR1'
+  | 'SIGUSR2'
+  | 'SIGVTALRM'
+  | 'SIGWINCH'
+  | 'SIGXCPU'
+  | 'SIGXFSZ'
+  | 'SIGBREAK'
+  | 'SIGLOST'
+  | 'SIGINFO';
