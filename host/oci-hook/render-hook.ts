@@ -175,8 +175,11 @@ export function rewriteMountedRender(layout: RenderLayout, render: Render): void
   replaceRenderContents(layout.renderDir, render);
 }
 
-/** The hook gives a render this long (the shipped hook files give the whole hook 10 s, and the container must start). */
-export const RENDER_BUDGET_MS = 3000;
+/**
+ * The hook gives a render this long (the shipped hook files give the whole hook 10 s, and the
+ * container must start); tests lower it to see the render abandoned.
+ */
+export const renderBudget = { ms: 3000 };
 
 function errMessage(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
@@ -234,7 +237,7 @@ export function renderIntoContainer(input: { plan: HookPlan; oci: OciConfig; pid
   const { plan } = input;
   const image = readImageAt(`/proc/${input.pid}/root${input.rootfs}`, '');
   try {
-    const deadline = Date.now() + RENDER_BUDGET_MS;
+    const deadline = Date.now() + renderBudget.ms;
     const layout = planRenderLayout(plan.containerDir);
     const capabilities = capabilitiesFromOciConfig(input.oci);
     const render = renderForHook({
@@ -271,7 +274,7 @@ export function renderForConfig(input: { plan: HookPlan; oci: OciConfig }): Rend
       packageDir: plannedPackageDirs(plan),
       image,
       ...(capabilities ? { capabilities } : {}),
-      deadline: Date.now() + RENDER_BUDGET_MS,
+      deadline: Date.now() + renderBudget.ms,
     });
     const record = recordOf(plan, capabilities);
     withDir(plan.runDir, (run) => writeHookRender(layout, run, render));
@@ -323,7 +326,7 @@ export function rerenderMountedRender(input: {
       ...(record.render.capabilities
         ? { capabilities: { source: 'the OCI config (process.capabilities.effective)', effective: record.render.capabilities } }
         : {}),
-      deadline: Date.now() + RENDER_BUDGET_MS,
+      deadline: Date.now() + renderBudget.ms,
     });
     rewriteMountedRender(layout, render);
     return {
