@@ -201,9 +201,13 @@ function recordOf(plan: HookPlan, capabilities: ContainerCapabilities | undefine
   return { packages: mountedPackageIds(plan), ...(capabilities ? { capabilities: capabilities.effective } : {}) };
 }
 
+/** An image the hook could not look at: no unit names (not checked at render time), and why. */
+function imageNotRead(why: string): ImageReading {
+  return { notes: [`the image's units were not read: ${why}; the render's checks hold at boot`] };
+}
+
 /** The image below `rootPath` (opened once, as a directory, no link at its last step), or a note why not. */
-function readImageAt(rootPath: string | undefined, why: string): ImageReading {
-  if (rootPath === undefined) return { notes: [`the image's units were not read: ${why}; the render's checks hold at boot`] };
+function readImageAt(rootPath: string): ImageReading {
   try {
     return withDir(rootPath, readImageForRender);
   } catch (e) {
@@ -235,9 +239,9 @@ export interface RenderOutcome {
  */
 export function renderIntoContainer(input: { plan: HookPlan; oci: OciConfig; pid: number; rootfs: string }): RenderOutcome {
   const { plan } = input;
-  const image = readImageAt(`/proc/${input.pid}/root${input.rootfs}`, '');
+  const deadline = Date.now() + renderBudget.ms;
+  const image = readImageAt(`/proc/${input.pid}/root${input.rootfs}`);
   try {
-    const deadline = Date.now() + renderBudget.ms;
     const layout = planRenderLayout(plan.containerDir);
     const capabilities = capabilitiesFromOciConfig(input.oci);
     const render = renderForHook({
@@ -265,7 +269,8 @@ export function renderIntoContainer(input: { plan: HookPlan; oci: OciConfig; pid
 export function renderForConfig(input: { plan: HookPlan; oci: OciConfig }): RenderOutcome & { mounts?: HookMount[] } {
   const { plan } = input;
   const rootPath = input.oci.root?.path;
-  const image = readImageAt(rootPath?.startsWith('/') ? rootPath : undefined, 'the config names no absolute root.path');
+  const deadline = Date.now() + renderBudget.ms;
+  const image = rootPath?.startsWith('/') ? readImageAt(rootPath) : imageNotRead('the config names no absolute root.path');
   try {
     const layout = planRenderLayout(plan.containerDir);
     const capabilities = capabilitiesFromOciConfig(input.oci);
@@ -274,7 +279,7 @@ export function renderForConfig(input: { plan: HookPlan; oci: OciConfig }): Rend
       packageDir: plannedPackageDirs(plan),
       image,
       ...(capabilities ? { capabilities } : {}),
-      deadline: Date.now() + renderBudget.ms,
+      deadline,
     });
     const record = recordOf(plan, capabilities);
     withDir(plan.runDir, (run) => writeHookRender(layout, run, render));
@@ -297,6 +302,7 @@ export function rerenderMountedRender(input: {
 }): RenderOutcome & { commands?: string[] } {
   const { plan, record } = input;
   const layout = planRenderLayout(plan.containerDir);
+  const deadline = Date.now() + renderBudget.ms;
   const image = readRunningImage(record.process);
   const planned = plannedPackageDirs(plan);
   const packageDir = (name: string): PackageLocation => {
@@ -326,7 +332,7 @@ export function rerenderMountedRender(input: {
       ...(record.render.capabilities
         ? { capabilities: { source: 'the OCI config (process.capabilities.effective)', effective: record.render.capabilities } }
         : {}),
-      deadline: Date.now() + renderBudget.ms,
+      deadline,
     });
     rewriteMountedRender(layout, render);
     return {
@@ -341,18 +347,18 @@ export function rerenderMountedRender(input: {
 
 /** The image of a running container, through its init process's root, if that process is still the one recorded. */
 function readRunningImage(process: ContainerRecord['process']): ImageReading {
-  if (!process) return readImageAt(undefined, 'the container was set up at precreate (no process known)');
+  if (!process) return imageNotRead('the container was set up at precreate (no process known)');
   const same = () => processIdentity(process.pid)?.startTime === process.startTime;
-  if (!same()) return readImageAt(undefined, `the container's process ${process.pid} is gone`);
+  if (!same()) return imageNotRead(`the container's process ${process.pid} is gone`);
   let root: DirFd;
   try {
     root = DirFd.openProcessRoot(process.pid);
   } catch (e) {
-    return readImageAt(undefined, `its root cannot be opened (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    return imageNotRead(`its root cannot be opened (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   try {
     // The pid could have been reused between the check and the open: check again, on what was opened.
-    if (!same()) return readImageAt(undefined, `the container's process ${process.pid} is gone`);
+    if (!same()) return imageNotRead(`the container's process ${process.pid} is gone`);
     return readImageForRender(root);
   } finally {
     root.close();
