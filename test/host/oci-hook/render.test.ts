@@ -25,7 +25,7 @@ import { main, type HookIO } from '../../../host/oci-hook/main.ts';
 import { RUN_KEY_ANNOTATION } from '../../../host/oci-hook/precreate.ts';
 import { capabilitiesFromOciConfig, planRenderLayout, reloadCommands, wantsRender } from '../../../host/oci-hook/plan-render.ts';
 import { readImageForRender, readRenderedTree, renderBudget } from '../../../host/oci-hook/render-hook.ts';
-import { DirFd, FileReadError, openDirInRoot, readFileInRoot, withDir } from '../../../host/oci-hook/dir-fd.ts';
+import { DirFd, FileReadError, openDirInRoot, raceWindow, readFileInRoot, withDir } from '../../../host/oci-hook/dir-fd.ts';
 import { shGeneratorText } from '../../../host/oci-hook/sh-generator.ts';
 import { renderFromRoot } from '../../../host/render/render.ts';
 import { RenderManifestSchema } from '../../../sdk/schema/render.ts';
@@ -253,6 +253,27 @@ describe('reading an image through descriptors', () => {
     const seen = withDir(root, readImageForRender);
     expect(seen.osRelease).toBeUndefined();
     expect(seen.notes).toEqual([]);
+  });
+
+  it('a unit directory swapped for a link out of the root between the look and the open is not followed: a note, no outside name read', () => {
+    const root = makeImage(join(dir, 'racy'));
+    mkdirSync(join(dir, 'outside'));
+    writeFileSync(join(dir, 'outside/host-only.service'), '');
+    raceWindow.between = (step, hostPath) => {
+      if (step !== 'openDir' || !hostPath.endsWith('/etc/systemd/system')) return;
+      // The container's process (at refresh, it runs) swaps the directory after the lstat saw one.
+      rmSync(join(root, 'etc/systemd/system'), { recursive: true });
+      symlinkSync(join(dir, 'outside'), join(root, 'etc/systemd/system'));
+    };
+    try {
+      const seen = withDir(root, readImageForRender);
+      expect([...(seen.units ?? [])]).not.toContain('host-only.service');
+      expect(seen.notes.join('\n')).toMatch(
+        /unit directory \/etc\/systemd\/system ignored: \/etc\/systemd\/system cannot be opened without following links \((ELOOP|ENOTDIR)\)/,
+      );
+    } finally {
+      raceWindow.between = undefined;
+    }
   });
 
   it('a root with no unit directory at all gives no unit names (not an empty set: not checked, the boot checks hold)', () => {
