@@ -57,6 +57,11 @@ await build({
 });
 // The OCI hook runs on every container start that asks for composable: small and CommonJS, like
 // the generator.
+// It carries the node-free generator it installs for a render (host/oci-hook/sh-generator.ts).
+const shGenerator = readFileSync('generator/sh/composable-generator.sh', 'utf8').replace(
+  'VERSION=unknown',
+  `VERSION=${JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version)}`,
+);
 await build({
   ...common,
   entryPoints: ['host/oci-hook/bin.ts'],
@@ -64,18 +69,14 @@ await build({
   format: 'cjs',
   minify: true,
   banner: { js: '#!/usr/bin/env node' },
+  // import.meta.url only names the script's source file, which the bundle does not read.
+  define: { __COMPOSABLE_SH_GENERATOR__: JSON.stringify(shGenerator), 'import.meta.url': '"file:///"' },
 });
 // The generator file becomes a launcher holding the bundle and V8's code cache for this node.
 (await import('./build-generator-cache.mjs')).buildGeneratorCodeCache('dist/composable-generator.cjs');
 chmodSync('dist/composable-oci-hook.cjs', 0o755);
 // The node-free generator for rendered trees (generator/sh/): shipped as it is, beside the others.
-writeFileSync(
-  'dist/composable-generator.sh',
-  readFileSync('generator/sh/composable-generator.sh', 'utf8').replace(
-    'VERSION=unknown',
-    `VERSION=${JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version)}`,
-  ),
-);
+writeFileSync('dist/composable-generator.sh', shGenerator);
 chmodSync('dist/composable-generator.sh', 0o755);
 chmodSync('dist/composable.mjs', 0o755);
 chmodSync('dist/composable-generator.cjs', 0o755);

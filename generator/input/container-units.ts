@@ -20,7 +20,8 @@ export const CONTAINER_UNIT_DIRS = [
 /** More entries than any real unit directory has; a directory beyond it is read only this far. */
 export const CONTAINER_UNIT_DIR_MAX_ENTRIES = 100_000;
 
-const UNIT_SUFFIX = /\.(service|socket|device|mount|automount|swap|target|path|timer|slice|scope)$/;
+/** A unit file name's suffix: what makes a directory entry a unit of the container. */
+export const UNIT_SUFFIX = /\.(service|socket|device|mount|automount|swap|target|path|timer|slice|scope)$/;
 
 /**
  * Names of the units in the container rooted at `root`: every file or symlink (an alias, a mask)

@@ -149,6 +149,25 @@ function readEngineMountedService(root: string, spec: ServiceSpec, limits?: Part
   return { ...readDirectoryService(spec, dir, resolved.path, limits), mountedBy: 'engine' };
 }
 
+/**
+ * A package the engine mounts at its stable path, read from the directory it is mounted from (the
+ * OCI hook rendering on the host reads the store's directory it binds there): the same reading as
+ * in the container, where the generator finds the same tree at `spec.source`.
+ */
+export function readEngineMountedDirectory(spec: ServiceSpec, dir: string, limits?: Partial<PackageLimits>): ServiceInput {
+  try {
+    return { ...readDirectoryService(spec, dir, spec.source, limits), mountedBy: 'engine' };
+  } catch (e) {
+    return {
+      spec,
+      packageProblems: [],
+      hasFile: () => false,
+      mountedBy: 'engine',
+      sourceReasons: [{ code: 'package-unreadable', message: `the package at ${spec.source} could not be read: ${oneLine(e)}` }],
+    };
+  }
+}
+
 function readDirectoryService(spec: ServiceSpec, dir: string, resolvedSource: string, limits?: Partial<PackageLimits>): ServiceInput {
   // One reader for the package and for the Exec rewriting's question whether it has a program
   // (answered inside the package only), so no path is lstat'd twice. The caller has checked that

@@ -2,7 +2,7 @@
 // mount namespace at createRuntime (runc runs that stage after the container's mounts are set up,
 // before the root switch: the namespace still sees the host's tree, so host paths are valid bind
 // sources there).
-import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, unlinkSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { basename, dirname, join, posix } from 'node:path';
 import { validateMetadata } from '../agent.ts';
@@ -11,6 +11,7 @@ import { CREDENTIAL_NAME_PATTERN, SERVICE_NAME_PATTERN } from '../../sdk/schema/
 import { type DirFd, readBounded, withDir } from './dir-fd.ts';
 import { mountOptions, withoutService, type HookMount, type HookPlan } from './plan-hook.ts';
 import type { HostOwner } from './oci.ts';
+import type { HookRenderStatus } from './plan-render.ts';
 
 export const HOOK_STATUS_FILE = 'hook-status.json';
 /** Host-only record of a container's selection, beside (not inside) its run directory. */
@@ -29,6 +30,16 @@ export interface ContainerRecord {
   owner?: HostOwner;
   /** The container's init process (createRuntime): when it is gone, so is the container. */
   process?: { pid: number; startTime: string };
+  /**
+   * Set when the hook mounted a render into the container: the device and inode of each package
+   * directory it mounted, so `refresh` re-renders from the very directories the container has (a
+   * store updated since holds another one under the same name).
+   */
+  render?: {
+    packages: Record<string, { dev: number; ino: number }>;
+    /** The container's effective capabilities the render planned for (its OCI config's). */
+    capabilities?: string[];
+  };
 }
 
 function errText(e: unknown): string {
@@ -113,10 +124,19 @@ export function copyCredentials(plan: HookPlan): HookPlan {
   return out;
 }
 
-/** Write metadata.json (validated by the SDK), hook-status.json and the host-only record. */
-export function writeRunFiles(plan: HookPlan, record: Omit<ContainerRecord, 'schemaVersion'>): void {
+/**
+ * The text of metadata.json for the plan (validated by the SDK): what writeRunFiles writes, and the
+ * bytes a render's metadata digest is taken of.
+ */
+export function metadataFileText(plan: HookPlan): string {
   const checked = validateMetadata(plan.metadata);
   if (!checked.ok) throw new Error(`the planned metadata does not satisfy the contract: ${checked.problems.join('; ')}`);
+  return `${JSON.stringify(checked.metadata, null, 2)}\n`;
+}
+
+/** Write metadata.json (metadataFileText), hook-status.json (with the render's account, when rendering) and the host-only record. */
+export function writeRunFiles(plan: HookPlan, record: Omit<ContainerRecord, 'schemaVersion'>, render?: HookRenderStatus): void {
+  const metadataText = metadataFileText(plan);
   const status = {
     schemaVersion: 1,
     hook: 'composable-oci-hook',
@@ -124,9 +144,10 @@ export function writeRunFiles(plan: HookPlan, record: Omit<ContainerRecord, 'sch
     ...(record.containerId ? { containerId: record.containerId } : {}),
     services: plan.metadata.services.map((s) => s.name),
     refused: plan.refused,
+    ...(render ? { render } : {}),
   };
   withDir(plan.runDir, (run) => {
-    run.writeFile('metadata.json', `${JSON.stringify(checked.metadata, null, 2)}\n`, 0o644, { fsync: true });
+    run.writeFile('metadata.json', metadataText, 0o644, { fsync: true });
     run.writeFile(HOOK_STATUS_FILE, `${JSON.stringify(status, null, 2)}\n`, 0o644);
   });
   // The record is beside run/, in the directory only root can write.
@@ -221,11 +242,16 @@ export function prepareMountPoint(
   procRoot: string,
   rootfs: string,
   destination: string,
-): { ok: true; path: string } | { ok: false; reason: string } {
+  opts: { file?: boolean } = {},
+): { ok: true; path: string; created: boolean } | { ok: false; reason: string } {
   let current = rootfs;
-  for (const part of destination.split('/').filter((p) => p !== '')) {
+  let created = false;
+  const parts = destination.split('/').filter((p) => p !== '');
+  for (const [i, part] of parts.entries()) {
     current = posix.join(current, part);
     const seen = procRoot + current;
+    // A file's bind mount (the generator) needs a file to mount on: the last component.
+    const asFile = opts.file === true && i === parts.length - 1;
     try {
       const st = lstatSync(seen);
       if (st.isSymbolicLink())
@@ -233,12 +259,18 @@ export function prepareMountPoint(
           ok: false,
           reason: `${posix.relative(rootfs, current) ? `/${posix.relative(rootfs, current)}` : '/'} is a symbolic link in the container's image; the hook does not mount through links an image plants`,
         };
-      if (!st.isDirectory()) return { ok: false, reason: `/${posix.relative(rootfs, current)} in the container is not a directory` };
+      if (asFile ? !st.isFile() : !st.isDirectory())
+        return {
+          ok: false,
+          reason: `/${posix.relative(rootfs, current)} in the container is not a ${asFile ? 'regular file' : 'directory'}`,
+        };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
         return { ok: false, reason: `cannot look at /${posix.relative(rootfs, current)} in the container: ${errText(e)}` };
       try {
-        mkdirSync(seen, { mode: 0o755 });
+        if (asFile) closeSync(openSync(seen, O_WRONLY_CREAT_EXCL | O_NOFOLLOW, 0o644));
+        else mkdirSync(seen, { mode: 0o755 });
+        created = asFile;
       } catch (e2) {
         return {
           ok: false,
@@ -249,7 +281,7 @@ export function prepareMountPoint(
   }
   // Open it without following a link, as a last check that nothing was swapped in between.
   try {
-    const fd = openSync(procRoot + current, O_PATH | O_NOFOLLOW | O_DIRECTORY);
+    const fd = openSync(procRoot + current, O_PATH | O_NOFOLLOW | (opts.file ? 0 : O_DIRECTORY));
     closeSync(fd);
   } catch (e) {
     return {
@@ -257,13 +289,14 @@ export function prepareMountPoint(
       reason: `/${destination.replace(/^\//, '')} in the container cannot be opened without following links (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
     };
   }
-  return { ok: true, path: current };
+  return { ok: true, path: current, created };
 }
 
 // Linux open(2) flags (x86-64 and arm64 share these values); node's fs.constants lacks O_PATH.
 const O_PATH = 0o10000000;
 const O_NOFOLLOW = 0o400000;
 const O_DIRECTORY = 0o200000;
+const O_WRONLY_CREAT_EXCL = 0o1 | 0o100 | 0o200;
 
 // Runs inside the container's mount namespace: one bind mount per (source, target, options)
 // triple, printing `ok` or `fail <mount's message>` for each, so one bad mount costs one package.
@@ -271,6 +304,18 @@ const MOUNT_SCRIPT = `while [ $# -ge 3 ]; do
   if out=$(mount --bind -o "$3" -- "$1" "$2" 2>&1); then echo ok; else echo "fail $out" | tr -d '\\n'; echo; fi
   shift 3
 done`;
+
+// Runs inside the container's mount namespace: unmount each target given (a rollback).
+const UNMOUNT_SCRIPT = `for t in "$@"; do umount -l -- "$t" 2>/dev/null; done; true`;
+
+function unmountInNamespace(pid: number, targets: string[], timeoutMs = 5000): void {
+  if (targets.length === 0) return;
+  spawnSync('/usr/bin/nsenter', [`--mount=/proc/${pid}/ns/mnt`, '--', '/bin/sh', '-c', UNMOUNT_SCRIPT, 'composable-umount', ...targets], {
+    timeout: timeoutMs,
+    stdio: 'ignore',
+    env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' },
+  });
+}
 
 export interface MountOutcome {
   mount: HookMount;
@@ -330,4 +375,43 @@ function dropAll(plan: HookPlan, reason: string): HookPlan {
   let out = plan;
   for (const s of plan.metadata.services) out = withoutService(out, s.name, reason);
   return { ...out, mounts: [], runDirError: reason };
+}
+
+/**
+ * createRuntime's mounts of a render (render-hook.ts wrote it): each of `mounts` in order, its mount
+ * point prepared symlink-safely after the run directory is mounted (the render's is below it). All
+ * or nothing: when one fails, those made are unmounted and a mount-point file the hook created is
+ * removed, because even an empty file at the generator's path would mask the image's own generator
+ * (systemd treats an empty generator as a mask), and a render without its generator would make
+ * that generator stand aside.
+ */
+export function mountRenderIntoContainer(
+  pid: number,
+  rootfs: string,
+  mounts: readonly (HookMount & { file?: boolean })[],
+): { ok: true } | { ok: false; reason: string } {
+  const procRoot = `/proc/${pid}/root`;
+  const mounted: string[] = [];
+  const createdFiles: string[] = [];
+  const rollback = (reason: string): { ok: false; reason: string } => {
+    unmountInNamespace(pid, [...mounted].reverse());
+    for (const f of createdFiles) {
+      try {
+        // Still the empty file made above (nothing in the container runs yet).
+        if (lstatSync(procRoot + f).isFile()) unlinkSync(procRoot + f);
+      } catch {
+        // Gone already.
+      }
+    }
+    return { ok: false, reason };
+  };
+  for (const m of mounts) {
+    const p = prepareMountPoint(procRoot, rootfs, m.destination, { file: m.file === true });
+    if (!p.ok) return rollback(`mount point ${m.destination}: ${p.reason}`);
+    if (p.created) createdFiles.push(p.path);
+    const [r] = mountInNamespace(pid, [{ mount: m, target: p.path }]);
+    if (!r?.ok) return rollback(`${m.destination}: ${r?.reason ?? 'mount failed'}`);
+    mounted.push(p.path);
+  }
+  return { ok: true };
 }

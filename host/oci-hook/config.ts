@@ -11,6 +11,8 @@ export const DEFAULT_CONFIG_PATH = '/etc/composable/hook.json';
 export const DEFAULT_RUN_ROOT = '/run/composable-hook';
 /** The annotation that selects packages: space-separated package names (no commas: podman < 5 splits values at commas). */
 export const SERVICES_ANNOTATION = 'io.composable.services';
+/** The annotation a container asks with for its units rendered on the host (`true`), when the config leaves it open. */
+export const RENDER_ANNOTATION = 'io.composable.render';
 
 const shape = ServiceSchema.shape;
 
@@ -40,6 +42,12 @@ export const HookConfigSchema = z.strictObject({
   /** Also append log lines to this file (the journal/kernel log always gets them). */
   logFile: z.optional(AbsolutePath),
   services: z.optional(z.record(ServiceName, HookServiceSettingsSchema)),
+  /**
+   * Render the units on the host, for images without node (docs/engines.md, "Images without node"):
+   * true for every container that asks for composable, false for none; unset, a container asks
+   * with the annotation io.composable.render=true.
+   */
+  render: z.optional(z.boolean()),
 });
 
 export type HookConfig = z.infer<typeof HookConfigSchema>;

@@ -15,8 +15,10 @@ import {
   lchownSync,
   lstatSync,
   mkdirSync,
+  opendirSync,
   openSync,
   readdirSync,
+  readlinkSync,
   readSync,
   renameSync,
   rmdirSync,
@@ -24,7 +26,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { resolveInRoot } from '../../sdk/fs/container-path.ts';
 
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_DIRECTORY, O_NONBLOCK, O_NOCTTY } = constants;
@@ -50,6 +52,14 @@ export class DirFd {
   /** Open `path` as a directory, refusing a symlink as its last component. */
   static open(path: string): DirFd {
     return new DirFd(openSync(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW), path);
+  }
+
+  /**
+   * A process's root directory (`/proc/<pid>/root`, a link the kernel resolves to that process's
+   * root wherever its mount namespace has it): followed on purpose, it is the one way in.
+   */
+  static openProcessRoot(pid: number): DirFd {
+    return new DirFd(openSync(`/proc/${pid}/root`, O_RDONLY | O_DIRECTORY), `/proc/${pid}/root`);
   }
 
   /** The path that reaches `name` in this directory, whatever its path on the host is by now. */
@@ -169,8 +179,135 @@ export class DirFd {
     }
   }
 
+  /** A second descriptor of this same directory (closed on its own). */
+  reopen(): DirFd {
+    return new DirFd(openSync(this.self(), O_RDONLY | O_DIRECTORY), this.path);
+  }
+
+  /**
+   * At most `max` names of this directory's entries, read in one pass of the open descriptor (a
+   * directory of millions of entries costs `max`, not millions); `truncated` when there were more.
+   */
+  names(max: number): { names: string[]; truncated: boolean } {
+    const dir = opendirSync(this.self());
+    const names: string[] = [];
+    try {
+      for (let e = dir.readSync(); e !== null; e = dir.readSync()) {
+        if (names.length >= max) return { names, truncated: true };
+        names.push(e.name);
+      }
+    } finally {
+      dir.closeSync();
+    }
+    return { names, truncated: false };
+  }
+
   close(): void {
     closeSync(this.fd);
+  }
+}
+
+/** How many symbolic links one lookup below a root may pass (Linux's own limit for a path). */
+export const MAX_LINK_HOPS = 40;
+
+/**
+ * Open the directory `containerPath` below the open `root` (a container's root) one component at a
+ * time, each opened O_NOFOLLOW relative to its parent's descriptor: a symbolic link is read and
+ * resolved by hand inside the root (an absolute target is a path in the root, `..` stops at it), so
+ * no link the image holds leads out of it, and a directory swapped for a link between two steps
+ * fails the open instead of being followed. Returns the directory and the path it resolved to.
+ * Throws FileReadError (`missing` set when a component does not exist).
+ */
+export function openDirInRoot(root: DirFd, containerPath: string): { dir: DirFd; path: string } {
+  const stack: DirFd[] = [];
+  const names: string[] = [];
+  let pending = containerPath.split('/').filter((p) => p !== '' && p !== '.');
+  let hops = 0;
+  const fail = (message: string, missing = false): never => {
+    for (const d of stack) d.close();
+    throw new FileReadError(message, missing);
+  };
+  while (pending.length > 0) {
+    const part = pending.shift()!;
+    if (part === '..') {
+      stack.pop()?.close();
+      names.pop();
+      continue;
+    }
+    const here = stack.at(-1) ?? root;
+    const shown = `/${[...names, part].join('/')}`;
+    let st;
+    try {
+      st = lstatSync(here.at(part));
+    } catch (e) {
+      fail(`${shown} ${code(e) === 'ENOENT' ? 'does not exist' : `cannot be looked at (${code(e) ?? 'error'})`}`, code(e) === 'ENOENT');
+    }
+    if (st!.isSymbolicLink()) {
+      if (++hops > MAX_LINK_HOPS) fail(`${containerPath}: more than ${MAX_LINK_HOPS} symbolic links on the way`);
+      let target: string;
+      try {
+        target = readlinkSync(here.at(part));
+      } catch (e) {
+        fail(`${shown} cannot be read as a link (${code(e) ?? 'error'})`);
+      }
+      if (target!.startsWith('/')) {
+        for (const d of stack.splice(0)) d.close();
+        names.splice(0);
+      }
+      pending = [...target!.split('/').filter((p) => p !== '' && p !== '.'), ...pending];
+      continue;
+    }
+    if (!st!.isDirectory()) fail(`${shown} is not a directory`);
+    try {
+      stack.push(here.openDir(part));
+    } catch (e) {
+      fail(`${shown} cannot be opened without following links (${code(e) ?? 'error'})`);
+    }
+    names.push(part);
+  }
+  const dir = stack.pop() ?? root.reopen();
+  for (const d of stack) d.close();
+  return { dir, path: `/${names.join('/')}` };
+}
+
+/**
+ * Read the regular file `containerPath` below the open `root`, links resolved inside the root as
+ * openDirInRoot does (the last component too), the file itself read with readBounded through its
+ * directory's descriptor (no FIFO, device or unbounded read; no link followed).
+ */
+export function readFileInRoot(root: DirFd, containerPath: string, opts: { maxBytes: number; timeoutMs?: number }): Buffer {
+  let path = posix.normalize(`/${containerPath}`);
+  for (let hops = 0; ; hops++) {
+    const name = posix.basename(path);
+    if (name === '') throw new FileReadError(`${containerPath} is not a file`);
+    const { dir, path: parent } = openDirInRoot(root, posix.dirname(path));
+    try {
+      let st;
+      try {
+        st = lstatSync(dir.at(name));
+      } catch (e) {
+        throw new FileReadError(
+          `${posix.join(parent, name)} ${code(e) === 'ENOENT' ? 'does not exist' : `cannot be looked at (${code(e) ?? 'error'})`}`,
+          code(e) === 'ENOENT',
+        );
+      }
+      if (!st.isSymbolicLink()) {
+        try {
+          return readBounded(dir.at(name), opts);
+        } catch (e) {
+          // readBounded names the descriptor path; say the container's.
+          throw new FileReadError(
+            (e as Error).message.replace(dir.at(name), posix.join(parent, name)),
+            (e as FileReadError).missing ?? false,
+          );
+        }
+      }
+      if (hops >= MAX_LINK_HOPS) throw new FileReadError(`${containerPath}: more than ${MAX_LINK_HOPS} symbolic links on the way`);
+      const target = readlinkSync(dir.at(name));
+      path = posix.normalize(target.startsWith('/') ? target : posix.join(parent, target));
+    } finally {
+      dir.close();
+    }
   }
 }
 
@@ -184,7 +321,15 @@ export function withDir<T>(path: string, fn: (d: DirFd) => T): T {
   }
 }
 
-export class FileReadError extends Error {}
+export class FileReadError extends Error {
+  constructor(
+    message: string,
+    /** Set when what was read does not exist (as opposed to being unreadable or refused). */
+    readonly missing = false,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Read a regular file of at most `maxBytes` within `timeoutMs`: opened O_NONBLOCK (a FIFO does not
@@ -199,6 +344,7 @@ export function readBounded(path: string, opts: { maxBytes: number; timeoutMs?: 
   } catch (e) {
     throw new FileReadError(
       code(e) === 'ELOOP' ? `${path} is a symbolic link; it is not followed` : `cannot read ${path} (${code(e) ?? 'error'})`,
+      code(e) === 'ENOENT',
     );
   }
   try {

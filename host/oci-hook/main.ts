@@ -4,7 +4,10 @@
 //   precreate                    podman only: config on stdin, the same mounts added, config on stdout
 //   poststop                     remove the container's run directory
 //   refresh CONTAINER-ID         re-plan a running container's metadata from the current host config
-//                                (then `composable apply` inside the container)
+//                                (then `composable apply` inside the container; with a render, the
+//                                render is made again and refresh prints the systemctl commands)
+// With render on (hook.json "render", or the io.composable.render annotation), createRuntime and
+// precreate also render the units on the host and mount the render and the node-free generator.
 // A container that did not ask for composable costs one JSON parse and exit 0. For one that did,
 // a bad package is left out and recorded; the container always starts (docs/engines.md).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -38,6 +41,8 @@ import { addHookMounts, isPrecreateKey, newPrecreateKey, RUN_KEY_ANNOTATION } fr
 import { createHookLog, type HookLog } from './log.ts';
 import { FileReadError, readBounded } from './dir-fd.ts';
 import { untrustedPathProblem } from './trust.ts';
+import { wantsRender } from './plan-render.ts';
+import { renderForConfig, renderIntoContainer, rerenderMountedRender, type RenderOutcome } from './render-hook.ts';
 
 /** The hook's config and a bundle's config.json are read up to this size. */
 const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
@@ -160,20 +165,44 @@ function createRuntime(configPath: string, log: HookLog, io: HookIO): void {
   removeStaleContainerDirs(plan.containerDir, log);
   makeContainerDir(plan);
   plan = copyCredentials(plan);
-  plan = mountIntoContainer(plan, state.pid, rootfsPath(oci, state.bundle));
+  const rootfs = rootfsPath(oci, state.bundle);
+  plan = mountIntoContainer(plan, state.pid, rootfs);
+  // The render is made of the metadata as written and the packages as mounted, so it comes after
+  // the mounts; without a run directory there is nothing to render for.
+  const rendered =
+    wantsRender(config, annotations) && !plan.runDirError ? renderIntoContainer({ plan, oci, pid: state.pid, rootfs }) : undefined;
   const owner = containerRootOwner(oci);
-  writeRunFiles(plan, {
-    key: state.id,
-    containerId: state.id,
-    stage: 'createRuntime',
-    requested: parseServiceNames(value).names,
-    mounted: plan.metadata.services.map((s) => s.name),
-    owner,
-    process: processIdentity(state.pid),
-  });
+  writeRunFiles(
+    plan,
+    {
+      key: state.id,
+      containerId: state.id,
+      stage: 'createRuntime',
+      requested: parseServiceNames(value).names,
+      mounted: plan.metadata.services.map((s) => s.name),
+      owner,
+      process: processIdentity(state.pid),
+      ...(rendered?.record ? { render: rendered.record } : {}),
+    },
+    rendered?.status,
+  );
   chownRunDir(plan.runDir, owner);
   logRefusals(log, who, plan);
+  logRender(log, who, rendered);
   log.log('info', `${who}: ${describe(plan)}; run directory ${plan.runDir}`);
+}
+
+/** One line for the render: what it enables, or why there is none (the container starts either way). */
+function logRender(log: HookLog, who: string, rendered: RenderOutcome | undefined): void {
+  if (!rendered) return;
+  const s = rendered.status;
+  if (s.state === 'failed') log.log('warning', `${who}: units not rendered: ${s.reason}; the container starts without the render`);
+  else
+    log.log(
+      'info',
+      `${who}: units rendered: enabled ${s.enabled.length > 0 ? s.enabled.join(' ') : '(none)'}${s.skipped.length > 0 ? `; skipped ${s.skipped.join(' ')} (the render's status.json says why)` : ''}`,
+    );
+  for (const n of s.notes ?? []) log.log('notice', `${who}: render: ${n}`);
 }
 
 function precreate(configPath: string, log: HookLog, io: HookIO): void {
@@ -188,18 +217,26 @@ function precreate(configPath: string, log: HookLog, io: HookIO): void {
       let plan = planFor(config, configPath, value, key, undefined);
       makeContainerDir(plan);
       plan = copyCredentials(plan);
+      const rendered = wantsRender(config, oci.annotations) ? renderForConfig({ plan, oci }) : undefined;
       const owner = containerRootOwner(oci);
-      writeRunFiles(plan, {
-        key,
-        stage: 'precreate',
-        requested: parseServiceNames(value).names,
-        mounted: plan.metadata.services.map((s) => s.name),
-        owner,
-      });
+      writeRunFiles(
+        plan,
+        {
+          key,
+          stage: 'precreate',
+          requested: parseServiceNames(value).names,
+          mounted: plan.metadata.services.map((s) => s.name),
+          owner,
+          ...(rendered?.record ? { render: rendered.record } : {}),
+        },
+        rendered?.status,
+      );
       chownRunDir(plan.runDir, owner);
-      out = JSON.stringify(addHookMounts(oci, plan, key));
-      logRefusals(log, `container (run key ${key})`, plan);
-      log.log('info', `container (run key ${key}): ${describe(plan)}; run directory ${plan.runDir}`);
+      out = JSON.stringify(addHookMounts(oci, plan, key, rendered?.mounts));
+      const who = `container (run key ${key})`;
+      logRefusals(log, who, plan);
+      logRender(log, who, rendered);
+      log.log('info', `${who}: ${describe(plan)}; run directory ${plan.runDir}`);
     }
   } finally {
     // podman uses whatever this stage prints as the config: always print a whole one.
@@ -245,7 +282,7 @@ function poststop(configPath: string, log: HookLog, io: HookIO): void {
 }
 
 /** Re-plan one running container's metadata from the current host config and store. */
-function refreshOne(config: HookConfig, storeReal: string, key: string, log: HookLog, io: HookIO): void {
+function refreshOne(config: HookConfig, storeReal: string, key: string, log: HookLog, io: HookIO): 'apply' | 'reload' {
   const containerDir = containerDirFor(config, key);
   let record;
   try {
@@ -267,21 +304,44 @@ function refreshOne(config: HookConfig, storeReal: string, key: string, log: Hoo
   let plan = planHook({ config, key: record.key, containerId: record.containerId, names: record.requested, resolutions });
   removeCredentials(plan.runDir);
   plan = copyCredentials(plan);
+  // A container with a render mounted gets it re-rendered: its image may have no node to plan with.
+  const rendered = record.render ? rerenderMountedRender({ plan, record: { ...record, render: record.render } }) : undefined;
   // The record keeps what is mounted, not what is enabled now: a service switched off can come back.
-  writeRunFiles(plan, {
-    key: record.key,
-    containerId: record.containerId,
-    stage: 'refresh',
-    requested: record.requested,
-    mounted: record.mounted,
-    owner: record.owner,
-    process: record.process,
-  });
+  writeRunFiles(
+    plan,
+    {
+      key: record.key,
+      containerId: record.containerId,
+      stage: 'refresh',
+      requested: record.requested,
+      mounted: record.mounted,
+      owner: record.owner,
+      process: record.process,
+      ...(record.render ? { render: record.render } : {}),
+    },
+    rendered?.status,
+  );
   chownRunDir(plan.runDir, record.owner);
   const who = `container ${record.containerId ?? `(run key ${record.key})`}`;
   logRefusals(log, who, plan);
-  log.log('info', `${who}: refreshed ${plan.runDir}/metadata.json: ${describe(plan)}; run \`composable apply\` in the container`);
+  logRender(log, who, rendered);
+  if (!rendered) {
+    log.log('info', `${who}: refreshed ${plan.runDir}/metadata.json: ${describe(plan)}; run \`composable apply\` in the container`);
+    io.stdout(`${key}: ${describe(plan)}\n`);
+    return 'apply';
+  }
   io.stdout(`${key}: ${describe(plan)}\n`);
+  if (rendered.status.state === 'failed') {
+    // The new metadata is written and the mounted render is the old one: a daemon-reload in the
+    // container now would find it stale and enable nothing of it.
+    throw new ConfigError([
+      `${who}: refreshed ${plan.runDir}/metadata.json but could not render it: ${rendered.status.reason}; ` +
+        'the mounted render no longer fits (a daemon-reload in the container would enable nothing of it): fix the cause and refresh again',
+    ]);
+  }
+  log.log('info', `${who}: refreshed ${plan.runDir}/metadata.json and the render: ${describe(plan)}`);
+  io.stdout(`${key}: then in the container: ${(rendered.commands ?? []).join(' && ')}\n`);
+  return 'reload';
 }
 
 /** `refresh ID|RUN-KEY` or `refresh --all`: then `composable apply` inside each container. */
@@ -290,8 +350,9 @@ function refresh(configPath: string, target: string | undefined, log: HookLog, i
   const config = loadConfig(configPath, log);
   const storeReal = storeOf(config, configPath);
   const keys = target === '--all' ? containerKeys(config) : [target];
-  for (const key of keys) refreshOne(config, storeReal, key, log, io);
-  io.stdout(keys.length > 0 ? 'now run `composable apply` inside the container(s)\n' : 'no containers set up by the hook\n');
+  const how = keys.map((key) => refreshOne(config, storeReal, key, log, io));
+  if (keys.length === 0) io.stdout('no containers set up by the hook\n');
+  else if (how.includes('apply')) io.stdout('now run `composable apply` inside the container(s) without a render\n');
 }
 
 /** The run keys of every container the hook has set up (those with a record). */

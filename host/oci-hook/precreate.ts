@@ -5,7 +5,7 @@
 // later stages (poststop) read back.
 import { randomBytes } from 'node:crypto';
 import type { OciConfig } from './oci.ts';
-import { mountOptions, type HookPlan } from './plan-hook.ts';
+import { mountOptions, type HookMount, type HookPlan } from './plan-hook.ts';
 
 /** Annotation naming the run directory key chosen at precreate; poststop removes that directory. */
 export const RUN_KEY_ANNOTATION = 'io.composable.hook.run-key';
@@ -24,10 +24,12 @@ export function isPrecreateKey(key: string): boolean {
  * the /run tmpfs podman adds for systemd) and the run key recorded. Mounts of the container's own
  * at the same destinations are removed: the hook's mount must be the one there. Pure.
  */
-export function addHookMounts(config: OciConfig, plan: HookPlan, key: string): OciConfig {
-  const ours = new Set(plan.mounts.map((m) => m.destination));
+export function addHookMounts(config: OciConfig, plan: HookPlan, key: string, renderMounts: readonly HookMount[] = []): OciConfig {
+  // The render's after the run directory's: its mount point is below it (plan-render.ts).
+  const all = [...plan.mounts, ...renderMounts];
+  const ours = new Set(all.map((m) => m.destination));
   const mounts = (config.mounts ?? []).filter((m) => !ours.has(m.destination));
-  for (const m of plan.mounts) {
+  for (const m of all) {
     mounts.push({ destination: m.destination, type: 'bind', source: m.source, options: ['bind', ...mountOptions(m)] });
   }
   return { ...config, mounts, annotations: { ...(config.annotations ?? {}), [RUN_KEY_ANNOTATION]: key } };

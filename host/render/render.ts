@@ -15,8 +15,9 @@ import { VERSION } from '../../sdk/version.ts';
 import type { ContainerCapabilities } from '../../generator/input/capabilities.ts';
 import { CONTAINER_UNIT_DIRS } from '../../generator/input/container-units.ts';
 import { readGeneratorInput } from '../../generator/input/read-input.ts';
-import { planGeneration } from '../../generator/plan/plan-generation.ts';
-import type { GeneratorInput, OutputFile } from '../../generator/plan/types.ts';
+import { parseMetadata, planGeneration } from '../../generator/plan/plan-generation.ts';
+import type { GeneratorInput, MetadataInput, OutputFile, ServiceInput } from '../../generator/plan/types.ts';
+import type { ServiceSpec } from '../../sdk/schema/metadata.ts';
 import { canMount } from '../../generator/plan/unprivileged.ts';
 
 export class RenderError extends Error {}
@@ -45,6 +46,64 @@ export function renderFromRoot(opts: RenderOptions): Render {
   const input = readGeneratorInput(opts.root);
   if (opts.capabilities) input.capabilities = opts.capabilities;
   return renderInput(input, metadataDigest(opts.root));
+}
+
+/**
+ * What an engine knows of a container before it starts, for a render made without staging its
+ * root (the OCI hook): the metadata file's bytes as written, each package's tree where the engine
+ * mounts it from, the names of the image's units, its capabilities from the engine's config.
+ */
+export interface RenderParts {
+  /** The bytes of /run/composable/metadata.json, exactly as the container will find them. */
+  metadata: Uint8Array;
+  /**
+   * The reading of the package a service names, as the generator would read it at the service's
+   * source (for an engine-mounted package: its tree where the engine mounts it from).
+   */
+  readService(spec: ServiceSpec): ServiceInput;
+  /** Unit names in the image's unit directories; undefined when they could not be read (the boot checks still hold). */
+  containerUnits?: ReadonlySet<string>;
+  capabilities?: ContainerCapabilities;
+}
+
+/** The render of a container known by its parts (RenderParts): the generator's reading, from other places. */
+export function renderFromParts(parts: RenderParts): Render {
+  let metadata: MetadataInput;
+  let services: ServiceInput[] = [];
+  if (parts.metadata.length > PACKAGE_LIMITS.metadataBytes) {
+    metadata = {
+      state: 'invalid',
+      path: METADATA_PATH,
+      reasons: [
+        {
+          code: 'metadata-unreadable',
+          file: METADATA_PATH,
+          message: `${METADATA_PATH} is ${parts.metadata.length} bytes, over the limit of ${PACKAGE_LIMITS.metadataBytes}`,
+        },
+      ],
+    };
+  } else {
+    const parsed = parseMetadata(Buffer.from(parts.metadata).toString('utf8'), METADATA_PATH);
+    if (!parsed.ok) metadata = { state: 'invalid', path: METADATA_PATH, reasons: parsed.reasons };
+    else {
+      metadata = { state: 'ok', path: METADATA_PATH, ...(parsed.reasons.length > 0 ? { reasons: parsed.reasons } : {}) };
+      // An entry that failed the schema is not read at all, as readGeneratorInput does.
+      services = parsed.entries.map(
+        (e): ServiceInput =>
+          e.reasons.length > 0
+            ? { spec: e.spec, sourceReasons: e.reasons, packageProblems: [], hasFile: () => false }
+            : parts.readService(e.spec),
+      );
+    }
+  }
+  const input: GeneratorInput = {
+    metadata,
+    services,
+    generatorVersion: VERSION,
+    ...(services.length > 0 && parts.containerUnits ? { containerUnits: parts.containerUnits } : {}),
+    ...(parts.capabilities ? { capabilities: parts.capabilities } : {}),
+  };
+  return renderInput(input, createHash('sha256').update(parts.metadata).digest('hex'));
 }
 
 /** The render of a generator input; `metadataSha256` undefined when there is no metadata file. */

@@ -339,7 +339,7 @@ describe('mount points inside the container root', () => {
     const rootfs = join(dir, 'rootfs');
     mkdirSync(join(rootfs, 'run'), { recursive: true });
     const ok = prepareMountPoint('', rootfs, '/opt/composable/logship');
-    expect(ok).toEqual({ ok: true, path: join(rootfs, 'opt/composable/logship') });
+    expect(ok).toEqual({ ok: true, path: join(rootfs, 'opt/composable/logship'), created: false });
     expect(statSync(join(rootfs, 'opt/composable/logship')).isDirectory()).toBe(true);
 
     const evil = join(dir, 'evil');
@@ -355,6 +355,32 @@ describe('mount points inside the container root', () => {
     expect(prepareMountPoint('', rootfs, '/opt/composable/file')).toEqual({
       ok: false,
       reason: '/opt/composable/file in the container is not a directory',
+    });
+  });
+
+  it("makes a file's mount point (the generator's) as an empty file, and refuses a link or a directory planted there", () => {
+    const rootfs = join(dir, 'rootfs');
+    mkdirSync(join(rootfs, 'run'), { recursive: true });
+    const gen = '/run/systemd/system-generators/composable-generator';
+    expect(prepareMountPoint('', rootfs, gen, { file: true })).toEqual({ ok: true, path: join(rootfs, gen), created: true });
+    expect(statSync(join(rootfs, gen)).isFile()).toBe(true);
+    expect(statSync(join(rootfs, gen)).size).toBe(0);
+    // There already (a second run): used, not made.
+    expect(prepareMountPoint('', rootfs, gen, { file: true })).toEqual({ ok: true, path: join(rootfs, gen), created: false });
+
+    const evil = join(dir, 'evil');
+    mkdirSync(join(evil, 'run/systemd/system-generators'), { recursive: true });
+    symlinkSync(join(dir, 'outside'), join(evil, gen));
+    expect(prepareMountPoint('', evil, gen, { file: true })).toEqual({
+      ok: false,
+      reason: expect.stringContaining(`${gen} is a symbolic link in the container's image`),
+    });
+    expect(existsSync(join(dir, 'outside'))).toBe(false);
+    const dirThere = join(dir, 'dir-there');
+    mkdirSync(join(dirThere, gen), { recursive: true });
+    expect(prepareMountPoint('', dirThere, gen, { file: true })).toEqual({
+      ok: false,
+      reason: `${gen} in the container is not a regular file`,
     });
   });
 });
