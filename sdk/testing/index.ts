@@ -3,4 +3,5 @@ export { startService, runTimer, ServiceHandle, type StartOptions, type ServiceS
 export type { ServiceResult } from './service-unit.ts';
 export type { LogLine } from './service-log.ts';
 export { expandArgv, expandSpecifiers, parseEnvironmentFile, serviceEnvironment, type Sandbox } from './environment.ts';
-export { unemulatedDirectives } from './emulated.ts';
+export { notEmulatedDirectives, notEmulatedLine, type Emulation } from './emulated.ts';
+export type { ServiceUser } from './service-user.ts';

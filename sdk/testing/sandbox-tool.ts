@@ -37,6 +37,16 @@ export interface FileSystemView {
   inaccessiblePaths: ViewPath[];
 }
 
+/** The view of a `+` command (full privileges): no sandbox at all. */
+export const UNSANDBOXED_VIEW: FileSystemView = {
+  protectSystem: 'no',
+  protectHome: 'no',
+  privateTmp: false,
+  readOnlyPaths: [],
+  readWritePaths: [],
+  inaccessiblePaths: [],
+};
+
 /** The directives a FileSystemView is read from (what the namespace emulates). */
 export const VIEW_DIRECTIVES = [
   'ProtectSystem',
@@ -192,8 +202,9 @@ export function namespaceScript(plan: NamespacePlan): string {
       const inside = underPrivateTmp(keep, priv);
       if (inside) lines.push(`mkdir -p ${q(inside)} && mount --bind ${q(keep)} ${q(inside)} || fail "cannot keep ${keep}"`);
     }
-    lines.push(`mount --bind ${q(priv.tmp)} /tmp || fail "cannot mount the private /tmp"`);
+    // /var/tmp first: its source may lie below /tmp, which is hidden next.
     lines.push(`mount --bind ${q(priv.varTmp)} /var/tmp || fail "cannot mount the private /var/tmp"`);
+    lines.push(`mount --rbind ${q(priv.tmp)} /tmp || fail "cannot mount the private /tmp"`);
     writable.push('/tmp', '/var/tmp');
   }
   if (view.protectSystem === 'strict') {
