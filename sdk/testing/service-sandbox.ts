@@ -100,8 +100,8 @@ export function populateSandbox(
       chmodSync(d, 0o1777); // as /tmp: everyone may write, the sticky bit protects each one's files
     }
     if (inputs.privateTmp === 'tmpdir') env.TMPDIR = sandbox.tmp;
-    writeFileSync(sandbox.inaccessible, '', { mode: 0 });
   }
+  writeFileSync(sandbox.inaccessible, '', { mode: 0 });
   const creds: [string, Uint8Array | string][] = Object.entries(inputs.credentials ?? {});
   for (const e of getEntries(file, 'Service', 'LoadCredential')) {
     const colon = e.value.indexOf(':');
