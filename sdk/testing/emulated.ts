@@ -75,7 +75,7 @@ const HANDLED: Record<string, readonly string[]> = {
   Install: ['WantedBy', 'RequiredBy', 'Also', 'Alias', 'DefaultInstance'],
 };
 
-/** What this run can apply besides HANDLED: a private mount namespace, a change of user. */
+/** What this run can apply beyond what is always emulated: a private mount namespace, a change of user. */
 export interface Emulation {
   /** ProtectSystem=, ProtectHome=, PrivateTmp=, ReadOnlyPaths= ... in a private mount namespace. */
   namespace: boolean;
