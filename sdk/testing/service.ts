@@ -1,11 +1,13 @@
 // startService: run a packaged service outside any container, the way systemd would run it, so a
 // sidecar team's CI sees the outcome production will see. The unit file decides: Type=,
 // Exec*= with their prefixes, environment, directories, credentials, timeouts, kill settings,
-// success statuses and Restart=. What is not emulated is listed in `warnings`, never ignored.
-// ServiceHandle is the unit's state machine (activating, active, deactivating, inactive, failed):
-// it ties together what the unit says (service-unit.ts), its sandbox (service-sandbox.ts), its
-// processes (process-group.ts), sd_notify and the watchdog (notify-socket.ts) and its output
-// (service-log.ts).
+// success statuses and Restart=; as root also the user and the file-system sandbox. Directives
+// this run does not apply are named in `notEmulated`, other differences in `warnings`, never
+// ignored. ServiceHandle is the unit's state machine (activating, active, deactivating,
+// inactive, failed): it ties together what the unit says (service-unit.ts), its user
+// (service-user.ts), its directories (service-sandbox.ts), its mount namespace
+// (sandbox-tool.ts), its processes (process-group.ts), sd_notify and the watchdog
+// (notify-socket.ts) and its output (service-log.ts).
 import { readFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import { loadPackage, type ComposablePackage, type PackageUnit } from '../package.ts';
