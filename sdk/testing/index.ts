@@ -4,4 +4,5 @@ export type { ServiceResult } from './service-unit.ts';
 export type { Signal } from './signals.ts';
 export type { LogLine } from './service-log.ts';
 export { expandArgv, expandSpecifiers, parseEnvironmentFile, serviceEnvironment, type Sandbox } from './environment.ts';
-export { unemulatedDirectives } from './emulated.ts';
+export { notEmulatedDirectives, notEmulatedLine, type Emulation } from './emulated.ts';
+export type { ServiceUser } from './service-user.ts';

@@ -31,7 +31,8 @@ export class NotifySocket {
   /** Bind the socket (a python3 helper prints each datagram as a line); resolves with its path. */
   async open(): Promise<string> {
     const script =
-      'import socket,sys\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.bind(sys.argv[1])\n' +
+      // Mode 0666: a service running as its User= must be able to send to it, as to systemd's.
+      'import os,socket,sys\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.bind(sys.argv[1])\nos.chmod(sys.argv[1],0o666)\n' +
       'print("bound",flush=True)\nwhile True:\n  d=s.recv(65536).decode("utf-8","replace")\n  print(d.replace("\\n","\\t"),flush=True)\n';
     const helper = spawn('python3', ['-c', script, this.path], { stdio: ['ignore', 'pipe', 'inherit'] });
     this.helper = helper;

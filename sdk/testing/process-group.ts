@@ -1,6 +1,7 @@
 // Starting a service's programs and signalling them, as systemd does with a unit's processes:
 // each command in its own process group (the stand-in for the unit's cgroup, which KillMode= acts
-// on), optionally inside a private mount namespace that shows the package at its stable path;
+// on), optionally inside a private mount namespace that shows the package at its stable path and
+// applies the unit's file-system sandbox, as the unit's user;
 // exit statuses collected, a non-child main process (Type=forking's PIDFile=) watched by polling.
 // Separate because this is the only part that touches child_process and signals; it knows
 // nothing about the unit's state, only how to run one command line and end a group.
@@ -9,6 +10,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ExecCommand, PackageLocation, ProcessExit } from './service-unit.ts';
+import { namespaceCommand, type NamespacePlan } from './sandbox-tool.ts';
 
 /** How and where one command runs. */
 export interface SpawnSettings extends PackageLocation {
@@ -18,6 +20,10 @@ export interface SpawnSettings extends PackageLocation {
   env: Record<string, string>;
   /** Receives each line the process writes, and systemd's message when it cannot be executed. */
   log: (stream: 'stdout' | 'stderr', text: string) => void;
+  /** The private mount namespace to run in (and the user it takes there); `cwd` is entered inside. */
+  namespace?: Omit<NamespacePlan, 'cwd'>;
+  /** Without a namespace: the user and group node sets for the child (the test runs as root). */
+  identity?: { uid: number; gid: number };
 }
 
 /** A started command: the child, when it ended, and whether it could be started at all. */
@@ -30,33 +36,17 @@ export interface SpawnedCommand {
 
 /** Start one command detached (its own process group), its output lines to `settings.log`. */
 export function spawnCommand(cmd: Pick<ExecCommand, 'path' | 'argv' | 'argv0'>, settings: SpawnSettings): SpawnedCommand {
-  // In a private mount namespace: a tmpfs over /opt (the host's /opt is untouched), the package
-  // bound read-only at its stable path, then exec the program in the same process.
-  const [file, args] = settings.namespaced
-    ? [
-        '/usr/bin/unshare',
-        [
-          '--mount',
-          '--propagation',
-          'private',
-          '/bin/sh',
-          '-c',
-          'mount -t tmpfs -o mode=0755 composable-test /opt && mkdir -p "$1" && mount --bind "$2" "$1" ' +
-            '&& mount -o remount,bind,ro,nosuid,nodev "$1" && shift 2 && unset PWD OLDPWD && exec "$@"',
-          'sh',
-          settings.packagePath,
-          settings.pkgDir,
-          cmd.path,
-          ...cmd.argv,
-        ],
-      ]
-    : [cmd.path, cmd.argv];
-  const child = spawn(file, args as string[], {
-    argv0: settings.namespaced ? undefined : cmd.argv0,
-    cwd: settings.cwd,
+  // In a private mount namespace (sandbox-tool.ts): the shell builds the view, enters the working
+  // directory, takes the user and execs the program in the same process, so its PID is the child's.
+  const [file, args] = settings.namespace ? namespaceCommand({ ...settings.namespace, cwd: settings.cwd }, cmd) : [cmd.path, cmd.argv];
+  const child = spawn(file, args, {
+    argv0: settings.namespace ? undefined : cmd.argv0,
+    // The working directory may exist only inside the namespace; the script changes to it there.
+    cwd: settings.namespace ? '/' : settings.cwd,
     env: settings.env,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group: the "control group" KillMode= acts on
+    ...(settings.identity ?? {}),
   });
   const spawned = new Promise<Error | undefined>((resolve) => {
     child.once('spawn', () => resolve(undefined));

@@ -9,11 +9,18 @@ export class ServiceLog {
   readonly lines: LogLine[] = [];
   private readonly created = Date.now();
   private readonly waiters: { re: RegExp; resolve: (l: LogLine) => void }[] = [];
+  private readonly listener: ((line: LogLine) => void) | undefined;
+
+  /** `listener` sees each line as it is appended (to stream the service's output). */
+  constructor(listener?: (line: LogLine) => void) {
+    this.listener = listener;
+  }
 
   /** Record a line and wake the waiters it matches. */
   append(stream: 'stdout' | 'stderr', text: string): void {
     const line = { time: Date.now() - this.created, stream, text };
     this.lines.push(line);
+    this.listener?.(line);
     for (const w of [...this.waiters]) {
       if (w.re.test(text)) {
         this.waiters.splice(this.waiters.indexOf(w), 1);

@@ -3,16 +3,21 @@
 // other *Directory=) made in it, its credentials written to $CREDENTIALS_DIRECTORY, and the
 // environment that points at them. Separate because it is set up once before the first start
 // and removed at the end, independent of the processes and of the unit's state.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getEntries, getList, getValue } from '../unit-file/lookup.ts';
 import { parseBoolean } from '../unit-file/values.ts';
 import type { UnitFile } from '../unit-file/types.ts';
 import { expandSpecifiers, serviceEnvironment, type Sandbox } from './environment.ts';
+import type { ServiceUser } from './service-user.ts';
 
-/** The sandbox with its root and the unit's credentials directory. */
-export type ServiceSandbox = Sandbox & { root: string; credentials: string };
+/**
+ * The sandbox with its root, the unit's credentials directory, the directories that stand in for
+ * a private /tmp and /var/tmp (PrivateTmp=), and an empty mode-000 file that is bound over
+ * InaccessiblePaths= files.
+ */
+export type ServiceSandbox = Sandbox & { root: string; credentials: string; tmp: string; varTmp: string; inaccessible: string };
 
 const DIRECTORY_KINDS = [
   ['RuntimeDirectory', 'RUNTIME_DIRECTORY', 'runtime'],
@@ -34,6 +39,9 @@ export function createSandbox(packageName: string, unitName: string): ServiceSan
     config: join(root, 'etc'),
     home: join(root, 'root'),
     credentials: join(root, 'credentials', unitName),
+    tmp: join(root, 'tmp'),
+    varTmp: join(root, 'var/tmp'),
+    inaccessible: join(root, 'inaccessible'),
   };
 }
 
@@ -45,6 +53,13 @@ export interface SandboxInputs {
   credentials?: Record<string, string | Uint8Array>;
   /** Extra environment, applied last. */
   env?: Record<string, string>;
+  /** The user the service runs as: its directories and credentials are made its own, as systemd does. */
+  user?: ServiceUser;
+  /**
+   * PrivateTmp=: `namespace` makes the directories bound over /tmp and /var/tmp; `tmpdir` (no
+   * namespace here) makes a private directory and points $TMPDIR at it.
+   */
+  privateTmp?: 'namespace' | 'tmpdir';
 }
 
 /**
@@ -64,13 +79,29 @@ export function populateSandbox(
     INVOCATION_ID: Math.random().toString(16).slice(2).padEnd(32, '0'),
     COMPOSABLE_PACKAGE_DIR: inputs.packagePath,
   };
+  const owner = inputs.user;
+  // mkdtemp made the root 0700: the service's user must reach its directories below it.
+  if (owner) chmodSync(sandbox.root, 0o755);
   for (const [key, variable, kind] of DIRECTORY_KINDS) {
     const names = getList(file, 'Service', key);
     if (names.length === 0) continue;
     const paths = names.map((n) => join(sandbox[kind], expandSpecifiers(n, unitName, sandbox)));
-    for (const p of paths) mkdirSync(p, { recursive: true, mode: 0o755 });
+    for (const p of paths) {
+      mkdirSync(p, { recursive: true, mode: 0o755 });
+      // The innermost directory is the user's; ConfigurationDirectory= stays root's (systemd.exec(5)).
+      if (owner && key !== 'ConfigurationDirectory') chownSync(p, owner.uid, owner.gid);
+    }
     env[variable] = paths.join(':');
   }
+  if (owner) Object.assign(env, { USER: owner.name, LOGNAME: owner.name, HOME: owner.home, SHELL: owner.shell });
+  if (inputs.privateTmp) {
+    for (const d of [sandbox.tmp, sandbox.varTmp]) {
+      mkdirSync(d, { recursive: true });
+      chmodSync(d, 0o1777); // as /tmp: everyone may write, the sticky bit protects each one's files
+    }
+    if (inputs.privateTmp === 'tmpdir') env.TMPDIR = sandbox.tmp;
+  }
+  writeFileSync(sandbox.inaccessible, '', { mode: 0 });
   const creds: [string, Uint8Array | string][] = Object.entries(inputs.credentials ?? {});
   for (const e of getEntries(file, 'Service', 'LoadCredential')) {
     const colon = e.value.indexOf(':');
@@ -84,6 +115,11 @@ export function populateSandbox(
     mkdirSync(sandbox.credentials, { recursive: true, mode: 0o700 });
     for (const [id, content] of creds) {
       writeFileSync(join(sandbox.credentials, id), content, { mode: 0o400 });
+      if (owner) chownSync(join(sandbox.credentials, id), owner.uid, owner.gid);
+    }
+    if (owner) {
+      chmodSync(join(sandbox.credentials, '..'), 0o755);
+      chownSync(sandbox.credentials, owner.uid, owner.gid);
     }
     chmodSync(sandbox.credentials, 0o500);
     env.CREDENTIALS_DIRECTORY = sandbox.credentials;

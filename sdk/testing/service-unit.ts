@@ -41,6 +41,11 @@ export interface ExecCommand {
   argv0?: string;
   /** The `-` prefix: a failure does not fail the unit. */
   ignoreFailure: boolean;
+  /**
+   * `full`: the `+` prefix (no sandbox, no user change); `keep-user`: `!` (sandboxed, no user
+   * change). `!!` acts as no prefix, since the kernel has ambient capabilities.
+   */
+  privileges?: 'full' | 'keep-user';
   /** The directive's value as written. */
   line: string;
 }
@@ -53,6 +58,8 @@ export interface PackageLocation {
   packagePath: string;
   /** Whether programs run in a private mount namespace. */
   namespaced: boolean;
+  /** Whether programs take the unit's user (the test runs as root). */
+  changesUser?: boolean;
 }
 
 const CLEAN_SIGNALS = new Set(['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGPIPE']);
@@ -126,7 +133,7 @@ export function execCommands(
     const parsed = parseCommandLine(expandSpecifiers(e.value, unitName, sandbox));
     if (!parsed.ok) throw new Error(`${key}=${e.value}: ${parsed.message}`);
     for (const c of parsed.commands) {
-      if (c.prefixes.fullPrivileges || c.prefixes.noUserChange || c.prefixes.ambientFallback) {
+      if ((c.prefixes.fullPrivileges || c.prefixes.noUserChange) && !where.changesUser) {
         warnings.push(`${key}= prefix "${c.rawPrefix}" (privileged execution) is not emulated; it runs as the test's user`);
       }
       if (c.prefixes.argv0Override && where.namespaced)
@@ -139,6 +146,7 @@ export function execCommands(
         argv: args,
         argv0: c.prefixes.argv0Override ? c.argv[0] : undefined,
         ignoreFailure: c.prefixes.ignoreFailure,
+        privileges: c.prefixes.fullPrivileges ? ('full' as const) : c.prefixes.noUserChange ? ('keep-user' as const) : undefined,
         line: e.value,
       });
     }

@@ -1,12 +1,14 @@
 // startService: run a packaged service outside any container, the way systemd would run it, so a
 // sidecar team's CI sees the outcome production will see. The unit file decides: Type=,
 // Exec*= with their prefixes, environment, directories, credentials, timeouts, kill settings,
-// success statuses and Restart=. What is not emulated is listed in `warnings`, never ignored.
-// ServiceHandle is the unit's state machine (activating, active, deactivating, inactive, failed):
-// it ties together what the unit says (service-unit.ts), its sandbox (service-sandbox.ts), its
-// processes (process-group.ts), sd_notify and the watchdog (notify-socket.ts) and its output
-// (service-log.ts).
-import { existsSync, readFileSync } from 'node:fs';
+// success statuses and Restart=; as root also the user and the file-system sandbox. Directives
+// this run does not apply are named in `notEmulated`, other differences in `warnings`, never
+// ignored. ServiceHandle is the unit's state machine (activating, active, deactivating,
+// inactive, failed): it ties together what the unit says (service-unit.ts), its user
+// (service-user.ts), its directories (service-sandbox.ts), its mount namespace
+// (sandbox-tool.ts), its processes (process-group.ts), sd_notify and the watchdog
+// (notify-socket.ts) and its output (service-log.ts).
+import { readFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import { loadPackage, type ComposablePackage, type PackageUnit } from '../package.ts';
 import { getAssignments, getValue } from '../unit-file/lookup.ts';
@@ -14,8 +16,10 @@ import { mergeDropIns } from '../unit-file/dropins.ts';
 import { parseBoolean, parseTimeSpan } from '../unit-file/values.ts';
 import type { UnitFile } from '../unit-file/types.ts';
 import { MOUNT_PREFIX } from '../contract.ts';
-import { expandSpecifiers, type Sandbox } from './environment.ts';
-import { unemulatedDirectives } from './emulated.ts';
+import { expandSpecifiers, parseEnvironmentFile } from './environment.ts';
+import { notEmulatedDirectives } from './emulated.ts';
+import { detectSandboxTools, fileSystemView, UNSANDBOXED_VIEW, type FileSystemView, type NamespacePlan } from './sandbox-tool.ts';
+import { decideServiceUser, readAccounts, type ServiceUser } from './service-user.ts';
 import {
   EMULATED_TYPES,
   execCommands,
@@ -31,7 +35,7 @@ import {
   type ProcessExit,
   type ServiceResult,
 } from './service-unit.ts';
-import { createSandbox, populateSandbox, removeRuntimeDirectories, removeSandbox } from './service-sandbox.ts';
+import { createSandbox, populateSandbox, removeRuntimeDirectories, removeSandbox, type ServiceSandbox } from './service-sandbox.ts';
 import { isExecutable, killGroup, spawnCommand, watchPid, type SpawnedCommand } from './process-group.ts';
 import { NotifySocket, Watchdog } from './notify-socket.ts';
 import { ServiceLog, type LogLine } from './service-log.ts';
@@ -44,14 +48,36 @@ export interface StartOptions {
   unit?: string;
   /** Extra environment, applied last (as the agent's metadata would). */
   env?: Record<string, string>;
+  /**
+   * Files in EnvironmentFile= syntax (KEY=VALUE lines, `#` comments, quotes), read at start and
+   * applied after the unit's environment and before `env`. A file that cannot be read fails the start.
+   */
+  envFile?: string | string[];
+  /**
+   * The host metadata's `user`: the generated drop-in sets it as User= and empties Group= and
+   * SupplementaryGroups=. Applied when the test runs as root, like the unit's own User=.
+   */
+  user?: string;
+  /**
+   * Host paths the service sees at the same place and may write, whatever PrivateTmp=,
+   * ProtectSystem= or ProtectHome= hide (as BindPaths= in the host's drop-in would): the test's own
+   * files a service reads or writes, typically made below the host's /tmp. Their permissions
+   * still apply: a service with User= or DynamicUser= needs them readable or writable.
+   */
+  bindPaths?: string[];
+  /** Called with each line the service writes (and systemd's own messages), as it is written. */
+  onOutput?: (line: LogLine) => void;
   /** Credentials by name, made available in $CREDENTIALS_DIRECTORY. */
   credentials?: Record<string, string | Uint8Array>;
   /** Upper bound for start-up, overriding a longer or infinite TimeoutStartSec=. */
   timeoutMs?: number;
   /**
    * Show the package at its stable path /opt/composable/<name> in a private mount namespace, as
-   * in a container. Default: when running as root with unshare(1) available; otherwise programs
-   * run from the package directory through the generator's executable-path rewrite.
+   * in a container, and apply the unit's file-system sandboxing there (ProtectSystem=,
+   * ProtectHome=, PrivateTmp=, ReadOnlyPaths=, ReadWritePaths=, InaccessiblePaths=). Default:
+   * when running as root with an unshare(1) that works here; otherwise programs run from the
+   * package directory through the generator's executable-path rewrite, and those directives are
+   * in `notEmulated`.
    */
   mountNamespace?: boolean;
 }
@@ -59,10 +85,18 @@ export interface StartOptions {
 export class ServiceHandle {
   readonly unit: string;
   readonly type: string;
-  private readonly output = new ServiceLog();
-  readonly logs: LogLine[] = this.output.lines;
+  private readonly output: ServiceLog;
+  readonly logs: LogLine[];
   readonly warnings: string[];
-  readonly sandbox: Sandbox & { root: string; credentials: string };
+  /**
+   * The unit's directives this run does not apply, each named once (`ProtectKernelTunables`,
+   * `NoNewPrivileges` ...): what the container will do differently. Which ones depends on the
+   * machine: the file-system sandbox needs root and unshare(1), User= needs root.
+   */
+  readonly notEmulated: string[];
+  /** The user the service's processes run as; undefined: the test's own user. */
+  readonly user: ServiceUser | undefined;
+  readonly sandbox: ServiceSandbox;
   env: Record<string, string> = {};
   state: ServiceState = 'activating';
   result: ServiceResult | undefined;
@@ -86,6 +120,11 @@ export class ServiceHandle {
   /** Where programs see the package: /opt/composable/<name> in a namespace, else the directory. */
   readonly packagePath: string;
   readonly namespaced: boolean;
+  /** The file-system view the unit asks for, applied in the namespace. */
+  private readonly view: FileSystemView;
+  /** Whether the processes can take the unit's user (the test runs as root). */
+  private readonly changesUser: boolean;
+  private readonly tools = detectSandboxTools();
   private readonly notify: NotifySocket;
   private readonly watchdog: Watchdog;
   private watchdogFired = false;
@@ -103,12 +142,28 @@ export class ServiceHandle {
             unit.dropIns.map((d) => d.file),
           )
         : unit.file;
+    this.output = new ServiceLog(opts.onOutput);
+    this.logs = this.output.lines;
     this.type = serviceType(this.file);
-    this.sandbox = createSandbox(pkg.manifest.name, unit.name);
-    this.warnings = unemulatedDirectives(this.file);
-    const canNamespace = process.getuid?.() === 0 && existsSync('/usr/bin/unshare') && existsSync('/opt');
+    const canNamespace = this.tools.unshare !== undefined;
     this.namespaced = opts.mountNamespace ?? canNamespace;
-    if (this.namespaced && !canNamespace) throw new Error('a private mount namespace needs root, unshare(1) and /opt');
+    if (this.namespaced && !canNamespace) throw new Error('a private mount namespace needs root, a working unshare(1) and /opt');
+    // Inside the namespace the user is taken with setpriv(1) after the mounts; without one, node sets it.
+    this.changesUser = this.tools.root && (!this.namespaced || this.tools.setpriv !== undefined);
+    const decided = this.changesUser
+      ? decideServiceUser(this.file, unit.name, readAccounts(), { metadataUser: opts.user, dynamicUsers: this.namespaced })
+      : ({ ok: true, user: undefined } as const);
+    if (!decided.ok) throw new Error(decided.message);
+    this.user = decided.user;
+    this.sandbox = createSandbox(pkg.manifest.name, unit.name);
+    this.view = fileSystemView(this.file, (s) => expandSpecifiers(s, unit.name, this.sandbox));
+    this.warnings = [];
+    this.notEmulated = notEmulatedDirectives(this.file, {
+      namespace: this.namespaced,
+      user: this.changesUser,
+      dynamicUser: this.changesUser && this.namespaced,
+    });
+    if (opts.user !== undefined && !this.changesUser && !this.notEmulated.includes('User')) this.notEmulated.push('User');
     this.packagePath = this.namespaced ? posix.join(MOUNT_PREFIX, pkg.manifest.name) : pkgDir;
     if (!EMULATED_TYPES.includes(this.type)) this.warnings.push(`Type=${this.type} is not emulated; it runs as Type=simple`);
     this.notify = new NotifySocket(join(this.sandbox.root, 'notify'), {
@@ -138,17 +193,51 @@ export class ServiceHandle {
 
   /** Directories, credentials and the environment, made once before the first start. */
   private prepare(): void {
+    const fromFiles: Record<string, string> = {};
+    for (const f of [this.opts.envFile ?? []].flat()) {
+      let text: string;
+      try {
+        text = readFileSync(f, 'utf8');
+      } catch (e) {
+        throw new Error(`envFile ${f} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      Object.assign(fromFiles, parseEnvironmentFile(text));
+    }
     this.env = populateSandbox(
       this.file,
       this.unit,
       this.sandbox,
-      { packagePath: this.packagePath, credentials: this.opts.credentials, env: this.opts.env },
+      {
+        packagePath: this.packagePath,
+        credentials: this.opts.credentials,
+        env: { ...fromFiles, ...this.opts.env },
+        user: this.user,
+        privateTmp: this.view.privateTmp ? (this.namespaced ? 'namespace' : 'tmpdir') : undefined,
+      },
       this.warnings,
     );
   }
 
   private location(): PackageLocation {
-    return { pkgDir: this.pkgDir, packagePath: this.packagePath, namespaced: this.namespaced };
+    return { pkgDir: this.pkgDir, packagePath: this.packagePath, namespaced: this.namespaced, changesUser: this.changesUser };
+  }
+
+  /**
+   * The namespace one command runs in. A `+` command gets no sandbox and stays root, a `!` one
+   * gets the sandbox but stays root (systemd.service(5), "Command lines").
+   */
+  private namespacePlan(cmd: ExecCommand): Omit<NamespacePlan, 'cwd'> {
+    const full = cmd.privileges === 'full';
+    const identity = this.user && cmd.privileges === undefined && (this.user.uid !== 0 || this.user.gid !== 0) ? this.user : undefined;
+    return {
+      view: full ? UNSANDBOXED_VIEW : this.view,
+      package: { hostDir: this.pkgDir, path: this.packagePath },
+      privateTmp: { tmp: this.sandbox.tmp, varTmp: this.sandbox.varTmp },
+      keepWritable: [this.sandbox.root, ...(this.opts.bindPaths ?? []).map((p) => resolve(p))],
+      inaccessibleFile: this.sandbox.inaccessible,
+      identity: identity && { uid: identity.uid, gid: identity.gid, groups: identity.groups },
+      tools: { unshare: this.tools.unshare!, setpriv: this.tools.setpriv },
+    };
   }
 
   /** The commands of an Exec*= directive, with package paths and variables resolved. */
@@ -161,6 +250,8 @@ export class ServiceHandle {
     return spawnCommand(cmd, {
       ...this.location(),
       cwd: workingDirectory(this.file, this.unit, this.sandbox),
+      namespace: this.namespaced ? this.namespacePlan(cmd) : undefined,
+      identity: !this.namespaced && this.user && cmd.privileges === undefined ? { uid: this.user.uid, gid: this.user.gid } : undefined,
       env: { ...this.env, ...extraEnv },
       log: (stream, text) => this.log(stream, text),
     });
@@ -409,7 +500,12 @@ export async function startService(dir: string, opts: StartOptions = {}): Promis
       `${pkgDir} is not a usable package:\n${problems.map((p) => `  ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`).join('\n')}`,
     );
   const handle = new ServiceHandle(pkgDir, pkg, pickUnit(pkg, opts.unit), opts);
-  await handle.begin();
+  try {
+    await handle.begin();
+  } catch (e) {
+    handle.cleanup();
+    throw e;
+  }
   return handle;
 }
 

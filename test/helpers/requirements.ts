@@ -3,6 +3,7 @@
 // naming what is missing; under CI=true it is a failure, because CI must prove the real thing.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { detectSandboxTools } from '../../sdk/testing/sandbox-tool.ts';
 
 export interface Requirement {
   name: string;
@@ -30,6 +31,14 @@ export const requirement = {
   mksquashfs: { name: 'mksquashfs (apt install squashfs-tools)', present: () => hasCommand('mksquashfs') },
   podman: { name: 'podman and runc (apt install podman runc)', present: () => hasCommand('podman') && hasCommand('runc') },
   loopDevices: { name: 'loop devices (/dev/loop-control; modprobe loop)', present: () => existsSync('/dev/loop-control') },
+  // What composable test's sandbox needs: root, an unshare(1) that can make a mount namespace here, setpriv(1).
+  testSandbox: {
+    name: 'root with a working unshare and setpriv (util-linux)',
+    present: () => {
+      const tools = detectSandboxTools();
+      return tools.unshare !== undefined && tools.setpriv !== undefined;
+    },
+  },
 } satisfies Record<string, Requirement>;
 
 /**

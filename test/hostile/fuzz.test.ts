@@ -2,7 +2,7 @@
 // never throws, always writes a valid status.json listing every service of readable metadata,
 // writes nothing outside its output directory and never echoes the planted secret (the harness's
 // `generate` checks the last three on every run).
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generate, goodPackage, link, mkfifo, sandbox, SECRET_PATH, STORE, type Sandbox } from './harness.ts';
@@ -100,6 +100,17 @@ function randomValue(r: Rng, depth = 0): unknown {
   }
 }
 
+/** Whether `p` exists and, with every symbolic link followed, is `dir` or below it. */
+function insidePackage(dir: string, p: string): boolean {
+  try {
+    const root = realpathSync(dir);
+    const real = realpathSync(p);
+    return real === root || real.startsWith(`${root}/`);
+  } catch {
+    return false;
+  }
+}
+
 function mutatePackage(s: Sandbox, r: Rng): void {
   const dir = join(s.root, STORE, r.pick(NAMES));
   const paths = [
@@ -148,7 +159,9 @@ function mutatePackage(s: Sandbox, r: Rng): void {
       rmSync(p, { recursive: true, force: true });
       break;
     case 4:
-      if (existsSync(p)) chmodSync(p, r.pick([0, 0o111, 0o4755]));
+      // Only inside the package: chmod follows the symbolic links the fuzz made (`../../..`), out to
+      // the host's /tmp or / (seen: the host's /tmp left mode 000).
+      if (insidePackage(dir, p)) chmodSync(p, r.pick([0, 0o111, 0o4755]));
       break;
     case 5:
       // Append only to a regular file: opening a FIFO the fuzz made earlier would block the test.

@@ -199,12 +199,22 @@ describe('startService', () => {
     expect(h.statusText).toBe('serving');
   });
 
-  it('lists the directives it does not emulate', async () => {
-    const h = await start(pkg({ 't.service': '[Service]\nExecStart=/bin/sleep 30\nProtectSystem=strict\nUser=nobody\n' }));
-    expect(h.warnings).toEqual([
-      'ProtectSystem= [Service] is not emulated by composable test; systemd applies it in production',
-      'User= [Service] is not emulated by composable test; systemd applies it in production',
+  it('lists the directives it does not emulate once, by name; without a namespace the file-system sandbox is among them', async () => {
+    const h = await start(
+      pkg({
+        't.service':
+          '[Service]\nExecStart=/bin/sleep 30\nProtectSystem=strict\nProtectKernelTunables=yes\nProtectKernelTunables=yes\nPrivateTmp=yes\nUser=nobody\n',
+      }),
+      { mountNamespace: false },
+    );
+    expect(h.notEmulated).toEqual([
+      'PrivateTmp (only $TMPDIR: no mount namespace)',
+      'ProtectKernelTunables',
+      'ProtectSystem',
+      ...(process.getuid?.() === 0 ? [] : ['User']),
     ]);
+    expect(h.warnings).toEqual([]);
+    expect(h.env.TMPDIR).toBe(join(h.sandbox.root, 'tmp'));
   });
 });
 
