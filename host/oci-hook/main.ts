@@ -42,6 +42,7 @@ import { createHookLog, type HookLog } from './log.ts';
 import { FileReadError, readBounded } from './dir-fd.ts';
 import { untrustedPathProblem } from './trust.ts';
 import { wantsRender } from './plan-render.ts';
+import { RENDER_CHILD_STAGE, runRenderChild } from './render-child.ts';
 import { renderForConfig, renderIntoContainer, rerenderMountedRender, type RenderOutcome } from './render-hook.ts';
 
 /** The hook's config and a bundle's config.json are read up to this size. */
@@ -375,6 +376,9 @@ export function main(argv: string[], io: HookIO = processIO): number {
   const log = createHookLog(stage ?? '?', io.stderr || (io === processIO && stage === 'refresh'));
   try {
     switch (stage) {
+      case RENDER_CHILD_STAGE:
+        // The hook's own render child (render-child.ts), started by createRuntime, precreate or refresh.
+        return runRenderChild();
       case 'createRuntime':
       case 'prestart':
         createRuntime(configPath, log, io);

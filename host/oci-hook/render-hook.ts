@@ -5,17 +5,13 @@
 // a reason, the container starts, and the image's own generator (if any) has the boot to itself.
 import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_LIMITS } from '../../sdk/fs/safe-read.ts';
 import { parseOsRelease } from '../../sdk/os-release.ts';
-import type { ServiceSpec } from '../../sdk/schema/metadata.ts';
 import type { Status } from '../../sdk/schema/status.ts';
-import { stablePath } from '../../sdk/contract.ts';
 import { atomicWriteFile } from '../../sdk/fs/atomic-write.ts';
 import type { ContainerCapabilities } from '../../generator/input/capabilities.ts';
 import { CONTAINER_UNIT_DIR_MAX_ENTRIES, CONTAINER_UNIT_DIRS, UNIT_SUFFIX } from '../../generator/input/container-units.ts';
-import { readEngineMountedDirectory } from '../../generator/input/read-input.ts';
-import type { OutputFile, ServiceInput } from '../../generator/plan/types.ts';
-import { type Render, renderFromParts } from '../render/render.ts';
+import type { OutputFile } from '../../generator/plan/types.ts';
+import type { Render } from '../render/render.ts';
 import { replaceRenderContents, writeRender } from '../render/write-render.ts';
 import { DirFd, FileReadError, openDirInRoot, readFileInRoot, withDir } from './dir-fd.ts';
 import {
@@ -33,6 +29,7 @@ import { type ContainerRecord, metadataFileText, mountRenderIntoContainer, proce
 import type { OciConfig } from './oci.ts';
 import type { HookMount, HookPlan } from './plan-hook.ts';
 import { shGeneratorText } from './sh-generator.ts';
+import { type PackageLocation, renderInChild, renderJob } from './render-child.ts';
 
 /** The image's os-release is read up to this size (os-release(5) files are a few hundred bytes). */
 const MAX_OS_RELEASE_BYTES = 64 * 1024;
@@ -86,49 +83,6 @@ export function readImageForRender(root: DirFd): ImageReading {
   return { ...(osRelease ? { osRelease } : {}), ...(readable > 0 ? { units } : {}), notes };
 }
 
-export class RenderTimeout extends Error {}
-
-/** Where a service's package is read from on the host, or why it cannot be. */
-export type PackageLocation = { ok: true; dir: string } | { ok: false; reason: string };
-
-export interface HookRenderInput {
-  /** The bytes of run/metadata.json, as written for the container. */
-  metadataText: string;
-  /** The host directory each engine-mounted package is mounted from. */
-  packageDir(name: string): PackageLocation;
-  image: ImageReading;
-  capabilities?: ContainerCapabilities;
-  /** Date.now() past which the render is abandoned (the engine kills a hook at its timeout, and the container must start). */
-  deadline: number;
-}
-
-/** Render the container from its parts; throws RenderTimeout past the deadline. */
-export function renderForHook(input: HookRenderInput): Render {
-  const check = (what: string): void => {
-    if (Date.now() > input.deadline) throw new RenderTimeout(`the render took too long (${what}); the container starts without it`);
-  };
-  const readService = (spec: ServiceSpec): ServiceInput => {
-    check(`reading ${spec.name}`);
-    const none = { spec, packageProblems: [], hasFile: () => false, mountedBy: 'engine' as const };
-    if (spec.source !== stablePath(spec.name))
-      return {
-        ...none,
-        sourceReasons: [{ code: 'source-missing', message: `source ${spec.source}: the hook mounts packages at their stable paths only` }],
-      };
-    const where = input.packageDir(spec.name);
-    if (!where.ok) return { ...none, sourceReasons: [{ code: 'source-missing', message: `source ${spec.source}: ${where.reason}` }] };
-    return readEngineMountedDirectory(spec, where.dir, PACKAGE_LIMITS);
-  };
-  const render = renderFromParts({
-    metadata: Buffer.from(input.metadataText),
-    readService,
-    ...(input.image.units ? { containerUnits: input.image.units } : {}),
-    ...(input.capabilities ? { capabilities: input.capabilities } : {}),
-  });
-  check('planning');
-  return render;
-}
-
 /**
  * Write the node-free generator and the render (whole, renamed into place) for a container that
  * is not running yet, and the mount point of the render below its run directory.
@@ -179,6 +133,7 @@ export function rewriteMountedRender(layout: RenderLayout, render: Render): void
  * The hook gives a render this long (the shipped hook files give the whole hook 10 s, and the
  * container must start); tests lower it to see the render abandoned.
  */
+/** The render child's time budget (render-child.ts); tests lower it. */
 export const renderBudget = { ms: 3000 };
 
 function errMessage(e: unknown): string {
@@ -218,6 +173,11 @@ function readImageAt(rootPath: string): ImageReading {
 }
 
 /** The host directory each service of the plan is mounted from. */
+/** The services whose packages the plan mounts: the only ones the render can read. */
+function mountedServices(plan: HookPlan): string[] {
+  return plan.mounts.flatMap((m) => (m.service ? [m.service] : []));
+}
+
 function plannedPackageDirs(plan: HookPlan): (name: string) => PackageLocation {
   const dirs = new Map(plan.mounts.filter((m) => m.service).map((m) => [m.service!, m.source]));
   return (name) => {
@@ -239,18 +199,20 @@ export interface RenderOutcome {
  */
 export function renderIntoContainer(input: { plan: HookPlan; oci: OciConfig; pid: number; rootfs: string }): RenderOutcome {
   const { plan } = input;
-  const deadline = Date.now() + renderBudget.ms;
   const image = readImageAt(`/proc/${input.pid}/root${input.rootfs}`);
   try {
     const layout = planRenderLayout(plan.containerDir);
     const capabilities = capabilitiesFromOciConfig(input.oci);
-    const render = renderForHook({
-      metadataText: metadataFileText(plan),
-      packageDir: plannedPackageDirs(plan),
-      image,
-      ...(capabilities ? { capabilities } : {}),
-      deadline,
-    });
+    const render = renderInChild(
+      renderJob({
+        metadataText: metadataFileText(plan),
+        services: mountedServices(plan),
+        packageDir: plannedPackageDirs(plan),
+        image,
+        ...(capabilities ? { capabilities } : {}),
+      }),
+      renderBudget.ms,
+    );
     const record = recordOf(plan, capabilities);
     withDir(plan.runDir, (run) => writeHookRender(layout, run, render));
     const mounted = mountRenderIntoContainer(input.pid, input.rootfs, layout.mounts);
@@ -269,18 +231,20 @@ export function renderIntoContainer(input: { plan: HookPlan; oci: OciConfig; pid
 export function renderForConfig(input: { plan: HookPlan; oci: OciConfig }): RenderOutcome & { mounts?: HookMount[] } {
   const { plan } = input;
   const rootPath = input.oci.root?.path;
-  const deadline = Date.now() + renderBudget.ms;
   const image = rootPath?.startsWith('/') ? readImageAt(rootPath) : imageNotRead('the config names no absolute root.path');
   try {
     const layout = planRenderLayout(plan.containerDir);
     const capabilities = capabilitiesFromOciConfig(input.oci);
-    const render = renderForHook({
-      metadataText: metadataFileText(plan),
-      packageDir: plannedPackageDirs(plan),
-      image,
-      ...(capabilities ? { capabilities } : {}),
-      deadline,
-    });
+    const render = renderInChild(
+      renderJob({
+        metadataText: metadataFileText(plan),
+        services: mountedServices(plan),
+        packageDir: plannedPackageDirs(plan),
+        image,
+        ...(capabilities ? { capabilities } : {}),
+      }),
+      renderBudget.ms,
+    );
     const record = recordOf(plan, capabilities);
     withDir(plan.runDir, (run) => writeHookRender(layout, run, render));
     return { status: renderedStatus(render.status, image), record, mounts: layout.mounts };
@@ -302,7 +266,6 @@ export function rerenderMountedRender(input: {
 }): RenderOutcome & { commands?: string[] } {
   const { plan, record } = input;
   const layout = planRenderLayout(plan.containerDir);
-  const deadline = Date.now() + renderBudget.ms;
   const image = readRunningImage(record.process);
   const planned = plannedPackageDirs(plan);
   const packageDir = (name: string): PackageLocation => {
@@ -324,16 +287,19 @@ export function rerenderMountedRender(input: {
   };
   try {
     const before = readRenderedTree(layout.renderDir);
-    const render = renderForHook({
-      metadataText: metadataFileText(plan),
-      packageDir,
-      image,
-      // A running container's capabilities are those it was created with.
-      ...(record.render.capabilities
-        ? { capabilities: { source: 'the OCI config (process.capabilities.effective)', effective: record.render.capabilities } }
-        : {}),
-      deadline,
-    });
+    const render = renderInChild(
+      renderJob({
+        metadataText: metadataFileText(plan),
+        services: mountedServices(plan),
+        packageDir,
+        image,
+        // A running container's capabilities are those it was created with.
+        ...(record.render.capabilities
+          ? { capabilities: { source: 'the OCI config (process.capabilities.effective)', effective: record.render.capabilities } }
+          : {}),
+      }),
+      renderBudget.ms,
+    );
     rewriteMountedRender(layout, render);
     return {
       status: renderedStatus(render.status, image),

@@ -378,7 +378,7 @@ describe('precreate with render on', () => {
 
   it('fails open: a render past its time budget mounts nothing of it, the container gets its packages, the status and the log say why', () => {
     const { precreate, logFile } = setup();
-    renderBudget.ms = -1;
+    renderBudget.ms = 1;
     const { config, containerDir } = precreate();
     expect(config.mounts.map((m) => m.destination)).toEqual([
       '/run',
@@ -461,7 +461,7 @@ describe('refresh with a render', () => {
     const { key, containerDir } = precreate();
     const before = readFileSync(join(containerDir, 'render/render.json'), 'utf8');
     writeConfig({ services: { health: { disabled: true } } });
-    renderBudget.ms = -1;
+    renderBudget.ms = 1;
     const r = run(['refresh', key, '--config', configPath], '');
     expect(r.code).toBe(1);
     expect(readFileSync(join(containerDir, 'render/render.json'), 'utf8')).toBe(before);
