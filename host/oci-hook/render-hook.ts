@@ -192,6 +192,29 @@ export interface RenderOutcome {
   record?: ContainerRecord['render'];
 }
 
+/** Render a container being created (in the bounded child) and write the render and the generator
+ * beside its run directory: what createRuntime and precreate share. Throws on any failure. */
+function renderNewContainer(
+  plan: HookPlan,
+  oci: OciConfig,
+  image: ImageReading,
+): { layout: RenderLayout; render: Render; record: NonNullable<ContainerRecord['render']> } {
+  const layout = planRenderLayout(plan.containerDir);
+  const capabilities = capabilitiesFromOciConfig(oci);
+  const render = renderInChild(
+    renderJob({
+      metadataText: metadataFileText(plan),
+      services: mountedServices(plan),
+      packageDir: plannedPackageDirs(plan),
+      image,
+      ...(capabilities ? { capabilities } : {}),
+    }),
+    renderBudget.ms,
+  );
+  withDir(plan.runDir, (run) => writeHookRender(layout, run, render));
+  return { layout, render, record: recordOf(plan, capabilities) };
+}
+
 /**
  * createRuntime: render the container (its metadata as written, the packages as mounted, the
  * image's units seen through `/proc/<pid>/root` before the root switch), write the render and the
@@ -201,20 +224,7 @@ export function renderIntoContainer(input: { plan: HookPlan; oci: OciConfig; pid
   const { plan } = input;
   const image = readImageAt(`/proc/${input.pid}/root${input.rootfs}`);
   try {
-    const layout = planRenderLayout(plan.containerDir);
-    const capabilities = capabilitiesFromOciConfig(input.oci);
-    const render = renderInChild(
-      renderJob({
-        metadataText: metadataFileText(plan),
-        services: mountedServices(plan),
-        packageDir: plannedPackageDirs(plan),
-        image,
-        ...(capabilities ? { capabilities } : {}),
-      }),
-      renderBudget.ms,
-    );
-    const record = recordOf(plan, capabilities);
-    withDir(plan.runDir, (run) => writeHookRender(layout, run, render));
+    const { layout, render, record } = renderNewContainer(plan, input.oci, image);
     const mounted = mountRenderIntoContainer(input.pid, input.rootfs, layout.mounts);
     if (!mounted.ok) return { status: failedRenderStatus(mounted.reason, image.notes) };
     return { status: renderedStatus(render.status, image), record };
@@ -233,20 +243,7 @@ export function renderForConfig(input: { plan: HookPlan; oci: OciConfig }): Rend
   const rootPath = input.oci.root?.path;
   const image = rootPath?.startsWith('/') ? readImageAt(rootPath) : imageNotRead('the config names no absolute root.path');
   try {
-    const layout = planRenderLayout(plan.containerDir);
-    const capabilities = capabilitiesFromOciConfig(input.oci);
-    const render = renderInChild(
-      renderJob({
-        metadataText: metadataFileText(plan),
-        services: mountedServices(plan),
-        packageDir: plannedPackageDirs(plan),
-        image,
-        ...(capabilities ? { capabilities } : {}),
-      }),
-      renderBudget.ms,
-    );
-    const record = recordOf(plan, capabilities);
-    withDir(plan.runDir, (run) => writeHookRender(layout, run, render));
+    const { layout, render, record } = renderNewContainer(plan, input.oci, image);
     return { status: renderedStatus(render.status, image), record, mounts: layout.mounts };
   } catch (e) {
     return { status: failedRenderStatus(errMessage(e), image.notes) };
