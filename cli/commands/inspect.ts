@@ -16,7 +16,7 @@ import { readElf } from '../../sdk/artifact/elf.ts';
 import { extractOciPackage } from '../../sdk/artifact/oci-read.ts';
 import { sniffArtifact } from '../../sdk/artifact/identify.ts';
 import { portablectlAttach } from '../../host/portable.ts';
-import { readablePath } from '../input-error.ts';
+import { InputError, readablePath } from '../input-error.ts';
 
 export interface Inspection {
   path: string;
@@ -171,6 +171,14 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (path: string, opts: { json?: boolean }) => {
       readablePath(path);
+      const format = sniffArtifact(path);
+      // A file system image needs a driver (a mount) to be read, which inspect does not have: an
+      // input error naming the file, as lint gives, not the tar reader's complaint.
+      if (format === 'ext4' || format === 'erofs')
+        throw new InputError(
+          `${path}: not supported: raw ${format} images need to be mounted to be read; inspect the mounted directory, ` +
+            'or a squashfs or tar of the package (composable pack --format squashfs or tar.gz)',
+        );
       let i: Inspection;
       try {
         i = await inspectPath(path);

@@ -191,6 +191,20 @@ describe('lint of a raw ext4 or erofs image', () => {
     expect(readFileSync(join(REPO, 'docs/cli.md'), 'utf8')).toContain(`composable lint: ${unsupported('demo.raw', 'ext4')}\n`);
   });
 
+  it("composable inspect gives the same input error (exit 2, naming the file), not the tar reader's", async () => {
+    for (const [given, format] of [
+      ['demo_1.0.raw', 'ext4'],
+      ['demo.img', 'erofs'],
+    ]) {
+      const run = await cli(['inspect', given!], work);
+      expect([run.exitCode, run.stdout]).toEqual([2, '']);
+      expect(run.stderr).toBe(
+        `composable: ${given}: not supported: raw ${format} images need to be mounted to be read; inspect the mounted directory, ` +
+          'or a squashfs or tar of the package (composable pack --format squashfs or tar.gz)',
+      );
+    }
+  });
+
   it('composable lint exits 2 with the message on standard error, and a tar name does not hide it', async () => {
     copyFileSync(ext4, join(work, 'looks-like.tar'));
     for (const [given, format] of [
