@@ -28,19 +28,16 @@ export interface RenderJob {
   capabilities?: ContainerCapabilities;
 }
 
-/** The job for a reading of the image and each service's package location. */
+/** The job for a reading of the image and each mounted service's package location. */
 export function renderJob(input: {
   metadataText: string;
-  services: readonly string[];
-  packageDir(name: string): PackageLocation;
+  packageDirs: Record<string, PackageLocation>;
   image: ImageReading;
   capabilities?: ContainerCapabilities;
 }): RenderJob {
-  const packageDirs: Record<string, PackageLocation> = Object.create(null);
-  for (const name of input.services) packageDirs[name] = input.packageDir(name);
   return {
     metadataText: input.metadataText,
-    packageDirs,
+    packageDirs: input.packageDirs,
     image: {
       ...(input.image.osRelease ? { osRelease: input.image.osRelease } : {}),
       ...(input.image.units ? { units: [...input.image.units] } : {}),
@@ -71,8 +68,6 @@ export function runRenderChild(stdout: (text: string) => void = (t) => void proc
   stdout(JSON.stringify(renderOfJob(job)));
   return 0;
 }
-
-declare const __COMPOSABLE_SH_GENERATOR__: string | undefined;
 
 export class RenderTimeout extends Error {}
 
@@ -109,6 +104,8 @@ export function renderForHook(input: HookRenderInput): Render {
   });
   return render;
 }
+
+declare const __COMPOSABLE_SH_GENERATOR__: string | undefined;
 
 /** The hook's own script: the bundle re-runs itself; from the sources (tests), the built bundle. */
 function hookScript(): string {

@@ -130,10 +130,9 @@ export function rewriteMountedRender(layout: RenderLayout, render: Render): void
 }
 
 /**
- * The hook gives a render this long (the shipped hook files give the whole hook 10 s, and the
- * container must start); tests lower it to see the render abandoned.
+ * The render child is given this long (render-child.ts; the shipped hook files give the whole hook
+ * 10 s, and the container must start); tests lower it to see the render abandoned.
  */
-/** The render child's time budget (render-child.ts); tests lower it. */
 export const renderBudget = { ms: 3000 };
 
 function errMessage(e: unknown): string {
@@ -172,18 +171,11 @@ function readImageAt(rootPath: string): ImageReading {
   }
 }
 
-/** The host directory each service of the plan is mounted from. */
-/** The services whose packages the plan mounts: the only ones the render can read. */
-function mountedServices(plan: HookPlan): string[] {
-  return plan.mounts.flatMap((m) => (m.service ? [m.service] : []));
-}
-
-function plannedPackageDirs(plan: HookPlan): (name: string) => PackageLocation {
-  const dirs = new Map(plan.mounts.filter((m) => m.service).map((m) => [m.service!, m.source]));
-  return (name) => {
-    const dir = dirs.get(name);
-    return dir ? { ok: true, dir } : { ok: false, reason: 'the hook did not mount its package' };
-  };
+/** The host directory each service of the plan is mounted from: the only packages the render reads. */
+function plannedPackageDirs(plan: HookPlan): Record<string, PackageLocation> {
+  const dirs: Record<string, PackageLocation> = Object.create(null);
+  for (const m of plan.mounts) if (m.service) dirs[m.service] = { ok: true, dir: m.source };
+  return dirs;
 }
 
 export interface RenderOutcome {
@@ -204,8 +196,7 @@ function renderNewContainer(
   const render = renderInChild(
     renderJob({
       metadataText: metadataFileText(plan),
-      services: mountedServices(plan),
-      packageDir: plannedPackageDirs(plan),
+      packageDirs: plannedPackageDirs(plan),
       image,
       ...(capabilities ? { capabilities } : {}),
     }),
@@ -264,9 +255,7 @@ export function rerenderMountedRender(input: {
   const { plan, record } = input;
   const layout = planRenderLayout(plan.containerDir);
   const image = readRunningImage(record.process);
-  const planned = plannedPackageDirs(plan);
-  const packageDir = (name: string): PackageLocation => {
-    const where = planned(name);
+  const packageDir = (name: string, where: PackageLocation): PackageLocation => {
     if (!where.ok) return where;
     const want = record.render.packages[name];
     let st;
@@ -287,8 +276,7 @@ export function rerenderMountedRender(input: {
     const render = renderInChild(
       renderJob({
         metadataText: metadataFileText(plan),
-        services: mountedServices(plan),
-        packageDir,
+        packageDirs: Object.fromEntries(Object.entries(plannedPackageDirs(plan)).map(([name, where]) => [name, packageDir(name, where)])),
         image,
         // A running container's capabilities are those it was created with.
         ...(record.render.capabilities

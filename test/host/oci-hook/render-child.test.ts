@@ -20,8 +20,7 @@ const metadataText = `${JSON.stringify({
 
 const job = renderJob({
   metadataText,
-  services: ['health'],
-  packageDir: () => ({ ok: true, dir: join(REPO, 'examples/health') }),
+  packageDirs: { health: { ok: true, dir: join(REPO, 'examples/health') } },
   image: { units: new Set(['app.service']), notes: [] },
 });
 
